@@ -1,0 +1,547 @@
+//! Configuration: raw TOML → validated [`Config`]. Errors name the file, the line and the key,
+//! and say what would be valid.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+/// Where a config value came from, for error messages.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {key}: {message}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+    #[error("no config file at {path}; create one (see README, \"Configuration\") or pass --config FILE")]
+    Missing { path: PathBuf },
+    #[error("account '{account}': {what}: {message}")]
+    Password {
+        account: String,
+        what: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain TCP: only sensible on loopback or inside a trusted network.
+    None,
+    Starttls,
+    #[default]
+    Tls,
+}
+
+impl fmt::Display for Security {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Security::None => "none",
+            Security::Starttls => "starttls",
+            Security::Tls => "tls",
+        })
+    }
+}
+
+/// One way to obtain a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    Command(String),
+    Env(String),
+    Plain(String),
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: String,
+    pub password: PasswordSource,
+    /// Accept a certificate for another name or self-signed. Off by default; tests use it.
+    pub accept_invalid_certs: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoAckConfig {
+    pub enabled: bool,
+    pub template: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountConfig {
+    pub name: String,
+    pub email: String,
+    /// Other addresses of the shop: mail from them is outgoing.
+    pub aliases: Vec<String>,
+    /// The `TAG` in `[TAG #123]`.
+    pub ticket_tag: String,
+    pub folders: Vec<String>,
+    pub sent_folder: String,
+    pub imap: ServerConfig,
+    pub smtp: Option<ServerConfig>,
+    pub auto_ack: AutoAckConfig,
+    pub signature: Option<String>,
+}
+
+impl AccountConfig {
+    /// Whether `email` is one of the shop's own addresses on this account.
+    pub fn is_own_address(&self, email: &str) -> bool {
+        let e = email.trim().to_lowercase();
+        e == self.email || self.aliases.iter().any(|a| *a == e)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub agent: String,
+    pub accounts: Vec<AccountConfig>,
+}
+
+impl Config {
+    pub fn account(&self, name: &str) -> Option<&AccountConfig> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+
+    /// Loads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ConfigError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let mut cfg = Config::parse(&text, path)?;
+        cfg.path = Some(path.to_path_buf());
+        Ok(cfg)
+    }
+
+    /// Parses config text; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .unwrap_or((1, 1));
+            ConfigError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        raw.validate(path)
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    agent: Option<String>,
+    #[serde(default)]
+    accounts: Vec<RawAccount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    name: String,
+    email: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    ticket_tag: Option<String>,
+    #[serde(default)]
+    folders: Option<Vec<String>>,
+    sent_folder: Option<String>,
+    imap: RawServer,
+    smtp: Option<RawServer>,
+    auto_ack: Option<RawAutoAck>,
+    signature: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    host: String,
+    port: Option<u16>,
+    #[serde(default)]
+    security: Security,
+    user: Option<String>,
+    password_cmd: Option<String>,
+    password_env: Option<String>,
+    password: Option<String>,
+    #[serde(default)]
+    accept_invalid_certs: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAutoAck {
+    #[serde(default)]
+    enabled: bool,
+    template: Option<String>,
+}
+
+impl RawConfig {
+    fn validate(self, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |key: String, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key,
+            message,
+        };
+        let agent = self
+            .agent
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "me".to_string());
+        let mut accounts = Vec::new();
+        for (i, a) in self.accounts.into_iter().enumerate() {
+            let key = format!("accounts[{i}]");
+            if a.name.trim().is_empty() {
+                return Err(invalid(format!("{key}.name"), "must not be empty".into()));
+            }
+            if accounts.iter().any(|x: &AccountConfig| x.name == a.name) {
+                return Err(invalid(
+                    format!("{key}.name"),
+                    format!("account name '{}' is used twice; names must be unique", a.name),
+                ));
+            }
+            if !a.email.contains('@') {
+                return Err(invalid(
+                    format!("{key}.email"),
+                    format!("'{}' is not an email address", a.email),
+                ));
+            }
+            let tag = a.ticket_tag.unwrap_or_else(|| default_tag(&a.name));
+            if tag.is_empty()
+                || !tag
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err(invalid(
+                    format!("{key}.ticket_tag"),
+                    format!("'{tag}' must be letters, digits, '-' or '_'"),
+                ));
+            }
+            let folders = a.folders.unwrap_or_else(|| vec!["INBOX".to_string()]);
+            if folders.is_empty() {
+                return Err(invalid(
+                    format!("{key}.folders"),
+                    "list at least one folder, e.g. [\"INBOX\"]".into(),
+                ));
+            }
+            let imap = a.imap.validate(&format!("{key}.imap"), &a.email, 993, 143, path)?;
+            let smtp = a
+                .smtp
+                .map(|s| s.validate(&format!("{key}.smtp"), &a.email, 465, 587, path))
+                .transpose()?;
+            let auto_ack = a.auto_ack.map_or(
+                AutoAckConfig {
+                    enabled: false,
+                    template: "ack".into(),
+                },
+                |r| AutoAckConfig {
+                    enabled: r.enabled,
+                    template: r.template.unwrap_or_else(|| "ack".into()),
+                },
+            );
+            accounts.push(AccountConfig {
+                email: a.email.trim().to_lowercase(),
+                aliases: a.aliases.iter().map(|s| s.trim().to_lowercase()).collect(),
+                name: a.name,
+                ticket_tag: tag,
+                folders,
+                sent_folder: a.sent_folder.unwrap_or_else(|| "Sent".into()),
+                imap,
+                smtp,
+                auto_ack,
+                signature: a.signature,
+            });
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            agent,
+            accounts,
+        })
+    }
+}
+
+/// RT-style tag from the account name: "my shop" → "MY-SHOP".
+fn default_tag(name: &str) -> String {
+    let t: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let t = t.trim_matches('-').to_string();
+    if t.is_empty() { "TICKET".into() } else { t }
+}
+
+impl RawServer {
+    fn validate(
+        self,
+        key: &str,
+        default_user: &str,
+        tls_port: u16,
+        plain_port: u16,
+        path: &Path,
+    ) -> Result<ServerConfig, ConfigError> {
+        let set = [
+            self.password_cmd.is_some(),
+            self.password_env.is_some(),
+            self.password.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if set > 1 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                key: key.to_string(),
+                message: "set only one of password_cmd, password_env, password".into(),
+            });
+        }
+        if self.host.trim().is_empty() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                key: format!("{key}.host"),
+                message: "must not be empty".into(),
+            });
+        }
+        let password = if let Some(c) = self.password_cmd {
+            PasswordSource::Command(c)
+        } else if let Some(v) = self.password_env {
+            PasswordSource::Env(v)
+        } else if let Some(p) = self.password {
+            tracing::warn!(
+                "{}: {key}.password is stored in plain text; prefer password_cmd or password_env",
+                path.display()
+            );
+            PasswordSource::Plain(p)
+        } else {
+            PasswordSource::None
+        };
+        let port = self.port.unwrap_or(match self.security {
+            Security::Tls => tls_port,
+            _ => plain_port,
+        });
+        Ok(ServerConfig {
+            host: self.host,
+            port,
+            security: self.security,
+            user: self.user.unwrap_or_else(|| default_user.to_string()),
+            password,
+            accept_invalid_certs: self.accept_invalid_certs,
+        })
+    }
+}
+
+impl ServerConfig {
+    /// Resolves the password, running `password_cmd` if that is the source.
+    pub fn resolve_password(&self, account: &str) -> Result<Option<String>, ConfigError> {
+        let err = |what: &str, message: String| ConfigError::Password {
+            account: account.to_string(),
+            what: what.to_string(),
+            message,
+        };
+        match &self.password {
+            PasswordSource::None => Ok(None),
+            PasswordSource::Plain(p) => Ok(Some(p.clone())),
+            PasswordSource::Env(var) => std::env::var(var).map(Some).map_err(|_| {
+                err(
+                    "password_env",
+                    format!("environment variable {var} is not set"),
+                )
+            }),
+            PasswordSource::Command(cmd) => {
+                let out = Command::new("sh")
+                    .arg("-c")
+                    .arg(cmd)
+                    .output()
+                    .map_err(|e| err("password_cmd", format!("cannot run '{cmd}': {e}")))?;
+                if !out.status.success() {
+                    let stderr = String::from_utf8_lossy(&out.stderr);
+                    return Err(err(
+                        "password_cmd",
+                        format!("'{cmd}' failed ({}): {}", out.status, stderr.trim()),
+                    ));
+                }
+                let s = String::from_utf8_lossy(&out.stdout);
+                // like pass(1): the first line is the password
+                Ok(Some(s.lines().next().unwrap_or("").to_string()))
+            }
+        }
+    }
+}
+
+/// Default locations, following XDG.
+pub fn default_config_path() -> PathBuf {
+    config_dir().join("config.toml")
+}
+
+pub fn default_db_path() -> PathBuf {
+    data_dir().join("shopdesk.db")
+}
+
+pub fn config_dir() -> PathBuf {
+    xdg_dir("XDG_CONFIG_HOME", ".config").join("shopdesk")
+}
+
+pub fn data_dir() -> PathBuf {
+    xdg_dir("XDG_DATA_HOME", ".local/share").join("shopdesk")
+}
+
+pub fn state_dir() -> PathBuf {
+    xdg_dir("XDG_STATE_HOME", ".local/state").join("shopdesk")
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
+    match std::env::var_os(var) {
+        Some(v) if !v.is_empty() => PathBuf::from(v),
+        _ => directories::BaseDirs::new()
+            .map(|b| b.home_dir().join(fallback))
+            .unwrap_or_else(|| PathBuf::from(".").join(fallback)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+agent = "alice"
+[[accounts]]
+name = "shop"
+email = "Support@Example.test"
+folders = ["INBOX"]
+sent_folder = "Sent"
+[accounts.imap]
+host = "127.0.0.1"
+port = 10143
+security = "none"
+user = "support@example.test"
+password_env = "SHOPDESK_TEST_PW"
+[accounts.smtp]
+host = "127.0.0.1"
+port = 10025
+security = "none"
+[accounts.auto_ack]
+enabled = true
+template = "ack"
+"#;
+
+    fn parse(s: &str) -> Result<Config, ConfigError> {
+        Config::parse(s, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn parses_the_documented_example() {
+        let c = parse(GOOD).expect("valid");
+        assert_eq!(c.agent, "alice");
+        let a = &c.accounts[0];
+        assert_eq!(a.email, "support@example.test");
+        assert_eq!(a.ticket_tag, "SHOP");
+        assert_eq!(a.imap.security, Security::None);
+        assert_eq!(a.imap.password, PasswordSource::Env("SHOPDESK_TEST_PW".into()));
+        assert_eq!(a.smtp.as_ref().map(|s| s.port), Some(10025));
+        assert!(a.auto_ack.enabled);
+        assert!(a.is_own_address("SUPPORT@example.test"));
+    }
+
+    #[test]
+    fn syntax_error_names_line_and_column() {
+        let err = parse("agent = \"a\"\n[[accounts]]\nname = shop\n").expect_err("bad");
+        let msg = err.to_string();
+        assert!(msg.starts_with("config.toml:3:8:"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_valid_ones() {
+        let bad = GOOD.replace("security = \"none\"\nuser", "securty = \"none\"\nuser");
+        let msg = parse(&bad).expect_err("bad").to_string();
+        assert!(msg.contains("securty"), "{msg}");
+        assert!(msg.contains("security"), "lists valid keys: {msg}");
+        assert!(msg.starts_with("config.toml:"), "{msg}");
+    }
+
+    #[test]
+    fn bad_enum_value_lists_choices() {
+        let bad = GOOD.replacen("security = \"none\"", "security = \"ssl\"", 1);
+        let msg = parse(&bad).expect_err("bad").to_string();
+        assert!(msg.contains("none") && msg.contains("starttls") && msg.contains("tls"), "{msg}");
+    }
+
+    #[test]
+    fn two_password_sources_rejected() {
+        let bad = GOOD.replacen(
+            "password_env = \"SHOPDESK_TEST_PW\"",
+            "password_env = \"X\"\npassword = \"y\"",
+            1,
+        );
+        let msg = parse(&bad).expect_err("bad").to_string();
+        assert!(msg.contains("accounts[0].imap"), "{msg}");
+    }
+
+    #[test]
+    fn default_tag_is_derived_from_name() {
+        assert_eq!(default_tag("my shop"), "MY-SHOP");
+        assert_eq!(default_tag("Ølbutikk"), "LBUTIKK");
+        assert_eq!(default_tag("!!"), "TICKET");
+    }
+
+    #[test]
+    fn password_cmd_first_line_and_failure() {
+        let s = ServerConfig {
+            host: "h".into(),
+            port: 1,
+            security: Security::None,
+            user: "u".into(),
+            password: PasswordSource::Command("printf 'pw1\\nrest'".into()),
+            accept_invalid_certs: false,
+        };
+        assert_eq!(s.resolve_password("a").expect("ok"), Some("pw1".into()));
+        let s = ServerConfig {
+            password: PasswordSource::Command("exit 3".into()),
+            ..s
+        };
+        assert!(s.resolve_password("a").expect_err("fails").to_string().contains("password_cmd"));
+    }
+}

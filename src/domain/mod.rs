@@ -1,0 +1,16 @@
+//! The pure core: plain data and plain functions, no I/O.
+//!
+//! Nothing here imports rusqlite, tokio, imap, lettre, ratatui or crossterm; everything is
+//! unit-tested with plain values.
+
+pub mod language;
+pub mod message;
+pub mod query;
+pub mod sanitize;
+pub mod search_text;
+pub mod subject;
+pub mod threading;
+pub mod ticket;
+
+pub use message::{Address, AttachmentMeta, AutoHeaders, Direction, ParsedMessage, PlacedBy};
+pub use ticket::{Status, TicketId};

@@ -1,0 +1,1 @@
+//! Subjects: reply/forward prefixes in many languages, and our `[TAG #id]` token.

@@ -1,0 +1,21 @@
+//! shopdesk: a terminal helpdesk for e-commerce email.
+//!
+//! Where to start reading, from the inside out:
+//! - [`domain`]: the pure core. Messages, tickets, threading, subjects, the query language,
+//!   search-text folding, sanitising. Plain data, no I/O, table-tested.
+//! - [`config`]: TOML → validated [`config::Config`].
+//! - [`store`]: the SQLite cache (WAL, numbered migrations). The single source of truth for
+//!   the console and the CLI; workers write to it.
+//! - [`mail`]: protocol edges. MIME decoding into [`domain::ParsedMessage`], IMAP sessions.
+//! - [`worker`]: long-lived jobs: IMAP sync (one-shot and `--watch`).
+//! - [`cli`]: one file per subcommand.
+//!
+//! Data flow: IMAP → `worker::sync` → `mail::parse` → `domain::threading` → `store` (one
+//! transaction per batch, cursor included) → `cli` / console read the store.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod mail;
+pub mod store;
+pub mod worker;

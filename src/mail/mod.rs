@@ -1,0 +1,3 @@
+//! Protocol edges: MIME decoding and IMAP.
+
+pub mod parse;

@@ -1,0 +1,124 @@
+-- 0001: mailboxes and their sync cursors, messages and their IMAP locations, raw sources,
+-- customers and their addresses, tickets, tags, the ticket change log, full-text search.
+
+CREATE TABLE mailboxes (
+    id            INTEGER PRIMARY KEY,
+    account       TEXT NOT NULL,
+    name          TEXT NOT NULL,          -- decoded (UTF-8) name
+    uidvalidity   INTEGER,
+    uidnext       INTEGER,                -- every uid below it has been fetched
+    highestmodseq INTEGER,
+    synced_at     INTEGER,
+    UNIQUE (account, name)
+) STRICT;
+
+CREATE TABLE customers (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT,
+    language   TEXT,
+    notes      TEXT,
+    created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE customer_addresses (
+    email       TEXT PRIMARY KEY,         -- lower-cased
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX customer_addresses_customer ON customer_addresses(customer_id);
+
+CREATE TABLE tickets (
+    id                 INTEGER PRIMARY KEY,
+    account            TEXT NOT NULL,
+    subject            TEXT NOT NULL,
+    normalized_subject TEXT NOT NULL,
+    status             TEXT NOT NULL DEFAULT 'new'
+                       CHECK (status IN ('new','open','pending','solved','closed')),
+    customer_id        INTEGER REFERENCES customers(id),
+    owner              TEXT,
+    priority           INTEGER NOT NULL DEFAULT 0,
+    language           TEXT,
+    created_at         INTEGER NOT NULL,
+    updated_at         INTEGER NOT NULL,
+    last_customer_at   INTEGER,
+    first_response_at  INTEGER,
+    due_at             INTEGER,
+    message_count      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX tickets_status_updated ON tickets(status, updated_at DESC);
+CREATE INDEX tickets_updated ON tickets(updated_at DESC);
+CREATE INDEX tickets_customer_subject ON tickets(customer_id, normalized_subject, updated_at);
+CREATE INDEX tickets_owner ON tickets(owner);
+
+CREATE TABLE ticket_tags (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX ticket_tags_tag ON ticket_tags(tag);
+
+-- One row per logical message (deduplicated by Message-ID within an account).
+CREATE TABLE messages (
+    id             INTEGER PRIMARY KEY,
+    account        TEXT NOT NULL,
+    message_id     TEXT NOT NULL,
+    ticket_id      INTEGER REFERENCES tickets(id),
+    direction      TEXT NOT NULL CHECK (direction IN ('in','out','note')),
+    from_email     TEXT,
+    from_name      TEXT,
+    to_json        TEXT NOT NULL DEFAULT '[]',
+    cc_json        TEXT NOT NULL DEFAULT '[]',
+    reply_to_json  TEXT NOT NULL DEFAULT '[]',
+    subject        TEXT NOT NULL DEFAULT '',
+    date           INTEGER NOT NULL,
+    text           TEXT NOT NULL DEFAULT '',
+    quotes_json    TEXT NOT NULL DEFAULT '[]',
+    attachments_json TEXT NOT NULL DEFAULT '[]',
+    in_reply_to    TEXT,
+    references_json TEXT NOT NULL DEFAULT '[]',
+    auto_json      TEXT NOT NULL DEFAULT '{}',
+    placed_by      TEXT NOT NULL,
+    warnings_json  TEXT NOT NULL DEFAULT '[]',
+    language       TEXT,
+    size           INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL,
+    UNIQUE (account, message_id)
+) STRICT;
+CREATE INDEX messages_ticket_date ON messages(ticket_id, date);
+CREATE INDEX messages_from ON messages(from_email);
+
+-- The raw source, kept so nothing is ever lost; apart so message rows stay small.
+CREATE TABLE raw_messages (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    raw        BLOB NOT NULL
+) STRICT;
+
+-- Where a message lives on the server. A message may be in several folders.
+CREATE TABLE message_locations (
+    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+    uid        INTEGER NOT NULL,
+    message    INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    flags      TEXT NOT NULL DEFAULT '',   -- space-separated IMAP flags
+    modseq     INTEGER,
+    PRIMARY KEY (mailbox_id, uid)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX message_locations_message ON message_locations(message);
+
+-- Append-only log of what agents did to tickets (status, owner, tags, notes): the seed of
+-- team mode, where this log travels through the IMAP server, and of KPI reports.
+CREATE TABLE ticket_events (
+    id        INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    at        INTEGER NOT NULL,
+    agent     TEXT NOT NULL,
+    kind      TEXT NOT NULL,              -- status | owner | tag | untag | note | merge
+    value     TEXT
+) STRICT;
+CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, at);
+
+-- Full text over subject, body and names. Contentless: the text lives in `messages`; what is
+-- indexed is folded (diacritics, dotless i, CJK bigrams) by domain::search_text.
+CREATE VIRTUAL TABLE message_fts USING fts5(
+    subject, body, names,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
