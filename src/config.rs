@@ -28,7 +28,9 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
-    #[error("no config file at {path}; create one (see README, \"Configuration\") or pass --config FILE")]
+    #[error(
+        "no config file at {path}; create one (see README, \"Configuration\") or pass --config FILE"
+    )]
     Missing { path: PathBuf },
     #[error("account '{account}': {what}: {message}")]
     Password {
@@ -74,8 +76,9 @@ pub struct ServerConfig {
     pub security: Security,
     pub user: String,
     pub password: PasswordSource,
-    /// Accept a certificate for another name or self-signed. Off by default; tests use it.
-    pub accept_invalid_certs: bool,
+    /// Extra CA certificates (PEM) to trust besides the bundled web roots, for a shop's
+    /// self-signed or private-CA server.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,10 +147,7 @@ impl Config {
     /// Parses config text; `path` is only used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             ConfigError::Syntax {
                 path: path.to_path_buf(),
                 line,
@@ -203,8 +203,7 @@ struct RawServer {
     password_cmd: Option<String>,
     password_env: Option<String>,
     password: Option<String>,
-    #[serde(default)]
-    accept_invalid_certs: bool,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -235,7 +234,10 @@ impl RawConfig {
             if accounts.iter().any(|x: &AccountConfig| x.name == a.name) {
                 return Err(invalid(
                     format!("{key}.name"),
-                    format!("account name '{}' is used twice; names must be unique", a.name),
+                    format!(
+                        "account name '{}' is used twice; names must be unique",
+                        a.name
+                    ),
                 ));
             }
             if !a.email.contains('@') {
@@ -262,7 +264,9 @@ impl RawConfig {
                     "list at least one folder, e.g. [\"INBOX\"]".into(),
                 ));
             }
-            let imap = a.imap.validate(&format!("{key}.imap"), &a.email, 993, 143, path)?;
+            let imap = a
+                .imap
+                .validate(&format!("{key}.imap"), &a.email, 993, 143, path)?;
             let smtp = a
                 .smtp
                 .map(|s| s.validate(&format!("{key}.smtp"), &a.email, 465, 587, path))
@@ -369,7 +373,7 @@ impl RawServer {
             security: self.security,
             user: self.user.unwrap_or_else(|| default_user.to_string()),
             password,
-            accept_invalid_certs: self.accept_invalid_certs,
+            ca_file: self.ca_file,
         })
     }
 }
@@ -480,7 +484,10 @@ template = "ack"
         assert_eq!(a.email, "support@example.test");
         assert_eq!(a.ticket_tag, "SHOP");
         assert_eq!(a.imap.security, Security::None);
-        assert_eq!(a.imap.password, PasswordSource::Env("SHOPDESK_TEST_PW".into()));
+        assert_eq!(
+            a.imap.password,
+            PasswordSource::Env("SHOPDESK_TEST_PW".into())
+        );
         assert_eq!(a.smtp.as_ref().map(|s| s.port), Some(10025));
         assert!(a.auto_ack.enabled);
         assert!(a.is_own_address("SUPPORT@example.test"));
@@ -506,7 +513,10 @@ template = "ack"
     fn bad_enum_value_lists_choices() {
         let bad = GOOD.replacen("security = \"none\"", "security = \"ssl\"", 1);
         let msg = parse(&bad).expect_err("bad").to_string();
-        assert!(msg.contains("none") && msg.contains("starttls") && msg.contains("tls"), "{msg}");
+        assert!(
+            msg.contains("none") && msg.contains("starttls") && msg.contains("tls"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -535,13 +545,18 @@ template = "ack"
             security: Security::None,
             user: "u".into(),
             password: PasswordSource::Command("printf 'pw1\\nrest'".into()),
-            accept_invalid_certs: false,
+            ca_file: None,
         };
         assert_eq!(s.resolve_password("a").expect("ok"), Some("pw1".into()));
         let s = ServerConfig {
             password: PasswordSource::Command("exit 3".into()),
             ..s
         };
-        assert!(s.resolve_password("a").expect_err("fails").to_string().contains("password_cmd"));
+        assert!(
+            s.resolve_password("a")
+                .expect_err("fails")
+                .to_string()
+                .contains("password_cmd")
+        );
     }
 }

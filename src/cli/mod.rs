@@ -1,7 +1,124 @@
-//! The command line: one file per subcommand.
+//! The command line: one file per subcommand. Data goes to stdout, diagnostics to stderr;
+//! exit codes 0 ok, 1 failure, 2 usage error (design.md).
 
+mod context;
+mod list;
+mod output;
+mod search;
+mod show;
+mod sync;
+
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{CommandFactory, Parser, Subcommand};
+
+pub use context::Context;
+
+/// A terminal helpdesk for e-commerce email.
+#[derive(Debug, Parser)]
+#[command(name = "shopdesk", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file [default: $XDG_CONFIG_HOME/shopdesk/config.toml]
+    #[arg(long, global = true, env = "SHOPDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database file [default: $XDG_DATA_HOME/shopdesk/shopdesk.db]
+    #[arg(long, global = true, env = "SHOPDESK_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch new mail and changes from the IMAP accounts into the local cache
+    Sync(sync::Args),
+    /// List tickets, most recently active first
+    List(list::Args),
+    /// Show one ticket with its messages
+    Show(show::Args),
+    /// Search messages in every ticket
+    Search(search::Args),
+    /// Print shell completions
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
+}
+
+/// Failures that map to exit code 2 rather than 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let _log = init_logging();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let mut msg = format!("shopdesk: {e}");
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!(": {cause}"));
+            }
+            let _ = writeln!(std::io::stderr(), "{msg}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ctx = Context::new(cli.config, cli.db);
+    match cli.command {
+        None => anyhow::bail!(UsageError(
+            "the console is not built into this version yet; try 'shopdesk --help'".into()
+        )),
+        Some(Command::Sync(a)) => sync::run(&ctx, a),
+        Some(Command::List(a)) => list::run(&ctx, a),
+        Some(Command::Show(a)) => show::run(&ctx, a),
+        Some(Command::Search(a)) => search::run(&ctx, a),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "shopdesk",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Logs go to stderr at warn level (SHOPDESK_LOG overrides), never to stdout, which is for data.
+fn init_logging() -> Option<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SHOPDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init()
+        .ok()
 }

@@ -73,3 +73,51 @@ impl Placement {
 pub fn default_subject_window() -> Duration {
     Duration::days(30)
 }
+
+// Minimal placeholder, replaced by the full table-tested version.
+pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) -> Placement {
+    if let Some(t) = input
+        .message_id
+        .and_then(|m| lookup.ticket_of_message_id(m))
+    {
+        return Placement::Existing {
+            ticket: t,
+            by: PlacedBy::References,
+            warning: None,
+        };
+    }
+    if let Some(id) = super::subject::find_token(input.subject, input.tag) {
+        if lookup.ticket(id).is_some() {
+            return Placement::Existing {
+                ticket: id,
+                by: PlacedBy::Token,
+                warning: None,
+            };
+        }
+    }
+    for r in input
+        .in_reply_to
+        .iter()
+        .chain(input.references.iter().rev())
+    {
+        if let Some(t) = lookup.ticket_of_message_id(r) {
+            return Placement::Existing {
+                ticket: t,
+                by: PlacedBy::References,
+                warning: None,
+            };
+        }
+    }
+    let norm = super::subject::normalize_subject(input.subject);
+    if !norm.is_empty() {
+        if let Some(t) = lookup.recent_ticket_by_subject(input.customer, &norm, input.date - window)
+        {
+            return Placement::Existing {
+                ticket: t,
+                by: PlacedBy::Subject,
+                warning: None,
+            };
+        }
+    }
+    Placement::New
+}

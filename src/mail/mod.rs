@@ -1,3 +1,4 @@
 //! Protocol edges: MIME decoding and IMAP.
 
+pub mod imap;
 pub mod parse;

@@ -1,1 +1,5 @@
-//! Long-lived jobs: sync.
+//! Long-lived and one-shot jobs that talk to mail servers and write to the store:
+//! `sync` (one pass over every account and folder) and `watch` (IMAP IDLE per folder).
+
+pub mod sync;
+pub mod watch;

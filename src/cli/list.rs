@@ -1,0 +1,64 @@
+//! `shopdesk list [QUERY] [--json] [--limit N]`
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::domain::query::parse_query;
+use crate::store::query_sql::{QueryContext, ticket_query};
+use crate::store::{read, search};
+
+use super::output::{age, fit};
+use super::{Context, UsageError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Query, e.g. 'status:open -tag:spam from:anna "where is"'
+    #[arg(value_name = "QUERY", num_args = 0.., trailing_var_arg = true)]
+    query: Vec<String>,
+    /// Print a JSON array of tickets
+    #[arg(long)]
+    json: bool,
+    /// At most this many tickets
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    limit: usize,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let input = args.query.join(" ");
+    let query = parse_query(&input)
+        .map_err(|e| UsageError(format!("bad query: {e}\n{}", e.render_caret(&input))))?;
+    let config = ctx.config_or_default()?;
+    let store = ctx.store()?;
+    let qctx = QueryContext {
+        agent: config.agent.clone(),
+        now: chrono::Utc::now().timestamp(),
+    };
+    let ids = search::run_ids(store.conn(), &ticket_query(&query, &qctx, args.limit, 0))?;
+    let tickets = read::ticket_summaries(store.conn(), &ids)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &tickets)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let now = chrono::Utc::now();
+    for t in &tickets {
+        let who = t
+            .customer
+            .name
+            .clone()
+            .or_else(|| t.customer.email.clone())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:>6}  {}  {:>4}  {}  {}  {}",
+            format!("#{}", t.id),
+            fit(&t.status, 7),
+            age(&t.updated_at, now),
+            fit(&who, 22),
+            fit(t.owner.as_deref().unwrap_or("-"), 8),
+            fit(&t.subject, 60).trim_end(),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,55 @@
+//! `shopdesk search QUERY [--json]`: messages ranked by relevance.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::domain::query::parse_query;
+use crate::store::query_sql::{QueryContext, message_search};
+use crate::store::{read, search};
+
+use super::output::fit;
+use super::{Context, UsageError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Query, e.g. 'refund from:anna after:30d'
+    #[arg(value_name = "QUERY", required = true, num_args = 1.., trailing_var_arg = true)]
+    query: Vec<String>,
+    /// Print a JSON array of messages (each with ticket_id)
+    #[arg(long)]
+    json: bool,
+    /// At most this many messages
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    limit: usize,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let input = args.query.join(" ");
+    let query = parse_query(&input)
+        .map_err(|e| UsageError(format!("bad query: {e}\n{}", e.render_caret(&input))))?;
+    let config = ctx.config_or_default()?;
+    let store = ctx.store()?;
+    let qctx = QueryContext {
+        agent: config.agent.clone(),
+        now: chrono::Utc::now().timestamp(),
+    };
+    let ids = search::run_ids(store.conn(), &message_search(&query, &qctx, args.limit))?;
+    let hits = read::messages(store.conn(), &ids)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &hits)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for m in &hits {
+        writeln!(
+            out,
+            "{:>6}  {}  {}  {}",
+            m.ticket_id.map_or("-".into(), |t| format!("#{t}")),
+            &m.date[..10.min(m.date.len())],
+            fit(m.from.email.as_deref().unwrap_or("?"), 26),
+            fit(&m.subject, 60).trim_end()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

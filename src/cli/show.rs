@@ -1,0 +1,113 @@
+//! `shopdesk show ID [--json]`
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::store::{StoreError, read};
+
+use super::{Context, UsageError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Ticket number (a leading '#' is fine)
+    #[arg(value_name = "ID")]
+    id: String,
+    /// Print the ticket and its messages as JSON
+    #[arg(long)]
+    json: bool,
+    /// Also print quoted earlier mail
+    #[arg(long)]
+    quotes: bool,
+}
+
+pub fn parse_ticket_id(s: &str) -> Result<i64, UsageError> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| UsageError(format!("'{s}' is not a ticket number")))
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let id = parse_ticket_id(&args.id)?;
+    let store = ctx.store()?;
+    let detail = match read::ticket_detail(store.conn(), id) {
+        Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{id}"),
+        other => other?,
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &detail)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let t = &detail.ticket;
+    writeln!(out, "#{} {}", t.id, sanitize_line(&t.subject))?;
+    writeln!(
+        out,
+        "status {} · owner {} · customer {} · {} message(s){}",
+        t.status,
+        t.owner.as_deref().unwrap_or("none"),
+        sanitize_line(t.customer.email.as_deref().unwrap_or("?")),
+        t.message_count,
+        if t.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" · tags {}", t.tags.join(", "))
+        }
+    )?;
+    for m in &detail.messages {
+        writeln!(out)?;
+        let from = match (&m.from.name, &m.from.email) {
+            (Some(n), Some(e)) => format!("{n} <{e}>"),
+            (None, Some(e)) => e.clone(),
+            _ => "(unknown sender)".into(),
+        };
+        writeln!(
+            out,
+            "── {} {} {} [{}]",
+            m.date,
+            if m.direction == "out" { "→" } else { "←" },
+            sanitize_line(&from),
+            m.placed_by
+        )?;
+        for w in &m.warnings {
+            writeln!(out, "   ! {}", sanitize_line(w))?;
+        }
+        let text = if args.quotes {
+            m.text.clone()
+        } else {
+            fold_quotes(&m.text, &m.quotes)
+        };
+        writeln!(out, "{}", sanitize_text(text.trim_end()))?;
+        for a in &m.attachments {
+            writeln!(
+                out,
+                "   📎 {} ({}, {} bytes)",
+                sanitize_line(a.filename.as_deref().unwrap_or("unnamed")),
+                a.content_type,
+                a.size
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Replaces each quoted range with a one-line marker.
+fn fold_quotes(text: &str, quotes: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for &(start, end) in quotes {
+        let (Some(before), true) = (text.get(pos..start), end <= text.len()) else {
+            continue;
+        };
+        out.push_str(before);
+        let lines = text.get(start..end).map_or(0, |q| q.lines().count());
+        out.push_str(&format!(
+            "[… {lines} quoted line(s); --quotes shows them]\n"
+        ));
+        pos = end;
+    }
+    out.push_str(text.get(pos..).unwrap_or(""));
+    out
+}

@@ -1,0 +1,61 @@
+//! Store errors: what failed and on which file.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "database {path} was written by a newer shopdesk (schema version {found}, this one knows {known}); upgrade shopdesk"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("database migration {version} failed: {source}")]
+    Migration {
+        version: usize,
+        source: rusqlite::Error,
+    },
+    #[error("no ticket #{0}")]
+    NoTicket(i64),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database: stored JSON is damaged: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    pub(crate) fn open(path: &Path, source: rusqlite::Error) -> StoreError {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Attaches the database path to errors that lack one.
+    pub(crate) fn at(self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Sqlite(source) => StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            },
+            StoreError::TooNew { found, known, .. } => StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known,
+            },
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! Writing synced mail into the cache: a parsed message is threaded onto a ticket, stored
+//! with its raw source, its IMAP location and its full-text row. Callers wrap a batch in one
+//! transaction together with the mailbox cursor, so a crash leaves either all or none of it.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::StoreError;
+use super::lookup::TxLookup;
+use crate::domain::search_text::fold_for_index;
+use crate::domain::subject::normalize_subject;
+use crate::domain::threading::{Placement, ThreadInput, default_subject_window, place};
+use crate::domain::{Direction, ParsedMessage, Status, TicketId};
+
+/// Who the shop is on one account: its ticket tag and its own addresses.
+#[derive(Debug, Clone)]
+pub struct AccountIdentity {
+    pub name: String,
+    pub tag: String,
+    /// Lower-cased addresses whose mail is outgoing.
+    pub addresses: Vec<String>,
+}
+
+impl AccountIdentity {
+    pub fn is_own(&self, email: &str) -> bool {
+        self.addresses.iter().any(|a| a == email)
+    }
+}
+
+impl From<&crate::config::AccountConfig> for AccountIdentity {
+    fn from(a: &crate::config::AccountConfig) -> Self {
+        let mut addresses = vec![a.email.clone()];
+        addresses.extend(a.aliases.iter().cloned());
+        AccountIdentity {
+            name: a.name.clone(),
+            tag: a.ticket_tag.clone(),
+            addresses,
+        }
+    }
+}
+
+/// One message as fetched from a mailbox.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub uid: u32,
+    pub flags: String,
+    pub modseq: Option<u64>,
+    pub internal_date: Option<DateTime<Utc>>,
+    pub raw: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IngestOutcome {
+    NewTicket(TicketId),
+    Threaded(TicketId),
+    /// Already known (same Message-ID seen in another folder or before): location added.
+    Known(TicketId),
+}
+
+/// Stores one fetched message at (mailbox, uid). Idempotent: storing the same location twice
+/// changes nothing.
+pub fn ingest(
+    tx: &Transaction,
+    account: &AccountIdentity,
+    mailbox_id: i64,
+    fetched: &Fetched,
+    parsed: &ParsedMessage,
+) -> Result<IngestOutcome, StoreError> {
+    let message_id = parsed
+        .message_id
+        .clone()
+        .unwrap_or_else(|| synthetic_message_id(&fetched.raw));
+
+    let known: Option<(i64, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT id, ticket_id FROM messages WHERE account = ?1 AND message_id = ?2",
+        )?
+        .query_row(params![account.name, message_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((row, ticket)) = known {
+        add_location(tx, mailbox_id, fetched, row)?;
+        return Ok(IngestOutcome::Known(ticket.unwrap_or_default()));
+    }
+
+    let date = parsed
+        .date
+        .or(fetched.internal_date)
+        .unwrap_or_else(Utc::now);
+    let from = parsed.from.as_ref().map(|a| a.email.as_str()).unwrap_or("");
+    let outgoing = account.is_own(from);
+    let customer = if outgoing {
+        parsed
+            .to
+            .iter()
+            .find(|a| !account.is_own(&a.email))
+            .map(|a| a.email.as_str())
+            .unwrap_or("")
+    } else {
+        from
+    };
+    let input = ThreadInput {
+        tag: &account.tag,
+        message_id: Some(&message_id),
+        in_reply_to: &parsed.in_reply_to,
+        references: &parsed.references,
+        subject: &parsed.subject,
+        from,
+        customer,
+        outgoing,
+        date,
+    };
+    let lookup = TxLookup {
+        tx,
+        account: &account.name,
+    };
+    let placement = place(&input, &lookup, default_subject_window());
+    let mut warnings = parsed.warnings.clone();
+    let (ticket, outcome) = match &placement {
+        Placement::Existing {
+            ticket, warning, ..
+        } => {
+            if let Some(w) = warning {
+                warnings.push(w.clone());
+            }
+            (*ticket, IngestOutcome::Threaded(*ticket))
+        }
+        Placement::New => {
+            let t = create_ticket(tx, account, parsed, customer, date, outgoing)?;
+            (t, IngestOutcome::NewTicket(t))
+        }
+    };
+    let direction = if outgoing {
+        Direction::Out
+    } else {
+        Direction::In
+    };
+    let language = if outgoing {
+        None
+    } else {
+        crate::domain::language::detect_language(&unquoted(parsed))
+    };
+    let now = Utc::now().timestamp();
+    tx.prepare_cached(
+        "INSERT INTO messages (account, message_id, ticket_id, direction, from_email, from_name,
+            to_json, cc_json, reply_to_json, subject, date, text, quotes_json, attachments_json,
+            in_reply_to, references_json, auto_json, placed_by, warnings_json, language, size,
+            created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21, ?22)",
+    )?
+    .execute(params![
+        account.name,
+        message_id,
+        ticket,
+        direction.as_str(),
+        parsed.from.as_ref().map(|a| &a.email),
+        parsed.from.as_ref().and_then(|a| a.name.as_ref()),
+        serde_json::to_string(&parsed.to)?,
+        serde_json::to_string(&parsed.cc)?,
+        serde_json::to_string(&parsed.reply_to)?,
+        parsed.subject,
+        date.timestamp(),
+        parsed.text,
+        serde_json::to_string(
+            &parsed
+                .quotes
+                .iter()
+                .map(|r| (r.start, r.end))
+                .collect::<Vec<_>>()
+        )?,
+        serde_json::to_string(&parsed.attachments)?,
+        parsed.in_reply_to.first(),
+        serde_json::to_string(&parsed.references)?,
+        serde_json::to_string(&parsed.auto)?,
+        placement.placed_by().as_str(),
+        serde_json::to_string(&warnings)?,
+        language,
+        fetched.raw.len() as i64,
+        now,
+    ])?;
+    let row = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO raw_messages (message_id, raw) VALUES (?1, ?2)")?
+        .execute(params![row, fetched.raw])?;
+    add_location(tx, mailbox_id, fetched, row)?;
+    index_message(tx, row, parsed)?;
+    update_ticket_after_message(tx, ticket, direction, date, from, &placement, language)?;
+    Ok(outcome)
+}
+
+/// The customer's own words, without quoted earlier mail: what language detection reads.
+fn unquoted(parsed: &ParsedMessage) -> String {
+    let mut out = String::with_capacity(parsed.text.len());
+    let mut pos = 0;
+    for q in &parsed.quotes {
+        if let Some(s) = parsed.text.get(pos..q.start) {
+            out.push_str(s);
+        }
+        pos = q.end;
+    }
+    if let Some(s) = parsed.text.get(pos..) {
+        out.push_str(s);
+    }
+    out
+}
+
+fn index_message(tx: &Transaction, row: i64, parsed: &ParsedMessage) -> Result<(), StoreError> {
+    let mut names = String::new();
+    for a in parsed
+        .from
+        .iter()
+        .chain(parsed.to.iter())
+        .chain(parsed.cc.iter())
+    {
+        if let Some(n) = &a.name {
+            names.push_str(n);
+            names.push(' ');
+        }
+        names.push_str(&a.email);
+        names.push(' ');
+    }
+    tx.prepare_cached(
+        "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        row,
+        fold_for_index(&parsed.subject),
+        fold_for_index(&parsed.text),
+        fold_for_index(&names),
+    ])?;
+    Ok(())
+}
+
+fn add_location(
+    tx: &Transaction,
+    mailbox_id: i64,
+    f: &Fetched,
+    message_row: i64,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO message_locations (mailbox_id, uid, message, flags, modseq)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (mailbox_id, uid) DO UPDATE SET
+            message = excluded.message, flags = excluded.flags, modseq = excluded.modseq",
+    )?
+    .execute(params![
+        mailbox_id,
+        f.uid,
+        message_row,
+        f.flags,
+        f.modseq.map(|m| m as i64)
+    ])?;
+    Ok(())
+}
+
+/// Finds the customer owning `email`, or creates one.
+pub(crate) fn customer_for(
+    tx: &Transaction,
+    email: &str,
+    name: Option<&str>,
+    at: i64,
+) -> Result<Option<i64>, StoreError> {
+    if email.is_empty() {
+        return Ok(None);
+    }
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT customer_id FROM customer_addresses WHERE email = ?1")?
+        .query_row([email], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        if let Some(n) = name {
+            tx.prepare_cached("UPDATE customers SET name = ?2 WHERE id = ?1 AND name IS NULL")?
+                .execute(params![id, n])?;
+        }
+        return Ok(Some(id));
+    }
+    tx.prepare_cached("INSERT INTO customers (name, created_at) VALUES (?1, ?2)")?
+        .execute(params![name, at])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO customer_addresses (email, customer_id) VALUES (?1, ?2)")?
+        .execute(params![email, id])?;
+    Ok(Some(id))
+}
+
+fn create_ticket(
+    tx: &Transaction,
+    account: &AccountIdentity,
+    parsed: &ParsedMessage,
+    customer: &str,
+    date: DateTime<Utc>,
+    outgoing: bool,
+) -> Result<TicketId, StoreError> {
+    let customer_name = if outgoing {
+        parsed
+            .to
+            .iter()
+            .find(|a| a.email == customer)
+            .and_then(|a| a.name.as_deref())
+    } else {
+        parsed.from.as_ref().and_then(|a| a.name.as_deref())
+    };
+    let customer_id = customer_for(tx, customer, customer_name, date.timestamp())?;
+    // A conversation the shop started waits on the customer.
+    let status = if outgoing {
+        Status::Pending
+    } else {
+        Status::New
+    };
+    tx.prepare_cached(
+        "INSERT INTO tickets (account, subject, normalized_subject, status, customer_id,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![
+        account.name,
+        crate::domain::sanitize::sanitize_line(&parsed.subject),
+        normalize_subject(&parsed.subject),
+        status.as_str(),
+        customer_id,
+        date.timestamp(),
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn update_ticket_after_message(
+    tx: &Transaction,
+    ticket: TicketId,
+    direction: Direction,
+    date: DateTime<Utc>,
+    from: &str,
+    placement: &Placement,
+    language: Option<String>,
+) -> Result<(), StoreError> {
+    let at = date.timestamp();
+    let (status, customer_id): (String, Option<i64>) = tx
+        .prepare_cached("SELECT status, customer_id FROM tickets WHERE id = ?1")?
+        .query_row([ticket], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let status: Status = status.parse().unwrap_or(Status::Open);
+    match direction {
+        Direction::In => {
+            let is_new = matches!(placement, Placement::New);
+            let next = if is_new {
+                status
+            } else {
+                status.on_customer_reply()
+            };
+            tx.prepare_cached(
+                "UPDATE tickets SET message_count = message_count + 1,
+                    updated_at = max(updated_at, ?2),
+                    last_customer_at = max(coalesce(last_customer_at, 0), ?2),
+                    status = ?3,
+                    language = coalesce(language, ?4)
+                 WHERE id = ?1",
+            )?
+            .execute(params![ticket, at, next.as_str(), language])?;
+            // A customer writing from a second address, threaded by headers: remember it.
+            if !is_new && !from.is_empty() {
+                if let Some(cid) = customer_id {
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO customer_addresses (email, customer_id) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![from, cid])?;
+                }
+            }
+        }
+        Direction::Out | Direction::Note => {
+            tx.prepare_cached(
+                "UPDATE tickets SET message_count = message_count + 1,
+                    updated_at = max(updated_at, ?2),
+                    first_response_at = CASE
+                        WHEN first_response_at IS NULL AND ?3 = 'out' THEN ?2
+                        ELSE first_response_at END
+                 WHERE id = ?1",
+            )?
+            .execute(params![ticket, at, direction.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+/// A stable stand-in for a missing Message-ID, derived from the raw bytes (FNV-1a), so the
+/// same message seen twice is still recognised.
+fn synthetic_message_id(raw: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in raw {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("no-message-id.{h:016x}.{}@shopdesk.invalid", raw.len())
+}
+
+/// Removes a message's location; a message left with no location anywhere is deleted
+/// from the cache (the server no longer has it), and its ticket's count follows.
+pub fn remove_location(tx: &Transaction, mailbox_id: i64, uid: u32) -> Result<(), StoreError> {
+    let message: Option<i64> = tx
+        .prepare_cached(
+            "DELETE FROM message_locations WHERE mailbox_id = ?1 AND uid = ?2 RETURNING message",
+        )?
+        .query_row(params![mailbox_id, uid], |r| r.get(0))
+        .optional()?;
+    if let Some(m) = message {
+        delete_if_orphan(tx, m)?;
+    }
+    Ok(())
+}
+
+/// Deletes a message that has no location left (notes and queued replies have none by
+/// nature and are kept).
+pub(crate) fn delete_if_orphan(tx: &Transaction, message: i64) -> Result<bool, StoreError> {
+    let ticket: Option<Option<i64>> = tx
+        .prepare_cached(
+            "DELETE FROM messages WHERE id = ?1 AND direction != 'note'
+               AND NOT EXISTS (SELECT 1 FROM message_locations WHERE message = ?1)
+             RETURNING ticket_id",
+        )?
+        .query_row([message], |r| r.get(0))
+        .optional()?;
+    let Some(ticket) = ticket else {
+        return Ok(false);
+    };
+    tx.prepare_cached("DELETE FROM message_fts WHERE rowid = ?1")?
+        .execute([message])?;
+    if let Some(t) = ticket {
+        tx.prepare_cached("UPDATE tickets SET message_count = message_count - 1 WHERE id = ?1")?
+            .execute([t])?;
+        // A ticket whose every message is gone, and on which nobody acted, goes too.
+        tx.prepare_cached(
+            "DELETE FROM tickets WHERE id = ?1 AND message_count <= 0
+               AND NOT EXISTS (SELECT 1 FROM ticket_events WHERE ticket_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM messages WHERE ticket_id = ?1)",
+        )?
+        .execute([t])?;
+    }
+    Ok(true)
+}

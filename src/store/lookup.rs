@@ -1,0 +1,82 @@
+//! The store's side of threading: answers `ThreadLookup` questions inside the ingest
+//! transaction, so messages of the same batch see each other.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::domain::TicketId;
+use crate::domain::threading::{ThreadLookup, TicketFacts};
+
+pub(crate) struct TxLookup<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub account: &'a str,
+}
+
+impl ThreadLookup for TxLookup<'_> {
+    fn ticket(&self, id: TicketId) -> Option<TicketFacts> {
+        let exists: Option<Option<i64>> = self
+            .tx
+            .prepare_cached("SELECT customer_id FROM tickets WHERE id = ?1 AND account = ?2")
+            .and_then(|mut s| {
+                s.query_row(params![id, self.account], |r| r.get(0))
+                    .optional()
+            })
+            .ok()
+            .flatten();
+        let customer = exists?;
+        let mut addresses: Vec<String> = Vec::new();
+        if let Ok(mut s) = self.tx.prepare_cached(
+            "SELECT email FROM customer_addresses WHERE customer_id = ?1
+             UNION SELECT from_email FROM messages WHERE ticket_id = ?2 AND from_email IS NOT NULL",
+        ) {
+            if let Ok(rows) = s.query_map(params![customer, id], |r| r.get::<_, String>(0)) {
+                addresses.extend(rows.flatten());
+            }
+        }
+        Some(TicketFacts { addresses })
+    }
+
+    fn ticket_of_message_id(&self, message_id: &str) -> Option<TicketId> {
+        self.tx
+            .prepare_cached("SELECT ticket_id FROM messages WHERE account = ?1 AND message_id = ?2")
+            .and_then(|mut s| {
+                s.query_row(params![self.account, message_id], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
+                .optional()
+            })
+            .ok()
+            .flatten()
+            .flatten()
+    }
+
+    fn recent_ticket_by_subject(
+        &self,
+        customer: &str,
+        normalized_subject: &str,
+        since: DateTime<Utc>,
+    ) -> Option<TicketId> {
+        self.tx
+            .prepare_cached(
+                "SELECT t.id FROM tickets t
+                   JOIN customer_addresses a ON a.customer_id = t.customer_id
+                  WHERE a.email = ?1 AND t.normalized_subject = ?2 AND t.account = ?3
+                    AND t.updated_at >= ?4
+                  ORDER BY t.updated_at DESC LIMIT 1",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        customer,
+                        normalized_subject,
+                        self.account,
+                        since.timestamp()
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()
+            })
+            .ok()
+            .flatten()
+    }
+}

@@ -1,0 +1,124 @@
+//! Per-mailbox sync cursors (RFC 4549): UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ, and the UIDs
+//! and flags the cache holds for each mailbox.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::StoreError;
+use super::ingest::delete_if_orphan;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxCursor {
+    pub id: i64,
+    pub uidvalidity: Option<u32>,
+    /// Every UID below this has been fetched.
+    pub uidnext: Option<u32>,
+    pub highestmodseq: Option<u64>,
+}
+
+/// The mailbox row for (account, name), created on first use.
+pub fn mailbox(conn: &Connection, account: &str, name: &str) -> Result<MailboxCursor, StoreError> {
+    conn.prepare_cached("INSERT OR IGNORE INTO mailboxes (account, name) VALUES (?1, ?2)")?
+        .execute(params![account, name])?;
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, uidvalidity, uidnext, highestmodseq FROM mailboxes
+              WHERE account = ?1 AND name = ?2",
+        )?
+        .query_row(params![account, name], |r| {
+            Ok(MailboxCursor {
+                id: r.get(0)?,
+                uidvalidity: r.get::<_, Option<i64>>(1)?.map(|v| v as u32),
+                uidnext: r.get::<_, Option<i64>>(2)?.map(|v| v as u32),
+                highestmodseq: r.get::<_, Option<i64>>(3)?.map(|v| v as u64),
+            })
+        })?)
+}
+
+/// Moves the cursor; call inside the transaction that stored the batch it covers.
+pub fn set_cursor(
+    tx: &Transaction,
+    id: i64,
+    uidvalidity: u32,
+    uidnext: u32,
+    highestmodseq: Option<u64>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE mailboxes SET uidvalidity = ?2, uidnext = ?3,
+            highestmodseq = coalesce(?4, highestmodseq), synced_at = unixepoch()
+          WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        uidvalidity,
+        uidnext,
+        highestmodseq.map(|m| m as i64)
+    ])?;
+    Ok(())
+}
+
+/// The server changed UIDVALIDITY: every UID we hold for this mailbox is meaningless. The
+/// locations go (messages stay until the refetch has re-attached them; see
+/// [`collect_orphans`]), and the cursor starts over.
+pub fn reset_mailbox(tx: &Transaction, id: i64, uidvalidity: u32) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM message_locations WHERE mailbox_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached(
+        "UPDATE mailboxes SET uidvalidity = ?2, uidnext = 1, highestmodseq = NULL WHERE id = ?1",
+    )?
+    .execute(params![id, uidvalidity])?;
+    Ok(())
+}
+
+/// Deletes the account's messages that no mailbox holds any more. Run after a complete pass.
+pub fn collect_orphans(tx: &Transaction, account: &str) -> Result<usize, StoreError> {
+    let orphans: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT m.id FROM messages m WHERE m.account = ?1 AND m.direction != 'note'
+               AND NOT EXISTS (SELECT 1 FROM message_locations l WHERE l.message = m.id)",
+        )?
+        .query_map([account], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for m in orphans {
+        if delete_if_orphan(tx, m)? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// The UIDs the cache holds for a mailbox, ascending.
+pub fn local_uids(conn: &Connection, mailbox_id: i64) -> Result<Vec<u32>, StoreError> {
+    let uids = conn
+        .prepare_cached("SELECT uid FROM message_locations WHERE mailbox_id = ?1 ORDER BY uid")?
+        .query_map([mailbox_id], |r| r.get::<_, i64>(0))?
+        .map(|r| r.map(|u| u as u32))
+        .collect::<Result<_, _>>()?;
+    Ok(uids)
+}
+
+/// Records a flag change seen on the server.
+pub fn set_flags(
+    tx: &Transaction,
+    mailbox_id: i64,
+    uid: u32,
+    flags: &str,
+    modseq: Option<u64>,
+) -> Result<bool, StoreError> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE message_locations SET flags = ?3, modseq = coalesce(?4, modseq)
+              WHERE mailbox_id = ?1 AND uid = ?2 AND (flags != ?3 OR modseq IS NOT ?4)",
+        )?
+        .execute(params![mailbox_id, uid, flags, modseq.map(|m| m as i64)])?;
+    Ok(n > 0)
+}
+
+/// Whether a location is already stored (a batch re-run after a crash skips it).
+pub fn has_location(conn: &Connection, mailbox_id: i64, uid: u32) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM message_locations WHERE mailbox_id = ?1 AND uid = ?2")?
+        .query_row(params![mailbox_id, uid], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

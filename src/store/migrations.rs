@@ -1,0 +1,55 @@
+//! Numbered migrations, tracked in `PRAGMA user_version`. Append only: never edit or remove
+//! a shipped migration, never wipe the cache on upgrade.
+
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`.
+pub(crate) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(StoreError::TooNew {
+            path: PathBuf::new(),
+            found: current,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i + 1;
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .and_then(|()| tx.pragma_update(None, "user_version", version as i64))
+            .map_err(|source| StoreError::Migration { version, source })?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_migrations_apply_in_order() {
+        let mut conn = Connection::open_in_memory().expect("mem");
+        migrate(&mut conn).expect("migrate");
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("v");
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        migrate(&mut conn).expect("idempotent");
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("mem");
+        conn.pragma_update(None, "user_version", 999).expect("set");
+        assert!(matches!(migrate(&mut conn), Err(StoreError::TooNew { .. })));
+    }
+}
