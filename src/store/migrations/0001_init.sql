@@ -122,3 +122,60 @@ CREATE VIRTUAL TABLE message_fts USING fts5(
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- Orders, imported from the shop (CSV now, shop APIs later): where-is-my-order answers.
+CREATE TABLE orders (
+    id              INTEGER PRIMARY KEY,
+    number          TEXT NOT NULL UNIQUE,
+    customer_email  TEXT NOT NULL,        -- lower-cased; joins customer_addresses
+    customer_name   TEXT,
+    status          TEXT NOT NULL,        -- placed | paid | shipped | delivered | returned | refunded | cancelled
+    total_cents     INTEGER,
+    currency        TEXT,
+    placed_at       INTEGER NOT NULL,
+    shipped_at      INTEGER,
+    carrier         TEXT,
+    tracking_number TEXT,
+    tracking_url    TEXT,
+    items_json      TEXT NOT NULL DEFAULT '[]'
+) STRICT;
+CREATE INDEX orders_customer_email ON orders(customer_email, placed_at DESC);
+
+-- The reply being written on a ticket, saved as the agent types.
+CREATE TABLE drafts (
+    ticket_id    INTEGER PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+    body         TEXT NOT NULL,
+    template     TEXT,
+    status_after TEXT,
+    updated_at   INTEGER NOT NULL
+) STRICT;
+
+-- The durable outbox: a reply is rendered and stored here, with its final Message-ID,
+-- before any network I/O. The send worker moves rows queued → sent (or failed, retried).
+CREATE TABLE outbox (
+    id             INTEGER PRIMARY KEY,
+    account        TEXT NOT NULL,
+    ticket_id      INTEGER REFERENCES tickets(id) ON DELETE SET NULL,
+    answers        INTEGER REFERENCES messages(id) ON DELETE SET NULL, -- the customer message answered
+    message_id     TEXT NOT NULL UNIQUE,
+    kind           TEXT NOT NULL DEFAULT 'reply' CHECK (kind IN ('reply','auto_ack')),
+    envelope_from  TEXT NOT NULL,
+    recipients_json TEXT NOT NULL,
+    subject        TEXT NOT NULL,
+    raw            BLOB NOT NULL,
+    status_after   TEXT,
+    state          TEXT NOT NULL DEFAULT 'queued'
+                   CHECK (state IN ('queued','sent','failed','cancelled')),
+    not_before     INTEGER NOT NULL,      -- undo window, then retry backoff
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    agent          TEXT,
+    -- Idempotency of bulk and automatic replies: e.g. "bulk:wismo:<message id>".
+    dedupe_key     TEXT UNIQUE,
+    created_at     INTEGER NOT NULL,
+    sent_at        INTEGER,
+    delivered_at   INTEGER,               -- SMTP accepted; sent_at = Sent copy filed too
+    appended       INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX outbox_due ON outbox(state, not_before);
+CREATE INDEX outbox_ticket ON outbox(ticket_id);
