@@ -390,47 +390,11 @@ fn synthetic_message_id(raw: &[u8]) -> String {
     format!("no-message-id.{h:016x}.{}@shopdesk.invalid", raw.len())
 }
 
-/// Removes a message's location; a message left with no location anywhere is deleted
-/// from the cache (the server no longer has it), and its ticket's count follows.
+/// Removes a message's location (expunged or moved away on the server). The message
+/// itself stays: a ticket's history must survive an agent archiving or deleting mail in
+/// another client. A message with no location left is simply no longer on the server.
 pub fn remove_location(tx: &Transaction, mailbox_id: i64, uid: u32) -> Result<(), StoreError> {
-    let message: Option<i64> = tx
-        .prepare_cached(
-            "DELETE FROM message_locations WHERE mailbox_id = ?1 AND uid = ?2 RETURNING message",
-        )?
-        .query_row(params![mailbox_id, uid], |r| r.get(0))
-        .optional()?;
-    if let Some(m) = message {
-        delete_if_orphan(tx, m)?;
-    }
+    tx.prepare_cached("DELETE FROM message_locations WHERE mailbox_id = ?1 AND uid = ?2")?
+        .execute(params![mailbox_id, uid])?;
     Ok(())
-}
-
-/// Deletes a message that has no location left (notes and queued replies have none by
-/// nature and are kept).
-pub(crate) fn delete_if_orphan(tx: &Transaction, message: i64) -> Result<bool, StoreError> {
-    let ticket: Option<Option<i64>> = tx
-        .prepare_cached(
-            "DELETE FROM messages WHERE id = ?1 AND direction != 'note'
-               AND NOT EXISTS (SELECT 1 FROM message_locations WHERE message = ?1)
-             RETURNING ticket_id",
-        )?
-        .query_row([message], |r| r.get(0))
-        .optional()?;
-    let Some(ticket) = ticket else {
-        return Ok(false);
-    };
-    tx.prepare_cached("DELETE FROM message_fts WHERE rowid = ?1")?
-        .execute([message])?;
-    if let Some(t) = ticket {
-        tx.prepare_cached("UPDATE tickets SET message_count = message_count - 1 WHERE id = ?1")?
-            .execute([t])?;
-        // A ticket whose every message is gone, and on which nobody acted, goes too.
-        tx.prepare_cached(
-            "DELETE FROM tickets WHERE id = ?1 AND message_count <= 0
-               AND NOT EXISTS (SELECT 1 FROM ticket_events WHERE ticket_id = ?1)
-               AND NOT EXISTS (SELECT 1 FROM messages WHERE ticket_id = ?1)",
-        )?
-        .execute([t])?;
-    }
-    Ok(true)
 }

@@ -4,7 +4,6 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::StoreError;
-use super::ingest::delete_if_orphan;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailboxCursor {
@@ -57,8 +56,8 @@ pub fn set_cursor(
 }
 
 /// The server changed UIDVALIDITY: every UID we hold for this mailbox is meaningless. The
-/// locations go (messages stay until the refetch has re-attached them; see
-/// [`collect_orphans`]), and the cursor starts over.
+/// locations go (messages stay, and the refetch re-attaches them by Message-ID), and the
+/// cursor starts over.
 pub fn reset_mailbox(tx: &Transaction, id: i64, uidvalidity: u32) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM message_locations WHERE mailbox_id = ?1")?
         .execute([id])?;
@@ -67,24 +66,6 @@ pub fn reset_mailbox(tx: &Transaction, id: i64, uidvalidity: u32) -> Result<(), 
     )?
     .execute(params![id, uidvalidity])?;
     Ok(())
-}
-
-/// Deletes the account's messages that no mailbox holds any more. Run after a complete pass.
-pub fn collect_orphans(tx: &Transaction, account: &str) -> Result<usize, StoreError> {
-    let orphans: Vec<i64> = tx
-        .prepare_cached(
-            "SELECT m.id FROM messages m WHERE m.account = ?1 AND m.direction != 'note'
-               AND NOT EXISTS (SELECT 1 FROM message_locations l WHERE l.message = m.id)",
-        )?
-        .query_map([account], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut n = 0;
-    for m in orphans {
-        if delete_if_orphan(tx, m)? {
-            n += 1;
-        }
-    }
-    Ok(n)
 }
 
 /// The UIDs the cache holds for a mailbox, ascending.

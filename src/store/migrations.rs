@@ -20,14 +20,21 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             known,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    if current == known {
+        return Ok(());
+    }
+    // Several processes may open a new database at once (a console and `sync --watch`):
+    // take the write lock first and re-read the version under it, so each migration runs
+    // exactly once.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         let version = i + 1;
-        let tx = conn.transaction()?;
         tx.execute_batch(sql)
             .and_then(|()| tx.pragma_update(None, "user_version", version as i64))
             .map_err(|source| StoreError::Migration { version, source })?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
 

@@ -178,9 +178,6 @@ pub fn sync_mailbox(
         next.max(server_uidnext),
         server_modseq,
     )?;
-    if report.uidvalidity_reset {
-        mailboxes::collect_orphans(&tx, &account.name)?;
-    }
     tx.commit().map_err(store_err)?;
     Ok(report)
 }

@@ -1,0 +1,204 @@
+//! Bad input, as a user would meet it: wrong password, unreachable host, TLS name
+//! mismatch, a bad config line, a bad query, a 25 MB attachment. Each gives one clear line,
+//! a non-zero exit where the command failed, and loses nothing.
+
+mod support;
+
+use support::messages::customer_mail;
+use support::{MailStack, run, shopdesk, stderr};
+
+const SHOP: &str = support::mailstack::SHOP;
+
+/// The config for the stack with one line of the imap table changed.
+fn config_with(
+    stack: &MailStack,
+    dir: &std::path::Path,
+    from: &str,
+    to: &str,
+) -> std::path::PathBuf {
+    let text = stack.config_text("");
+    assert!(text.contains(from), "config has {from}");
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+fn one_line(s: &str) -> &str {
+    let lines: Vec<_> = s.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line of error, got:\n{s}");
+    lines[0]
+}
+
+#[test]
+fn wrong_password_unreachable_host_and_tls_mismatch() {
+    // A certificate for another name, placed before start so the stack keeps it.
+    let stack = MailStack::start_with(|dir| {
+        let tls = dir.join("tls");
+        std::fs::create_dir_all(&tls).unwrap();
+        let ok = std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+            ])
+            .args(["-subj", "/CN=mail.other.test"])
+            .args(["-addext", "subjectAltName=DNS:mail.other.test"])
+            .arg("-keyout")
+            .arg(tls.join("key.pem"))
+            .arg("-out")
+            .arg(tls.join("cert.pem"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    });
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(1, "a@customer.example", "Hi there", "x")],
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("shop.db");
+
+    // Wrong password: authentication refused, exit 1, one line naming the account.
+    let config = config_with(
+        &stack,
+        tmp.path(),
+        "password_env = \"SHOPDESK_TEST_PASSWORD\"",
+        "password_env = \"WRONG_PASSWORD\"",
+    );
+    let o = run(shopdesk(&config, &db)
+        .arg("sync")
+        .env("WRONG_PASSWORD", "nope"));
+    assert_eq!(o.status.code(), Some(1));
+    let line = one_line(&stderr(&o)).to_string();
+    assert!(
+        line.contains("shop") && line.to_lowercase().contains("auth"),
+        "{line}"
+    );
+
+    // Unreachable host: a closed port.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = config_with(
+        &stack,
+        tmp.path(),
+        &format!("port = {}", stack.imap),
+        &format!("port = {closed}"),
+    );
+    let o = run(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(o.status.code(), Some(1));
+    let line = one_line(&stderr(&o)).to_string();
+    assert!(line.contains(&format!("127.0.0.1:{closed}")), "{line}");
+
+    // TLS with a certificate for another name: refused, and the message says why.
+    let cert = stack.cert();
+    let config = config_with(
+        &stack,
+        tmp.path(),
+        &format!("port = {}\nsecurity = \"none\"", stack.imap),
+        &format!(
+            "port = {}\nsecurity = \"tls\"\nca_file = \"{}\"",
+            stack.imaps,
+            cert.display()
+        ),
+    );
+    let o = run(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(o.status.code(), Some(1));
+    let line = one_line(&stderr(&o)).to_string();
+    assert!(line.to_lowercase().contains("certificate"), "{line}");
+    assert!(line.contains("127.0.0.1"), "{line}");
+
+    // None of it touched the cache; a correct run then gets the mail.
+    let config = stack.write_config(tmp.path(), "");
+    let o = run(shopdesk(&config, &db).arg("sync"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(support::list_json(&config, &db, &[]).len(), 1);
+}
+
+#[test]
+fn bad_config_line_names_file_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "agent = \"alice\"\n[[accounts]]\nname = \"shop\"\nemail = \"s@example.test\"\n[accounts.imap]\nhost = \"h\"\nport = 143\nsecurity = \"startls\"\nuser = \"u\"\n",
+    )
+    .unwrap();
+    let o = run(shopdesk(&config, &tmp.path().join("db")).arg("sync"));
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    let line = err.lines().next().unwrap_or_default();
+    assert!(line.contains("config.toml:8:"), "{err}");
+    assert!(err.contains("startls") || err.contains("security"), "{err}");
+    assert!(err.contains("starttls"), "valid values named: {err}");
+    // No database was created for a config that did not load.
+    assert!(!tmp.path().join("db").exists());
+}
+
+#[test]
+fn bad_query_points_at_the_bad_part_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config.toml");
+    std::fs::write(&config, "agent = \"alice\"\n").unwrap();
+    let db = tmp.path().join("db");
+    let o = run(shopdesk(&config, &db).args(["list", "stauts:open"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("stauts"), "{err}");
+    assert!(err.contains('^'), "caret under the bad part: {err}");
+    let o = run(shopdesk(&config, &db).args(["search", "\"unterminated"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn a_25_mb_attachment_is_synced_and_listed() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    let payload = vec![b'A'; 25 * 1024 * 1024 / 4 * 3];
+    let b64 = base64_lines(&payload);
+    let raw = format!(
+        "From: Big <big@customer.example>\r\nTo: {SHOP}\r\nSubject: Photos of the damage\r\n\
+         Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <big1@customer.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe parcel arrived broken, see photos.\r\n\
+         --b1\r\nContent-Type: application/zip; name=\"photos.zip\"\r\n\
+         Content-Disposition: attachment; filename=\"photos.zip\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{b64}--b1--\r\n"
+    );
+    stack.append(SHOP, "INBOX", &[raw.into_bytes()]);
+    let o = run(shopdesk(&config, &db).arg("sync"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tickets = support::list_json(&config, &db, &[]);
+    assert_eq!(tickets.len(), 1);
+    let id = tickets[0]["id"].to_string();
+    let shown = support::ok(shopdesk(&config, &db).args(["show", &id]));
+    assert!(shown.contains("The parcel arrived broken"), "{shown}");
+    assert!(shown.contains("photos.zip"), "{shown}");
+}
+
+fn base64_lines(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len() * 4 / 3 + data.len() / 38);
+    for (i, c) in data.chunks(3).enumerate() {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(T[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+        if i % 19 == 18 {
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("\r\n");
+    out
+}

@@ -1,0 +1,198 @@
+//! A private mail stack (Dovecot: IMAP, IMAPS, LMTP; Postfix: SMTP, SMTPS) on free loopback
+//! ports in a short temporary folder, started by `scripts/mailstack.sh` and stopped on drop.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use shopdesk::config::{PasswordSource, Security, ServerConfig};
+
+pub const PASSWORD: &str = "secret";
+pub const SHOP: &str = "shop@example.test";
+
+pub struct MailStack {
+    dir: tempfile::TempDir,
+    pub imap: u16,
+    pub imaps: u16,
+    pub smtp: u16,
+    pub smtps: u16,
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/mailstack.sh")
+}
+
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    l.local_addr().expect("local addr").port()
+}
+
+impl MailStack {
+    pub fn start() -> MailStack {
+        Self::start_with(|_| {})
+    }
+
+    /// Starts the stack after `prepare` has seen its folder (e.g. to place a certificate
+    /// in `tls/` that the script then keeps).
+    pub fn start_with(prepare: impl Fn(&Path)) -> MailStack {
+        let mut last = String::new();
+        // Free ports can be taken between choosing and binding: try a few times.
+        for _ in 0..4 {
+            // Dovecot's unix sockets need a short path whose parents everyone can traverse.
+            let dir = tempfile::Builder::new()
+                .prefix("sd")
+                .tempdir_in("/tmp")
+                .expect("temp dir");
+            set_mode(dir.path(), 0o755);
+            prepare(dir.path());
+            let stack = MailStack {
+                dir,
+                imap: free_port(),
+                imaps: free_port(),
+                smtp: free_port(),
+                smtps: free_port(),
+            };
+            match stack.script("start") {
+                Ok(()) => return stack,
+                Err(e) => last = e,
+            }
+        }
+        panic!("mail stack did not start: {last}");
+    }
+
+    fn script_cmd(&self, verb: &str) -> Command {
+        let mut c = Command::new("bash");
+        c.arg(script()).arg(verb).arg(self.dir.path());
+        c.env("IMAP_PORT", self.imap.to_string())
+            .env("IMAPS_PORT", self.imaps.to_string())
+            .env("SMTP_PORT", self.smtp.to_string())
+            .env("SMTPS_PORT", self.smtps.to_string());
+        c
+    }
+
+    /// Runs the script. Its output goes to a file, not a pipe: the daemons it starts
+    /// inherit the descriptors and would hold a pipe open for ever.
+    fn script(&self, verb: &str) -> Result<(), String> {
+        let log_path = self.dir.path().join(format!("mailstack-{verb}.log"));
+        let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+        let err = log.try_clone().map_err(|e| e.to_string())?;
+        let status = self
+            .script_cmd(verb)
+            .stdin(std::process::Stdio::null())
+            .stdout(log)
+            .stderr(err)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(std::fs::read_to_string(&log_path).unwrap_or_default())
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The self-signed certificate the servers present.
+    pub fn cert(&self) -> PathBuf {
+        self.dir.path().join("tls/cert.pem")
+    }
+
+    /// Stops and starts Dovecot: every IMAP client sees its connection drop.
+    pub fn restart_imap(&self) {
+        if let Err(e) = self.script("restart-imap") {
+            panic!("restart-imap failed: {e}");
+        }
+    }
+
+    pub fn imap_server(&self, user: &str) -> ServerConfig {
+        ServerConfig {
+            host: "127.0.0.1".into(),
+            port: self.imap,
+            security: Security::None,
+            user: user.into(),
+            password: PasswordSource::Plain(PASSWORD.into()),
+            ca_file: None,
+        }
+    }
+
+    /// An IMAP session as another mail client would have it.
+    pub fn client(&self, user: &str) -> shopdesk::mail::imap::Session {
+        shopdesk::mail::imap::connect("test", &self.imap_server(user))
+            .expect("test IMAP client connects")
+            .session
+    }
+
+    /// Appends messages to a user's folder (created when missing).
+    pub fn append(&self, user: &str, folder: &str, messages: &[Vec<u8>]) {
+        let mut s = self.client(user);
+        let name = shopdesk::mail::imap::encode_mailbox(folder);
+        let _ = s.create(&name);
+        for m in messages {
+            s.append(&name, m).finish().expect("APPEND");
+        }
+        let _ = s.logout();
+    }
+
+    /// Sends one raw message through Postfix's SMTP port.
+    pub fn send(&self, from: &str, to: &[&str], raw: &[u8]) {
+        use lettre::Transport;
+        use lettre::address::Envelope;
+        let t = lettre::SmtpTransport::builder_dangerous("127.0.0.1")
+            .port(self.smtp)
+            .build();
+        let env = Envelope::new(
+            Some(from.parse().expect("from address")),
+            to.iter().map(|a| a.parse().expect("to address")).collect(),
+        )
+        .expect("envelope");
+        t.send_raw(&env, raw).expect("SMTP send");
+    }
+
+    /// Writes a config file for the `shop` account and returns its path.
+    pub fn write_config(&self, dir: &Path, extra_account_lines: &str) -> PathBuf {
+        let path = dir.join("config.toml");
+        std::fs::write(&path, self.config_text(extra_account_lines)).expect("write config");
+        path
+    }
+
+    pub fn config_text(&self, extra_account_lines: &str) -> String {
+        format!(
+            r#"agent = "alice"
+
+[[accounts]]
+name = "shop"
+email = "{SHOP}"
+{extra_account_lines}
+
+[accounts.imap]
+host = "127.0.0.1"
+port = {imap}
+security = "none"
+user = "{SHOP}"
+password_env = "SHOPDESK_TEST_PASSWORD"
+
+[accounts.smtp]
+host = "127.0.0.1"
+port = {smtp}
+security = "none"
+user = "{SHOP}"
+password_env = "SHOPDESK_TEST_PASSWORD"
+"#,
+            imap = self.imap,
+            smtp = self.smtp,
+        )
+    }
+}
+
+impl Drop for MailStack {
+    fn drop(&mut self) {
+        let _ = self.script("stop");
+    }
+}
+
+fn set_mode(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}

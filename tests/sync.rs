@@ -1,0 +1,307 @@
+//! IMAP sync against a real Dovecot: first and incremental sync, changes made by another
+//! client, UIDVALIDITY reset, `sync --watch` (push and server restart), and a sync killed
+//! with SIGKILL part-way.
+
+mod support;
+
+use std::collections::HashSet;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::messages::{batch, customer_mail, customer_reply};
+use support::{MailStack, list_json, ok, shopdesk};
+
+const SHOP: &str = support::mailstack::SHOP;
+
+fn db_count(db: &std::path::Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    conn.query_row(sql, [], |r| r.get(0)).expect("count")
+}
+
+#[test]
+fn first_then_incremental_sync() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+
+    let first = customer_mail(
+        1,
+        "anna@customer.example",
+        "Where is my order?",
+        "Order 1001 is late.",
+    );
+    let reply = customer_reply(
+        2,
+        "anna@customer.example",
+        "Where is my order?",
+        "c1.18@customer.example",
+        "Any news?",
+    );
+    let other = customer_mail(
+        3,
+        "ben@customer.example",
+        "Wrong size",
+        "The shoes are too small.",
+    );
+    stack.append(SHOP, "INBOX", &[first, other]);
+
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary[0]["mailboxes"][0]["new_messages"], 2, "{out}");
+    let tickets = list_json(&config, &db, &[]);
+    assert_eq!(tickets.len(), 2);
+
+    // The database file is private to its owner.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "database mode is {mode:o}");
+
+    // Incremental: only the new message is fetched; it threads onto Anna's ticket.
+    stack.append(SHOP, "INBOX", &[reply]);
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary[0]["mailboxes"][0]["new_messages"], 1, "{out}");
+    let tickets = list_json(&config, &db, &[]);
+    assert_eq!(tickets.len(), 2);
+    let anna = tickets
+        .iter()
+        .find(|t| t["customer"]["email"] == "anna@customer.example")
+        .expect("Anna's ticket");
+    assert_eq!(anna["message_count"], 2);
+    let id = anna["id"].as_i64().unwrap().to_string();
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["show", &id, "--json"]))).unwrap();
+    let placed: Vec<_> = shown["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["placed_by"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(placed, ["new", "references"]);
+
+    // Nothing changed: the resync fetches nothing and changes nothing.
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary[0]["mailboxes"][0]["new_messages"], 0, "{out}");
+    assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), 3);
+}
+
+#[test]
+fn flag_change_and_expunge_by_another_client() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    stack.append(SHOP, "INBOX", &batch(0, 5));
+    ok(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(db_count(&db, "SELECT count(*) FROM message_locations"), 5);
+
+    // Another client reads message 2 and deletes message 4.
+    let mut other = stack.client(SHOP);
+    other.select("INBOX").unwrap();
+    other.uid_store("2", "+FLAGS (\\Seen \\Flagged)").unwrap();
+    other.uid_store("4", "+FLAGS (\\Deleted)").unwrap();
+    other.expunge().unwrap();
+    other.logout().unwrap();
+
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mb = &summary[0]["mailboxes"][0];
+    assert_eq!(mb["expunged"], 1, "{out}");
+    assert!(mb["flag_changes"].as_u64().unwrap() >= 1, "{out}");
+    let flags: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT flags FROM message_locations WHERE uid = 2",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        flags.contains("\\Seen") && flags.contains("\\Flagged"),
+        "{flags}"
+    );
+    assert_eq!(db_count(&db, "SELECT count(*) FROM message_locations"), 4);
+    // The expunged message stays in its ticket's history: nothing is lost locally.
+    assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), 5);
+}
+
+#[test]
+fn uidvalidity_reset_of_a_utf7_folder_refetches_without_duplicates() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = "Ärenden/Retur";
+    let config = stack.write_config(tmp.path(), &format!("folders = [\"INBOX\", \"{folder}\"]"));
+    let db = tmp.path().join("shop.db");
+    let mails = batch(0, 4);
+    stack.append(SHOP, folder, &mails);
+    ok(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), 4);
+
+    // Deleting and re-creating the folder gives it a new UIDVALIDITY.
+    let mut other = stack.client(SHOP);
+    let name = shopdesk::mail::imap::encode_mailbox(folder);
+    other.delete(&name).unwrap();
+    other.logout().unwrap();
+    stack.append(SHOP, folder, &mails[1..]);
+
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    assert!(out.contains("\"uidvalidity_reset\": true"), "{out}");
+    // Same messages, once each, re-attached to their new UIDs.
+    assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), 4);
+    assert_eq!(db_count(&db, "SELECT count(*) FROM message_locations"), 3);
+    let tickets = list_json(&config, &db, &[]);
+    assert_eq!(tickets.len(), 4);
+}
+
+/// Polls `list --json` until `pred` holds, returning how long it took.
+fn wait_for(
+    config: &std::path::Path,
+    db: &std::path::Path,
+    limit: Duration,
+    pred: impl Fn(&[serde_json::Value]) -> bool,
+) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if pred(&list_json(config, db, &[])) {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+struct Child(std::process::Child);
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_applies_pushed_mail_and_survives_a_server_restart() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    stack.append(SHOP, "INBOX", &batch(0, 2));
+
+    let log = std::fs::File::create(tmp.path().join("watch.log")).unwrap();
+    let _watch = Child(
+        shopdesk(&config, &db)
+            .args(["sync", "--watch"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    assert!(
+        wait_for(&config, &db, Duration::from_secs(20), |t| t.len() == 2).is_some(),
+        "initial sync under --watch"
+    );
+    // Let the watcher settle into IDLE.
+    std::thread::sleep(Duration::from_millis(500));
+
+    let sent = Instant::now();
+    stack.send(
+        "carl@example.test",
+        &[SHOP],
+        &customer_mail(
+            7,
+            "carl@example.test",
+            "Return label",
+            "Please send a return label.",
+        ),
+    );
+    let waited = wait_for(&config, &db, Duration::from_secs(10), |t| t.len() == 3);
+    let log_text = || std::fs::read_to_string(tmp.path().join("watch.log")).unwrap_or_default();
+    assert!(
+        waited.is_some(),
+        "pushed mail never arrived; log:\n{}",
+        log_text()
+    );
+    eprintln!("SMTP accept → visible in list: {:?}", sent.elapsed());
+
+    // Dovecot goes away and comes back: the watcher reconnects and keeps applying mail.
+    stack.restart_imap();
+    stack.send(
+        "dana@example.test",
+        &[SHOP],
+        &customer_mail(
+            8,
+            "dana@example.test",
+            "Invoice please",
+            "Can I get an invoice?",
+        ),
+    );
+    assert!(
+        wait_for(&config, &db, Duration::from_secs(30), |t| t.len() == 4).is_some(),
+        "watcher did not recover after the restart; log:\n{}",
+        log_text()
+    );
+}
+
+#[test]
+fn sync_killed_midway_then_rerun_has_every_message_exactly_once() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    let total = 3000;
+    stack.append(SHOP, "INBOX", &batch(0, total));
+
+    // Kill the sync at growing delays, each run resuming the previous one's work.
+    let mut seen_partial = false;
+    for delay_ms in [150u64, 400, 700, 1000, 1500] {
+        let mut child = shopdesk(&config, &db)
+            .arg("sync")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        // kill() sends SIGKILL.
+        let _ = child.kill();
+        let _ = child.wait();
+        if db.exists() {
+            let n = db_count(&db, "SELECT count(*) FROM messages");
+            assert!(n <= total as i64);
+            if n > 0 && n < total as i64 {
+                seen_partial = true;
+            }
+        }
+    }
+    ok(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), total as i64);
+    assert_eq!(
+        db_count(&db, "SELECT count(*) FROM message_locations"),
+        total as i64
+    );
+    assert_eq!(
+        db_count(&db, "SELECT count(DISTINCT message_id) FROM messages"),
+        total as i64
+    );
+    let uids: HashSet<i64> = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut st = conn.prepare("SELECT uid FROM message_locations").unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(uids.len(), total);
+    assert_eq!(
+        db_count(&db, "SELECT sum(message_count) FROM tickets"),
+        total as i64
+    );
+    if !seen_partial {
+        eprintln!("note: no kill landed mid-batch on this machine");
+    }
+    let integrity: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+}
