@@ -1,6 +1,110 @@
-//! language
+//! Which language a customer writes in, to pick a template variant and a queue.
 
-// Minimal placeholder, replaced by the whatlang version.
-pub fn detect_language(_text: &str) -> Option<String> {
-    None
+use whatlang::Lang;
+
+/// Below this many letters a guess is noise.
+const MIN_LETTERS: usize = 12;
+
+/// The ISO 639-1 code of the text's language, or `None` when the guess is unreliable.
+pub fn detect_language(text: &str) -> Option<String> {
+    // Long mails: the opening says enough, and detection cost grows with length.
+    let sample: String = text.chars().take(2000).collect();
+    if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
+        return None;
+    }
+    let info = detector().detect(&sample)?;
+    if !info.is_reliable() && info.confidence() < 0.5 {
+        return None;
+    }
+    tracing::trace!(lang = ?info.lang(), confidence = info.confidence(), "language");
+    iso639_1(info.lang()).map(str::to_string)
+}
+
+/// Detection limited to the languages we map: among close relatives (Russian, Bulgarian,
+/// Ukrainian; Swedish, Danish, Norwegian) whatlang's short-text guesses otherwise drift to
+/// languages a shop rarely hears from.
+fn detector() -> &'static whatlang::Detector {
+    static DETECTOR: std::sync::OnceLock<whatlang::Detector> = std::sync::OnceLock::new();
+    DETECTOR.get_or_init(|| {
+        let langs = Lang::all()
+            .iter()
+            .copied()
+            .filter(|l| iso639_1(*l).is_some())
+            .collect();
+        whatlang::Detector::with_allowlist(langs)
+    })
+}
+
+fn iso639_1(lang: Lang) -> Option<&'static str> {
+    Some(match lang {
+        Lang::Eng => "en",
+        Lang::Swe => "sv",
+        Lang::Tur => "tr",
+        Lang::Rus => "ru",
+        Lang::Cmn => "zh",
+        Lang::Deu => "de",
+        Lang::Fra => "fr",
+        Lang::Spa => "es",
+        Lang::Ita => "it",
+        Lang::Nld => "nl",
+        Lang::Dan => "da",
+        Lang::Nob => "nb",
+        Lang::Fin => "fi",
+        Lang::Pol => "pl",
+        Lang::Por => "pt",
+        Lang::Jpn => "ja",
+        Lang::Kor => "ko",
+        Lang::Ara => "ar",
+        Lang::Ces => "cs",
+        Lang::Ell => "el",
+        Lang::Heb => "he",
+        Lang::Hun => "hu",
+        Lang::Ron => "ro",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_languages_we_receive() {
+        let cases = [
+            (
+                "en",
+                "Hello, I ordered a pair of shoes last week and they have not arrived yet. Where is my order?",
+            ),
+            (
+                "sv",
+                "Hej! Jag beställde ett par skor förra veckan och de har fortfarande inte kommit. Var är min beställning?",
+            ),
+            (
+                "tr",
+                "Merhaba, geçen hafta bir çift ayakkabı sipariş ettim ve hâlâ gelmedi. Siparişim nerede acaba?",
+            ),
+            (
+                "ru",
+                "Здравствуйте! Я заказал пару обуви на прошлой неделе, и она до сих пор не пришла. Где мой заказ?",
+            ),
+            (
+                "zh",
+                "你好，我上周订购了一双鞋，到现在还没有收到。请问我的订单在哪里？",
+            ),
+            (
+                "de",
+                "Hallo, ich habe letzte Woche ein Paar Schuhe bestellt und sie sind immer noch nicht angekommen.",
+            ),
+        ];
+        for (want, text) in cases {
+            assert_eq!(detect_language(text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn too_short_is_unknown() {
+        assert_eq!(detect_language("ok thx"), None);
+        assert_eq!(detect_language(""), None);
+        assert_eq!(detect_language("12345 !!!"), None);
+    }
 }

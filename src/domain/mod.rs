@@ -6,6 +6,7 @@
 pub mod language;
 pub mod message;
 pub mod query;
+pub mod quotes;
 pub mod sanitize;
 pub mod search_text;
 pub mod subject;

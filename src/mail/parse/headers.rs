@@ -1,0 +1,106 @@
+//! Envelope headers: addresses, ids, subject, date, and the RFC 3834 loop-protection ones.
+
+use mail_parser::{HeaderName, HeaderValue, Message};
+
+use crate::domain::sanitize::sanitize_line;
+use crate::domain::{Address, ParsedMessage};
+
+pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
+    p.message_id = m.message_id().map(clean_id).filter(|s| !s.is_empty());
+    p.in_reply_to = ids(m.in_reply_to());
+    p.references = ids(m.references());
+    p.from = addresses(m.from()).into_iter().next();
+    p.reply_to = addresses(m.reply_to());
+    p.to = addresses(m.to());
+    p.cc = addresses(m.cc());
+    p.subject = m.subject().map(sanitize_line).unwrap_or_default();
+
+    if has_undecoded_word(&p.subject) {
+        p.warnings
+            .push("Subject has an encoded word that could not be decoded".into());
+    }
+    if let Some(a) = &p.from {
+        if a.name.as_deref().is_some_and(has_undecoded_word) {
+            p.warnings
+                .push("From has an encoded word that could not be decoded".into());
+        }
+    }
+    match m.date() {
+        Some(d) if d.is_valid() => {
+            p.date = chrono::DateTime::from_timestamp(d.to_timestamp(), 0);
+        }
+        _ => {
+            if m.header_raw(HeaderName::Date).is_some() {
+                p.warnings
+                    .push("Date header could not be read; using the server's date".into());
+            } else {
+                p.warnings
+                    .push("no Date header; using the server's date".into());
+            }
+        }
+    }
+    if p.message_id.is_none() {
+        p.warnings.push("no Message-ID header".into());
+    }
+    if p.from.is_none() {
+        p.warnings.push("no readable From address".into());
+    }
+
+    let raw_header = |name: &str| {
+        m.header_raw(name)
+            .map(|v| sanitize_line(v.trim()))
+            .filter(|v| !v.is_empty())
+    };
+    p.auto.auto_submitted = raw_header("Auto-Submitted");
+    p.auto.precedence = raw_header("Precedence");
+    p.auto.list_id = raw_header("List-Id");
+    p.auto.list_unsubscribe = raw_header("List-Unsubscribe");
+    p.auto.return_path = m.header_raw("Return-Path").map(|v| {
+        let v = v.trim().trim_start_matches('<').trim_end_matches('>');
+        sanitize_line(v.trim())
+    });
+    let _ = raw;
+}
+
+fn clean_id(s: &str) -> String {
+    sanitize_line(
+        s.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim(),
+    )
+}
+
+fn ids(h: &HeaderValue) -> Vec<String> {
+    let v: Vec<String> = match h {
+        HeaderValue::Text(t) => t.split_whitespace().map(clean_id).collect(),
+        HeaderValue::TextList(l) => l.iter().map(|s| clean_id(s)).collect(),
+        _ => Vec::new(),
+    };
+    v.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+fn addresses(a: Option<&mail_parser::Address>) -> Vec<Address> {
+    let Some(a) = a else {
+        return Vec::new();
+    };
+    a.iter()
+        .filter_map(|x| {
+            let email = x.address()?;
+            let email = sanitize_line(email);
+            if email.is_empty() {
+                return None;
+            }
+            let name = x.name().map(sanitize_line);
+            Some(Address::new(&email, name.as_deref()))
+        })
+        .collect()
+}
+
+/// An RFC 2047 word left as-is means mail-parser could not decode it.
+fn has_undecoded_word(s: &str) -> bool {
+    let Some(i) = s.find("=?") else {
+        return false;
+    };
+    s[i + 2..].contains("?=") && s[i + 2..].matches('?').count() >= 3
+}

@@ -1,0 +1,60 @@
+//! MIME → [`ParsedMessage`]: headers, the readable text, attachment metadata and the
+//! RFC 3834 headers, all sanitised. Decoding is mail-parser's (RFC 2047/2231, QP, base64,
+//! multipart, message/rfc822, every charset with `full_encoding`); HTML-only mail is turned
+//! into text by html2text, which only lays text out and never runs anything.
+//!
+//! Never fails and never panics: whatever cannot be decoded cleanly becomes a warning, and
+//! the raw source is stored beside the result so nothing is lost.
+
+mod body;
+mod headers;
+
+use mail_parser::{Message, MessageParser};
+
+use crate::domain::ParsedMessage;
+use crate::domain::quotes::find_quotes;
+use crate::domain::sanitize::sanitize_text;
+
+pub use body::attachment_bytes;
+
+/// Decodes one raw message.
+pub fn parse_message(raw: &[u8]) -> ParsedMessage {
+    let message = if raw.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        MessageParser::default().parse(raw)
+    };
+    let Some(message) = message else {
+        return unparseable(raw);
+    };
+    let mut parsed = ParsedMessage::default();
+    headers::fill(&message, raw, &mut parsed);
+    body::fill(&message, &mut parsed);
+    if parsed.from.is_none()
+        && parsed.message_id.is_none()
+        && parsed.date.is_none()
+        && parsed.subject.is_empty()
+    {
+        // mail-parser accepts anything; without a single known header it is not mail
+        return unparseable(raw);
+    }
+    parsed.quotes = find_quotes(&parsed.text);
+    parsed
+}
+
+fn unparseable(raw: &[u8]) -> ParsedMessage {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(64 * 1024)]);
+    ParsedMessage {
+        text: sanitize_text(&text),
+        warnings: vec!["not a mail message: no headers could be parsed; kept as raw text".into()],
+        ..Default::default()
+    }
+}
+
+/// The outer message's parser result, for the attachment saver.
+pub(crate) fn parse_raw(raw: &[u8]) -> Option<Message<'_>> {
+    MessageParser::default().parse(raw)
+}
+
+#[cfg(test)]
+mod tests;
