@@ -1,26 +1,338 @@
-//! Subjects: reply/forward prefixes in many languages, and our `[TAG #id]` token.
+//! Subjects: reply and forward prefixes in many languages, and our `[TAG #id]` token.
 
-// Minimal placeholder, replaced by the full table-tested version.
-pub fn normalize_subject(s: &str) -> String {
-    let mut t = s.trim();
-    loop {
-        let lower = t.to_lowercase();
-        let stripped = ["re:", "fwd:", "fw:", "aw:", "sv:"]
-            .iter()
-            .find(|p| lower.starts_with(*p))
-            .map(|p| t[p.len()..].trim_start());
-        match stripped {
-            Some(rest) => t = rest,
-            None => break,
-        }
-    }
-    t.to_lowercase()
+use super::ticket::TicketId;
+
+/// Reply and forward prefixes, folded (lower case, no combining dot). Followed by an
+/// optional counter (`[2]`, `(2)`, `^2`) and a colon (ASCII or full-width).
+const PREFIXES: &[&str] = &[
+    // English and most clients
+    "re",
+    "fw",
+    "fwd",
+    "fwrd",
+    // German, Swedish/Norwegian/Danish, Finnish, Dutch, Polish, Czech, Italian, French,
+    // Spanish, Portuguese
+    "aw",
+    "wg",
+    "sv",
+    "vs",
+    "vb",
+    "vl",
+    "antw",
+    "doorst",
+    "odp",
+    "pd",
+    "rif",
+    "i",
+    "r",
+    "tr",
+    "réf",
+    "ref",
+    "rv",
+    "res",
+    "enc",
+    "ant",
+    // Turkish: Yanıt, İlet
+    "ynt",
+    "ilt",
+    "yanıt",
+    "ilet",
+    // Russian, Ukrainian
+    "ответ",
+    "отв",
+    "пересл",
+    "відп",
+    // Chinese, Japanese
+    "回复",
+    "回覆",
+    "答复",
+    "答覆",
+    "转发",
+    "轉寄",
+    "转寄",
+    "轉發",
+    "返信",
+    "転送",
+];
+
+/// Subjects too generic to thread by: without a token or headers, "Hi" from the same
+/// customer a week later is a new question.
+const GENERIC: &[&str] = &[
+    "",
+    "no subject",
+    "(no subject)",
+    "(kein betreff)",
+    "(inget ämne)",
+    "(konu yok)",
+    "(без темы)",
+    "(无主题)",
+    "hi",
+    "hello",
+    "hej",
+    "hallo",
+    "merhaba",
+    "привет",
+    "question",
+    "help",
+    "order",
+    "info",
+    "inquiry",
+    "enquiry",
+    "contact",
+    "support",
+    "test",
+];
+
+fn fold(s: &str) -> String {
+    s.to_lowercase().replace('\u{307}', "")
 }
 
-pub fn find_token(subject: &str, tag: &str) -> Option<crate::domain::TicketId> {
-    let pat = format!("[{tag} #");
-    let i = subject.find(&pat)? + pat.len();
-    let rest = &subject[i..];
-    let end = rest.find(']')?;
-    rest[..end].parse().ok()
+/// Length in bytes of one leading reply/forward prefix of `s` (with its counter, colon
+/// and following spaces), if there is one.
+fn prefix_len(s: &str) -> Option<usize> {
+    let colon = s.find([':', '：'])?;
+    let head = &s[..colon];
+    // counter: Re[2], Re(2), Re^2
+    let word_end = head.find(['[', '(', '^']).unwrap_or(head.len());
+    let word = head[..word_end].trim_end();
+    let counter = head[word_end..].trim();
+    let counter_ok = counter.is_empty()
+        || counter
+            .trim_start_matches(['[', '(', '^'])
+            .trim_end_matches([']', ')'])
+            .chars()
+            .all(|c| c.is_ascii_digit());
+    if !counter_ok || word.is_empty() || word.chars().count() > 7 {
+        return None;
+    }
+    let folded = fold(word);
+    if !PREFIXES.contains(&folded.as_str()) {
+        return None;
+    }
+    let colon_len = s[colon..].chars().next().map_or(1, char::len_utf8);
+    let rest = &s[colon + colon_len..];
+    Some(s.len() - rest.trim_start().len())
+}
+
+/// Removes leading reply/forward prefixes (and any `[TAG #id]` tokens among them),
+/// keeping the case of what remains.
+pub fn strip_prefixes(subject: &str) -> &str {
+    let mut s = subject.trim();
+    loop {
+        if let Some(n) = prefix_len(s) {
+            s = s[n..].trim_start();
+        } else if let Some(n) = leading_token_len(s) {
+            s = s[n..].trim_start();
+        } else {
+            return s;
+        }
+    }
+}
+
+/// Length of a `[WORD #digits]` token at the start of `s`.
+fn leading_token_len(s: &str) -> Option<usize> {
+    let (_, _, len) = parse_token(s)?;
+    Some(len)
+}
+
+/// Parses `[TAG #id]` at the start of `s`: (tag, id, byte length).
+fn parse_token(s: &str) -> Option<(&str, TicketId, usize)> {
+    let inner_start = 1;
+    if !s.starts_with('[') {
+        return None;
+    }
+    let close = s.find(']')?;
+    let inner = &s[inner_start..close];
+    let hash = inner.rfind('#')?;
+    let tag = inner[..hash].trim();
+    let digits = inner[hash + 1..].trim();
+    if tag.is_empty()
+        || tag.chars().any(|c| c.is_whitespace() || c == '[')
+        || digits.is_empty()
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let id: TicketId = digits.parse().ok()?;
+    if id <= 0 {
+        return None;
+    }
+    Some((tag, id, close + 1))
+}
+
+/// The subject as threading compares it: prefixes and helpdesk tokens removed,
+/// whitespace collapsed, lower case.
+pub fn normalize_subject(subject: &str) -> String {
+    let core = strip_prefixes(subject);
+    let mut out = String::with_capacity(core.len());
+    let mut rest = core;
+    // tokens can also sit in the middle or at the end
+    while let Some(i) = rest.find('[') {
+        out.push_str(&rest[..i]);
+        match leading_token_len(&rest[i..]) {
+            Some(n) => rest = &rest[i + n..],
+            None => {
+                out.push('[');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    fold(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a normalised subject says too little to thread by.
+pub fn is_generic(normalized: &str) -> bool {
+    let trimmed =
+        normalized.trim_matches(|c: char| c.is_ascii_punctuation() && c != '(' && c != ')');
+    GENERIC.contains(&trimmed) || GENERIC.contains(&normalized)
+}
+
+/// The first `[TAG #id]` token for this account's tag (compared case-insensitively).
+/// A bare `[#123]` or another system's token never matches.
+pub fn find_token(subject: &str, tag: &str) -> Option<TicketId> {
+    let want = fold(tag.trim());
+    if want.is_empty() {
+        return None;
+    }
+    let mut rest = subject;
+    while let Some(i) = rest.find('[') {
+        rest = &rest[i..];
+        if let Some((t, id, _)) = parse_token(rest) {
+            if fold(t) == want {
+                return Some(id);
+            }
+        }
+        rest = &rest[1..];
+    }
+    None
+}
+
+/// Our token for a ticket: `[TAG #id]`.
+pub fn token(tag: &str, id: TicketId) -> String {
+    format!("[{tag} #{id}]")
+}
+
+/// The subject of our reply: `Re: [TAG #id] original`, without stacked prefixes or old
+/// tokens, case kept.
+pub fn reply_subject(original: &str, tag: &str, id: TicketId) -> String {
+    let core = strip_prefixes(original);
+    let mut cleaned = String::new();
+    let mut rest = core;
+    while let Some(i) = rest.find('[') {
+        cleaned.push_str(&rest[..i]);
+        match parse_token(&rest[i..]) {
+            Some((_, _, n)) => rest = &rest[i + n..],
+            None => {
+                cleaned.push('[');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    cleaned.push_str(rest);
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        format!("Re: {}", token(tag, id))
+    } else {
+        format!("Re: {} {cleaned}", token(tag, id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_table() {
+        let cases = [
+            ("Where is my order?", "where is my order?"),
+            ("Re: Where is my order?", "where is my order?"),
+            ("RE: RE: Where is my order?", "where is my order?"),
+            ("Re[2]: Where is my order?", "where is my order?"),
+            ("Re(3): Where is my order?", "where is my order?"),
+            ("Re^2: Where is my order?", "where is my order?"),
+            ("Fwd: FW: Where is my order?", "where is my order?"),
+            ("AW: WG: Lieferung", "lieferung"),
+            ("SV: VB: Leverans", "leverans"),
+            ("VS: Toimitus", "toimitus"),
+            ("Ynt: Siparişim nerede", "siparişim nerede"),
+            ("YNT: İlt: Siparişim", "siparişim"),
+            ("İLT: Siparişim", "siparişim"),
+            ("Ответ: Где мой заказ", "где мой заказ"),
+            ("Отв: Re: Где мой заказ", "где мой заказ"),
+            ("回复：我的订单", "我的订单"),
+            ("回覆: 我的訂單", "我的訂單"),
+            ("答复：转发：退货", "退货"),
+            ("转发: 发票", "发票"),
+            ("返信: 注文", "注文"),
+            ("Réf : Commande", "commande"),
+            ("Re : Commande", "commande"),
+            ("Odp: Zamówienie", "zamówienie"),
+            ("Antw: Bestelling", "bestelling"),
+            ("R: Ordine", "ordine"),
+            ("Re: [SHOP #42] Where is my order?", "where is my order?"),
+            ("Where is my order? [SHOP #42]", "where is my order?"),
+            ("[list-name] Re: news", "[list-name] re: news"),
+            ("  Re:   Lots   of   space  ", "lots of space"),
+            ("Regarding: order", "regarding: order"),
+            ("Re:", ""),
+            ("", ""),
+            ("Rechnung: März", "rechnung: märz"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize_subject(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn token_table() {
+        let cases: &[(&str, &str, Option<TicketId>)] = &[
+            ("Re: [SHOP #12] Where", "SHOP", Some(12)),
+            ("[shop #12] lower-case tag", "SHOP", Some(12)),
+            ("[SHOP#12] no space", "SHOP", Some(12)),
+            ("[ SHOP  #12 ] spaces", "SHOP", Some(12)),
+            ("[#12] bare", "SHOP", None),
+            ("[OTHER #12] other desk", "SHOP", None),
+            ("[Ticket#12] other system", "SHOP", None),
+            ("[SHOP #abc] not a number", "SHOP", None),
+            ("[SHOP #0] zero", "SHOP", None),
+            ("[SHOP #99999999999999999999999] overflow", "SHOP", None),
+            ("[OTHER #1] then [SHOP #7]", "SHOP", Some(7)),
+            ("[SHOP #7] and [SHOP #8]", "SHOP", Some(7)),
+            ("text before [SHOP #5] and after", "SHOP", Some(5)),
+            ("[SHOP #5", "SHOP", None),
+            ("nothing", "SHOP", None),
+            ("[SHOP #3]", "", None),
+            ("[DESK-2 #3]", "desk-2", Some(3)),
+        ];
+        for (subject, tag, want) in cases {
+            assert_eq!(find_token(subject, tag), *want, "{subject:?} / {tag}");
+        }
+    }
+
+    #[test]
+    fn reply_subjects() {
+        assert_eq!(
+            reply_subject("Where is my order?", "SHOP", 12),
+            "Re: [SHOP #12] Where is my order?"
+        );
+        assert_eq!(
+            reply_subject("RE: Re: [SHOP #12] Where", "SHOP", 12),
+            "Re: [SHOP #12] Where"
+        );
+        assert_eq!(
+            reply_subject("SV: Leverans [OLD #3]", "SHOP", 12),
+            "Re: [SHOP #12] Leverans"
+        );
+        assert_eq!(reply_subject("", "SHOP", 1), "Re: [SHOP #1]");
+        assert_eq!(token("SHOP", 9), "[SHOP #9]");
+    }
+
+    #[test]
+    fn generic_subjects() {
+        for s in ["", "hi", "hello!", "(no subject)", "order", "Hej"] {
+            assert!(is_generic(&normalize_subject(s)), "{s}");
+        }
+        assert!(!is_generic("where is my order?"));
+    }
 }

@@ -38,7 +38,13 @@ impl ThreadLookup for TxLookup<'_> {
 
     fn ticket_of_message_id(&self, message_id: &str) -> Option<TicketId> {
         self.tx
-            .prepare_cached("SELECT ticket_id FROM messages WHERE account = ?1 AND message_id = ?2")
+            // the outbox knows our replies before their copy is synced back
+            .prepare_cached(
+                "SELECT ticket_id FROM messages WHERE account = ?1 AND message_id = ?2
+                 UNION ALL
+                 SELECT ticket_id FROM outbox WHERE account = ?1 AND message_id = ?2
+                 LIMIT 1",
+            )
             .and_then(|mut s| {
                 s.query_row(params![self.account, message_id], |r| {
                     r.get::<_, Option<i64>>(0)

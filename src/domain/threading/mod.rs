@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::message::PlacedBy;
+use super::subject::{find_token, is_generic, normalize_subject, token};
 use super::ticket::TicketId;
 
 /// The facts of one message that threading looks at.
@@ -74,7 +75,16 @@ pub fn default_subject_window() -> Duration {
     Duration::days(30)
 }
 
-// Minimal placeholder, replaced by the full table-tested version.
+/// Places one message. Rules in order, first hit wins:
+/// 1. its own Message-ID is already known (a copy in a second folder, our own reply
+///    whose id the outbox recorded) → that ticket;
+/// 2. our `[TAG #id]` token for a ticket that exists → that ticket; from a sender the
+///    ticket has never seen, and without headers pointing at the same ticket, the
+///    placement carries a warning (tokens are easy to copy, e.g. into a phishing mail);
+/// 3. In-Reply-To, then References newest first → the ticket of the first known id;
+/// 4. same customer, same normalised subject (not a generic one), within `window` → the
+///    most recent such ticket;
+/// 5. otherwise a new ticket.
 pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) -> Placement {
     if let Some(t) = input
         .message_id
@@ -86,30 +96,46 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
             warning: None,
         };
     }
-    if let Some(id) = super::subject::find_token(input.subject, input.tag) {
-        if lookup.ticket(id).is_some() {
+    let by_headers = || {
+        input
+            .in_reply_to
+            .iter()
+            .chain(input.references.iter().rev())
+            .find_map(|id| lookup.ticket_of_message_id(id))
+    };
+    if let Some(id) = find_token(input.subject, input.tag) {
+        if let Some(facts) = lookup.ticket(id) {
+            let known_sender = input.outgoing
+                || input.from.is_empty()
+                || facts
+                    .addresses
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(input.from));
+            let warning = if known_sender || by_headers() == Some(id) {
+                None
+            } else {
+                Some(format!(
+                    "subject token {} from {}, who has not written on this ticket before",
+                    token(input.tag, id),
+                    input.from
+                ))
+            };
             return Placement::Existing {
                 ticket: id,
                 by: PlacedBy::Token,
-                warning: None,
+                warning,
             };
         }
     }
-    for r in input
-        .in_reply_to
-        .iter()
-        .chain(input.references.iter().rev())
-    {
-        if let Some(t) = lookup.ticket_of_message_id(r) {
-            return Placement::Existing {
-                ticket: t,
-                by: PlacedBy::References,
-                warning: None,
-            };
-        }
+    if let Some(t) = by_headers() {
+        return Placement::Existing {
+            ticket: t,
+            by: PlacedBy::References,
+            warning: None,
+        };
     }
-    let norm = super::subject::normalize_subject(input.subject);
-    if !norm.is_empty() {
+    let norm = normalize_subject(input.subject);
+    if !input.customer.is_empty() && !is_generic(&norm) {
         if let Some(t) = lookup.recent_ticket_by_subject(input.customer, &norm, input.date - window)
         {
             return Placement::Existing {
@@ -121,3 +147,6 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
     }
     Placement::New
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,437 @@
+//! Table tests of `place` over an in-memory lookup.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::*;
+
+struct FakeTicket {
+    addresses: Vec<&'static str>,
+    subject: &'static str,
+    updated: DateTime<Utc>,
+}
+
+struct Fake {
+    tickets: HashMap<TicketId, FakeTicket>,
+    messages: HashMap<&'static str, TicketId>,
+}
+
+impl ThreadLookup for Fake {
+    fn ticket(&self, id: TicketId) -> Option<TicketFacts> {
+        self.tickets.get(&id).map(|t| TicketFacts {
+            addresses: t.addresses.iter().map(|a| a.to_string()).collect(),
+        })
+    }
+    fn ticket_of_message_id(&self, message_id: &str) -> Option<TicketId> {
+        self.messages.get(message_id).copied()
+    }
+    fn recent_ticket_by_subject(
+        &self,
+        customer: &str,
+        normalized_subject: &str,
+        since: DateTime<Utc>,
+    ) -> Option<TicketId> {
+        self.tickets
+            .iter()
+            .filter(|(_, t)| {
+                t.addresses.contains(&customer)
+                    && normalize_subject(t.subject) == normalized_subject
+                    && t.updated >= since
+            })
+            .max_by_key(|(_, t)| t.updated)
+            .map(|(id, _)| *id)
+    }
+}
+
+fn day(d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, d, 12, 0, 0)
+        .single()
+        .expect("date")
+}
+
+/// Ticket 1: Anna (two addresses), "Where is my order?", messages a1, a2.
+/// Ticket 2: Ben, "Wrong size", message b1, last active on the 1st.
+/// Ticket 3: Anna, "Invoice", our reply out3 recorded by the outbox.
+/// Ticket 4: Cem, "Siparişim nerede", message c1.
+fn world() -> Fake {
+    let mut tickets = HashMap::new();
+    tickets.insert(
+        1,
+        FakeTicket {
+            addresses: vec!["anna@example.test", "anna.work@example.test"],
+            subject: "Where is my order?",
+            updated: day(20),
+        },
+    );
+    tickets.insert(
+        2,
+        FakeTicket {
+            addresses: vec!["ben@example.test"],
+            subject: "Wrong size",
+            updated: day(1),
+        },
+    );
+    tickets.insert(
+        3,
+        FakeTicket {
+            addresses: vec!["anna@example.test", "anna.work@example.test"],
+            subject: "Invoice",
+            updated: day(21),
+        },
+    );
+    tickets.insert(
+        4,
+        FakeTicket {
+            addresses: vec!["cem@example.test"],
+            subject: "Siparişim nerede",
+            updated: day(22),
+        },
+    );
+    let messages = HashMap::from([
+        ("a1@anna", 1),
+        ("a2@anna", 1),
+        ("b1@ben", 2),
+        ("out3@shop", 3),
+        ("c1@cem", 4),
+    ]);
+    Fake { tickets, messages }
+}
+
+struct Case {
+    name: &'static str,
+    message_id: Option<&'static str>,
+    in_reply_to: &'static [&'static str],
+    references: &'static [&'static str],
+    subject: &'static str,
+    from: &'static str,
+    customer: &'static str,
+    outgoing: bool,
+    date: DateTime<Utc>,
+    want: Option<(TicketId, PlacedBy)>,
+    warns: bool,
+}
+
+const fn case(name: &'static str, subject: &'static str, from: &'static str) -> Case {
+    Case {
+        name,
+        message_id: None,
+        in_reply_to: &[],
+        references: &[],
+        subject,
+        from,
+        customer: from,
+        outgoing: false,
+        date: DateTime::from_timestamp_nanos(0),
+        want: None,
+        warns: false,
+    }
+}
+
+#[test]
+fn placement_table() {
+    use PlacedBy::*;
+    let anna = "anna@example.test";
+    let stranger = "mallory@evil.example";
+    let cases = vec![
+        Case {
+            want: Some((1, Token)),
+            ..case(
+                "token from the customer",
+                "Re: [SHOP #1] Where is my order?",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Token)),
+            ..case("token with lower-case tag", "Re: [shop #1] Where", anna)
+        },
+        Case {
+            want: Some((1, Token)),
+            ..case("token without space", "[SHOP#1] hi", anna)
+        },
+        Case {
+            want: Some((1, Token)),
+            ..case("token at the end", "Where is my order? [SHOP #1]", anna)
+        },
+        Case {
+            want: Some((1, Token)),
+            ..case(
+                "customer's second address",
+                "Re: [SHOP #1] Where",
+                "anna.work@example.test",
+            )
+        },
+        Case {
+            want: None,
+            ..case("other helpdesk's tag", "Re: [OTHER #1] Where is it", anna)
+        },
+        Case {
+            want: None,
+            ..case("bare number token", "Re: [#1] Where is it", anna)
+        },
+        Case {
+            want: None,
+            ..case(
+                "token for a missing ticket",
+                "Re: [SHOP #999] Something new",
+                anna,
+            )
+        },
+        Case {
+            want: None,
+            ..case("token overflow", "[SHOP #99999999999999999999] x", anna)
+        },
+        Case {
+            want: Some((1, Token)),
+            warns: true,
+            ..case("token from a stranger", "Re: [SHOP #1] Refund", stranger)
+        },
+        Case {
+            want: Some((1, Token)),
+            in_reply_to: &["a2@anna"],
+            ..case(
+                "stranger with headers to the same ticket",
+                "Re: [SHOP #1] Refund",
+                stranger,
+            )
+        },
+        Case {
+            want: Some((1, Token)),
+            warns: true,
+            in_reply_to: &["b1@ben"],
+            ..case(
+                "stranger with headers to another ticket",
+                "Re: [SHOP #1] Refund",
+                stranger,
+            )
+        },
+        Case {
+            want: Some((1, Token)),
+            outgoing: true,
+            ..case(
+                "our reply from another client",
+                "Re: [SHOP #1] Where",
+                "shop@example.test",
+            )
+        },
+        Case {
+            want: Some((2, Token)),
+            ..case(
+                "first valid token wins",
+                "[OTHER #1] [SHOP #2] [SHOP #1]",
+                "ben@example.test",
+            )
+        },
+        Case {
+            want: Some((1, References)),
+            in_reply_to: &["a2@anna"],
+            ..case("in-reply-to", "Re: Where is my order?", anna)
+        },
+        Case {
+            want: Some((1, References)),
+            references: &["unknown@x", "a1@anna", "gone@x"],
+            ..case("older reference known", "Re: something else", anna)
+        },
+        Case {
+            want: Some((2, References)),
+            in_reply_to: &["b1@ben"],
+            references: &["a1@anna"],
+            ..case("in-reply-to before references", "Re: x", anna)
+        },
+        Case {
+            want: Some((4, References)),
+            references: &["a1@anna", "c1@cem"],
+            ..case("newest reference first", "Re: x", "cem@example.test")
+        },
+        Case {
+            want: Some((1, Subject)),
+            references: &["unknown@x"],
+            date: day(24),
+            ..case(
+                "unknown references fall to subject",
+                "Re: Where is my order?",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case("subject within window", "RE: Where is my order?", anna)
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "subject from second address",
+                "Fwd: where IS my order?",
+                "anna.work@example.test",
+            )
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case(
+                "same subject, other customer",
+                "Re: Where is my order?",
+                "zoe@example.test",
+            )
+        },
+        Case {
+            want: None,
+            date: Utc
+                .with_ymd_and_hms(2027, 1, 30, 0, 0, 0)
+                .single()
+                .expect("d"),
+            ..case("subject outside window", "Re: Where is my order?", anna)
+        },
+        Case {
+            want: Some((2, Subject)),
+            date: day(24),
+            ..case(
+                "subject just inside window",
+                "SV: Wrong size",
+                "ben@example.test",
+            )
+        },
+        Case {
+            want: Some((4, Subject)),
+            date: day(24),
+            ..case(
+                "turkish prefix",
+                "Ynt: Siparişim nerede",
+                "cem@example.test",
+            )
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case("generic subject never threads", "hi", anna)
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case("empty subject never threads", "", anna)
+        },
+        Case {
+            want: Some((3, References)),
+            message_id: Some("out3@shop"),
+            outgoing: true,
+            ..case(
+                "our own reply threads by its message-id",
+                "Re: Invoice",
+                "shop@example.test",
+            )
+        },
+        Case {
+            want: Some((1, References)),
+            message_id: Some("a1@anna"),
+            ..case("redelivered copy", "Where is my order?", anna)
+        },
+        Case {
+            want: Some((1, Subject)),
+            outgoing: true,
+            customer: anna,
+            date: day(24),
+            ..case(
+                "outgoing by subject to the customer",
+                "Re: Where is my order?",
+                "shop@example.test",
+            )
+        },
+        Case {
+            want: None,
+            outgoing: true,
+            customer: "zoe@example.test",
+            date: day(24),
+            ..case(
+                "outgoing never by subject to another customer",
+                "Re: Where is my order?",
+                "shop@example.test",
+            )
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case("a brand new question", "Do you ship to Norway?", anna)
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case(
+                "bidi characters do not fake a token",
+                "[SHOP \u{202e}#1] x",
+                stranger,
+            )
+        },
+    ];
+    assert!(cases.len() >= 30);
+    let world = world();
+    for c in &cases {
+        let date = if c.date.timestamp() == 0 {
+            day(24)
+        } else {
+            c.date
+        };
+        let in_reply_to: Vec<String> = c.in_reply_to.iter().map(|s| s.to_string()).collect();
+        let references: Vec<String> = c.references.iter().map(|s| s.to_string()).collect();
+        let input = ThreadInput {
+            tag: "SHOP",
+            message_id: c.message_id,
+            in_reply_to: &in_reply_to,
+            references: &references,
+            subject: c.subject,
+            from: c.from,
+            customer: c.customer,
+            outgoing: c.outgoing,
+            date,
+        };
+        let got = place(&input, &world, Duration::days(30));
+        match (&got, c.want) {
+            (Placement::New, None) => {}
+            (
+                Placement::Existing {
+                    ticket,
+                    by,
+                    warning,
+                },
+                Some((t, b)),
+            ) => {
+                assert_eq!((*ticket, *by), (t, b), "{}", c.name);
+                assert_eq!(
+                    warning.is_some(),
+                    c.warns,
+                    "{}: warning {warning:?}",
+                    c.name
+                );
+            }
+            _ => panic!("{}: got {got:?}, want {:?}", c.name, c.want),
+        }
+    }
+}
+
+#[test]
+fn stranger_warning_names_token_and_sender() {
+    let world = world();
+    let input = ThreadInput {
+        tag: "SHOP",
+        message_id: None,
+        in_reply_to: &[],
+        references: &[],
+        subject: "Re: [SHOP #1] Refund now",
+        from: "mallory@evil.example",
+        customer: "mallory@evil.example",
+        outgoing: false,
+        date: day(24),
+    };
+    let Placement::Existing {
+        warning: Some(w), ..
+    } = place(&input, &world, default_subject_window())
+    else {
+        panic!("expected a warning");
+    };
+    assert!(
+        w.contains("[SHOP #1]") && w.contains("mallory@evil.example"),
+        "{w}"
+    );
+}
