@@ -398,3 +398,34 @@ pub fn remove_location(tx: &Transaction, mailbox_id: i64, uid: u32) -> Result<()
         .execute(params![mailbox_id, uid])?;
     Ok(())
 }
+
+/// Parses and stores raw messages into `mailbox` in one transaction, numbering UIDs after
+/// the highest one held. For imports, the demo shop, tests and benchmarks: the same path as
+/// IMAP sync, without the network.
+pub fn ingest_raw(
+    store: &mut super::Store,
+    account: &AccountIdentity,
+    mailbox: &str,
+    raws: &[Vec<u8>],
+) -> Result<Vec<IngestOutcome>, StoreError> {
+    let cursor = super::mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
+    let mut next: u32 = super::mailboxes::local_uids(store.conn(), cursor.id)?
+        .last()
+        .map_or(1, |u| u + 1);
+    let tx = store.conn_mut().transaction()?;
+    let mut outcomes = Vec::with_capacity(raws.len());
+    for raw in raws {
+        let parsed = crate::mail::parse::parse_message(raw);
+        let fetched = Fetched {
+            uid: next,
+            flags: String::new(),
+            modseq: None,
+            internal_date: parsed.date,
+            raw: raw.clone(),
+        };
+        next += 1;
+        outcomes.push(ingest(&tx, account, cursor.id, &fetched, &parsed)?);
+    }
+    tx.commit()?;
+    Ok(outcomes)
+}

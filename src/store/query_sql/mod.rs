@@ -1,0 +1,273 @@
+//! Query plan → SQL. The SQL text is assembled only from fixed fragments chosen by the
+//! plan; every value the user typed is a bound parameter. Full-text words are folded like
+//! the index and each is quoted as an FTS5 string, so no user input is ever FTS syntax.
+
+use rusqlite::types::Value;
+
+use crate::domain::query::{Flag, Owner, Query, Term, TermKind};
+use crate::domain::search_text::fold;
+
+/// What a query needs to know about who and when it runs.
+pub struct QueryContext {
+    pub agent: String,
+    pub now: i64,
+}
+
+pub struct SqlPlan {
+    pub sql: String,
+    pub params: Vec<Value>,
+}
+
+/// Which rows the conditions are about.
+#[derive(Clone, Copy, PartialEq)]
+enum Subject {
+    /// Tickets (`t`), for `list`: text may match any of the ticket's messages.
+    Ticket,
+    /// Messages (`m`, with their ticket `t`), for `search`.
+    Message,
+}
+
+struct Builder {
+    conds: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Builder {
+    fn push(&mut self, negated: bool, sql: &str, params: impl IntoIterator<Item = Value>) {
+        self.params.extend(params);
+        if negated {
+            // NULL-safe negation: a missing owner is "not bob"
+            self.conds.push(format!("NOT COALESCE(({sql}), 0)"));
+        } else {
+            self.conds.push(format!("({sql})"));
+        }
+    }
+
+    fn where_clause(&self) -> String {
+        if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conds.join(" AND "))
+        }
+    }
+}
+
+/// An FTS5 query string matching `text` as a phrase: folded like the index, then quoted
+/// with internal quotes doubled. `None` when nothing searchable is left.
+pub fn fts_phrase(text: &str) -> Option<String> {
+    let folded = fold(text);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    if !words.iter().any(|w| w.chars().any(char::is_alphanumeric)) {
+        return None;
+    }
+    Some(format!("\"{}\"", words.join(" ").replace('"', "\"\"")))
+}
+
+fn like_pattern(value: &str) -> String {
+    let escaped = value
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn text_of(term: &Term) -> Option<&str> {
+    match &term.kind {
+        TermKind::Word(w) | TermKind::Phrase(w) | TermKind::Order(w) => Some(w),
+        _ => None,
+    }
+}
+
+fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Option<String>) {
+    let mut b = Builder {
+        conds: Vec::new(),
+        params: Vec::new(),
+    };
+    let mut positive_fts: Vec<String> = Vec::new();
+    for term in &q.terms {
+        if let Some(text) = text_of(term) {
+            let Some(phrase) = fts_phrase(text) else {
+                continue;
+            };
+            if term.negated {
+                let sql = match subject {
+                    Subject::Ticket => {
+                        "t.id IN (SELECT x.ticket_id FROM message_fts CROSS JOIN messages x ON x.id = message_fts.rowid
+                          WHERE message_fts MATCH ?)"
+                    }
+                    Subject::Message => {
+                        "m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)"
+                    }
+                };
+                b.push(true, sql, [Value::Text(phrase)]);
+            } else {
+                positive_fts.push(phrase);
+            }
+            continue;
+        }
+        let n = term.negated;
+        match &term.kind {
+            TermKind::From(v) => {
+                let p = Value::Text(like_pattern(v));
+                match subject {
+                    Subject::Ticket => b.push(
+                        n,
+                        "EXISTS (SELECT 1 FROM customer_addresses ca WHERE ca.customer_id = t.customer_id
+                           AND ca.email LIKE ?1x ESCAPE '\\')
+                         OR EXISTS (SELECT 1 FROM messages x WHERE x.ticket_id = t.id
+                           AND (lower(x.from_email) LIKE ?1x ESCAPE '\\' OR lower(x.from_name) LIKE ?1x ESCAPE '\\'))",
+                        [p.clone(), p.clone(), p],
+                    ),
+                    Subject::Message => b.push(
+                        n,
+                        "lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\'",
+                        [p.clone(), p],
+                    ),
+                }
+            }
+            TermKind::To(v) => {
+                let p = Value::Text(like_pattern(v));
+                match subject {
+                    Subject::Ticket => b.push(
+                        n,
+                        "EXISTS (SELECT 1 FROM messages x WHERE x.ticket_id = t.id
+                           AND (lower(x.to_json) LIKE ?1x ESCAPE '\\' OR lower(x.cc_json) LIKE ?1x ESCAPE '\\'))",
+                        [p.clone(), p],
+                    ),
+                    Subject::Message => b.push(
+                        n,
+                        "lower(m.to_json) LIKE ?1x ESCAPE '\\' OR lower(m.cc_json) LIKE ?1x ESCAPE '\\'",
+                        [p.clone(), p],
+                    ),
+                }
+            }
+            TermKind::Status(s) => b.push(n, "t.status = ?1x", [Value::Text(s.as_str().into())]),
+            TermKind::Tag(tag) => b.push(
+                n,
+                "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?1x)",
+                [Value::Text(tag.clone())],
+            ),
+            TermKind::Owner(Owner::Me) => {
+                b.push(n, "t.owner = ?1x", [Value::Text(ctx.agent.clone())])
+            }
+            TermKind::Owner(Owner::Nobody) => b.push(n, "t.owner IS NULL", []),
+            TermKind::Owner(Owner::Agent(a)) => {
+                b.push(n, "lower(t.owner) = lower(?1x)", [Value::Text(a.clone())])
+            }
+            TermKind::Lang(l) => match subject {
+                Subject::Ticket => b.push(n, "t.language = ?1x", [Value::Text(l.clone())]),
+                Subject::Message => b.push(n, "m.language = ?1x", [Value::Text(l.clone())]),
+            },
+            TermKind::Before(d) => {
+                let at = Value::Integer(d.resolve(ctx.now));
+                match subject {
+                    Subject::Ticket => b.push(n, "t.updated_at < ?1x", [at]),
+                    Subject::Message => b.push(n, "m.date < ?1x", [at]),
+                }
+            }
+            TermKind::After(d) => {
+                let at = Value::Integer(d.resolve(ctx.now));
+                match subject {
+                    Subject::Ticket => b.push(n, "t.updated_at >= ?1x", [at]),
+                    Subject::Message => b.push(n, "m.date >= ?1x", [at]),
+                }
+            }
+            TermKind::Is(Flag::Breaching) => b.push(
+                n,
+                "t.due_at IS NOT NULL AND t.due_at < ?1x AND t.status IN ('new', 'open')",
+                [Value::Integer(ctx.now)],
+            ),
+            TermKind::Is(Flag::Unanswered) => b.push(
+                n,
+                "t.first_response_at IS NULL AND t.status IN ('new', 'open')",
+                [],
+            ),
+            TermKind::Is(Flag::Mine) => {
+                b.push(n, "t.owner = ?1x", [Value::Text(ctx.agent.clone())])
+            }
+            TermKind::Is(Flag::Unassigned) => b.push(n, "t.owner IS NULL", []),
+            TermKind::Word(_) | TermKind::Phrase(_) | TermKind::Order(_) => {}
+        }
+    }
+    let fts = (!positive_fts.is_empty()).then(|| positive_fts.join(" "));
+    (b, fts)
+}
+
+/// Renumbers the `?1x` placeholders (one per value, in order) into plain `?`.
+fn finish(sql: String) -> String {
+    sql.replace("?1x", "?")
+}
+
+/// Ticket ids matching the query, most recently active first.
+pub fn ticket_query(q: &Query, ctx: &QueryContext, limit: usize, offset: usize) -> SqlPlan {
+    let (mut b, fts) = conditions(q, ctx, Subject::Ticket);
+    let mut params = Vec::new();
+    if let Some(fts) = fts {
+        // text: the ticket has a message that matches every word
+        b.conds.insert(
+            0,
+            "(t.id IN (SELECT x.ticket_id FROM message_fts CROSS JOIN messages x ON x.id = message_fts.rowid
+               WHERE message_fts MATCH ?))"
+                .into(),
+        );
+        params.push(Value::Text(fts));
+    }
+    params.extend(b.params.drain(..));
+    params.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
+    params.push(Value::Integer(offset.min(i64::MAX as usize) as i64));
+    SqlPlan {
+        sql: finish(format!(
+            "SELECT t.id FROM tickets t{} ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
+            b.where_clause()
+        )),
+        params,
+    }
+}
+
+/// How many tickets match (for counts in the console's queues and bulk summaries).
+pub fn ticket_count(q: &Query, ctx: &QueryContext) -> SqlPlan {
+    let plan = ticket_query(q, ctx, usize::MAX, 0);
+    let mut params = plan.params;
+    params.truncate(params.len() - 2);
+    let inner = plan
+        .sql
+        .trim_end_matches(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?")
+        .to_string();
+    SqlPlan {
+        sql: format!("SELECT count(*) FROM ({inner})"),
+        params,
+    }
+}
+
+/// Message ids matching the query: best text match first, then newest.
+pub fn message_search(q: &Query, ctx: &QueryContext, limit: usize) -> SqlPlan {
+    let (b, fts) = conditions(q, ctx, Subject::Message);
+    let mut params = Vec::new();
+    let sql = match fts {
+        Some(fts) => {
+            params.push(Value::Text(fts));
+            let mut conds = vec!["message_fts MATCH ?".to_string()];
+            conds.extend(b.conds);
+            format!(
+                "SELECT m.id FROM message_fts CROSS JOIN messages m ON m.id = message_fts.rowid
+                   LEFT JOIN tickets t ON t.id = m.ticket_id
+                  WHERE {} ORDER BY bm25(message_fts), m.date DESC LIMIT ?",
+                conds.join(" AND ")
+            )
+        }
+        None => format!(
+            "SELECT m.id FROM messages m LEFT JOIN tickets t ON t.id = m.ticket_id{}
+              ORDER BY m.date DESC LIMIT ?",
+            b.where_clause()
+        ),
+    };
+    params.extend(b.params);
+    params.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
+    SqlPlan {
+        sql: finish(sql),
+        params,
+    }
+}
+
+#[cfg(test)]
+mod tests;

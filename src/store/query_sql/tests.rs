@@ -1,0 +1,237 @@
+//! Queries end to end: raw mail through the real parse and ingest path into an in-memory
+//! store, then the compiled plans run against SQLite's FTS5.
+
+use super::*;
+use crate::domain::query::parse_query;
+use crate::store::ingest::{AccountIdentity, ingest_raw};
+use crate::store::{Store, search};
+
+fn mail(n: u32, from: &str, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: Shop <shop@example.test>\r\nSubject: {subject}\r\nDate: Tue, {n:02} Nov 2026 10:00:00 +0000\r\nMessage-ID: <m{n}@test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn store() -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    let account = AccountIdentity {
+        name: "shop".into(),
+        tag: "SHOP".into(),
+        addresses: vec!["shop@example.test".into()],
+    };
+    let raws = vec![
+        mail(
+            1,
+            "Ayşe Yılmaz <ayse@example.tr>",
+            "Siparişim nerede?",
+            "Merhaba, siparişim #10023 hâlâ gelmedi. Kargo takip numarası çalışmıyor. İade etmek istiyorum, teşekkürler.",
+        ),
+        mail(
+            2,
+            "Åsa Öberg <asa@example.se>",
+            "Var är min beställning?",
+            "Hej! Jag väntar på paketet. Leveransen är sen.",
+        ),
+        mail(
+            3,
+            "Иван <ivan@example.ru>",
+            "Где мой заказ",
+            "Здравствуйте, ЗАКАЗ не пришёл.",
+        ),
+        mail(
+            4,
+            "王小明 <wang@example.cn>",
+            "退货申请",
+            "你好，我想退货，谢谢。",
+        ),
+        mail(
+            5,
+            "Anna Berg <anna@gmail.com>",
+            "Wrong size",
+            "The shoes are too small, I want to exchange them for size 39.",
+        ),
+        mail(
+            6,
+            "Ben <ben@example.com>",
+            "Where is my order?",
+            "Out of office: I am away. Where is my order 10023?",
+        ),
+    ];
+    ingest_raw(&mut store, &account, "INBOX", &raws).expect("ingest");
+    let conn = store.conn();
+    conn.execute(
+        "UPDATE tickets SET owner = 'alice' WHERE subject = 'Wrong size'",
+        [],
+    )
+    .expect("owner");
+    conn.execute(
+        "UPDATE tickets SET status = 'pending' WHERE subject LIKE 'Where%'",
+        [],
+    )
+    .expect("status");
+    conn.execute(
+        "INSERT INTO ticket_tags (ticket_id, tag) SELECT id, 'wismo' FROM tickets WHERE subject LIKE 'Where%' OR subject LIKE 'Sip%'",
+        [],
+    )
+    .expect("tags");
+    conn.execute(
+        "UPDATE tickets SET due_at = 1 WHERE subject = '退货申请'",
+        [],
+    )
+    .expect("due");
+    store
+}
+
+fn ctx() -> QueryContext {
+    QueryContext {
+        agent: "alice".into(),
+        now: 1_800_000_000,
+    }
+}
+
+fn subjects(store: &Store, query: &str) -> Vec<String> {
+    let q = parse_query(query).expect("query");
+    let ids = search::run_ids(store.conn(), &ticket_query(&q, &ctx(), 100, 0)).expect("run");
+    let mut out: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            store
+                .conn()
+                .query_row("SELECT subject FROM tickets WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .expect("subject")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn hits(store: &Store, query: &str) -> usize {
+    let q = parse_query(query).expect("query");
+    search::run_ids(store.conn(), &message_search(&q, &ctx(), 100))
+        .expect("run")
+        .len()
+}
+
+#[test]
+fn finds_words_in_every_language() {
+    let s = store();
+    let cases: &[(&str, &[&str])] = &[
+        ("siparisim", &["Siparişim nerede?"]),
+        ("SİPARİŞİM", &["Siparişim nerede?"]),
+        ("iade", &["Siparişim nerede?"]),
+        ("yilmaz", &["Siparişim nerede?"]),
+        ("bestallning", &["Var är min beställning?"]),
+        ("leveransen", &["Var är min beställning?"]),
+        ("oberg", &["Var är min beställning?"]),
+        ("заказ", &["Где мой заказ"]),
+        ("退货", &["退货申请"]),
+        ("想退货", &["退货申请"]),
+        ("申请", &["退货申请"]),
+        ("王小明", &["退货申请"]),
+        ("\"too small\"", &["Wrong size"]),
+        ("\"small too\"", &[]),
+        ("10023", &["Siparişim nerede?", "Where is my order?"]),
+        ("order:#10023", &["Siparişim nerede?", "Where is my order?"]),
+        ("where -\"out of office\"", &[]),
+        ("shoes -exchange", &[]),
+        ("size", &["Wrong size"]),
+    ];
+    for (q, want) in cases {
+        assert_eq!(subjects(&s, q), *want, "{q}");
+    }
+}
+
+#[test]
+fn filters() {
+    let s = store();
+    let cases: &[(&str, &[&str])] = &[
+        ("from:@gmail.com", &["Wrong size"]),
+        ("from:anna", &["Wrong size"]),
+        ("from:\"anna berg\"", &["Wrong size"]),
+        ("-from:@example", &["Wrong size"]),
+        (
+            "to:shop@example.test status:pending",
+            &["Where is my order?"],
+        ),
+        ("status:pending", &["Where is my order?"]),
+        ("-status:new", &["Where is my order?"]),
+        ("tag:wismo", &["Siparişim nerede?", "Where is my order?"]),
+        ("tag:wismo -status:pending", &["Siparişim nerede?"]),
+        ("owner:me", &["Wrong size"]),
+        ("owner:ALICE", &["Wrong size"]),
+        ("is:mine", &["Wrong size"]),
+        ("is:breaching", &["退货申请"]),
+        ("lang:ru", &["Где мой заказ"]),
+        ("lang:sv", &["Var är min beställning?"]),
+        ("after:2026-11-05", &["Where is my order?", "Wrong size"]),
+        ("before:2026-11-02", &["Siparişim nerede?"]),
+        ("after:3650d before:2000-01-01", &[]),
+    ];
+    for (q, want) in cases {
+        assert_eq!(subjects(&s, q), *want, "{q}");
+    }
+    assert_eq!(subjects(&s, "owner:none").len(), 5);
+    assert_eq!(subjects(&s, "-owner:none").len(), 1);
+    assert_eq!(subjects(&s, "").len(), 6);
+}
+
+#[test]
+fn message_search_ranks_and_filters() {
+    let s = store();
+    assert_eq!(hits(&s, "siparisim"), 1);
+    assert_eq!(hits(&s, "10023 from:ben"), 1);
+    assert_eq!(hits(&s, "lang:tr"), 1);
+    assert_eq!(hits(&s, "after:2026-11-04"), 3);
+    assert_eq!(hits(&s, "退货"), 1);
+}
+
+#[test]
+fn hostile_input_is_only_ever_a_value() {
+    let s = store();
+    for q in [
+        "' OR 1=1 --",
+        "\"; DROP TABLE tickets; --\"",
+        "from:\"x' OR '1'='1\"",
+        "NEAR(a b) OR * subject:x",
+        "\"a\" OR \"b\"",
+        "%",
+        "from:%",
+        "tag:_",
+        "\\",
+        "-",
+    ] {
+        let parsed = parse_query(q);
+        if let Ok(parsed) = parsed {
+            let ids = search::run_ids(s.conn(), &ticket_query(&parsed, &ctx(), 100, 0));
+            assert!(ids.is_ok(), "{q}: {ids:?}");
+            let ids = search::run_ids(s.conn(), &message_search(&parsed, &ctx(), 100));
+            assert!(ids.is_ok(), "{q}: {ids:?}");
+        }
+    }
+    assert!(subjects(&s, "from:%").is_empty());
+    let n: i64 = s
+        .conn()
+        .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 6);
+}
+
+#[test]
+fn counts_match_lists() {
+    let s = store();
+    let q = parse_query("tag:wismo").expect("q");
+    let n: i64 = {
+        let plan = ticket_count(&q, &ctx());
+        s.conn()
+            .query_row(
+                &plan.sql,
+                rusqlite::params_from_iter(plan.params.iter()),
+                |r| r.get(0),
+            )
+            .expect("count")
+    };
+    assert_eq!(n, 2);
+}
