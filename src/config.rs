@@ -107,7 +107,7 @@ impl AccountConfig {
     /// Whether `email` is one of the shop's own addresses on this account.
     pub fn is_own_address(&self, email: &str) -> bool {
         let e = email.trim().to_lowercase();
-        e == self.email || self.aliases.iter().any(|a| *a == e)
+        e == self.email || self.aliases.contains(&e)
     }
 }
 

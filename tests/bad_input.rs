@@ -2,6 +2,8 @@
 //! mismatch, a bad config line, a bad query, a 25 MB attachment. Each gives one clear line,
 //! a non-zero exit where the command failed, and loses nothing.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use support::messages::customer_mail;

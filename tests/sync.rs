@@ -2,6 +2,8 @@
 //! client, UIDVALIDITY reset, `sync --watch` (push and server restart), and a sync killed
 //! with SIGKILL part-way.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::collections::HashSet;

@@ -32,14 +32,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 .map_or("config".into(), |p| p.display().to_string())
         )));
     }
-    if let Some(a) = &args.account {
-        if config.account(a).is_none() {
-            let names: Vec<_> = config.accounts.iter().map(|a| a.name.as_str()).collect();
-            anyhow::bail!(UsageError(format!(
-                "no account '{a}' (configured: {})",
-                names.join(", ")
-            )));
-        }
+    if let Some(a) = &args.account
+        && config.account(a).is_none()
+    {
+        let names: Vec<_> = config.accounts.iter().map(|a| a.name.as_str()).collect();
+        anyhow::bail!(UsageError(format!(
+            "no account '{a}' (configured: {})",
+            names.join(", ")
+        )));
     }
     // the database must open (and migrate) before any network work
     drop(ctx.store()?);

@@ -22,24 +22,22 @@ pub fn find_quotes(text: &str) -> Vec<Range<usize>> {
         if is_quoted(line) {
             let mut start = lines[i].start;
             // the attribution line right above belongs to the quote
-            if let Some(prev) = i.checked_sub(1).map(|p| &text[lines[p].clone()]) {
-                if is_attribution(prev) || prev.trim_end().ends_with(':') && !prev.trim().is_empty()
-                {
-                    start = lines[i - 1].start;
-                }
+            if let Some(prev) = i.checked_sub(1).map(|p| &text[lines[p].clone()])
+                && (is_attribution(prev)
+                    || prev.trim_end().ends_with(':') && !prev.trim().is_empty())
+            {
+                start = lines[i - 1].start;
             }
             let mut j = i;
             // a quote block runs over quoted lines and blank lines between them
             while j + 1 < lines.len() {
                 let next = &text[lines[j + 1].clone()];
-                if is_quoted(next) {
-                    j += 1;
-                } else if next.trim().is_empty()
+                let blank_before_quote = next.trim().is_empty()
                     && lines[j + 2..]
                         .iter()
                         .take(1)
-                        .any(|l| is_quoted(&text[l.clone()]))
-                {
+                        .any(|l| is_quoted(&text[l.clone()]));
+                if is_quoted(next) || blank_before_quote {
                     j += 1;
                 } else {
                     break;
@@ -55,11 +53,11 @@ pub fn find_quotes(text: &str) -> Vec<Range<usize>> {
 }
 
 fn push(ranges: &mut Vec<Range<usize>>, r: Range<usize>) {
-    if let Some(last) = ranges.last_mut() {
-        if r.start <= last.end {
-            last.end = last.end.max(r.end);
-            return;
-        }
+    if let Some(last) = ranges.last_mut()
+        && r.start <= last.end
+    {
+        last.end = last.end.max(r.end);
+        return;
     }
     ranges.push(r);
 }
@@ -208,7 +206,7 @@ fn starts_tail_quote(text: &str, lines: &[Range<usize>], i: usize) -> bool {
 mod tests {
     use super::*;
 
-    fn quoted<'a>(text: &'a str) -> Vec<&'a str> {
+    fn quoted(text: &str) -> Vec<&str> {
         find_quotes(text).into_iter().map(|r| &text[r]).collect()
     }
 

@@ -198,10 +198,10 @@ pub fn find_token(subject: &str, tag: &str) -> Option<TicketId> {
     let mut rest = subject;
     while let Some(i) = rest.find('[') {
         rest = &rest[i..];
-        if let Some((t, id, _)) = parse_token(rest) {
-            if fold(t) == want {
-                return Some(id);
-            }
+        if let Some((t, id, _)) = parse_token(rest)
+            && fold(t) == want
+        {
+            return Some(id);
         }
         rest = &rest[1..];
     }

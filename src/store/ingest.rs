@@ -355,13 +355,14 @@ fn update_ticket_after_message(
             )?
             .execute(params![ticket, at, next.as_str(), language])?;
             // A customer writing from a second address, threaded by headers: remember it.
-            if !is_new && !from.is_empty() {
-                if let Some(cid) = customer_id {
-                    tx.prepare_cached(
-                        "INSERT OR IGNORE INTO customer_addresses (email, customer_id) VALUES (?1, ?2)",
-                    )?
-                    .execute(params![from, cid])?;
-                }
+            if !is_new
+                && !from.is_empty()
+                && let Some(cid) = customer_id
+            {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO customer_addresses (email, customer_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![from, cid])?;
             }
         }
         Direction::Out | Direction::Note => {
@@ -409,21 +410,20 @@ pub fn ingest_raw(
     raws: &[Vec<u8>],
 ) -> Result<Vec<IngestOutcome>, StoreError> {
     let cursor = super::mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    let mut next: u32 = super::mailboxes::local_uids(store.conn(), cursor.id)?
+    let next: u32 = super::mailboxes::local_uids(store.conn(), cursor.id)?
         .last()
         .map_or(1, |u| u + 1);
     let tx = store.conn_mut().transaction()?;
     let mut outcomes = Vec::with_capacity(raws.len());
-    for raw in raws {
+    for (i, raw) in raws.iter().enumerate() {
         let parsed = crate::mail::parse::parse_message(raw);
         let fetched = Fetched {
-            uid: next,
+            uid: next + i as u32,
             flags: String::new(),
             modseq: None,
             internal_date: parsed.date,
             raw: raw.clone(),
         };
-        next += 1;
         outcomes.push(ingest(&tx, account, cursor.id, &fetched, &parsed)?);
     }
     tx.commit()?;

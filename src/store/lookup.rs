@@ -28,10 +28,9 @@ impl ThreadLookup for TxLookup<'_> {
         if let Ok(mut s) = self.tx.prepare_cached(
             "SELECT email FROM customer_addresses WHERE customer_id = ?1
              UNION SELECT from_email FROM messages WHERE ticket_id = ?2 AND from_email IS NOT NULL",
-        ) {
-            if let Ok(rows) = s.query_map(params![customer, id], |r| r.get::<_, String>(0)) {
-                addresses.extend(rows.flatten());
-            }
+        ) && let Ok(rows) = s.query_map(params![customer, id], |r| r.get::<_, String>(0))
+        {
+            addresses.extend(rows.flatten());
         }
         Some(TicketFacts { addresses })
     }

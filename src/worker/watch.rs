@@ -142,10 +142,10 @@ impl Watcher {
     fn session(&self, events: &(dyn Fn(WatchEvent) + Send + Sync)) -> Result<(), ImapError> {
         let mut store = Store::open(&self.db)?;
         let mut conn = connect(&self.account.name, &self.account.imap)?;
-        if let Ok(mut s) = self.sockets.lock() {
-            if let Ok(c) = conn.abort.try_clone() {
-                s.push(c);
-            }
+        if let Ok(mut s) = self.sockets.lock()
+            && let Ok(c) = conn.abort.try_clone()
+        {
+            s.push(c);
         }
         let identity = AccountIdentity::from(&self.account);
         let host = conn.host.clone();
@@ -174,7 +174,7 @@ impl Watcher {
                     .wait_while(imap::extensions::idle::stop_on_any)
                     .map_err(|source| ImapError::Protocol {
                         host: host.clone(),
-                        source,
+                        source: Box::new(source),
                     })?;
                 // IDLE removed the read timeout; a silent server must not hang a sync
                 let _ = conn

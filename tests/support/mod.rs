@@ -1,6 +1,6 @@
 //! Shared test support: a private Dovecot + Postfix per test, and a helper to run the
 //! `shopdesk` binary against it. Each test binary includes this with `mod support;`.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 pub mod mailstack;
 pub mod messages;

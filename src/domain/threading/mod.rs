@@ -103,29 +103,29 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
             .chain(input.references.iter().rev())
             .find_map(|id| lookup.ticket_of_message_id(id))
     };
-    if let Some(id) = find_token(input.subject, input.tag) {
-        if let Some(facts) = lookup.ticket(id) {
-            let known_sender = input.outgoing
-                || input.from.is_empty()
-                || facts
-                    .addresses
-                    .iter()
-                    .any(|a| a.eq_ignore_ascii_case(input.from));
-            let warning = if known_sender || by_headers() == Some(id) {
-                None
-            } else {
-                Some(format!(
-                    "subject token {} from {}, who has not written on this ticket before",
-                    token(input.tag, id),
-                    input.from
-                ))
-            };
-            return Placement::Existing {
-                ticket: id,
-                by: PlacedBy::Token,
-                warning,
-            };
-        }
+    if let Some(id) = find_token(input.subject, input.tag)
+        && let Some(facts) = lookup.ticket(id)
+    {
+        let known_sender = input.outgoing
+            || input.from.is_empty()
+            || facts
+                .addresses
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(input.from));
+        let warning = if known_sender || by_headers() == Some(id) {
+            None
+        } else {
+            Some(format!(
+                "subject token {} from {}, who has not written on this ticket before",
+                token(input.tag, id),
+                input.from
+            ))
+        };
+        return Placement::Existing {
+            ticket: id,
+            by: PlacedBy::Token,
+            warning,
+        };
     }
     if let Some(t) = by_headers() {
         return Placement::Existing {
@@ -135,15 +135,15 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
         };
     }
     let norm = normalize_subject(input.subject);
-    if !input.customer.is_empty() && !is_generic(&norm) {
-        if let Some(t) = lookup.recent_ticket_by_subject(input.customer, &norm, input.date - window)
-        {
-            return Placement::Existing {
-                ticket: t,
-                by: PlacedBy::Subject,
-                warning: None,
-            };
-        }
+    if !input.customer.is_empty()
+        && !is_generic(&norm)
+        && let Some(t) = lookup.recent_ticket_by_subject(input.customer, &norm, input.date - window)
+    {
+        return Placement::Existing {
+            ticket: t,
+            by: PlacedBy::Subject,
+            warning: None,
+        };
     }
     Placement::New
 }

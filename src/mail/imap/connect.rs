@@ -118,20 +118,20 @@ fn c_has_enable(session: &mut Session) -> bool {
 fn protocol(host: &str, source: imap::Error) -> ImapError {
     ImapError::Protocol {
         host: host.to_string(),
-        source,
+        source: Box::new(source),
     }
 }
 
 /// A failure while reading the first bytes over TLS is nearly always the handshake.
 fn tls_or_protocol(host: &str, port: u16, source: imap::Error) -> ImapError {
-    if let imap::Error::Io(io) = &source {
-        if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
-            return ImapError::Tls {
-                host: host.to_string(),
-                port,
-                message: describe_tls(tls, host),
-            };
-        }
+    if let imap::Error::Io(io) = &source
+        && let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        return ImapError::Tls {
+            host: host.to_string(),
+            port,
+            message: describe_tls(tls, host),
+        };
     }
     protocol(host, source)
 }

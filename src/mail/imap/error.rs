@@ -27,7 +27,10 @@ pub enum ImapError {
         message: String,
     },
     #[error("IMAP server {host}: {source}")]
-    Protocol { host: String, source: imap::Error },
+    Protocol {
+        host: String,
+        source: Box<imap::Error>,
+    },
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
@@ -40,7 +43,7 @@ impl ImapError {
         match self {
             ImapError::Connect { .. } => true,
             ImapError::Protocol { source, .. } => matches!(
-                source,
+                **source,
                 imap::Error::Io(_) | imap::Error::ConnectionLost | imap::Error::Bye(_)
             ),
             _ => false,

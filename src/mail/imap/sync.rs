@@ -47,7 +47,7 @@ pub fn sync_mailbox(
     let host = conn.host.clone();
     let proto = |source: imap::Error| ImapError::Protocol {
         host: host.clone(),
-        source,
+        source: Box::new(source),
     };
     let wire = encode_mailbox(mailbox);
     let mb = conn.session.examine(&wire).map_err(|e| match e {

@@ -21,10 +21,10 @@ pub(super) fn fill(m: &Message, p: &mut ParsedMessage) {
             let start = (root.offset_body as usize).min(raw.len());
             let mut body = &raw[start..];
             // skip the first part's boundary line and headers when they are there
-            if body.starts_with(b"--") {
-                if let Some(i) = find(body, b"\r\n\r\n").or_else(|| find(body, b"\n\n")) {
-                    body = &body[i..];
-                }
+            if body.starts_with(b"--")
+                && let Some(i) = find(body, b"\r\n\r\n").or_else(|| find(body, b"\n\n"))
+            {
+                body = &body[i..];
             }
             append(&mut text, String::from_utf8_lossy(body).trim());
         }

@@ -19,11 +19,11 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
         p.warnings
             .push("Subject has an encoded word that could not be decoded".into());
     }
-    if let Some(a) = &p.from {
-        if a.name.as_deref().is_some_and(has_undecoded_word) {
-            p.warnings
-                .push("From has an encoded word that could not be decoded".into());
-        }
+    if let Some(a) = &p.from
+        && a.name.as_deref().is_some_and(has_undecoded_word)
+    {
+        p.warnings
+            .push("From has an encoded word that could not be decoded".into());
     }
     match m.date() {
         Some(d) if d.is_valid() => {

@@ -212,7 +212,7 @@ pub fn ticket_query(q: &Query, ctx: &QueryContext, limit: usize, offset: usize) 
         );
         params.push(Value::Text(fts));
     }
-    params.extend(b.params.drain(..));
+    params.append(&mut b.params);
     params.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
     params.push(Value::Integer(offset.min(i64::MAX as usize) as i64));
     SqlPlan {
