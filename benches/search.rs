@@ -1,0 +1,73 @@
+//! Search latency on a filled database: five kinds of query, p50 and p95 over repeated
+//! runs, each through the same plan → SQL path as `list` and `search`.
+//!
+//! `SHOPDESK_BENCH_DB=path cargo bench --bench search` (scripts/bench-sync.sh fills one).
+
+use std::time::Instant;
+
+use shopdesk::domain::query::parse_query;
+use shopdesk::store::Store;
+use shopdesk::store::query_sql::{QueryContext, message_search, ticket_query};
+use shopdesk::store::search::run_ids;
+
+const RUNS: usize = 41;
+
+fn main() {
+    let Some(path) = std::env::var_os("SHOPDESK_BENCH_DB") else {
+        eprintln!("search bench: set SHOPDESK_BENCH_DB to a database filled by scripts/bench-sync.sh");
+        return;
+    };
+    let store = match Store::open(std::path::Path::new(&path)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("search bench: {e}");
+            std::process::exit(1);
+        }
+    };
+    let messages: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .unwrap_or(0);
+    let ctx = QueryContext {
+        agent: "alice".into(),
+        now: chrono::Utc::now().timestamp(),
+    };
+    let cases: &[(&str, &str, bool)] = &[
+        ("word (search)", "refund", false),
+        ("phrase (search)", "\"where is my order\"", false),
+        ("Turkish without diacritics (search)", "siparisim", false),
+        ("Chinese (search)", "退货", false),
+        ("filters + word (list)", "status:open from:@example.com delivery", true),
+        ("tag + date (list)", "after:30d -status:solved", true),
+    ];
+    println!("{messages} messages");
+    println!("| query | kind | hits | p50 ms | p95 ms |");
+    println!("|---|---|---:|---:|---:|");
+    for (name, q, list) in cases {
+        let query = match parse_query(q) {
+            Ok(q) => q,
+            Err(e) => {
+                eprintln!("{q}: {e}");
+                continue;
+            }
+        };
+        let plan = if *list {
+            ticket_query(&query, &ctx, 50, 0)
+        } else {
+            message_search(&query, &ctx, 50)
+        };
+        let mut times = Vec::with_capacity(RUNS);
+        let mut hits = 0;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            hits = run_ids(store.conn(), &plan).map(|v| v.len()).unwrap_or(0);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "| {name} | `{q}` | {hits} | {:.2} | {:.2} |",
+            times[RUNS / 2],
+            times[RUNS * 95 / 100]
+        );
+    }
+}
