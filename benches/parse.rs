@@ -9,11 +9,20 @@ use shopdesk::store::ingest::{AccountIdentity, ingest_raw};
 
 fn sample(i: usize) -> Vec<u8> {
     let bodies = [
-        ("utf-8", "Hej! Var är min beställning? Jag har väntat i två veckor."),
-        ("utf-8", "Merhaba, siparişim hâlâ gelmedi. İade etmek istiyorum."),
+        (
+            "utf-8",
+            "Hej! Var är min beställning? Jag har väntat i två veckor.",
+        ),
+        (
+            "utf-8",
+            "Merhaba, siparişim hâlâ gelmedi. İade etmek istiyorum.",
+        ),
         ("utf-8", "Здравствуйте! Где мой заказ? Жду уже неделю."),
         ("utf-8", "你好，我想退货，尺码太小了。谢谢！"),
-        ("us-ascii", "Hello, the shoes are too small. Can I exchange them for a bigger size?"),
+        (
+            "us-ascii",
+            "Hello, the shoes are too small. Can I exchange them for a bigger size?",
+        ),
     ];
     let (cs, body) = bodies[i % bodies.len()];
     format!(

@@ -14,7 +14,9 @@ const RUNS: usize = 41;
 
 fn main() {
     let Some(path) = std::env::var_os("SHOPDESK_BENCH_DB") else {
-        eprintln!("search bench: set SHOPDESK_BENCH_DB to a database filled by scripts/bench-sync.sh");
+        eprintln!(
+            "search bench: set SHOPDESK_BENCH_DB to a database filled by scripts/bench-sync.sh"
+        );
         return;
     };
     let store = match Store::open(std::path::Path::new(&path)) {
@@ -37,7 +39,11 @@ fn main() {
         ("phrase (search)", "\"where is my order\"", false),
         ("Turkish without diacritics (search)", "siparisim", false),
         ("Chinese (search)", "退货", false),
-        ("filters + word (list)", "status:open from:@example.com delivery", true),
+        (
+            "filters + word (list)",
+            "status:open from:@example.com delivery",
+            true,
+        ),
         ("tag + date (list)", "after:30d -status:solved", true),
     ];
     println!("{messages} messages");

@@ -18,4 +18,5 @@ pub mod config;
 pub mod domain;
 pub mod mail;
 pub mod store;
+pub mod templates;
 pub mod worker;

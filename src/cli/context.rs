@@ -35,6 +35,12 @@ impl Context {
                 path: None,
                 agent: std::env::var("USER").unwrap_or_else(|_| "me".into()),
                 accounts: Vec::new(),
+                shop: config::ShopConfig {
+                    default_language: "en".into(),
+                    ..Default::default()
+                },
+                sla: Default::default(),
+                outbox: Default::default(),
             }),
             Err(e) => Err(e.into()),
         }

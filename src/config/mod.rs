@@ -7,6 +7,9 @@ use std::process::Command;
 
 use serde::Deserialize;
 
+mod service;
+pub use service::{OutboxConfig, ShopConfig, SlaConfig, parse_duration};
+
 /// Where a config value came from, for error messages.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -101,6 +104,9 @@ pub struct AccountConfig {
     pub smtp: Option<ServerConfig>,
     pub auto_ack: AutoAckConfig,
     pub signature: Option<String>,
+    /// APPEND a copy of each reply to `sent_folder`; false for servers that file sent
+    /// mail themselves (e.g. Gmail).
+    pub save_sent: bool,
 }
 
 impl AccountConfig {
@@ -116,6 +122,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub agent: String,
     pub accounts: Vec<AccountConfig>,
+    pub shop: ShopConfig,
+    pub sla: SlaConfig,
+    pub outbox: OutboxConfig,
 }
 
 impl Config {
@@ -172,6 +181,12 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 struct RawConfig {
     agent: Option<String>,
     #[serde(default)]
+    shop: service::RawShop,
+    #[serde(default)]
+    sla: service::RawSla,
+    #[serde(default)]
+    outbox: service::RawOutbox,
+    #[serde(default)]
     accounts: Vec<RawAccount>,
 }
 
@@ -190,6 +205,7 @@ struct RawAccount {
     smtp: Option<RawServer>,
     auto_ack: Option<RawAutoAck>,
     signature: Option<String>,
+    save_sent: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -292,12 +308,16 @@ impl RawConfig {
                 smtp,
                 auto_ack,
                 signature: a.signature,
+                save_sent: a.save_sent.unwrap_or(true),
             });
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
             agent,
             accounts,
+            shop: self.shop.validate(path)?,
+            sla: self.sla.validate(path)?,
+            outbox: self.outbox.validate(),
         })
     }
 }

@@ -1,0 +1,139 @@
+use super::*;
+
+fn templates() -> Templates {
+    Templates::shipped("en").expect("shipped templates load")
+}
+
+#[test]
+fn every_shipped_template_lints_clean() {
+    let t = templates();
+    let errors = t.lint();
+    assert!(errors.is_empty(), "{errors:#?}");
+    for name in [
+        "ack",
+        "wismo",
+        "return",
+        "refund",
+        "sizing",
+        "damaged",
+        "address-change",
+    ] {
+        assert_eq!(t.languages(name), ["en", "ru", "sv", "tr", "zh"], "{name}");
+    }
+}
+
+#[test]
+fn language_variant_and_fallback() {
+    let t = templates();
+    let ctx = RenderContext::sample();
+    let sv = t.render("wismo", Some("sv"), &ctx).expect("sv");
+    assert_eq!(sv.language, "sv");
+    assert!(sv.body.starts_with("Hej Anna!"), "{}", sv.body);
+    assert!(sv.body.contains("https://tracking.example/AB123456789SE"));
+    assert_eq!(sv.status, Some(Status::Pending));
+    assert_eq!(sv.tags, ["wismo"]);
+    let de = t.render("wismo", Some("de"), &ctx).expect("fallback");
+    assert_eq!(de.language, "en");
+    let none = t.render("ack", None, &ctx).expect("no language");
+    assert!(none.body.contains("Tuesday 11:00") && none.body.contains("[SHOP #1234]"));
+}
+
+#[test]
+fn order_templates_refuse_without_an_order() {
+    let t = templates();
+    let ctx = RenderContext {
+        order: None,
+        ..RenderContext::sample()
+    };
+    let e = t.render("wismo", Some("en"), &ctx).expect_err("no order");
+    assert!(e.to_string().contains("has no order"), "{e}");
+    // guarded order details render without one
+    let r = t
+        .render("refund", Some("en"), &ctx)
+        .expect("refund without order");
+    assert!(r.body.contains("refunded your order."), "{}", r.body);
+}
+
+fn user_template(dir: &std::path::Path, file: &str, text: &str) -> Templates {
+    std::fs::write(dir.join(file), text).expect("write");
+    Templates::load(&[dir.to_path_buf()], "en").expect("load")
+}
+
+#[test]
+fn missing_and_unknown_variables_name_file_and_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let t = user_template(
+        dir.path(),
+        "hello.en.md",
+        "---\nstatus = \"solved\"\n---\nHi {{ customer.first_name }},\n\nyour code is {{ customer.discount_code }}.\n",
+    );
+    let e = t
+        .render("hello", Some("en"), &RenderContext::sample())
+        .expect_err("missing");
+    let s = e.to_string();
+    assert!(s.contains("hello.en.md:6:"), "{s}");
+
+    let t = user_template(dir.path(), "typo.en.md", "Hi {{ custmer.name }}\n");
+    let s = t
+        .render("typo", Some("en"), &RenderContext::sample())
+        .expect_err("unknown")
+        .to_string();
+    assert!(s.contains("typo.en.md:1:") && s.contains("custmer"), "{s}");
+    assert!(t.lint().iter().any(|e| e.to_string().contains("custmer")));
+}
+
+#[test]
+fn syntax_errors_and_bad_front_matter() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("broken.en.md"),
+        "line one\n{% if x %}never closed\n",
+    )
+    .expect("w");
+    let t = Templates::load(&[dir.path().to_path_buf()], "en").expect("load");
+    let s = t
+        .render("broken", Some("en"), &RenderContext::sample())
+        .expect_err("syntax")
+        .to_string();
+    assert!(s.contains("broken.en.md:"), "{s}");
+
+    std::fs::write(
+        dir.path().join("bad.en.md"),
+        "---\nstatus = \"later\"\n---\nx\n",
+    )
+    .expect("w");
+    let e = Templates::load(&[dir.path().to_path_buf()], "en").expect_err("front matter");
+    assert!(
+        e.to_string().contains("bad.en.md") && e.to_string().contains("later"),
+        "{e}"
+    );
+}
+
+#[test]
+fn user_files_override_shipped_ones_and_unknown_names_list_known() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let t = user_template(
+        dir.path(),
+        "ack.en.md",
+        "Thanks {{ customer.first_name }}!\n",
+    );
+    let r = t
+        .render("ack", Some("en"), &RenderContext::sample())
+        .expect("ack");
+    assert_eq!(r.body, "Thanks Anna!\n");
+    let e = t
+        .render("nope", None, &RenderContext::sample())
+        .expect_err("unknown");
+    assert!(e.to_string().contains("wismo"), "{e}");
+}
+
+#[test]
+fn customer_names() {
+    let c = CustomerVars::new(Some("Ayşe Yılmaz"), "ayse@example.tr");
+    assert_eq!(c.first_name, "Ayşe");
+    let c = CustomerVars::new(None, "ben.smith@example.com");
+    assert_eq!(
+        (c.name.as_str(), c.first_name.as_str()),
+        ("ben.smith", "ben.smith")
+    );
+}
