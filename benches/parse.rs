@@ -52,6 +52,7 @@ fn main() {
         name: "shop".into(),
         tag: "SHOP".into(),
         addresses: vec!["shop@example.test".into()],
+        sla: None,
     };
     let t = Instant::now();
     for chunk in raws.chunks(500) {

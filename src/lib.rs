@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod mail;
+pub mod mailout;
 pub mod store;
 pub mod templates;
 pub mod worker;

@@ -1,12 +1,17 @@
 //! The command line: one file per subcommand. Data goes to stdout, diagnostics to stderr;
 //! exit codes 0 ok, 1 failure, 2 usage error (design.md).
 
+mod bulk;
 mod context;
 mod list;
+mod outbox;
 mod output;
+mod reply;
 mod search;
 mod show;
 mod sync;
+mod templates_cmd;
+mod verbs;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +45,22 @@ pub enum Command {
     Show(show::Args),
     /// Search messages in every ticket
     Search(search::Args),
+    /// Answer a ticket: a canned reply, a file, or $EDITOR
+    Reply(reply::Args),
+    /// Answer every ticket a query matches with one template
+    BulkReply(bulk::Args),
+    /// Replies waiting to be sent, and what went wrong
+    Outbox(outbox::Args),
+    /// Set a ticket's status
+    Status(verbs::StatusArgs),
+    /// Give a ticket an owner (`none` to unassign)
+    Assign(verbs::AssignArgs),
+    /// Add (+tag) and remove (-tag) tags
+    Tag(verbs::TagArgs),
+    /// Add an internal note to a ticket
+    Note(verbs::NoteArgs),
+    /// Canned replies: list, show, lint
+    Templates(templates_cmd::Args),
     /// Print shell completions
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -87,6 +108,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::List(a)) => list::run(&ctx, a),
         Some(Command::Show(a)) => show::run(&ctx, a),
         Some(Command::Search(a)) => search::run(&ctx, a),
+        Some(Command::Reply(a)) => reply::run(&ctx, a),
+        Some(Command::BulkReply(a)) => bulk::run(&ctx, a),
+        Some(Command::Outbox(a)) => outbox::run(&ctx, a),
+        Some(Command::Status(a)) => verbs::status(&ctx, a),
+        Some(Command::Assign(a)) => verbs::assign(&ctx, a),
+        Some(Command::Tag(a)) => verbs::tag(&ctx, a),
+        Some(Command::Note(a)) => verbs::note(&ctx, a),
+        Some(Command::Templates(a)) => templates_cmd::run(&ctx, a),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 shell,

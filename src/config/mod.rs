@@ -107,6 +107,8 @@ pub struct AccountConfig {
     /// APPEND a copy of each reply to `sent_folder`; false for servers that file sent
     /// mail themselves (e.g. Gmail).
     pub save_sent: bool,
+    /// The shop's service-level targets (from `[sla]`), which sync uses for due times.
+    pub sla: SlaConfig,
 }
 
 impl AccountConfig {
@@ -231,7 +233,8 @@ struct RawAutoAck {
 }
 
 impl RawConfig {
-    fn validate(self, path: &Path) -> Result<Config, ConfigError> {
+    fn validate(mut self, path: &Path) -> Result<Config, ConfigError> {
+        let sla = std::mem::take(&mut self.sla).validate(path)?;
         let invalid = |key: String, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             key,
@@ -309,6 +312,7 @@ impl RawConfig {
                 auto_ack,
                 signature: a.signature,
                 save_sent: a.save_sent.unwrap_or(true),
+                sla: sla.clone(),
             });
         }
         Ok(Config {
@@ -316,7 +320,7 @@ impl RawConfig {
             agent,
             accounts,
             shop: self.shop.validate(path)?,
-            sla: self.sla.validate(path)?,
+            sla,
             outbox: self.outbox.validate(),
         })
     }

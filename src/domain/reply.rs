@@ -60,10 +60,10 @@ pub fn plan_reply(
     }
     let in_reply_to = (!original.message_id.is_empty()).then(|| original.message_id.to_string());
     let mut references: Vec<String> = original.references.to_vec();
-    if let Some(id) = &in_reply_to {
-        if !references.contains(id) {
-            references.push(id.clone());
-        }
+    if let Some(id) = &in_reply_to
+        && !references.contains(id)
+    {
+        references.push(id.clone());
     }
     ReplyPlan {
         to,

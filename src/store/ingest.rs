@@ -19,6 +19,9 @@ pub struct AccountIdentity {
     pub tag: String,
     /// Lower-cased addresses whose mail is outgoing.
     pub addresses: Vec<String>,
+    /// The first-response target: incoming mail makes a ticket due after this much
+    /// business time. `None` leaves tickets without a due time.
+    pub sla: Option<crate::config::SlaConfig>,
 }
 
 impl AccountIdentity {
@@ -35,6 +38,7 @@ impl From<&crate::config::AccountConfig> for AccountIdentity {
             name: a.name.clone(),
             tag: a.ticket_tag.clone(),
             addresses,
+            sla: Some(a.sla.clone()),
         }
     }
 }
@@ -58,11 +62,12 @@ pub enum IngestOutcome {
 }
 
 /// Stores one fetched message at (mailbox, uid). Idempotent: storing the same location twice
-/// changes nothing.
+/// changes nothing. Without a mailbox (a reply we just sent) the message is stored without
+/// a location; syncing the Sent folder later attaches its copy by Message-ID.
 pub fn ingest(
     tx: &Transaction,
     account: &AccountIdentity,
-    mailbox_id: i64,
+    mailbox_id: Option<i64>,
     fetched: &Fetched,
     parsed: &ParsedMessage,
 ) -> Result<IngestOutcome, StoreError> {
@@ -80,7 +85,9 @@ pub fn ingest(
         })
         .optional()?;
     if let Some((row, ticket)) = known {
-        add_location(tx, mailbox_id, fetched, row)?;
+        if let Some(mailbox_id) = mailbox_id {
+            add_location(tx, mailbox_id, fetched, row)?;
+        }
         return Ok(IngestOutcome::Known(ticket.unwrap_or_default()));
     }
 
@@ -183,9 +190,14 @@ pub fn ingest(
     let row = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO raw_messages (message_id, raw) VALUES (?1, ?2)")?
         .execute(params![row, fetched.raw])?;
-    add_location(tx, mailbox_id, fetched, row)?;
+    if let Some(mailbox_id) = mailbox_id {
+        add_location(tx, mailbox_id, fetched, row)?;
+    }
     index_message(tx, row, parsed)?;
-    update_ticket_after_message(tx, ticket, direction, date, from, &placement, language)?;
+    let due = account.sla.as_ref().map(|sla| {
+        crate::domain::sla::add_business_time(date, sla.first_response, &sla.hours).timestamp()
+    });
+    update_ticket_after_message(tx, ticket, direction, date, from, &placement, language, due)?;
     Ok(outcome)
 }
 
@@ -323,6 +335,7 @@ fn create_ticket(
     Ok(tx.last_insert_rowid())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn update_ticket_after_message(
     tx: &Transaction,
     ticket: TicketId,
@@ -331,6 +344,7 @@ fn update_ticket_after_message(
     from: &str,
     placement: &Placement,
     language: Option<String>,
+    due: Option<i64>,
 ) -> Result<(), StoreError> {
     let at = date.timestamp();
     let (status, customer_id): (String, Option<i64>) = tx
@@ -350,12 +364,16 @@ fn update_ticket_after_message(
                     updated_at = max(updated_at, ?2),
                     last_customer_at = max(coalesce(last_customer_at, 0), ?2),
                     status = ?3,
-                    language = coalesce(language, ?4)
+                    language = coalesce(language, ?4),
+                    due_at = coalesce(due_at, ?5)
                  WHERE id = ?1",
             )?
-            .execute(params![ticket, at, next.as_str(), language])?;
-            // A customer writing from a second address, threaded by headers: remember it.
+            .execute(params![ticket, at, next.as_str(), language, due])?;
+            // A customer writing from a second address, threaded by headers: remember it
+            // (not a stranger who merely copied a ticket token).
+            let trusted = matches!(placement, Placement::Existing { warning: None, .. });
             if !is_new
+                && trusted
                 && !from.is_empty()
                 && let Some(cid) = customer_id
             {
@@ -371,7 +389,8 @@ fn update_ticket_after_message(
                     updated_at = max(updated_at, ?2),
                     first_response_at = CASE
                         WHEN first_response_at IS NULL AND ?3 = 'out' THEN ?2
-                        ELSE first_response_at END
+                        ELSE first_response_at END,
+                    due_at = CASE WHEN ?3 = 'out' THEN NULL ELSE due_at END
                  WHERE id = ?1",
             )?
             .execute(params![ticket, at, direction.as_str()])?;
@@ -424,7 +443,7 @@ pub fn ingest_raw(
             internal_date: parsed.date,
             raw: raw.clone(),
         };
-        outcomes.push(ingest(&tx, account, cursor.id, &fetched, &parsed)?);
+        outcomes.push(ingest(&tx, account, Some(cursor.id), &fetched, &parsed)?);
     }
     tx.commit()?;
     Ok(outcomes)

@@ -9,9 +9,11 @@ pub mod ingest;
 mod lookup;
 pub mod mailboxes;
 mod migrations;
+pub mod outbox;
 pub mod query_sql;
 pub mod read;
 pub mod search;
+pub mod ticket_ops;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

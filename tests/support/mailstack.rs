@@ -196,3 +196,47 @@ fn set_mode(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
+
+/// The raw messages in a user's folder, in UID order.
+pub fn fetch_all(session: &mut shopdesk::mail::imap::Session, folder: &str) -> Vec<Vec<u8>> {
+    session
+        .examine(shopdesk::mail::imap::encode_mailbox(folder))
+        .expect("EXAMINE");
+    let uids = session.uid_search("ALL").expect("SEARCH");
+    if uids.is_empty() {
+        return Vec::new();
+    }
+    let mut sorted: Vec<u32> = uids.into_iter().collect();
+    sorted.sort_unstable();
+    let set: Vec<String> = sorted.iter().map(u32::to_string).collect();
+    let fetches = session
+        .uid_fetch(set.join(","), "BODY.PEEK[]")
+        .expect("FETCH");
+    fetches
+        .iter()
+        .filter_map(|f| f.body().map(<[u8]>::to_vec))
+        .collect()
+}
+
+impl MailStack {
+    /// Waits until `user`'s `folder` holds at least `n` messages (Postfix delivers
+    /// asynchronously), then returns them all.
+    pub fn wait_for_mail(
+        &self,
+        user: &str,
+        folder: &str,
+        n: usize,
+        limit: std::time::Duration,
+    ) -> Vec<Vec<u8>> {
+        let start = std::time::Instant::now();
+        loop {
+            let mut s = self.client(user);
+            let all = fetch_all(&mut s, folder);
+            let _ = s.logout();
+            if all.len() >= n || start.elapsed() > limit {
+                return all;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}

@@ -155,7 +155,7 @@ pub fn sync_mailbox(
             if mailboxes::has_location(&tx, cursor.id, f.uid)? {
                 continue;
             }
-            match ingest(&tx, account, cursor.id, f, p)? {
+            match ingest(&tx, account, Some(cursor.id), f, p)? {
                 IngestOutcome::NewTicket(_) => report.new_tickets += 1,
                 IngestOutcome::Threaded(_) | IngestOutcome::Known(_) => {}
             }

@@ -19,6 +19,7 @@ fn store() -> Store {
         name: "shop".into(),
         tag: "SHOP".into(),
         addresses: vec!["shop@example.test".into()],
+        sla: None,
     };
     let raws = vec![
         mail(

@@ -1,0 +1,110 @@
+//! The ticket verbs scripts need: `status ID S`, `assign ID AGENT`, `tag ID +a -b`,
+//! `note ID TEXT`.
+
+use std::process::ExitCode;
+
+use crate::store::{StoreError, ticket_ops};
+
+use super::reply::parse_status;
+use super::show::parse_ticket_id;
+use super::{Context, UsageError};
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    #[arg(value_name = "ID")]
+    id: String,
+    /// new, open, pending, solved or closed
+    #[arg(value_name = "STATUS")]
+    status: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AssignArgs {
+    #[arg(value_name = "ID")]
+    id: String,
+    /// Agent name, `me`, or `none` to unassign
+    #[arg(value_name = "AGENT")]
+    agent: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TagArgs {
+    #[arg(value_name = "ID")]
+    id: String,
+    /// +tag adds, -tag removes (a bare tag adds)
+    #[arg(value_name = "TAGS", num_args = 1.., allow_hyphen_values = true)]
+    tags: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NoteArgs {
+    #[arg(value_name = "ID")]
+    id: String,
+    /// The note (internal, never sent)
+    #[arg(value_name = "TEXT", num_args = 1.., trailing_var_arg = true)]
+    text: Vec<String>,
+}
+
+fn done(r: Result<(), StoreError>, id: i64) -> anyhow::Result<ExitCode> {
+    match r {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{id}"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn status(ctx: &Context, a: StatusArgs) -> anyhow::Result<ExitCode> {
+    let id = parse_ticket_id(&a.id)?;
+    let status =
+        parse_status(Some(&a.status))?.ok_or_else(|| UsageError("status needed".into()))?;
+    let agent = ctx.config_or_default()?.agent;
+    let store = ctx.store()?;
+    done(ticket_ops::set_status(store.conn(), id, status, &agent), id)
+}
+
+pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
+    let id = parse_ticket_id(&a.id)?;
+    let agent = ctx.config_or_default()?.agent;
+    let owner = if a.agent == "me" {
+        agent.clone()
+    } else {
+        a.agent.clone()
+    };
+    let store = ctx.store()?;
+    done(
+        ticket_ops::assign(store.conn(), id, Some(&owner), &agent),
+        id,
+    )
+}
+
+pub fn tag(ctx: &Context, a: TagArgs) -> anyhow::Result<ExitCode> {
+    let id = parse_ticket_id(&a.id)?;
+    let (mut add, mut remove) = (Vec::new(), Vec::new());
+    for t in &a.tags {
+        if let Some(r) = t.strip_prefix('-') {
+            remove.push(r.to_string());
+        } else {
+            add.push(t.trim_start_matches('+').to_string());
+        }
+    }
+    if add.iter().chain(remove.iter()).any(|t| t.trim().is_empty()) {
+        anyhow::bail!(UsageError("empty tag name".into()));
+    }
+    let agent = ctx.config_or_default()?.agent;
+    let store = ctx.store()?;
+    done(ticket_ops::tag(store.conn(), id, &add, &remove, &agent), id)
+}
+
+pub fn note(ctx: &Context, a: NoteArgs) -> anyhow::Result<ExitCode> {
+    let id = parse_ticket_id(&a.id)?;
+    let text = a.text.join(" ");
+    if text.trim().is_empty() {
+        anyhow::bail!(UsageError("the note is empty".into()));
+    }
+    let agent = ctx.config_or_default()?.agent;
+    let store = ctx.store()?;
+    done(
+        ticket_ops::add_note(store.conn(), id, &text, &agent).map(|_| ()),
+        id,
+    )
+}

@@ -1,0 +1,262 @@
+//! The send worker: delivers due outbox rows. Per row, each step is committed before the
+//! next, so a crash at any point resumes without a second delivery:
+//! 1. a row that was attempted before (a crash mid-send) is first looked for in Sent, by
+//!    Message-ID, in case it went out and was filed (or the server files sent mail);
+//! 2. the attempt is recorded, the bytes go to SMTP, `delivered_at` is recorded;
+//! 3. the copy is APPENDed to Sent (unless the server files sent mail itself);
+//! 4. the customer's message gets \Answered, and the row is marked sent: the reply joins
+//!    its ticket and the status set after sending is applied.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::Utc;
+
+use crate::config::{AccountConfig, Config};
+use crate::domain::Status;
+use crate::mail::imap::{Session, connect, encode_mailbox};
+use crate::mail::parse::parse_message;
+use crate::mail::smtp::Smtp;
+use crate::store::ingest::{AccountIdentity, Fetched, ingest};
+use crate::store::outbox::{self, OutboxRow};
+use crate::store::{Store, StoreError, now_unix, ticket_ops};
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct FlushReport {
+    pub sent: Vec<i64>,
+    /// (outbox id, error)
+    pub failed: Vec<(i64, String)>,
+    /// Rows still in their undo window.
+    pub waiting: usize,
+}
+
+/// Options for one flush.
+#[derive(Debug, Default, Clone)]
+pub struct FlushOptions {
+    /// Only these rows.
+    pub only: Option<Vec<i64>>,
+    /// Deliver even rows still in their undo window (`outbox flush`).
+    pub ignore_undo: bool,
+    /// At most this many messages per minute (bulk replies).
+    pub per_minute: Option<u32>,
+    /// Called after each row: (done, total).
+    pub progress: Option<fn(usize, usize)>,
+}
+
+/// Delivers every due row.
+pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushReport, StoreError> {
+    let mut store = Store::open(db)?;
+    let now = now_unix();
+    let horizon = if opts.ignore_undo { i64::MAX } else { now };
+    let mut rows = outbox::due(store.conn(), horizon)?;
+    if let Some(only) = &opts.only {
+        rows.retain(|r| only.contains(&r.id));
+    }
+    let mut report = FlushReport {
+        waiting: if opts.ignore_undo {
+            0
+        } else {
+            outbox::list(store.conn(), false)?
+                .iter()
+                .filter(|r| r.state == "queued" && r.not_before > now)
+                .count()
+        },
+        ..Default::default()
+    };
+    let total = rows.len();
+    let mut links: HashMap<String, Link> = HashMap::new();
+    let started = std::time::Instant::now();
+    for (i, row) in rows.into_iter().enumerate() {
+        if let Some(rate) = opts.per_minute.filter(|r| *r > 0) {
+            let due = std::time::Duration::from_secs_f64(60.0 * i as f64 / f64::from(rate));
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
+        let Some(account) = config.account(&row.account) else {
+            let msg = format!("account '{}' is not configured", row.account);
+            outbox::mark_failed(store.conn(), row.id, &msg, now + 3600)?;
+            report.failed.push((row.id, msg));
+            continue;
+        };
+        let link = links.entry(account.name.clone()).or_default();
+        match deliver(&mut store, account, link, &row) {
+            Ok(()) => report.sent.push(row.id),
+            Err(msg) => {
+                let attempts = outbox::get(store.conn(), row.id)?.map_or(1, |r| r.attempts);
+                let retry = now_unix() + outbox::backoff_secs(attempts - 1);
+                outbox::mark_failed(store.conn(), row.id, &msg, retry)?;
+                tracing::warn!(outbox = row.id, error = %msg, "delivery failed");
+                report.failed.push((row.id, msg));
+            }
+        }
+        if let Some(p) = opts.progress {
+            p(i + 1, total);
+        }
+    }
+    for (_, link) in links {
+        if let Some(mut s) = link.imap {
+            let _ = s.logout();
+        }
+    }
+    Ok(report)
+}
+
+/// An account's connections, opened on first use and reused for the batch.
+#[derive(Default)]
+struct Link {
+    smtp: Option<Smtp>,
+    imap: Option<Session>,
+}
+
+impl Link {
+    fn smtp(&mut self, account: &AccountConfig) -> Result<&Smtp, String> {
+        if self.smtp.is_none() {
+            let server = account
+                .smtp
+                .as_ref()
+                .ok_or_else(|| format!("account '{}' has no [accounts.smtp]", account.name))?;
+            self.smtp = Some(Smtp::new(&account.name, server).map_err(|e| e.to_string())?);
+        }
+        self.smtp.as_ref().ok_or_else(|| "no SMTP".to_string())
+    }
+
+    fn imap(&mut self, account: &AccountConfig) -> Result<&mut Session, String> {
+        if self.imap.is_none() {
+            let c = connect(&account.name, &account.imap).map_err(|e| e.to_string())?;
+            self.imap = Some(c.session);
+        }
+        self.imap.as_mut().ok_or_else(|| "no IMAP".to_string())
+    }
+}
+
+fn deliver(
+    store: &mut Store,
+    account: &AccountConfig,
+    link: &mut Link,
+    row: &OutboxRow,
+) -> Result<(), String> {
+    let db = |e: StoreError| e.to_string();
+    let mut delivered = row.delivered;
+    let mut appended = row.appended;
+    if !delivered && row.attempts > 0 {
+        // A previous attempt may have reached the server before a crash.
+        if let Ok(true) = in_sent(link, account, &row.message_id) {
+            outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
+            outbox::mark_appended(store.conn(), row.id).map_err(db)?;
+            delivered = true;
+            appended = true;
+        }
+    }
+    if !delivered {
+        outbox::mark_attempt(store.conn(), row.id).map_err(db)?;
+        link.smtp(account)?
+            .send(&row.envelope_from, &row.recipients, &row.raw)
+            .map_err(|e| e.to_string())?;
+        outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
+    }
+    if !appended && account.save_sent {
+        let session = link.imap(account)?;
+        let sent = encode_mailbox(&account.sent_folder);
+        session
+            .append(&sent, &row.raw)
+            .flag(imap::types::Flag::Seen)
+            .finish()
+            .map_err(|e| {
+                format!(
+                    "delivered, but filing the copy in {}: {e}",
+                    account.sent_folder
+                )
+            })?;
+        outbox::mark_appended(store.conn(), row.id).map_err(db)?;
+    }
+    if let Some(answers) = row.answers {
+        // Best effort: the flag is a courtesy to other mail clients.
+        if let Err(e) = flag_answered(store, link, account, answers) {
+            tracing::info!(outbox = row.id, error = %e, "could not set \\Answered");
+        }
+    }
+    mark_sent(store, account, row).map_err(db)
+}
+
+fn quote_imap(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn in_sent(link: &mut Link, account: &AccountConfig, message_id: &str) -> Result<bool, String> {
+    let session = link.imap(account)?;
+    session
+        .examine(encode_mailbox(&account.sent_folder))
+        .map_err(|e| e.to_string())?;
+    let found = session
+        .uid_search(format!("HEADER Message-ID {}", quote_imap(message_id)))
+        .map_err(|e| e.to_string())?;
+    Ok(!found.is_empty())
+}
+
+fn flag_answered(
+    store: &Store,
+    link: &mut Link,
+    account: &AccountConfig,
+    message: i64,
+) -> Result<(), String> {
+    let locations: Vec<(String, i64)> = store
+        .conn()
+        .prepare(
+            "SELECT b.name, l.uid FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id
+              WHERE l.message = ?1 AND b.account = ?2",
+        )
+        .and_then(|mut s| {
+            s.query_map(rusqlite::params![message, account.name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect()
+        })
+        .map_err(|e| e.to_string())?;
+    for (mailbox, uid) in locations {
+        let session = link.imap(account)?;
+        session
+            .select(encode_mailbox(&mailbox))
+            .map_err(|e| e.to_string())?;
+        session
+            .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Answered)")
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The reply joins its ticket (its copy in Sent attaches to it on the next sync), the
+/// status set after sending applies, and the row is done.
+fn mark_sent(
+    store: &mut Store,
+    account: &AccountConfig,
+    row: &OutboxRow,
+) -> Result<(), StoreError> {
+    let identity = AccountIdentity::from(account);
+    let parsed = parse_message(&row.raw);
+    let fetched = Fetched {
+        uid: 0,
+        flags: String::new(),
+        modseq: None,
+        internal_date: Some(Utc::now()),
+        raw: row.raw.clone(),
+    };
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    ingest(&tx, &identity, None, &fetched, &parsed)?;
+    tx.prepare_cached(
+        "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![row.id, now_unix()])?;
+    if let (Some(ticket), Some(status)) = (row.ticket_id, row.status_after.as_deref())
+        && let Ok(s) = status.parse::<Status>()
+    {
+        let agent: String = tx
+            .prepare_cached("SELECT coalesce(agent, '') FROM outbox WHERE id = ?1")?
+            .query_row([row.id], |r| r.get(0))?;
+        ticket_ops::set_status(&tx, ticket, s, &agent)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,412 @@
+//! Mail out through the real Postfix into Dovecot: replies, their threading, the Sent copy,
+//! the durable outbox when SMTP is down, SIGKILL during delivery, bulk replies.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::HashSet;
+use std::process::Stdio;
+use std::time::Duration;
+
+use shopdesk::mail::parse::parse_message;
+use support::messages::customer_mail;
+use support::{MailStack, list_json, ok, run, shopdesk, stderr, stdout};
+
+const SHOP: &str = support::mailstack::SHOP;
+
+fn setup(
+    stack: &MailStack,
+    extra: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), extra);
+    let db = tmp.path().join("shop.db");
+    (tmp, config, db)
+}
+
+fn ticket_of(config: &std::path::Path, db: &std::path::Path, email: &str) -> String {
+    let tickets = list_json(config, db, &[&format!("from:{email}")]);
+    assert_eq!(tickets.len(), 1, "{tickets:?}");
+    tickets[0]["id"].to_string()
+}
+
+#[test]
+fn reply_reaches_the_customer_threads_back_and_is_filed_in_sent() {
+    let stack = MailStack::start();
+    let (_tmp, config, db) = setup(&stack, "");
+    let customer = "customer1@example.test";
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(
+            1,
+            customer,
+            "Wrong size",
+            "The shoes are too small.",
+        )],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+    let id = ticket_of(&config, &db, customer);
+
+    // Dry run: the whole mail, nothing sent.
+    let dry = ok(shopdesk(&config, &db).args(["reply", &id, "--template", "sizing", "--dry-run"]));
+    assert!(
+        dry.contains(&format!("Subject: Re: [SHOP #{id}] Wrong size")),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("In-Reply-To: <c1.10@customer.example>"),
+        "{dry}"
+    );
+
+    let o = run(shopdesk(&config, &db).args([
+        "reply",
+        &id,
+        "--template",
+        "sizing",
+        "--status",
+        "pending",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let inbox = stack.wait_for_mail(customer, "INBOX", 1, Duration::from_secs(20));
+    assert_eq!(inbox.len(), 1, "one reply delivered");
+    let got = parse_message(&inbox[0]);
+    assert_eq!(got.subject, format!("Re: [SHOP #{id}] Wrong size"));
+    assert_eq!(got.in_reply_to, ["c1.10@customer.example"]);
+    assert_eq!(got.references, ["c1.10@customer.example"]);
+    assert!(got.text.starts_with("Hi Customer,"), "{}", got.text);
+    assert_eq!(got.from.as_ref().map(|a| a.email.as_str()), Some(SHOP));
+
+    let mut s = stack.client(SHOP);
+    let sent = support::mailstack::fetch_all(&mut s, "Sent");
+    assert_eq!(sent.len(), 1, "one copy in Sent");
+    assert_eq!(parse_message(&sent[0]).message_id, got.message_id);
+    // The customer's message is flagged \Answered for other mail clients.
+    s.select("INBOX").unwrap();
+    let flags = s.uid_fetch("1", "FLAGS").unwrap();
+    assert!(flags.iter().any(|f| {
+        f.flags()
+            .iter()
+            .any(|fl| matches!(fl, imap::types::Flag::Answered))
+    }));
+    let _ = s.logout();
+
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["show", &id, "--json"]))).unwrap();
+    assert_eq!(shown["status"], "pending");
+    assert!(shown["first_response_at"].is_string());
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 2);
+
+    // The customer answers from a client that drops threading headers: the token threads it.
+    let answer = format!(
+        "From: Customer <{customer}>\r\nTo: {SHOP}\r\nSubject: Re: [SHOP #{id}] Wrong size\r\nDate: Tue, 24 Nov 2026 12:00:00 +0000\r\nMessage-ID: <answer1@customer.example>\r\n\r\nSize 42 please.\r\n"
+    );
+    stack.send(customer, &[SHOP], answer.as_bytes());
+    stack.wait_for_mail(SHOP, "INBOX", 2, Duration::from_secs(20));
+    ok(shopdesk(&config, &db).arg("sync"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["show", &id, "--json"]))).unwrap();
+    let msgs = shown["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 3, "{shown}");
+    assert_eq!(msgs[2]["placed_by"], "token");
+    assert_eq!(shown["status"], "open", "a customer reply reopens");
+    // Our reply's Sent copy attached to the same message, not a new one.
+    assert_eq!(list_json(&config, &db, &[]).len(), 1);
+}
+
+#[test]
+fn smtp_down_keeps_the_reply_queued_and_delivers_it_once_later() {
+    let stack = MailStack::start();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("shop.db");
+    let good = stack.write_config(tmp.path(), "");
+    let text = stack.config_text("").replacen(
+        &format!("port = {}", stack.smtp),
+        &format!("port = {closed}"),
+        1,
+    );
+    let down = tmp.path().join("down.toml");
+    std::fs::write(&down, text).unwrap();
+    let customer = "customer2@example.test";
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(2, customer, "Refund?", "Where is my refund?")],
+    );
+    ok(shopdesk(&good, &db).arg("sync"));
+    let id = ticket_of(&good, &db, customer);
+
+    let body = tmp.path().join("body.txt");
+    std::fs::write(&body, "Your refund was sent today.").unwrap();
+    let o = run(shopdesk(&down, &db)
+        .args(["reply", &id, "--body-file"])
+        .arg(&body));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("queued") && err.contains(&format!("127.0.0.1:{closed}")),
+        "{err}"
+    );
+    let listed = ok(shopdesk(&down, &db).args(["outbox", "list"]));
+    assert!(
+        listed.contains("failed") && listed.contains("error"),
+        "{listed}"
+    );
+
+    // Still down: another flush fails again, nothing is delivered.
+    let o = run(shopdesk(&down, &db).args(["outbox", "flush"]));
+    assert_eq!(o.status.code(), Some(1));
+    // Back up: delivered once; flushing again sends nothing more.
+    ok(shopdesk(&good, &db).args(["outbox", "flush"]));
+    ok(shopdesk(&good, &db).args(["outbox", "flush"]));
+    std::thread::sleep(Duration::from_secs(2));
+    let inbox = stack.wait_for_mail(customer, "INBOX", 1, Duration::from_secs(20));
+    assert_eq!(inbox.len(), 1);
+    assert!(
+        ok(shopdesk(&good, &db).args(["outbox", "list"]))
+            .trim()
+            .is_empty()
+    );
+}
+
+#[test]
+fn bulk_reply_killed_at_varied_moments_delivers_every_reply_exactly_once() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    let customers: Vec<String> = (1..=5)
+        .map(|i| format!("customer{i}@example.test"))
+        .collect();
+    let mut mails = Vec::new();
+    for round in 0..4 {
+        for (i, c) in customers.iter().enumerate() {
+            let n = round * 10 + i;
+            mails.push(customer_mail(
+                n,
+                c,
+                &format!("Where is order {n}?"),
+                "Has it shipped?",
+            ));
+        }
+    }
+    stack.append(SHOP, "INBOX", &mails);
+    ok(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(list_json(&config, &db, &[]).len(), 20);
+
+    let dry = ok(shopdesk(&config, &db).args([
+        "bulk-reply",
+        "--query",
+        "status:new",
+        "--template",
+        "sizing",
+        "--dry-run",
+        "--json",
+    ]));
+    let dry: serde_json::Value = serde_json::from_str(&dry).unwrap();
+    assert_eq!(dry["would_send"].as_array().unwrap().len(), 20);
+
+    let mut kills = 0;
+    for delay in [60u64, 150, 300, 500] {
+        let mut child = shopdesk(&config, &db)
+            .args([
+                "bulk-reply",
+                "--query",
+                "status:new",
+                "--template",
+                "sizing",
+                "--yes",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            kills += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let mut flusher = shopdesk(&config, &db)
+            .args(["outbox", "flush"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay / 2));
+        let _ = flusher.kill();
+        let _ = flusher.wait();
+    }
+    eprintln!("{kills} bulk runs killed mid-way");
+    // Finish whatever is left, then run the bulk reply again: nothing is sent twice.
+    ok(shopdesk(&config, &db).args(["outbox", "flush"]));
+    let again = run(shopdesk(&config, &db).args([
+        "bulk-reply",
+        "--query",
+        "status:new",
+        "--template",
+        "sizing",
+        "--yes",
+    ]));
+    let again_err = stderr(&again);
+    assert!(
+        again_err.contains("0 sent") || again_err.contains("nothing to send"),
+        "{again_err}"
+    );
+    ok(shopdesk(&config, &db).args(["outbox", "flush"]));
+
+    let mut delivered = 0;
+    let mut ids = HashSet::new();
+    let mut subjects = HashSet::new();
+    for c in &customers {
+        for raw in stack.wait_for_mail(c, "INBOX", 4, Duration::from_secs(30)) {
+            let p = parse_message(&raw);
+            ids.insert(p.message_id.clone());
+            subjects.insert(p.subject.clone());
+            delivered += 1;
+        }
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(delivered, 20, "every ticket answered exactly once");
+    assert_eq!(subjects.len(), 20);
+    assert_eq!(ids.len(), 20);
+    drop(tmp);
+}
+
+#[test]
+fn bad_input_is_one_clear_error_and_nothing_half_sent() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    let customer = "customer3@example.test";
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(
+            3,
+            customer,
+            "Question",
+            "Do you ship to Norway?",
+        )],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+    let id = ticket_of(&config, &db, customer);
+
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "reply".into(),
+                id.clone(),
+                "--template".into(),
+                "nope".into(),
+            ],
+            "unknown template 'nope'",
+        ),
+        (
+            vec![
+                "reply".into(),
+                "999".into(),
+                "--template".into(),
+                "sizing".into(),
+            ],
+            "no ticket #999",
+        ),
+        (
+            vec![
+                "reply".into(),
+                id.clone(),
+                "--body-file".into(),
+                "/nonexistent/body.txt".into(),
+            ],
+            "body file",
+        ),
+        (
+            vec![
+                "reply".into(),
+                id.clone(),
+                "--template".into(),
+                "wismo".into(),
+            ],
+            "has no order",
+        ),
+        (
+            vec![
+                "reply".into(),
+                id.clone(),
+                "--template".into(),
+                "broken".into(),
+            ],
+            "broken.en.md:",
+        ),
+        (
+            vec![
+                "reply".into(),
+                id.clone(),
+                "--template".into(),
+                "missing".into(),
+            ],
+            "missing.en.md:2:",
+        ),
+    ];
+    let tdir = tmp.path().join("templates");
+    std::fs::create_dir_all(&tdir).unwrap();
+    std::fs::write(tdir.join("broken.en.md"), "Hi {% if %}\n").unwrap();
+    std::fs::write(
+        tdir.join("missing.en.md"),
+        "Hi {{ customer.first_name }},\nyour voucher: {{ shop.voucher }}\n",
+    )
+    .unwrap();
+    for (args, want) in &cases {
+        let o = run(shopdesk(&config, &db).args(args));
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    let lint = run(shopdesk(&config, &db).args(["templates", "lint"]));
+    assert_eq!(lint.status.code(), Some(1));
+    assert!(stderr(&lint).contains("broken.en.md"), "{}", stderr(&lint));
+
+    // Authentication refused by the SMTP server.
+    let text = stack.config_text("");
+    let idx = text.find("[accounts.smtp]").unwrap();
+    let (a, b) = text.split_at(idx);
+    let bad = tmp.path().join("badauth.toml");
+    std::fs::write(
+        &bad,
+        format!(
+            "{a}{}",
+            b.replacen(
+                "password_env = \"SHOPDESK_TEST_PASSWORD\"",
+                "password = \"wrong\"",
+                1
+            )
+        ),
+    )
+    .unwrap();
+    let o = run(shopdesk(&bad, &db).args(["reply", &id, "--template", "sizing"]));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("queued") && (err.contains("535") || err.to_lowercase().contains("auth")),
+        "{err}"
+    );
+
+    // Nothing reached the customer, and the outbox shows the one queued reply.
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        stack
+            .wait_for_mail(customer, "INBOX", 1, Duration::from_millis(500))
+            .is_empty()
+    );
+    let outbox: serde_json::Value = serde_json::from_str(&ok(
+        shopdesk(&config, &db).args(["outbox", "list", "--json"])
+    ))
+    .unwrap();
+    assert_eq!(outbox.as_array().unwrap().len(), 1);
+    let _ = stdout(&o);
+}
