@@ -1,12 +1,19 @@
-//! SMTP with lettre: none / STARTTLS / implicit TLS, authentication, one pooled transport
-//! per account so a batch reuses its connection.
+//! SMTP with lettre's connection API: none / STARTTLS / implicit TLS, authentication, one
+//! connection per account reused for a batch.
+//!
+//! Sending is split so the caller can record the moment the message is handed over: after
+//! DATA is accepted and just before the content and its final dot go out. A process killed
+//! before that point never delivered; one killed after it almost certainly did (the server
+//! commits on the dot even if the client vanishes). The outbox uses this to resend only
+//! what cannot have arrived.
 
 use std::time::Duration;
 
-use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{SmtpTransport, Transport};
+use lettre::address::{Address, Envelope};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
 use crate::config::{Security, ServerConfig};
 
@@ -17,6 +24,8 @@ pub enum SmtpError {
         host: String,
         port: u16,
         message: String,
+        /// The server answered with a refusal (as opposed to the connection failing).
+        refused: bool,
     },
     #[error("SMTP server {host}: TLS setup: {message}")]
     Tls { host: String, message: String },
@@ -24,76 +33,18 @@ pub enum SmtpError {
     Config(#[from] crate::config::ConfigError),
     #[error("bad envelope address: {0}")]
     Address(String),
+    #[error("{0}")]
+    HandOver(String),
 }
 
 pub struct Smtp {
-    transport: SmtpTransport,
-    host: String,
-    port: u16,
+    server: ServerConfig,
+    tls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    conn: Option<SmtpConnection>,
 }
 
 const TIMEOUT: Duration = Duration::from_secs(60);
-
-impl Smtp {
-    pub fn new(account: &str, server: &ServerConfig) -> Result<Smtp, SmtpError> {
-        let host = server.host.clone();
-        let tls = |host: &str| -> Result<TlsParameters, SmtpError> {
-            let mut b = TlsParameters::builder(host.to_string());
-            if let Some(ca) = &server.ca_file {
-                let pem = std::fs::read(ca).map_err(|e| SmtpError::Tls {
-                    host: host.to_string(),
-                    message: format!("{}: {e}", ca.display()),
-                })?;
-                let cert = Certificate::from_pem(&pem).map_err(|e| SmtpError::Tls {
-                    host: host.to_string(),
-                    message: e.to_string(),
-                })?;
-                b = b.add_root_certificate(cert);
-            }
-            b.build_rustls().map_err(|e| SmtpError::Tls {
-                host: host.to_string(),
-                message: e.to_string(),
-            })
-        };
-        let mut builder = SmtpTransport::builder_dangerous(host.clone())
-            .port(server.port)
-            .timeout(Some(TIMEOUT));
-        builder = match server.security {
-            Security::None => builder.tls(Tls::None),
-            Security::Starttls => builder.tls(Tls::Required(tls(&host)?)),
-            Security::Tls => builder.tls(Tls::Wrapper(tls(&host)?)),
-        };
-        if let Some(password) = server.resolve_password(account)? {
-            builder = builder.credentials(Credentials::new(server.user.clone(), password));
-        }
-        Ok(Smtp {
-            transport: builder.build(),
-            host,
-            port: server.port,
-        })
-    }
-
-    /// Sends raw bytes to `recipients`. An error means the server did not accept them.
-    pub fn send(&self, from: &str, recipients: &[String], raw: &[u8]) -> Result<(), SmtpError> {
-        let from = from
-            .parse()
-            .map_err(|_| SmtpError::Address(from.to_string()))?;
-        let to = recipients
-            .iter()
-            .map(|r| r.parse().map_err(|_| SmtpError::Address(r.clone())))
-            .collect::<Result<Vec<_>, _>>()?;
-        let envelope =
-            Envelope::new(Some(from), to).map_err(|e| SmtpError::Address(e.to_string()))?;
-        self.transport
-            .send_raw(&envelope, raw)
-            .map(|_| ())
-            .map_err(|e| SmtpError::Send {
-                host: self.host.clone(),
-                port: self.port,
-                message: describe(&e),
-            })
-    }
-}
 
 fn describe(e: &lettre::transport::smtp::Error) -> String {
     use std::error::Error;
@@ -105,4 +56,163 @@ fn describe(e: &lettre::transport::smtp::Error) -> String {
         src = inner.source();
     }
     s
+}
+
+impl Smtp {
+    pub fn new(account: &str, server: &ServerConfig) -> Result<Smtp, SmtpError> {
+        let tls = match server.security {
+            Security::None => None,
+            Security::Starttls | Security::Tls => {
+                let mut b = TlsParameters::builder(server.host.clone());
+                if let Some(ca) = &server.ca_file {
+                    let pem = std::fs::read(ca).map_err(|e| SmtpError::Tls {
+                        host: server.host.clone(),
+                        message: format!("{}: {e}", ca.display()),
+                    })?;
+                    let cert = Certificate::from_pem(&pem).map_err(|e| SmtpError::Tls {
+                        host: server.host.clone(),
+                        message: e.to_string(),
+                    })?;
+                    b = b.add_root_certificate(cert);
+                }
+                Some(b.build_rustls().map_err(|e| SmtpError::Tls {
+                    host: server.host.clone(),
+                    message: e.to_string(),
+                })?)
+            }
+        };
+        let credentials = server
+            .resolve_password(account)?
+            .map(|p| Credentials::new(server.user.clone(), p));
+        Ok(Smtp {
+            server: server.clone(),
+            tls,
+            credentials,
+            conn: None,
+        })
+    }
+
+    fn err(&self, e: &lettre::transport::smtp::Error) -> SmtpError {
+        SmtpError::Send {
+            host: self.server.host.clone(),
+            port: self.server.port,
+            message: describe(e),
+            refused: e.is_permanent() || e.is_transient(),
+        }
+    }
+
+    fn connection(&mut self) -> Result<&mut SmtpConnection, SmtpError> {
+        let reuse = match self.conn.as_mut() {
+            Some(c) => !c.has_broken() && c.test_connected(),
+            None => false,
+        };
+        if !reuse {
+            let hello = ClientId::default();
+            let wrapper = (self.server.security == Security::Tls)
+                .then_some(self.tls.as_ref())
+                .flatten();
+            let mut c = SmtpConnection::connect(
+                (self.server.host.as_str(), self.server.port),
+                Some(TIMEOUT),
+                &hello,
+                wrapper,
+                None,
+            )
+            .map_err(|e| self.err(&e))?;
+            if self.server.security == Security::Starttls
+                && let Some(tls) = &self.tls
+            {
+                c.starttls(tls, &hello).map_err(|e| self.err(&e))?;
+            }
+            if let Some(creds) = &self.credentials {
+                c.auth(&[Mechanism::Plain, Mechanism::Login], creds)
+                    .map_err(|e| self.err(&e))?;
+            }
+            self.conn = Some(c);
+        }
+        self.conn
+            .as_mut()
+            .ok_or_else(|| SmtpError::HandOver("no connection".into()))
+    }
+
+    /// Sends `raw` to `recipients`. `hand_over` runs after the server accepted DATA and
+    /// before the content goes out; if it fails, nothing is sent. An `Ok` means the server
+    /// accepted the message.
+    pub fn send(
+        &mut self,
+        from: &str,
+        recipients: &[String],
+        raw: &[u8],
+        hand_over: impl FnOnce() -> Result<(), String>,
+    ) -> Result<(), SmtpError> {
+        let from: Address = from
+            .parse()
+            .map_err(|_| SmtpError::Address(from.to_string()))?;
+        let to = recipients
+            .iter()
+            .map(|r| {
+                r.parse::<Address>()
+                    .map_err(|_| SmtpError::Address(r.clone()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let envelope = Envelope::new(Some(from.clone()), to.clone())
+            .map_err(|e| SmtpError::Address(e.to_string()))?;
+        let result = self.transaction(&envelope, raw, hand_over);
+        if result.is_err()
+            && let Some(mut c) = self.conn.take()
+        {
+            c.abort();
+        }
+        result
+    }
+
+    fn transaction(
+        &mut self,
+        envelope: &Envelope,
+        raw: &[u8],
+        hand_over: impl FnOnce() -> Result<(), String>,
+    ) -> Result<(), SmtpError> {
+        let host = self.server.host.clone();
+        let port = self.server.port;
+        let fail = move |e: lettre::transport::smtp::Error| SmtpError::Send {
+            host: host.clone(),
+            port,
+            message: describe(&e),
+            refused: e.is_permanent() || e.is_transient(),
+        };
+        let conn = self.connection()?;
+        let mut params = Vec::new();
+        if !raw.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
+            params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        conn.command(Mail::new(envelope.from().cloned(), params))
+            .map_err(&fail)?;
+        for to in envelope.to() {
+            conn.command(Rcpt::new(to.clone(), vec![])).map_err(&fail)?;
+        }
+        conn.command(Data).map_err(&fail)?;
+        if let Err(e) = hand_over() {
+            return Err(SmtpError::HandOver(e));
+        }
+        conn.message(raw).map_err(&fail)?;
+        Ok(())
+    }
+}
+
+impl SmtpError {
+    /// Whether the server said no (so the message was certainly not taken).
+    pub fn refused(&self) -> bool {
+        match self {
+            SmtpError::Send { refused, .. } => *refused,
+            _ => true,
+        }
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.as_mut() {
+            let _ = c.quit();
+        }
+    }
 }

@@ -69,6 +69,8 @@ pub struct OutboxRow {
     pub appended: bool,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// The content went to the SMTP server; whether it answered is not recorded.
+    pub handed: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -114,7 +116,7 @@ pub fn enqueue(conn: &Connection, r: &NewReply) -> Result<Enqueued, StoreError> 
 
 const COLUMNS: &str = "id, account, ticket_id, answers, message_id, kind, envelope_from,
     recipients_json, subject, raw, status_after, state, not_before, attempts, last_error,
-    delivered_at IS NOT NULL, appended, created_at, sent_at";
+    delivered_at IS NOT NULL, appended, created_at, sent_at, handed_at IS NOT NULL";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
     let recipients: String = r.get(7)?;
@@ -138,6 +140,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
         appended: r.get::<_, i64>(16)? != 0,
         created_at: r.get(17)?,
         sent_at: r.get(18)?,
+        handed: r.get(19)?,
     })
 }
 
@@ -194,6 +197,20 @@ pub fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
+}
+
+/// Recorded when the content goes to the SMTP server (after DATA was accepted).
+pub fn mark_handed(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE outbox SET handed_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now_unix()])?;
+    Ok(())
+}
+
+/// The server refused the content: it was not delivered after all.
+pub fn clear_handed(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE outbox SET handed_at = NULL WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
 }
 
 /// Recorded before each delivery attempt, so a crash is known to have been mid-send.

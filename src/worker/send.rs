@@ -110,7 +110,7 @@ struct Link {
 }
 
 impl Link {
-    fn smtp(&mut self, account: &AccountConfig) -> Result<&Smtp, String> {
+    fn smtp(&mut self, account: &AccountConfig) -> Result<&mut Smtp, String> {
         if self.smtp.is_none() {
             let server = account
                 .smtp
@@ -118,7 +118,7 @@ impl Link {
                 .ok_or_else(|| format!("account '{}' has no [accounts.smtp]", account.name))?;
             self.smtp = Some(Smtp::new(&account.name, server).map_err(|e| e.to_string())?);
         }
-        self.smtp.as_ref().ok_or_else(|| "no SMTP".to_string())
+        self.smtp.as_mut().ok_or_else(|| "no SMTP".to_string())
     }
 
     fn imap(&mut self, account: &AccountConfig) -> Result<&mut Session, String> {
@@ -139,8 +139,18 @@ fn deliver(
     let db = |e: StoreError| e.to_string();
     let mut delivered = row.delivered;
     let mut appended = row.appended;
+    if !delivered && row.handed {
+        // Killed after the content went to the server and before its answer was recorded:
+        // the server commits on the final dot, so sending again would deliver twice.
+        outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
+        delivered = true;
+        tracing::info!(
+            outbox = row.id,
+            "interrupted after hand-over; counted as delivered"
+        );
+    }
     if !delivered && row.attempts > 0 {
-        // A previous attempt may have reached the server before a crash.
+        // A server that files sent mail itself may hold the copy of an earlier attempt.
         if let Ok(true) = in_sent(link, account, &row.message_id) {
             outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
             outbox::mark_appended(store.conn(), row.id).map_err(db)?;
@@ -150,9 +160,20 @@ fn deliver(
     }
     if !delivered {
         outbox::mark_attempt(store.conn(), row.id).map_err(db)?;
-        link.smtp(account)?
-            .send(&row.envelope_from, &row.recipients, &row.raw)
-            .map_err(|e| e.to_string())?;
+        let conn = store.conn();
+        let sent = link
+            .smtp(account)?
+            .send(&row.envelope_from, &row.recipients, &row.raw, || {
+                outbox::mark_handed(conn, row.id).map_err(|e| e.to_string())
+            });
+        if let Err(e) = sent {
+            // A refusal means the server did not take it: resend later. A connection lost
+            // after the hand-over is left as handed, and counts as delivered next time.
+            if e.refused() {
+                outbox::clear_handed(store.conn(), row.id).map_err(db)?;
+            }
+            return Err(e.to_string());
+        }
         outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
     }
     if !appended && account.save_sent {

@@ -174,6 +174,7 @@ CREATE TABLE outbox (
     dedupe_key     TEXT UNIQUE,
     created_at     INTEGER NOT NULL,
     sent_at        INTEGER,
+    handed_at      INTEGER,               -- content handed to SMTP after DATA (see worker::send)
     delivered_at   INTEGER,               -- SMTP accepted; sent_at = Sent copy filed too
     appended       INTEGER NOT NULL DEFAULT 0
 ) STRICT;
