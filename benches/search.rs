@@ -47,7 +47,7 @@ fn main() {
         ("tag + date (list)", "after:30d -status:solved", true),
     ];
     println!("{messages} messages");
-    println!("| query | kind | hits | p50 ms | p95 ms |");
+    println!("| kind | query | hits | p50 ms | p95 ms |");
     println!("|---|---|---:|---:|---:|");
     for (name, q, list) in cases {
         let query = match parse_query(q) {

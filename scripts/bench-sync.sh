@@ -17,6 +17,7 @@ cargo build --release --quiet --bench search 2>/dev/null || true
 BIN=$PWD/target/release/shopdesk
 mkdir -p bench-results
 
+export BENCH_PASSWORD=secret
 export IMAP_PORT=${IMAP_PORT:-12143} IMAPS_PORT=${IMAPS_PORT:-12993} SMTP_PORT=${SMTP_PORT:-12025} SMTPS_PORT=${SMTPS_PORT:-12465}
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
@@ -44,7 +45,7 @@ host = "127.0.0.1"
 port = $IMAP_PORT
 security = "none"
 user = "shop@example.test"
-password = "secret"
+password_env = "BENCH_PASSWORD"
 TOML
     t0=$(now); SHOPDESK_LOG=error "$BIN" --config "$W/config.toml" --db "$W/shop.db" sync 2>/dev/null; t1=$(now)
     first=$(secs "$t0" "$t1")
@@ -59,7 +60,7 @@ Host 127.0.0.1
 Port $IMAP_PORT
 User shop@example.test
 Pass secret
-TLSType None
+SSLType None
 AuthMechs LOGIN
 
 IMAPStore remote
@@ -77,7 +78,7 @@ Create Near
 Sync Pull
 SyncState *
 RC
-    t0=$(now); mbsync -q -c "$W/mbsyncrc" bench >/dev/null 2>&1; t1=$(now)
+    t0=$(now); mbsync -q -c "$W/mbsyncrc" bench >"$W/mbsync.log" 2>&1 || { cat "$W/mbsync.log" >&2; exit 1; }; t1=$(now)
     mb_first=$(secs "$t0" "$t1")
     t0=$(now); mbsync -q -c "$W/mbsyncrc" bench >/dev/null 2>&1; t1=$(now)
     mb_resync=$(secs "$t0" "$t1")
