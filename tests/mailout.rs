@@ -426,3 +426,115 @@ fn bad_input_is_one_clear_error_and_nothing_half_sent() {
     assert_eq!(outbox.as_array().unwrap().len(), 1);
     let _ = stdout(&o);
 }
+
+#[test]
+fn auto_acknowledgement_goes_out_once_and_never_to_automatic_mail() {
+    let stack = MailStack::start();
+    let (_tmp, config, db) = setup(&stack, "[accounts.auto_ack]\nenabled = true");
+    // The first sync of a mailbox is history: nothing is acknowledged.
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(
+            1,
+            "customer3@example.test",
+            "Old question",
+            "From last year.",
+        )],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+
+    let now = chrono::Utc::now().to_rfc2822();
+    let mail = |from: &str, id: &str, subject: &str, extra: &str| {
+        format!("From: {from}\r\nTo: {SHOP}\r\nSubject: {subject}\r\nDate: {now}\r\nMessage-ID: <{id}>\r\n{extra}\r\nHello, {subject}\r\n").into_bytes()
+    };
+    stack.send(
+        "customer4@example.test",
+        &[SHOP],
+        &mail(
+            "Dana <customer4@example.test>",
+            "q1@c4",
+            "Where is my parcel?",
+            "",
+        ),
+    );
+    stack.send(
+        "customer5@example.test",
+        &[SHOP],
+        &mail(
+            "customer5@example.test",
+            "v1@c5",
+            "Out of office",
+            "Auto-Submitted: auto-replied\r\n",
+        ),
+    );
+    stack.send(
+        "customer5@example.test",
+        &[SHOP],
+        &mail(
+            "customer5@example.test",
+            "n1@c5",
+            "Our newsletter",
+            "List-Id: <news.c5.example>\r\nList-Unsubscribe: <mailto:u@c5.example>\r\n",
+        ),
+    );
+    stack.send(
+        "customer5@example.test",
+        &[SHOP],
+        &mail(
+            "customer5@example.test",
+            "b1@c5",
+            "Undelivered mail",
+            "Precedence: bulk\r\n",
+        ),
+    );
+    stack.wait_for_mail(SHOP, "INBOX", 5, Duration::from_secs(20));
+    ok(shopdesk(&config, &db).arg("sync"));
+    ok(shopdesk(&config, &db).arg("sync"));
+
+    let acks = stack.wait_for_mail(
+        "customer4@example.test",
+        "INBOX",
+        1,
+        Duration::from_secs(20),
+    );
+    assert_eq!(acks.len(), 1, "one acknowledgement");
+    let ack = parse_message(&acks[0]);
+    assert_eq!(ack.auto.auto_submitted.as_deref(), Some("auto-replied"));
+    assert!(
+        ack.subject.contains("Where is my parcel?") && ack.subject.contains("[SHOP #"),
+        "{}",
+        ack.subject
+    );
+    assert!(
+        ack.text.starts_with("Hi Dana,") && ack.text.contains("will answer by"),
+        "{}",
+        ack.text
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        stack
+            .wait_for_mail(
+                "customer5@example.test",
+                "INBOX",
+                1,
+                Duration::from_millis(300)
+            )
+            .is_empty()
+    );
+    assert!(
+        stack
+            .wait_for_mail(
+                "customer3@example.test",
+                "INBOX",
+                1,
+                Duration::from_millis(300)
+            )
+            .is_empty()
+    );
+    // The acknowledgement is no first response: the ticket still waits for a human.
+    let t = list_json(&config, &db, &["from:customer4"]);
+    assert_eq!(t[0]["status"], "new");
+    assert!(t[0]["first_response_at"].is_null(), "{t:?}");
+    assert!(t[0]["due_at"].is_string(), "{t:?}");
+}

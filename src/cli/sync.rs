@@ -53,6 +53,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         std::io::stderr().is_terminal(),
     );
     let mut failed = false;
+    let mut acks = 0;
+    for o in &outcomes {
+        for m in &o.mailboxes {
+            acks += after_sync(&config, ctx, &o.account, m);
+        }
+    }
+    deliver_due(&config, ctx, acks > 0);
     if args.json {
         let v: Vec<_> = outcomes
             .iter()
@@ -104,6 +111,63 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Acknowledges the new tickets of one synced mailbox; returns how many were queued.
+fn after_sync(
+    config: &crate::config::Config,
+    ctx: &Context,
+    account: &str,
+    report: &crate::mail::imap::sync::MailboxReport,
+) -> usize {
+    let Some(account) = config.account(account) else {
+        return 0;
+    };
+    if !account.auto_ack.enabled || report.new_ticket_ids.is_empty() {
+        return 0;
+    }
+    let result = (|| -> anyhow::Result<usize> {
+        let templates = super::reply::load_templates(config)?;
+        let store = ctx.store()?;
+        let out = crate::mailout::auto_ack::acknowledge(
+            store.conn(),
+            config,
+            &templates,
+            account,
+            report,
+        )?;
+        for (t, why) in &out.skipped {
+            tracing::info!(ticket = t, reason = %why, "no acknowledgement");
+        }
+        Ok(out.queued.len())
+    })();
+    result.unwrap_or_else(|e| {
+        eprintln!(
+            "shopdesk: {}: acknowledging new tickets: {e:#}",
+            account.name
+        );
+        0
+    })
+}
+
+/// Delivers outbox rows that are due (new acknowledgements, retries after failures).
+fn deliver_due(config: &crate::config::Config, ctx: &Context, force: bool) {
+    let due = ctx
+        .store()
+        .ok()
+        .and_then(|s| crate::store::outbox::due(s.conn(), crate::store::now_unix()).ok())
+        .is_some_and(|rows| !rows.is_empty());
+    if !(due || force) {
+        return;
+    }
+    match crate::worker::send::flush(config, &ctx.db_path, &Default::default()) {
+        Ok(r) => {
+            for (id, e) in &r.failed {
+                eprintln!("shopdesk: outbox #{id}: {e}");
+            }
+        }
+        Err(e) => eprintln!("shopdesk: outbox: {e}"),
+    }
+}
+
 fn watch(
     ctx: &Context,
     config: &crate::config::Config,
@@ -112,13 +176,18 @@ fn watch(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let watch = Watch::start(config, &ctx.db_path, only, |ev| match ev {
+    let (tx, mut rx) =
+        tokio::sync::mpsc::unbounded_channel::<(String, crate::mail::imap::sync::MailboxReport)>();
+    let watch = Watch::start(config, &ctx.db_path, only, move |ev| match ev {
         WatchEvent::Synced { account, report } => {
             if report.new_messages + report.flag_changes + report.expunged > 0 {
                 eprintln!(
                     "{account}/{}: {} new, {} flag change(s), {} expunged",
                     report.mailbox, report.new_messages, report.flag_changes, report.expunged
                 );
+            }
+            if !report.new_ticket_ids.is_empty() {
+                let _ = tx.send((account, report));
             }
         }
         WatchEvent::Error {
@@ -134,9 +203,18 @@ fn watch(
     eprintln!("watching; Ctrl-C to stop");
     rt.block_on(async {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r,
-            _ = term.recv() => Ok(()),
+        // The send worker's beat: queued replies past their undo window, and retries.
+        let mut beat = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => return r,
+                _ = term.recv() => return Ok(()),
+                Some((account, report)) = rx.recv() => {
+                    let queued = after_sync(config, ctx, &account, &report);
+                    deliver_due(config, ctx, queued > 0);
+                }
+                _ = beat.tick() => deliver_due(config, ctx, false),
+            }
         }
     })?;
     watch.stop();

@@ -3,6 +3,7 @@
 //! Nothing here imports rusqlite, tokio, imap, lettre, ratatui or crossterm; everything is
 //! unit-tested with plain values.
 
+pub mod autoreply;
 pub mod language;
 pub mod message;
 pub mod query;

@@ -68,6 +68,68 @@ fn local(hours: &BusinessHours, naive: chrono::NaiveDateTime) -> DateTime<FixedO
         .unwrap_or_else(|| naive.and_utc().with_timezone(&hours.offset))
 }
 
+/// "Tuesday 11:00" in the customer's language, in the shop's time zone.
+pub fn reply_by_text(due: DateTime<Utc>, hours: &BusinessHours, language: Option<&str>) -> String {
+    let local = due.with_timezone(&hours.offset);
+    let day = local.weekday().num_days_from_monday() as usize;
+    let names: [&str; 7] = match language {
+        Some("sv") => [
+            "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+        ],
+        Some("tr") => [
+            "Pazartesi",
+            "Salı",
+            "Çarşamba",
+            "Perşembe",
+            "Cuma",
+            "Cumartesi",
+            "Pazar",
+        ],
+        Some("ru") => [
+            "понедельник",
+            "вторник",
+            "среда",
+            "четверг",
+            "пятница",
+            "суббота",
+            "воскресенье",
+        ],
+        Some("zh") => [
+            "星期一",
+            "星期二",
+            "星期三",
+            "星期四",
+            "星期五",
+            "星期六",
+            "星期日",
+        ],
+        Some("de") => [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "Samstag",
+            "Sonntag",
+        ],
+        _ => [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ],
+    };
+    let date = local.format("%Y-%m-%d");
+    let time = local.format("%H:%M");
+    match language {
+        Some("zh") => format!("{date}（{}）{time}", names[day]),
+        _ => format!("{} {date} {time}", names[day]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

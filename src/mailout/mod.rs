@@ -3,6 +3,7 @@
 //! compose the bytes with a final Message-ID, and queue them. The send worker
 //! (`worker::send`) delivers.
 
+pub mod auto_ack;
 mod context;
 
 use std::path::PathBuf;

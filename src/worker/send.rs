@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::Utc;
+use rusqlite::OptionalExtension;
 
 use crate::config::{AccountConfig, Config};
 use crate::domain::Status;
@@ -265,7 +266,19 @@ fn mark_sent(
     let tx = store
         .conn_mut()
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // An acknowledgement is not an answer: the ticket's first-response and due times stay.
+    let kept: Option<(Option<i64>, Option<i64>)> = match (row.kind.as_str(), row.ticket_id) {
+        ("auto_ack", Some(t)) => tx
+            .prepare_cached("SELECT first_response_at, due_at FROM tickets WHERE id = ?1")?
+            .query_row([t], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+        _ => None,
+    };
     ingest(&tx, &identity, None, &fetched, &parsed)?;
+    if let (Some((first, due)), Some(t)) = (kept, row.ticket_id) {
+        tx.prepare_cached("UPDATE tickets SET first_response_at = ?2, due_at = ?3 WHERE id = ?1")?
+            .execute(rusqlite::params![t, first, due])?;
+    }
     tx.prepare_cached(
         "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
     )?

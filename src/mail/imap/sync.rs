@@ -26,6 +26,10 @@ pub struct MailboxReport {
     pub mailbox: String,
     pub new_messages: usize,
     pub new_tickets: usize,
+    /// The tickets this pass created, for acknowledgements.
+    pub new_ticket_ids: Vec<i64>,
+    /// The mailbox had never been synced: its mail is history, not news.
+    pub first_sync: bool,
     pub flag_changes: usize,
     pub expunged: usize,
     pub uidvalidity_reset: bool,
@@ -72,6 +76,7 @@ pub fn sync_mailbox(
         ..MailboxReport::default()
     };
     let mut cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
+    report.first_sync = cursor.uidvalidity.is_none();
     if cursor.uidvalidity.is_some_and(|v| v != server_validity) {
         tracing::warn!(
             "{}/{mailbox}: UIDVALIDITY changed ({:?} → {server_validity}); refetching",
@@ -156,7 +161,10 @@ pub fn sync_mailbox(
                 continue;
             }
             match ingest(&tx, account, Some(cursor.id), f, p)? {
-                IngestOutcome::NewTicket(_) => report.new_tickets += 1,
+                IngestOutcome::NewTicket(t) => {
+                    report.new_tickets += 1;
+                    report.new_ticket_ids.push(t);
+                }
                 IngestOutcome::Threaded(_) | IngestOutcome::Known(_) => {}
             }
             report.new_messages += 1;

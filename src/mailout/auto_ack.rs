@@ -1,0 +1,125 @@
+//! Acknowledging each new ticket: a template (default `ack`) in the customer's language
+//! stating when we will answer, sent only where RFC 3834 allows and at most a few times
+//! per sender in three hours. Marked `Auto-Submitted: auto-replied`.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{Body, MailoutError, ReplyRequest, prepare, queue};
+use crate::config::{AccountConfig, Config};
+use crate::domain::autoreply::{RATE_LIMIT, RATE_WINDOW_SECS, refuse_reason};
+use crate::domain::sla::{add_business_time, reply_by_text};
+use crate::domain::{AutoHeaders, TicketId};
+use crate::mail::imap::sync::MailboxReport;
+use crate::store::now_unix;
+use crate::store::outbox::{self, Enqueued, ReplyKind};
+use crate::templates::Templates;
+
+/// Mail older than this when first seen is history, not a question waiting for an answer.
+const MAX_AGE_SECS: i64 = 6 * 3600;
+
+#[derive(Debug, Default)]
+pub struct AckOutcome {
+    pub queued: Vec<i64>,
+    pub skipped: Vec<(TicketId, String)>,
+}
+
+pub fn acknowledge(
+    conn: &Connection,
+    config: &Config,
+    templates: &Templates,
+    account: &AccountConfig,
+    report: &MailboxReport,
+) -> Result<AckOutcome, MailoutError> {
+    let mut out = AckOutcome::default();
+    if !account.auto_ack.enabled
+        || report.first_sync
+        || report.mailbox == account.sent_folder
+        || report.new_ticket_ids.is_empty()
+    {
+        return Ok(out);
+    }
+    let now = now_unix();
+    for &ticket in &report.new_ticket_ids {
+        match consider(conn, account, ticket, now)? {
+            Err(reason) => out.skipped.push((ticket, reason)),
+            Ok(due) => {
+                let language: Option<String> = conn
+                    .prepare_cached("SELECT language FROM tickets WHERE id = ?1")?
+                    .query_row([ticket], |r| r.get(0))?;
+                let req = ReplyRequest {
+                    ticket,
+                    body: Body::Template(account.auto_ack.template.clone()),
+                    status_after: None,
+                    attachments: Vec::new(),
+                    quote: false,
+                    agent: "shopdesk".into(),
+                    kind: ReplyKind::AutoAck,
+                    reply_by: Some(reply_by_text(due, &account.sla.hours, language.as_deref())),
+                };
+                match prepare(conn, config, templates, &req) {
+                    Ok(p) => {
+                        let key = format!("ack:{}:{ticket}", account.name);
+                        if let Enqueued::Queued(id) = queue(conn, &p, 0, "shopdesk", Some(key))? {
+                            out.queued.push(id);
+                        }
+                    }
+                    Err(e) => out.skipped.push((ticket, e.to_string())),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The due time to promise, or why this ticket gets no acknowledgement.
+fn consider(
+    conn: &Connection,
+    account: &AccountConfig,
+    ticket: TicketId,
+    now: i64,
+) -> Result<Result<chrono::DateTime<chrono::Utc>, String>, MailoutError> {
+    let first = conn
+        .prepare_cached(
+            "SELECT m.direction, coalesce(m.from_email, ''), m.auto_json, m.date, t.due_at
+               FROM messages m JOIN tickets t ON t.id = m.ticket_id
+              WHERE m.ticket_id = ?1 ORDER BY m.date, m.id LIMIT 1",
+        )?
+        .query_row([ticket], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((direction, from, auto_json, date, due)) = first else {
+        return Ok(Err("no message".into()));
+    };
+    if direction != "in" {
+        return Ok(Err("started by the shop".into()));
+    }
+    if now - date > MAX_AGE_SECS {
+        return Ok(Err("older than six hours when it arrived here".into()));
+    }
+    let auto: AutoHeaders = serde_json::from_str(&auto_json).unwrap_or_default();
+    if let Some(reason) = refuse_reason(&auto, &from, &|e| account.is_own_address(e)) {
+        return Ok(Err(reason));
+    }
+    if outbox::auto_replies_to(conn, &from, now - RATE_WINDOW_SECS)? >= RATE_LIMIT {
+        return Ok(Err(format!(
+            "{from} already got {RATE_LIMIT} automatic replies in three hours"
+        )));
+    }
+    let due = due
+        .and_then(|d| chrono::DateTime::from_timestamp(d, 0))
+        .unwrap_or_else(|| {
+            add_business_time(
+                chrono::Utc::now(),
+                account.sla.first_response,
+                &account.sla.hours,
+            )
+        });
+    Ok(Ok(due))
+}
