@@ -48,6 +48,7 @@ CREATE INDEX tickets_status_updated ON tickets(status, updated_at DESC);
 CREATE INDEX tickets_updated ON tickets(updated_at DESC);
 CREATE INDEX tickets_customer_subject ON tickets(customer_id, normalized_subject, updated_at);
 CREATE INDEX tickets_owner ON tickets(owner);
+CREATE INDEX tickets_due ON tickets(due_at) WHERE due_at IS NOT NULL;
 
 CREATE TABLE ticket_tags (
     ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
@@ -85,6 +86,7 @@ CREATE TABLE messages (
 ) STRICT;
 CREATE INDEX messages_ticket_date ON messages(ticket_id, date);
 CREATE INDEX messages_from ON messages(from_email);
+CREATE INDEX messages_date ON messages(date DESC);
 
 -- The raw source, kept so nothing is ever lost; apart so message rows stay small.
 CREATE TABLE raw_messages (
