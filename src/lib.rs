@@ -13,11 +13,14 @@
 //! Data flow: IMAP → `worker::sync` → `mail::parse` → `domain::threading` → `store` (one
 //! transaction per batch, cursor included) → `cli` / console read the store.
 
+pub mod app;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod mail;
 pub mod mailout;
 pub mod store;
 pub mod templates;
+pub mod ui;
 pub mod worker;

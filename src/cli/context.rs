@@ -10,6 +10,7 @@ use crate::store::Store;
 pub struct Context {
     config_path: PathBuf,
     explicit_config: bool,
+    pub explicit_db: bool,
     pub db_path: PathBuf,
 }
 
@@ -17,6 +18,7 @@ impl Context {
     pub fn new(config: Option<PathBuf>, db: Option<PathBuf>) -> Context {
         Context {
             explicit_config: config.is_some(),
+            explicit_db: db.is_some(),
             config_path: config.unwrap_or_else(config::default_config_path),
             db_path: db.unwrap_or_else(config::default_db_path),
         }

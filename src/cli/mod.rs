@@ -2,6 +2,7 @@
 //! exit codes 0 ok, 1 failure, 2 usage error (design.md).
 
 mod bulk;
+mod console;
 mod context;
 mod list;
 mod outbox;
@@ -31,12 +32,16 @@ pub struct Cli {
     /// Database file [default: $XDG_DATA_HOME/shopdesk/shopdesk.db]
     #[arg(long, global = true, env = "SHOPDESK_DB", value_name = "FILE")]
     pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub look: console::LookArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The console on a generated sample shop, no server needed
+    Demo(console::DemoArgs),
     /// Fetch new mail and changes from the IMAP accounts into the local cache
     Sync(sync::Args),
     /// List tickets, most recently active first
@@ -77,7 +82,9 @@ pub struct UsageError(pub String);
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _log = init_logging();
+    // The console logs to a file; a log line on stderr would tear through its screen.
+    let console = matches!(cli.command, None | Some(Command::Demo(_)));
+    let _log = if console { None } else { init_logging() };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -101,9 +108,8 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ctx = Context::new(cli.config, cli.db);
     match cli.command {
-        None => anyhow::bail!(UsageError(
-            "the console is not built into this version yet; try 'shopdesk --help'".into()
-        )),
+        None => console::console(&ctx, &cli.look),
+        Some(Command::Demo(a)) => console::demo(&ctx, &cli.look, a),
         Some(Command::Sync(a)) => sync::run(&ctx, a),
         Some(Command::List(a)) => list::run(&ctx, a),
         Some(Command::Show(a)) => show::run(&ctx, a),

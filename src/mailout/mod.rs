@@ -279,3 +279,21 @@ pub fn queue(
 pub fn bulk_key(template: &str, answers_message_id: &str) -> String {
     format!("bulk:{template}:{answers_message_id}")
 }
+
+/// A template rendered for a ticket, without signature or quote: what the console's
+/// composer starts from.
+pub fn render_template(
+    conn: &Connection,
+    config: &Config,
+    templates: &Templates,
+    ticket: TicketId,
+    name: &str,
+    agent: &str,
+) -> Result<crate::templates::Rendered, MailoutError> {
+    let account = account_of(conn, config, ticket)?;
+    let ctx = render_context(conn, config, account, ticket, agent)?;
+    let language: Option<String> = conn
+        .prepare_cached("SELECT language FROM tickets WHERE id = ?1")?
+        .query_row([ticket], |r| r.get(0))?;
+    Ok(templates.render(name, language.as_deref(), &ctx)?)
+}

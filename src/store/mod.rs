@@ -14,6 +14,7 @@ pub mod query_sql;
 pub mod read;
 pub mod search;
 pub mod ticket_ops;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,0 +1,52 @@
+//! Named actions: what keys are bound to (keymaps/*.toml) and what `update` understands.
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $($variant),* }
+
+        impl Action {
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name {
+                    $($name => Some(Action::$variant),)*
+                    _ => None,
+                }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name),*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit",
+    Help => "help",
+    Palette => "palette",
+    Search => "search",
+    NextPane => "next_pane",
+    PrevPane => "prev_pane",
+    Down => "down",
+    Up => "up",
+    Top => "top",
+    Bottom => "bottom",
+    PageDown => "page_down",
+    PageUp => "page_up",
+    Open => "open",
+    Back => "back",
+    Reply => "reply",
+    ToggleQuotes => "toggle_quotes",
+    Refresh => "refresh",
+    UndoSend => "undo_send",
+    AssignMe => "assign_me",
+    StatusPending => "status_pending",
+    StatusSolved => "status_solved",
+    Send => "send",
+    PickTemplate => "pick_template",
+    Editor => "editor",
+}

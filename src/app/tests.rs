@@ -1,0 +1,194 @@
+//! Key-sequence tests: actions in, state and effects out.
+
+use super::fixtures::{NOW, loaded_app, with_ticket};
+use super::*;
+
+fn act(app: &mut App, actions: &[Action]) -> Vec<Effect> {
+    actions
+        .iter()
+        .flat_map(|a| update(app, Event::Action(*a)))
+        .collect()
+}
+
+#[test]
+fn moving_through_the_list_and_opening_a_ticket() {
+    let mut app = loaded_app(100, 30);
+    assert_eq!(app.context(), "list");
+    act(&mut app, &[Action::Down, Action::Down]);
+    assert_eq!(app.list.selected, 2);
+    act(&mut app, &[Action::Up]);
+    assert_eq!(app.list.selected, 1);
+    act(&mut app, &[Action::Bottom]);
+    assert_eq!(app.list.selected, 5);
+    act(&mut app, &[Action::Down]);
+    assert_eq!(app.list.selected, 5, "stays on the last row");
+    act(&mut app, &[Action::Top]);
+    let fx = act(&mut app, &[Action::Open]);
+    assert_eq!(fx, vec![Effect::LoadTicket(101)]);
+    assert_eq!(app.focus, Pane::Thread);
+    act(&mut app, &[Action::Back]);
+    assert_eq!(app.focus, Pane::List);
+}
+
+#[test]
+fn scrolling_past_the_loaded_window_asks_for_more() {
+    let mut app = loaded_app(100, 30);
+    app.list.total = 100_000;
+    let fx = act(&mut app, &[Action::Bottom]);
+    assert!(
+        matches!(fx.as_slice(), [Effect::LoadList { selected: 99_999, limit, offset, .. }] if *offset + *limit > 99_999),
+        "{fx:?}"
+    );
+    // Results for a query that is no longer shown are dropped.
+    let stale = ListWindow {
+        query: "status:solved".into(),
+        total: 1,
+        ..ListWindow::default()
+    };
+    update(&mut app, Event::ListLoaded(stale));
+    assert_eq!(app.list.total, 100_000);
+}
+
+#[test]
+fn queues_switch_the_list() {
+    let mut app = loaded_app(100, 30);
+    act(&mut app, &[Action::PrevPane]);
+    assert_eq!(app.focus, Pane::Queues);
+    let fx = act(&mut app, &[Action::Down]);
+    assert!(
+        matches!(&fx[..], [Effect::LoadList { query, offset: 0, .. }] if query == "status:new"),
+        "{fx:?}"
+    );
+    act(&mut app, &[Action::Open]);
+    assert_eq!(app.focus, Pane::List);
+}
+
+#[test]
+fn search_is_live_and_bad_queries_only_show_an_error() {
+    let mut app = loaded_app(100, 30);
+    act(&mut app, &[Action::Search]);
+    assert_eq!(app.context(), "search");
+    let mut fx = Vec::new();
+    for c in "tag:wismo".chars() {
+        fx = update(&mut app, Event::Char(c));
+    }
+    assert!(
+        matches!(&fx[..], [Effect::LoadList { query, .. }] if query.ends_with("tag:wismo")),
+        "{fx:?}"
+    );
+    for c in " stauts:x".chars() {
+        update(&mut app, Event::Char(c));
+    }
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|(s, err)| *err && s.contains("stauts"))
+    );
+    act(&mut app, &[Action::Back]);
+    assert_eq!(app.filter, None);
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn palette_runs_ticket_verbs() {
+    let mut app = loaded_app(100, 30);
+    let cases: Vec<(&str, Vec<Effect>)> = vec![
+        (
+            "status pending",
+            vec![Effect::SetStatus(101, Status::Pending)],
+        ),
+        ("assign me", vec![Effect::Assign(101, Some("alice".into()))]),
+        ("assign none", vec![Effect::Assign(101, None)]),
+        (
+            "tag +vip -wismo",
+            vec![Effect::Tag(101, vec!["vip".into()], vec!["wismo".into()])],
+        ),
+        (
+            "note called the carrier",
+            vec![Effect::Note(101, "called the carrier".into())],
+        ),
+        ("status later", vec![]),
+        ("frobnicate", vec![]),
+    ];
+    for (input, want) in cases {
+        act(&mut app, &[Action::Palette]);
+        for c in input.chars() {
+            update(&mut app, Event::Char(c));
+        }
+        let fx = act(&mut app, &[Action::Open]);
+        assert_eq!(fx, want, "{input}");
+        if want.is_empty() {
+            assert!(
+                app.status.as_ref().is_some_and(|(_, err)| *err),
+                "{input}: error shown"
+            );
+        }
+    }
+}
+
+#[test]
+fn composing_with_a_template_and_undoing_the_send() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    act(&mut app, &[Action::Open, Action::Reply]);
+    assert_eq!(app.mode, Mode::Composer);
+    let fx = act(&mut app, &[Action::PickTemplate]);
+    assert_eq!(
+        fx,
+        vec![Effect::Preview {
+            ticket: 101,
+            template: "ack".into()
+        }]
+    );
+    update(&mut app, Event::Char('w'));
+    assert!(matches!(&app.mode, Mode::Picker { filter, .. } if filter == "w"));
+    update(
+        &mut app,
+        Event::Preview(Ok("Hi Anna,\nyour order shipped.".into())),
+    );
+    let fx = act(&mut app, &[Action::Open]);
+    assert!(
+        matches!(&fx[..], [Effect::SaveDraft(101, body)] if body.starts_with("Hi Anna")),
+        "{fx:?}"
+    );
+    let fx = act(&mut app, &[Action::Send]);
+    assert!(
+        matches!(&fx[..], [Effect::QueueReply { ticket: 101, template: Some(t), .. }] if t == "wismo"),
+        "{fx:?}"
+    );
+    assert_eq!(app.mode, Mode::Normal);
+    update(
+        &mut app,
+        Event::Queued(PendingSend {
+            outbox_id: 9,
+            ticket: 101,
+            deadline: NOW + 10,
+        }),
+    );
+    let fx = act(&mut app, &[Action::UndoSend]);
+    assert_eq!(fx, vec![Effect::CancelSend(9)]);
+}
+
+#[test]
+fn empty_reply_is_refused_and_quit_is_not_taken_while_writing() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    act(&mut app, &[Action::Reply]);
+    assert!(act(&mut app, &[Action::Send]).is_empty());
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|(s, _)| s.contains("empty"))
+    );
+    act(&mut app, &[Action::Quit]);
+    assert!(!app.quit);
+    act(&mut app, &[Action::Back, Action::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn new_data_reloads_what_is_on_screen() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    let fx = update(&mut app, Event::DataChanged);
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCounts(_))));
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadList { .. })));
+    assert!(fx.contains(&Effect::LoadTicket(101)));
+}

@@ -1,0 +1,91 @@
+//! `shopdesk` (the console) and `shopdesk demo`.
+
+use std::process::ExitCode;
+
+use crate::ui::run::{Options, run};
+use crate::ui::theme::ColorMode;
+
+use super::{Context, UsageError};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LookArgs {
+    /// Theme: dark, light, high-contrast, or one in ~/.config/shopdesk/themes
+    #[arg(long, global = true, value_name = "NAME", default_value = "dark")]
+    pub theme: String,
+    /// Colours: auto, always, never, truecolor, 256 or 16 (NO_COLOR is honoured)
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// How many tickets the sample shop has
+    #[arg(long, default_value_t = 300)]
+    tickets: usize,
+}
+
+fn color(look: &LookArgs) -> anyhow::Result<ColorMode> {
+    ColorMode::detect(&look.color).map_err(|e| UsageError(e).into())
+}
+
+fn init_file_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = crate::config::state_dir();
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::daily(dir, "shopdesk.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SHOPDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+pub fn console(ctx: &Context, look: &LookArgs) -> anyhow::Result<ExitCode> {
+    let color = color(look)?;
+    let config = ctx.config_or_default()?;
+    let _log = init_file_log();
+    let title = config
+        .shop
+        .name
+        .clone()
+        .or_else(|| config.accounts.first().map(|a| a.email.clone()))
+        .unwrap_or_else(|| "no accounts configured".into());
+    run(Options {
+        db: ctx.db_path.clone(),
+        config,
+        title,
+        theme: look.theme.clone(),
+        color,
+        demo: false,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn demo(ctx: &Context, look: &LookArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let color = color(look)?;
+    let agent = "you";
+    let config = crate::demo::config(agent);
+    // A temporary database unless --db names one (kept for a second look).
+    let tmp = tempfile::tempdir()?;
+    let db = if ctx.explicit_db {
+        ctx.db_path.clone()
+    } else {
+        tmp.path().join("demo.db")
+    };
+    let _log = init_file_log();
+    eprintln!("generating a sample shop with {} tickets…", args.tickets);
+    crate::demo::generate(&db, &config, args.tickets, crate::store::now_unix())?;
+    run(Options {
+        db,
+        config,
+        title: "Nordic Boots (demo)".into(),
+        theme: look.theme.clone(),
+        color,
+        demo: true,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,165 @@
+//! The demo shop's words, per language: what customers write and what we answer.
+
+pub struct Lang {
+    pub code: &'static str,
+    pub domain: &'static str,
+    pub names: &'static [&'static str],
+    /// Per kind: where is my order, return, damaged, sizing, address change.
+    pub subjects: [&'static str; KINDS],
+    pub bodies: [&'static str; KINDS],
+    pub reply: &'static str,
+    pub follow_up: &'static str,
+}
+
+pub const KINDS: usize = 5;
+
+pub const TAG_RULES: &[(&str, &str)] = &[
+    ("order", "wismo"),
+    ("beställning", "wismo"),
+    ("sipariş", "wismo"),
+    ("заказ", "wismo"),
+    ("订单", "wismo"),
+    ("return", "return"),
+    ("retur", "return"),
+    ("iade", "return"),
+    ("возврат", "return"),
+    ("退货", "return"),
+    ("damaged", "damaged"),
+    ("skadad", "damaged"),
+    ("hasarlı", "damaged"),
+    ("поврежд", "damaged"),
+    ("损坏", "damaged"),
+];
+
+pub const LANGS: [Lang; 5] = [
+    Lang {
+        code: "en",
+        domain: "mail.example.com",
+        names: &[
+            "Anna Berg",
+            "John Smith",
+            "Zoë O'Brien",
+            "Liam Walsh",
+            "Emma Jones",
+            "Noah Brown",
+        ],
+        subjects: [
+            "Where is my order #{o}?",
+            "Return for order {o}",
+            "Parcel arrived damaged (order {o})",
+            "Which size should I take?",
+            "Change of delivery address for {o}",
+        ],
+        bodies: [
+            "Hello,\n\nI ordered a pair of boots (order #{o}) ten days ago and nothing has arrived. Could you send me the tracking number?\n\nThanks,\n{name}",
+            "Hi,\n\nThe boots from order {o} are too narrow. How do I return them?\n\n{name}",
+            "Hello,\n\nMy parcel for order {o} arrived with a torn box and a scratched heel. What can you do?\n\n{name}",
+            "Hi! I usually wear 41 in sneakers. Which size of the Fjäll boot would fit me?\n\n{name}",
+            "Hello, I have moved. Can you send order {o} to Baker Street 221b, London instead?\n\n{name}",
+        ],
+        reply: "Thank you for writing. We have looked into it and will come back to you shortly.",
+        follow_up: "Any news on this? I am still waiting.",
+    },
+    Lang {
+        code: "sv",
+        domain: "post.example.se",
+        names: &[
+            "Åsa Öberg",
+            "Lars Nilsson",
+            "Karin Ström",
+            "Björn Ek",
+            "Maja Lind",
+        ],
+        subjects: [
+            "Var är min beställning #{o}?",
+            "Retur av order {o}",
+            "Paketet kom skadad (order {o})",
+            "Vilken storlek ska jag välja?",
+            "Ny leveransadress för {o}",
+        ],
+        bodies: [
+            "Hej!\n\nJag beställde ett par kängor (order #{o}) för tio dagar sedan men inget har kommit. Kan ni skicka spårningsnumret?\n\nMvh {name}",
+            "Hej,\n\nKängorna i order {o} är för smala. Hur returnerar jag dem?\n\n{name}",
+            "Hej!\n\nPaketet med order {o} kom med trasig kartong och en repad klack. Vad kan ni göra?\n\n{name}",
+            "Hej! Jag har 41 i sneakers. Vilken storlek av Fjäll-kängan passar?\n\n{name}",
+            "Hej, jag har flyttat. Kan ni skicka order {o} till Storgatan 5, Umeå i stället?\n\n{name}",
+        ],
+        reply: "Tack för ditt meddelande. Vi tittar på det och återkommer snart.",
+        follow_up: "Något nytt? Jag väntar fortfarande.",
+    },
+    Lang {
+        code: "tr",
+        domain: "posta.example.com.tr",
+        names: &[
+            "Ayşe Yılmaz",
+            "Mehmet Çelik",
+            "Zeynep Şahin",
+            "Emre Doğan",
+            "Elif Aydın",
+        ],
+        subjects: [
+            "Siparişim nerede? #{o}",
+            "{o} numaralı sipariş için iade",
+            "Kargo hasarlı geldi ({o})",
+            "Hangi bedeni almalıyım?",
+            "{o} için teslimat adresi değişikliği",
+        ],
+        bodies: [
+            "Merhaba,\n\nOn gün önce bir çift bot sipariş ettim (sipariş #{o}) ama hâlâ gelmedi. Kargo takip numarasını gönderebilir misiniz?\n\nTeşekkürler,\n{name}",
+            "Merhaba,\n\n{o} numaralı siparişteki botlar dar geldi. Nasıl iade edebilirim?\n\n{name}",
+            "Merhaba,\n\n{o} numaralı siparişim yırtık bir kutuyla ve çizik bir topukla geldi. Ne yapabilirsiniz?\n\n{name}",
+            "Merhaba! Spor ayakkabıda 41 giyiyorum. Fjäll botunun hangi bedeni olur?\n\n{name}",
+            "Merhaba, taşındım. {o} numaralı siparişi Bağdat Caddesi 10, İstanbul adresine gönderebilir misiniz?\n\n{name}",
+        ],
+        reply: "Mesajınız için teşekkürler. Konuyu inceliyoruz, kısa sürede dönüş yapacağız.",
+        follow_up: "Bir gelişme var mı? Hâlâ bekliyorum.",
+    },
+    Lang {
+        code: "ru",
+        domain: "yandex.example.ru",
+        names: &[
+            "Иван Петров",
+            "Ольга Смирнова",
+            "Дмитрий Козлов",
+            "Анна Волкова",
+            "Сергей Новиков",
+        ],
+        subjects: [
+            "Где мой заказ №{o}?",
+            "Возврат заказа {o}",
+            "Посылка пришла повреждённой ({o})",
+            "Какой размер выбрать?",
+            "Новый адрес доставки для {o}",
+        ],
+        bodies: [
+            "Здравствуйте!\n\nДесять дней назад я заказал ботинки (заказ №{o}), но ничего не пришло. Пришлите, пожалуйста, трек-номер.\n\nСпасибо,\n{name}",
+            "Здравствуйте,\n\nБотинки из заказа {o} узкие. Как их вернуть?\n\n{name}",
+            "Здравствуйте!\n\nПосылка с заказом {o} пришла с порванной коробкой и поцарапанным каблуком. Что вы можете сделать?\n\n{name}",
+            "Здравствуйте! В кроссовках я ношу 41. Какой размер ботинок Fjäll мне подойдёт?\n\n{name}",
+            "Здравствуйте, я переехал. Можно отправить заказ {o} на Тверскую 7, Москва?\n\n{name}",
+        ],
+        reply: "Спасибо за письмо. Мы разбираемся и скоро ответим.",
+        follow_up: "Есть новости? Я всё ещё жду.",
+    },
+    Lang {
+        code: "zh",
+        domain: "qq.example.cn",
+        names: &["王小明", "李华", "张伟", "陈静", "刘洋"],
+        subjects: [
+            "我的订单 {o} 在哪里？",
+            "订单 {o} 退货申请",
+            "包裹损坏（订单 {o}）",
+            "我应该选哪个尺码？",
+            "订单 {o} 修改收货地址",
+        ],
+        bodies: [
+            "你好，\n\n我十天前订购了一双靴子（订单号 {o}），到现在还没有收到。请告诉我物流单号。\n\n谢谢，\n{name}",
+            "你好，\n\n订单 {o} 的靴子太窄了，我想退货，请问怎么办理？\n\n{name}",
+            "你好，\n\n订单 {o} 的包裹到的时候盒子破了，鞋跟也有划痕，损坏很明显。请问怎么处理？\n\n{name}",
+            "你好！我平时穿 41 码的运动鞋，Fjäll 靴子应该选哪个尺码？\n\n{name}",
+            "你好，我搬家了。订单 {o} 能改寄到上海市南京路 100 号吗？\n\n{name}",
+        ],
+        reply: "感谢您的来信。我们正在处理，会尽快回复您。",
+        follow_up: "有进展吗？我还在等。",
+    },
+];

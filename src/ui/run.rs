@@ -1,0 +1,448 @@
+//! The console's event loop: terminal in, effects out. Keys go through the keymap to
+//! actions; effects (store reads and writes, the outbox) run here and come back as events;
+//! every frame is drawn from the app state.
+
+use std::io::{Stdout, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, KeyCode, KeyEventKind,
+    KeyModifiers,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::keymap::{Key, Keymap, Lookup};
+use super::theme::{ColorMode, Theme};
+use super::view::draw;
+use crate::app::{App, Effect, Event, ListWindow, Mode, PendingSend, update};
+use crate::config::Config;
+use crate::mailout::{self, Body, ReplyRequest};
+use crate::store::outbox::{self, Enqueued, ReplyKind};
+use crate::store::query_sql::QueryContext;
+use crate::store::{Store, now_unix, read, ticket_ops, views};
+use crate::templates::{self, Templates};
+
+pub struct Options {
+    pub db: PathBuf,
+    pub config: Config,
+    pub title: String,
+    pub theme: String,
+    pub color: ColorMode,
+    /// The demo shop has no mail server: replies are filed on their tickets when their
+    /// undo window ends.
+    pub demo: bool,
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+fn setup() -> anyhow::Result<Term> {
+    enable_raw_mode()?;
+    let mut out = std::io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    Ok(Terminal::new(CrosstermBackend::new(out))?)
+}
+
+/// Puts the terminal back: on exit, on error, and from the panic hook.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let mut out = std::io::stdout();
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+}
+
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let config_dir = crate::config::config_dir();
+    // Bad keymaps and themes are reported before the screen is taken over.
+    let keymap = Keymap::load(Some(&config_dir.join("keymap.toml")))?;
+    let theme = Theme::load(&opts.theme, Some(&config_dir.join("themes")), opts.color)?;
+    let templates = Templates::load(
+        &templates::user_dirs(&opts.config),
+        &opts.config.shop.default_language,
+    )?;
+    let mut store = Store::open(&opts.db)?;
+
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        hook(info);
+    }));
+    let mut terminal = setup()?;
+    let result = event_loop(
+        &mut terminal,
+        &opts,
+        &keymap,
+        &theme,
+        &templates,
+        &mut store,
+    );
+    restore();
+    result
+}
+
+struct Runner<'a> {
+    opts: &'a Options,
+    templates: &'a Templates,
+    ctx: QueryContext,
+}
+
+fn event_loop(
+    terminal: &mut Term,
+    opts: &Options,
+    keymap: &Keymap,
+    theme: &Theme,
+    templates: &Templates,
+    store: &mut Store,
+) -> anyhow::Result<()> {
+    let mut app = App::new(&opts.config.agent, &opts.title, now_unix());
+    let size = terminal.size()?;
+    let mut runner = Runner {
+        opts,
+        templates,
+        ctx: QueryContext {
+            agent: opts.config.agent.clone(),
+            now: now_unix(),
+        },
+    };
+    let mut pending = update(&mut app, Event::Resize(size.width, size.height));
+    pending.extend(app.start());
+    let mut keys: Vec<Key> = Vec::new();
+    let mut version = store.data_version().unwrap_or(0);
+    let mut flusher: Option<std::thread::JoinHandle<()>> = None;
+    loop {
+        while !pending.is_empty() {
+            let effects = std::mem::take(&mut pending);
+            for fx in effects {
+                for ev in runner.perform(store, terminal, fx) {
+                    pending.extend(update(&mut app, ev));
+                }
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        terminal.draw(|f| draw(f, &app, theme, keymap))?;
+        if !event::poll(Duration::from_millis(250))? {
+            runner.ctx.now = now_unix();
+            pending.extend(update(&mut app, Event::Tick(now_unix())));
+            let v = store.data_version().unwrap_or(version);
+            if v != version {
+                version = v;
+                pending.extend(update(&mut app, Event::DataChanged));
+            }
+            if runner.deliver_due(store, &mut flusher) {
+                pending.extend(update(&mut app, Event::DataChanged));
+            }
+            continue;
+        }
+        match event::read()? {
+            TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
+                if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
+                    suspend(terminal)?;
+                    continue;
+                }
+                let key = Key::from_event(&k);
+                let context = app.context();
+                let typing = matches!(
+                    app.mode,
+                    Mode::Search { .. } | Mode::Palette { .. } | Mode::Picker { .. }
+                );
+                keys.push(key);
+                match keymap.lookup(context, &keys) {
+                    Lookup::Action(a)
+                        if !(typing && context_is_global_only(keymap, context, &keys)) =>
+                    {
+                        keys.clear();
+                        pending.extend(update(&mut app, Event::Action(a)));
+                    }
+                    Lookup::Prefix if !typing && app.mode != Mode::Composer => {}
+                    _ => {
+                        keys.clear();
+                        let ev = match (&app.mode, k.code) {
+                            (Mode::Composer, _) => Some(Event::ComposerInput(k.into())),
+                            (_, KeyCode::Backspace) if typing => Some(Event::Backspace),
+                            (_, KeyCode::Char(c))
+                                if typing && !k.modifiers.contains(KeyModifiers::CONTROL) =>
+                            {
+                                Some(Event::Char(c))
+                            }
+                            _ => None,
+                        };
+                        if let Some(ev) = ev {
+                            pending.extend(update(&mut app, ev));
+                        }
+                    }
+                }
+            }
+            TermEvent::Paste(text) => pending.extend(update(&mut app, Event::Paste(text))),
+            TermEvent::Resize(w, h) => pending.extend(update(&mut app, Event::Resize(w, h))),
+            _ => {}
+        }
+    }
+}
+
+/// While typing in a text field, global single keys ("q", "?", "/") are text, not actions.
+fn context_is_global_only(keymap: &Keymap, context: &str, keys: &[Key]) -> bool {
+    !keymap
+        .contexts
+        .get(context)
+        .is_some_and(|list| list.iter().any(|b| b.keys == keys))
+}
+
+/// Ctrl-Z: give the terminal back, stop, and take it again when resumed.
+fn suspend(terminal: &mut Term) -> anyhow::Result<()> {
+    restore();
+    let pid = std::process::id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-TSTP", &pid])
+        .status();
+    enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste
+    )?;
+    terminal.clear()?;
+    Ok(())
+}
+
+impl Runner<'_> {
+    fn perform(&mut self, store: &mut Store, terminal: &mut Term, fx: Effect) -> Vec<Event> {
+        match self.try_perform(store, terminal, fx) {
+            Ok(events) => events,
+            Err(e) => vec![Event::Error(format!("{e:#}"))],
+        }
+    }
+
+    fn try_perform(
+        &mut self,
+        store: &mut Store,
+        terminal: &mut Term,
+        fx: Effect,
+    ) -> anyhow::Result<Vec<Event>> {
+        let conn = store.conn();
+        Ok(match fx {
+            Effect::LoadCounts(queries) => vec![Event::CountsLoaded(views::counts(
+                conn, &queries, &self.ctx,
+            ))],
+            Effect::LoadList {
+                query,
+                offset,
+                limit,
+                selected,
+            } => {
+                let (total, rows) = views::window(conn, &query, &self.ctx, offset, limit)?;
+                vec![Event::ListLoaded(ListWindow {
+                    query,
+                    total,
+                    offset,
+                    rows,
+                    selected,
+                })]
+            }
+            Effect::LoadTicket(id) => {
+                let detail = read::ticket_detail(conn, id)?;
+                let customer = views::customer_of_ticket(conn, id)?;
+                vec![Event::TicketLoaded(Box::new(detail), customer)]
+            }
+            Effect::LoadTemplates => vec![Event::TemplatesLoaded(
+                self.templates.names().map(str::to_string).collect(),
+            )],
+            Effect::Preview { ticket, template } => vec![Event::Preview(
+                mailout::render_template(
+                    conn,
+                    &self.opts.config,
+                    self.templates,
+                    ticket,
+                    &template,
+                    &self.opts.config.agent,
+                )
+                .map(|r| r.body)
+                .map_err(|e| e.to_string()),
+            )],
+            Effect::SetStatus(id, s) => {
+                ticket_ops::set_status(conn, id, s, &self.opts.config.agent)?;
+                vec![
+                    Event::Status(format!("#{id} is {}", s.as_str())),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::Assign(id, who) => {
+                ticket_ops::assign(conn, id, who.as_deref(), &self.opts.config.agent)?;
+                vec![
+                    Event::Status(format!("#{id} owner: {}", who.as_deref().unwrap_or("none"))),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::Tag(id, add, remove) => {
+                ticket_ops::tag(conn, id, &add, &remove, &self.opts.config.agent)?;
+                vec![
+                    Event::Status(format!("#{id} tags updated")),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::Note(id, text) => {
+                ticket_ops::add_note(conn, id, &text, &self.opts.config.agent)?;
+                vec![
+                    Event::Status(format!("note added to #{id}")),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::SaveDraft(ticket, body) => {
+                conn.prepare_cached(
+                    "INSERT INTO drafts (ticket_id, body, updated_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (ticket_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                )?
+                .execute(rusqlite::params![ticket, body, now_unix()])?;
+                Vec::new()
+            }
+            Effect::QueueReply {
+                ticket,
+                body,
+                template,
+                status,
+            } => {
+                // A template's status and tags apply when its text was used.
+                let rendered = template.as_deref().and_then(|name| {
+                    mailout::render_template(
+                        conn,
+                        &self.opts.config,
+                        self.templates,
+                        ticket,
+                        name,
+                        &self.opts.config.agent,
+                    )
+                    .ok()
+                });
+                let status = status.or(rendered.as_ref().and_then(|r| r.status));
+                let req = self.request(ticket, Body::Text(body), status);
+                let mut p = mailout::prepare(conn, &self.opts.config, self.templates, &req)?;
+                if let Some(r) = rendered {
+                    p.tags = r.tags;
+                }
+                let undo = self.opts.config.outbox.undo_seconds;
+                match mailout::queue(conn, &p, undo, &self.opts.config.agent, None)? {
+                    Enqueued::Queued(id) | Enqueued::Duplicate(id) => {
+                        conn.execute("DELETE FROM drafts WHERE ticket_id = ?1", [ticket])?;
+                        vec![Event::Queued(PendingSend {
+                            outbox_id: id,
+                            ticket,
+                            deadline: now_unix() + undo as i64,
+                        })]
+                    }
+                }
+            }
+            Effect::CancelSend(id) => {
+                if outbox::cancel(conn, id)? {
+                    vec![
+                        Event::Status("reply cancelled; nothing was sent".into()),
+                        Event::DataChanged,
+                    ]
+                } else {
+                    vec![Event::Error(
+                        "too late to undo: the reply already went out".into(),
+                    )]
+                }
+            }
+            Effect::OpenEditor(text) => {
+                let edited = edit(terminal, &text)?;
+                vec![Event::EditorDone(edited)]
+            }
+            Effect::LoadOutbox => {
+                let (q, f) = outbox::counts(conn)?;
+                vec![Event::Outbox(q, f)]
+            }
+        })
+    }
+
+    fn request(
+        &self,
+        ticket: i64,
+        body: Body,
+        status: Option<crate::domain::Status>,
+    ) -> ReplyRequest {
+        ReplyRequest {
+            ticket,
+            body,
+            status_after: status,
+            attachments: Vec::new(),
+            quote: false,
+            agent: self.opts.config.agent.clone(),
+            kind: ReplyKind::Reply,
+            reply_by: None,
+        }
+    }
+
+    /// Replies past their undo window go out: locally for the demo, else through the send
+    /// worker on a thread of its own so the screen never waits for SMTP.
+    fn deliver_due(
+        &self,
+        store: &mut Store,
+        flusher: &mut Option<std::thread::JoinHandle<()>>,
+    ) -> bool {
+        let Ok(rows) = outbox::due(store.conn(), now_unix()) else {
+            return false;
+        };
+        let rows: Vec<_> = rows.into_iter().filter(|r| r.state == "queued").collect();
+        if rows.is_empty() {
+            return false;
+        }
+        if self.opts.demo {
+            for row in &rows {
+                if let Err(e) = crate::worker::send::deliver_locally(store, &self.opts.config, row)
+                {
+                    tracing::warn!(error = %e, "demo delivery");
+                }
+            }
+            return true;
+        }
+        if flusher.as_ref().is_some_and(|h| !h.is_finished()) {
+            return false;
+        }
+        let config = self.opts.config.clone();
+        let db = self.opts.db.clone();
+        *flusher = Some(std::thread::spawn(move || {
+            if let Err(e) = crate::worker::send::flush(&config, &db, &Default::default()) {
+                tracing::warn!(error = %e, "outbox flush");
+            }
+        }));
+        false
+    }
+}
+
+fn edit(terminal: &mut Term, text: &str) -> anyhow::Result<String> {
+    let file = tempfile::Builder::new().suffix(".txt").tempfile()?;
+    std::fs::write(file.path(), text)?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    restore();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status();
+    enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste
+    )?;
+    terminal.clear()?;
+    let status = status?;
+    if !status.success() {
+        anyhow::bail!("{editor} exited with {status}; the draft is unchanged");
+    }
+    Ok(std::fs::read_to_string(file.path())?)
+}

@@ -1,0 +1,102 @@
+//! Snapshots of every console view at 100×30 and 80×24 (and one wide screen), drawn from
+//! plain data with a fixed clock.
+
+#![allow(clippy::unwrap_used)]
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use shopdesk::app::fixtures::{loaded_app, with_ticket};
+use shopdesk::app::{Action, App, Event, update};
+use shopdesk::ui::keymap::Keymap;
+use shopdesk::ui::theme::{ColorMode, Theme};
+use shopdesk::ui::view::draw;
+
+fn render(app: &App) -> String {
+    let keymap = Keymap::load(None).unwrap();
+    let theme = Theme::load("dark", None, ColorMode::TrueColor).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    terminal.draw(|f| draw(f, app, &theme, &keymap)).unwrap();
+    format!("{}", terminal.backend())
+}
+
+fn act(app: &mut App, actions: &[Action]) {
+    for a in actions {
+        update(app, Event::Action(*a));
+    }
+}
+
+fn views(w: u16, h: u16) -> Vec<(&'static str, App)> {
+    let list = loaded_app(w, h);
+    let mut thread = with_ticket(loaded_app(w, h));
+    act(&mut thread, &[Action::Open]);
+    let mut quotes = with_ticket(loaded_app(w, h));
+    act(&mut quotes, &[Action::Open, Action::ToggleQuotes]);
+    let mut help = loaded_app(w, h);
+    act(&mut help, &[Action::Help]);
+    let mut search = loaded_app(w, h);
+    act(&mut search, &[Action::Search]);
+    for c in "tag:wismo stauts:x".chars() {
+        update(&mut search, Event::Char(c));
+    }
+    let mut palette = loaded_app(w, h);
+    act(&mut palette, &[Action::Palette]);
+    for c in "assign bob".chars() {
+        update(&mut palette, Event::Char(c));
+    }
+    let mut composer = with_ticket(loaded_app(w, h));
+    act(&mut composer, &[Action::Reply]);
+    for c in "Thanks Anna, it ships today.".chars() {
+        update(&mut composer, Event::Paste(c.to_string()));
+    }
+    let mut picker = with_ticket(loaded_app(w, h));
+    act(&mut picker, &[Action::Reply, Action::PickTemplate]);
+    update(&mut picker, Event::Char('w'));
+    update(
+        &mut picker,
+        Event::Preview(Ok("Hi Anna,\n\nYour order 10023 is shipped.".into())),
+    );
+    vec![
+        ("list", list),
+        ("thread", thread),
+        ("thread_quotes", quotes),
+        ("help", help),
+        ("search", search),
+        ("palette", palette),
+        ("composer", composer),
+        ("picker", picker),
+    ]
+}
+
+#[test]
+fn views_at_100x30() {
+    for (name, app) in views(100, 30) {
+        insta::assert_snapshot!(format!("{name}_100x30"), render(&app));
+    }
+}
+
+#[test]
+fn views_at_80x24() {
+    for (name, app) in views(80, 24) {
+        insta::assert_snapshot!(format!("{name}_80x24"), render(&app));
+    }
+}
+
+#[test]
+fn wide_screen_shows_the_customer_pane() {
+    let mut app = with_ticket(loaded_app(170, 36));
+    act(&mut app, &[Action::Open]);
+    let screen = render(&app);
+    assert!(
+        screen.contains("Customer") && screen.contains("129.00 EUR"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("thread_170x36", screen);
+}
+
+#[test]
+fn nothing_from_a_mail_reaches_the_terminal_raw() {
+    let app = loaded_app(100, 30);
+    let screen = render(&app);
+    assert!(!screen.contains('\u{1b}'));
+    assert!(screen.contains("Parcel arrived damaged"), "{screen}");
+}
