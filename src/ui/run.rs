@@ -90,10 +90,12 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     result
 }
 
-struct Runner<'a> {
-    opts: &'a Options,
-    templates: &'a Templates,
-    ctx: QueryContext,
+/// Performs effects against the store and reports back as events. Everything but
+/// `$EDITOR`, which needs the terminal, so benchmarks and tests can drive it headless.
+pub struct Runner<'a> {
+    pub opts: &'a Options,
+    pub templates: &'a Templates,
+    pub ctx: QueryContext,
 }
 
 fn event_loop(
@@ -218,18 +220,20 @@ fn suspend(terminal: &mut Term) -> anyhow::Result<()> {
 
 impl Runner<'_> {
     fn perform(&mut self, store: &mut Store, terminal: &mut Term, fx: Effect) -> Vec<Event> {
-        match self.try_perform(store, terminal, fx) {
-            Ok(events) => events,
-            Err(e) => vec![Event::Error(format!("{e:#}"))],
-        }
+        let result = match fx {
+            Effect::OpenEditor(text) => edit(terminal, &text).map(|t| vec![Event::EditorDone(t)]),
+            fx => self.try_perform(store, fx),
+        };
+        result.unwrap_or_else(|e| vec![Event::Error(format!("{e:#}"))])
     }
 
-    fn try_perform(
-        &mut self,
-        store: &mut Store,
-        terminal: &mut Term,
-        fx: Effect,
-    ) -> anyhow::Result<Vec<Event>> {
+    /// Performs one effect (any but `OpenEditor`, which needs the terminal).
+    pub fn perform_headless(&mut self, store: &mut Store, fx: Effect) -> Vec<Event> {
+        self.try_perform(store, fx)
+            .unwrap_or_else(|e| vec![Event::Error(format!("{e:#}"))])
+    }
+
+    fn try_perform(&mut self, store: &mut Store, fx: Effect) -> anyhow::Result<Vec<Event>> {
         let conn = store.conn();
         Ok(match fx {
             Effect::LoadCounts(queries) => vec![Event::CountsLoaded(views::counts(
@@ -354,10 +358,7 @@ impl Runner<'_> {
                     )]
                 }
             }
-            Effect::OpenEditor(text) => {
-                let edited = edit(terminal, &text)?;
-                vec![Event::EditorDone(edited)]
-            }
+            Effect::OpenEditor(_) => vec![Event::Error("$EDITOR needs a terminal".into())],
             Effect::LoadOutbox => {
                 let (q, f) = outbox::counts(conn)?;
                 vec![Event::Outbox(q, f)]
