@@ -307,3 +307,26 @@ fn sync_killed_midway_then_rerun_has_every_message_exactly_once() {
         .unwrap();
     assert_eq!(integrity, "ok");
 }
+
+#[test]
+fn tls_and_starttls_with_the_shops_own_ca() {
+    let stack = MailStack::start();
+    stack.append(SHOP, "INBOX", &batch(0, 2));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("shop.db");
+    let base = stack.config_text("");
+    for (port, security) in [(stack.imaps, "tls"), (stack.imap, "starttls")] {
+        let text = base.replacen(
+            &format!("port = {}\nsecurity = \"none\"", stack.imap),
+            &format!(
+                "port = {port}\nsecurity = \"{security}\"\nca_file = \"{}\"",
+                stack.cert().display()
+            ),
+            1,
+        );
+        let config = tmp.path().join(format!("{security}.toml"));
+        std::fs::write(&config, text).unwrap();
+        ok(shopdesk(&config, &db).arg("sync"));
+        assert_eq!(list_json(&config, &db, &[]).len(), 2, "{security}");
+    }
+}

@@ -136,6 +136,8 @@ pub enum Event {
     Paste(String),
     /// The composer's text came back from $EDITOR.
     EditorDone(String),
+    /// A saved draft for the ticket being answered.
+    DraftLoaded(TicketId, String),
     Tick(i64),
     Resize(u16, u16),
     /// Another process (or our own effect) changed the database.
@@ -160,6 +162,8 @@ pub enum Effect {
         offset: usize,
         limit: usize,
         selected: usize,
+        /// The total when it is already known (same query, scrolling): not counted again.
+        total: Option<usize>,
     },
     LoadTicket(TicketId),
     LoadTemplates,
@@ -180,6 +184,7 @@ pub enum Effect {
     },
     CancelSend(i64),
     OpenEditor(String),
+    LoadDraft(TicketId),
     LoadOutbox,
 }
 
@@ -253,20 +258,27 @@ impl App {
     }
 
     fn reload(&mut self) -> Vec<Effect> {
+        let mut list = self.load_list(self.list.selected);
+        if let Effect::LoadList { total, .. } = &mut list {
+            *total = None;
+        }
         vec![
             Effect::LoadCounts(self.queues.iter().map(|q| q.query.clone()).collect()),
-            self.load_list(self.list.selected),
+            list,
         ]
     }
 
     fn load_list(&self, selected: usize) -> Effect {
         // A window around the selection, a page either side, so scrolling rarely waits.
         let offset = selected.saturating_sub(self.page);
+        let query = self.list_query();
+        let total = (query == self.list.query && self.list.total > 0).then_some(self.list.total);
         Effect::LoadList {
-            query: self.list_query(),
+            query,
             offset,
             limit: self.page * 3,
             selected,
+            total,
         }
     }
 
@@ -320,6 +332,17 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             _ => Vec::new(),
         },
+        Event::DraftLoaded(ticket, text) => {
+            if let Some(c) = app.composer.as_mut()
+                && c.ticket == ticket
+                && c.area.is_empty()
+                && !text.trim().is_empty()
+            {
+                c.area = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
+                app.status = Some(("draft restored".into(), false));
+            }
+            Vec::new()
+        }
         Event::EditorDone(text) => {
             if let Some(c) = app.composer.as_mut() {
                 c.area = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
@@ -606,7 +629,7 @@ fn start_reply(app: &mut App) -> Vec<Effect> {
         status_after: None,
     });
     app.mode = Mode::Composer;
-    let mut fx = Vec::new();
+    let mut fx = vec![Effect::LoadDraft(ticket)];
     if app.ticket.as_ref().map(|t| t.ticket.id) != Some(ticket) {
         fx.push(Effect::LoadTicket(ticket));
     }

@@ -129,7 +129,8 @@ fn palette_runs_ticket_verbs() {
 #[test]
 fn composing_with_a_template_and_undoing_the_send() {
     let mut app = with_ticket(loaded_app(100, 30));
-    act(&mut app, &[Action::Open, Action::Reply]);
+    let fx = act(&mut app, &[Action::Open, Action::Reply]);
+    assert!(fx.contains(&Effect::LoadDraft(101)), "{fx:?}");
     assert_eq!(app.mode, Mode::Composer);
     let fx = act(&mut app, &[Action::PickTemplate]);
     assert_eq!(
@@ -191,4 +192,25 @@ fn new_data_reloads_what_is_on_screen() {
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadCounts(_))));
     assert!(fx.iter().any(|e| matches!(e, Effect::LoadList { .. })));
     assert!(fx.contains(&Effect::LoadTicket(101)));
+}
+
+#[test]
+fn a_saved_draft_comes_back() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    act(&mut app, &[Action::Reply]);
+    update(
+        &mut app,
+        Event::DraftLoaded(101, "Half-written answer".into()),
+    );
+    assert_eq!(
+        app.composer.as_ref().map(|c| c.area.lines().join("\n")),
+        Some("Half-written answer".into())
+    );
+    // A draft for another ticket is not applied.
+    act(&mut app, &[Action::Back]);
+    update(&mut app, Event::DraftLoaded(999, "other".into()));
+    assert_eq!(
+        app.composer.as_ref().map(|c| c.area.lines().join("\n")),
+        Some("Half-written answer".into())
+    );
 }

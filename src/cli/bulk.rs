@@ -36,6 +36,9 @@ pub struct Args {
     /// At most this many mails per minute, e.g. 60/min
     #[arg(long, value_name = "N/min")]
     rate: Option<String>,
+    /// Queue the replies and return; `outbox flush` or `sync --watch` delivers them
+    #[arg(long)]
+    queue_only: bool,
     /// At most this many tickets
     #[arg(long, default_value_t = 10_000)]
     limit: usize,
@@ -182,6 +185,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     drop(store);
+    if args.queue_only {
+        eprintln!("{} replies queued, {} skipped", rows.len(), skipped.len());
+        return Ok(ExitCode::SUCCESS);
+    }
     let bar = (std::io::stderr().is_terminal() && rows.len() > 1).then(|| {
         let b = indicatif::ProgressBar::new(rows.len() as u64);
         b.set_style(

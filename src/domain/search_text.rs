@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30FF}'     // hiragana, katakana
         | '\u{3400}'..='\u{4DBF}'   // CJK extension A

@@ -49,23 +49,29 @@ pub fn counts(conn: &Connection, queries: &[String], ctx: &QueryContext) -> Vec<
         .collect()
 }
 
-/// Rows `offset .. offset + limit` of the list for `query`, and its total.
+/// Rows `offset .. offset + limit` of the list for `query`, and its total (counted unless
+/// `known_total` gives it: scrolling the same list does not count it again).
 pub fn window(
     conn: &Connection,
     query: &str,
     ctx: &QueryContext,
     offset: usize,
     limit: usize,
+    known_total: Option<usize>,
 ) -> Result<(usize, Vec<TicketSummary>), StoreError> {
     let Ok(q) = parse_query(query) else {
         return Ok((0, Vec::new()));
     };
-    let count = ticket_count(&q, ctx);
-    let total: i64 = conn
-        .prepare_cached(&count.sql)?
-        .query_row(rusqlite::params_from_iter(count.params.iter()), |r| {
-            r.get(0)
-        })?;
+    let total: i64 = match known_total {
+        Some(t) => t as i64,
+        None => {
+            let count = ticket_count(&q, ctx);
+            conn.prepare_cached(&count.sql)?
+                .query_row(rusqlite::params_from_iter(count.params.iter()), |r| {
+                    r.get(0)
+                })?
+        }
+    };
     let ids = search::run_ids(conn, &ticket_query(&q, ctx, limit, offset))?;
     Ok((total as usize, read::ticket_summaries(conn, &ids)?))
 }

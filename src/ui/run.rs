@@ -3,6 +3,8 @@
 //! every frame is drawn from the app state.
 
 use std::io::{Stdout, Write};
+
+use rusqlite::OptionalExtension;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -123,7 +125,7 @@ fn event_loop(
     let mut flusher: Option<std::thread::JoinHandle<()>> = None;
     loop {
         while !pending.is_empty() {
-            let effects = std::mem::take(&mut pending);
+            let effects = latest_loads(std::mem::take(&mut pending));
             for fx in effects {
                 for ev in runner.perform(store, terminal, fx) {
                     pending.extend(update(&mut app, ev));
@@ -147,50 +149,80 @@ fn event_loop(
             }
             continue;
         }
-        match event::read()? {
-            TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
-                if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
-                    suspend(terminal)?;
-                    continue;
-                }
-                let key = Key::from_event(&k);
-                let context = app.context();
-                let typing = matches!(
-                    app.mode,
-                    Mode::Search { .. } | Mode::Palette { .. } | Mode::Picker { .. }
-                );
-                keys.push(key);
-                match keymap.lookup(context, &keys) {
-                    Lookup::Action(a)
-                        if !(typing && context_is_global_only(keymap, context, &keys)) =>
-                    {
-                        keys.clear();
-                        pending.extend(update(&mut app, Event::Action(a)));
-                    }
-                    Lookup::Prefix if !typing && app.mode != Mode::Composer => {}
-                    _ => {
-                        keys.clear();
-                        let ev = match (&app.mode, k.code) {
-                            (Mode::Composer, _) => Some(Event::ComposerInput(k.into())),
-                            (_, KeyCode::Backspace) if typing => Some(Event::Backspace),
-                            (_, KeyCode::Char(c))
-                                if typing && !k.modifiers.contains(KeyModifiers::CONTROL) =>
-                            {
-                                Some(Event::Char(c))
-                            }
-                            _ => None,
-                        };
-                        if let Some(ev) = ev {
-                            pending.extend(update(&mut app, ev));
-                        }
-                    }
-                }
+        // Everything typed so far is taken in before any effect runs, so a burst of
+        // keys (fast typing, a paste) costs one list load, not one per key.
+        let mut first = true;
+        while first || event::poll(Duration::ZERO)? {
+            first = false;
+            let ev = event::read()?;
+            if let TermEvent::Key(k) = &ev
+                && k.code == KeyCode::Char('z')
+                && k.modifiers.contains(KeyModifiers::CONTROL)
+            {
+                suspend(terminal)?;
+                continue;
             }
-            TermEvent::Paste(text) => pending.extend(update(&mut app, Event::Paste(text))),
-            TermEvent::Resize(w, h) => pending.extend(update(&mut app, Event::Resize(w, h))),
-            _ => {}
+            pending.extend(on_terminal_event(ev, &mut app, &mut keys, keymap));
         }
     }
+}
+
+/// One terminal event: keys through the keymap to actions (or text), paste, resize.
+fn on_terminal_event(
+    ev: TermEvent,
+    app: &mut App,
+    keys: &mut Vec<Key>,
+    keymap: &Keymap,
+) -> Vec<Effect> {
+    match ev {
+        TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
+            let key = Key::from_event(&k);
+            let context = app.context();
+            let typing = matches!(
+                app.mode,
+                Mode::Search { .. } | Mode::Palette { .. } | Mode::Picker { .. }
+            );
+            keys.push(key);
+            match keymap.lookup(context, keys) {
+                Lookup::Action(a) if !(typing && context_is_global_only(keymap, context, keys)) => {
+                    keys.clear();
+                    update(app, Event::Action(a))
+                }
+                Lookup::Prefix if !typing && app.mode != Mode::Composer => Vec::new(),
+                _ => {
+                    keys.clear();
+                    let ev = match (&app.mode, k.code) {
+                        (Mode::Composer, _) => Some(Event::ComposerInput(k.into())),
+                        (_, KeyCode::Backspace) if typing => Some(Event::Backspace),
+                        (_, KeyCode::Char(c))
+                            if typing && !k.modifiers.contains(KeyModifiers::CONTROL) =>
+                        {
+                            Some(Event::Char(c))
+                        }
+                        _ => None,
+                    };
+                    ev.map(|ev| update(app, ev)).unwrap_or_default()
+                }
+            }
+        }
+        TermEvent::Paste(text) => update(app, Event::Paste(text)),
+        TermEvent::Resize(w, h) => update(app, Event::Resize(w, h)),
+        _ => Vec::new(),
+    }
+}
+
+/// Only the newest list load matters: typing "siparis" quickly asks for seven lists, and
+/// the six older ones would be dropped on arrival anyway.
+fn latest_loads(effects: Vec<Effect>) -> Vec<Effect> {
+    let last = effects
+        .iter()
+        .rposition(|e| matches!(e, Effect::LoadList { .. }));
+    effects
+        .into_iter()
+        .enumerate()
+        .filter(|(i, e)| !matches!(e, Effect::LoadList { .. }) || Some(*i) == last)
+        .map(|(_, e)| e)
+        .collect()
 }
 
 /// While typing in a text field, global single keys ("q", "?", "/") are text, not actions.
@@ -244,8 +276,9 @@ impl Runner<'_> {
                 offset,
                 limit,
                 selected,
+                total,
             } => {
-                let (total, rows) = views::window(conn, &query, &self.ctx, offset, limit)?;
+                let (total, rows) = views::window(conn, &query, &self.ctx, offset, limit, total)?;
                 vec![Event::ListLoaded(ListWindow {
                     query,
                     total,
@@ -359,6 +392,14 @@ impl Runner<'_> {
                 }
             }
             Effect::OpenEditor(_) => vec![Event::Error("$EDITOR needs a terminal".into())],
+            Effect::LoadDraft(ticket) => {
+                let body: Option<String> = conn
+                    .prepare_cached("SELECT body FROM drafts WHERE ticket_id = ?1")?
+                    .query_row([ticket], |r| r.get(0))
+                    .optional()?;
+                body.map(|b| vec![Event::DraftLoaded(ticket, b)])
+                    .unwrap_or_default()
+            }
             Effect::LoadOutbox => {
                 let (q, f) = outbox::counts(conn)?;
                 vec![Event::Outbox(q, f)]

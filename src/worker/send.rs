@@ -108,6 +108,8 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
 struct Link {
     smtp: Option<Smtp>,
     imap: Option<Session>,
+    /// The mailbox SELECTed read-write, so a batch does not re-select for every flag.
+    selected: Option<String>,
 }
 
 impl Link {
@@ -126,6 +128,7 @@ impl Link {
         if self.imap.is_none() {
             let c = connect(&account.name, &account.imap).map_err(|e| e.to_string())?;
             self.imap = Some(c.session);
+            self.selected = None;
         }
         self.imap.as_mut().ok_or_else(|| "no IMAP".to_string())
     }
@@ -210,6 +213,8 @@ fn in_sent(link: &mut Link, account: &AccountConfig, message_id: &str) -> Result
     session
         .examine(encode_mailbox(&account.sent_folder))
         .map_err(|e| e.to_string())?;
+    link.selected = None;
+    let session = link.imap(account)?;
     let found = session
         .uid_search(format!("HEADER Message-ID {}", quote_imap(message_id)))
         .map_err(|e| e.to_string())?;
@@ -236,10 +241,13 @@ fn flag_answered(
         })
         .map_err(|e| e.to_string())?;
     for (mailbox, uid) in locations {
+        if link.selected.as_deref() != Some(mailbox.as_str()) {
+            link.imap(account)?
+                .select(encode_mailbox(&mailbox))
+                .map_err(|e| e.to_string())?;
+            link.selected = Some(mailbox.clone());
+        }
         let session = link.imap(account)?;
-        session
-            .select(encode_mailbox(&mailbox))
-            .map_err(|e| e.to_string())?;
         session
             .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Answered)")
             .map_err(|e| e.to_string())?;

@@ -94,9 +94,23 @@ impl MailStack {
         self.dir.path()
     }
 
-    /// The self-signed certificate the servers present.
+    /// The private CA that signed the servers' certificate: what clients trust.
     pub fn cert(&self) -> PathBuf {
-        self.dir.path().join("tls/cert.pem")
+        self.dir.path().join("tls/ca.pem")
+    }
+
+    /// Makes a CA and a server certificate for `san` in `dir/tls` (before start).
+    pub fn make_certs(dir: &Path, san: &str) {
+        let ok = Command::new("bash")
+            .arg(script())
+            .arg("make-certs")
+            .arg(dir.join("tls"))
+            .arg(san)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("run mailstack.sh");
+        assert!(ok.success(), "make-certs");
     }
 
     /// Stops and starts Dovecot: every IMAP client sees its connection drop.

@@ -272,6 +272,12 @@ fn describe_tls(e: &rustls::Error, host: &str) -> String {
         | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
             "the server's certificate has expired".to_string()
         }
+        other if other.to_string().contains("CaUsedAsEndEntity") => {
+            "the server presents a CA certificate as its own (a self-signed certificate made \
+             with CA:TRUE); point ca_file at the CA that signed it, or reissue the server's \
+             certificate"
+                .to_string()
+        }
         other => other.to_string(),
     }
 }

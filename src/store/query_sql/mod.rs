@@ -86,9 +86,16 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
     let mut positive_fts: Vec<String> = Vec::new();
     for term in &q.terms {
         if let Some(text) = text_of(term) {
-            let Some(phrase) = fts_phrase(text) else {
+            let Some(mut phrase) = fts_phrase(text) else {
                 continue;
             };
+            // Words match as prefixes ("refund" finds "refunded", and the live search finds
+            // "siparişim" while "sipar" is typed; a lone 退 finds the bigram 退货); short
+            // Latin ones exactly, as a one-letter prefix would match half the index.
+            let cjk = text.chars().any(crate::domain::search_text::is_cjk);
+            if matches!(term.kind, TermKind::Word(_)) && (text.chars().count() >= 3 || cjk) {
+                phrase.push('*');
+            }
             if term.negated {
                 let sql = match subject {
                     Subject::Ticket => {

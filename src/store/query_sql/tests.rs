@@ -139,6 +139,9 @@ fn finds_words_in_every_language() {
         ("where -\"out of office\"", &[]),
         ("shoes -exchange", &[]),
         ("size", &["Wrong size"]),
+        ("sipar", &["Siparişim nerede?"]),
+        ("beställ", &["Var är min beställning?"]),
+        ("退", &["退货申请"]),
     ];
     for (q, want) in cases {
         assert_eq!(subjects(&s, q), *want, "{q}");
