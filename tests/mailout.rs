@@ -34,7 +34,7 @@ fn ticket_of(config: &std::path::Path, db: &std::path::Path, email: &str) -> Str
 #[test]
 fn reply_reaches_the_customer_threads_back_and_is_filed_in_sent() {
     let stack = MailStack::start();
-    let (_tmp, config, db) = setup(&stack, "");
+    let (_tmp, config, db) = setup(&stack, "html_replies = true");
     let customer = "customer1@example.test";
     stack.append(
         SHOP,
@@ -78,6 +78,8 @@ fn reply_reaches_the_customer_threads_back_and_is_filed_in_sent() {
     assert_eq!(got.references, ["c1.10@customer.example"]);
     assert!(got.text.starts_with("Hi Customer,"), "{}", got.text);
     assert_eq!(got.from.as_ref().map(|a| a.email.as_str()), Some(SHOP));
+    let raw = String::from_utf8_lossy(&inbox[0]);
+    assert!(raw.contains("multipart/alternative") && raw.contains("text/html"), "{raw}");
 
     let mut s = stack.client(SHOP);
     let sent = support::mailstack::fetch_all(&mut s, "Sent");

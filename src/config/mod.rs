@@ -107,6 +107,10 @@ pub struct AccountConfig {
     /// APPEND a copy of each reply to `sent_folder`; false for servers that file sent
     /// mail themselves (e.g. Gmail).
     pub save_sent: bool,
+    /// Send an HTML alternative rendered from the reply's Markdown.
+    pub html_replies: bool,
+    /// The SMTP server's limit on this account, in messages per minute.
+    pub max_per_minute: Option<u32>,
     /// The shop's service-level targets (from `[sla]`), which sync uses for due times.
     pub sla: SlaConfig,
 }
@@ -208,6 +212,8 @@ struct RawAccount {
     auto_ack: Option<RawAutoAck>,
     signature: Option<String>,
     save_sent: Option<bool>,
+    html_replies: Option<bool>,
+    max_per_minute: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -312,6 +318,8 @@ impl RawConfig {
                 auto_ack,
                 signature: a.signature,
                 save_sent: a.save_sent.unwrap_or(true),
+                html_replies: a.html_replies.unwrap_or(false),
+                max_per_minute: a.max_per_minute.filter(|n| *n > 0),
                 sla: sla.clone(),
             });
         }

@@ -63,6 +63,8 @@ pub fn config(agent: &str) -> Config {
             },
             signature: Some("Nordic Boots customer service".into()),
             save_sent: false,
+            html_replies: false,
+            max_per_minute: None,
             sla: SlaConfig::default(),
         }],
         shop: ShopConfig {

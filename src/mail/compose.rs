@@ -29,6 +29,8 @@ pub struct Outgoing<'a> {
     pub plan: &'a ReplyPlan,
     pub message_id: &'a str,
     pub body: &'a str,
+    /// An HTML alternative of the same text.
+    pub html: Option<&'a str>,
     pub attachments: &'a [PathBuf],
     /// RFC 3834: automatic mail says so.
     pub auto_submitted: bool,
@@ -80,11 +82,22 @@ pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
             o.ticket_token.to_string(),
         ));
     }
-    let text = SinglePart::plain(o.body.to_string());
     let message = if o.attachments.is_empty() {
-        b.singlepart(text)
+        match o.html {
+            Some(html) => b.multipart(MultiPart::alternative_plain_html(
+                o.body.to_string(),
+                html.to_string(),
+            )),
+            None => b.singlepart(SinglePart::plain(o.body.to_string())),
+        }
     } else {
-        let mut mixed = MultiPart::mixed().singlepart(text);
+        let mut mixed = match o.html {
+            Some(html) => MultiPart::mixed().multipart(MultiPart::alternative_plain_html(
+                o.body.to_string(),
+                html.to_string(),
+            )),
+            None => MultiPart::mixed().singlepart(SinglePart::plain(o.body.to_string())),
+        };
         for path in o.attachments {
             let bytes = std::fs::read(path).map_err(|source| ComposeError::Attachment {
                 path: path.clone(),
@@ -114,6 +127,19 @@ fn guess_type(name: &str) -> &'static str {
         "zip" => "application/zip",
         _ => "application/octet-stream",
     }
+}
+
+/// The reply's text as HTML: Markdown rendered, raw HTML in it shown as text, never run.
+pub fn markdown_html(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, html};
+    let events = Parser::new(text).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut out = String::from("<!DOCTYPE html>\n<html><body>\n");
+    html::push_html(&mut out, events);
+    out.push_str("</body></html>\n");
+    out
 }
 
 /// A new Message-ID on the account's domain: unique per process, time and counter.
@@ -151,6 +177,7 @@ mod tests {
             plan: &plan,
             message_id: &id,
             body: "Hej Åsa!\n\nPaketet är på väg.\n",
+            html: None,
             attachments: &[],
             auto_submitted: true,
             ticket_token: "[SHOP #7]",
@@ -166,5 +193,23 @@ mod tests {
         assert_eq!(parsed.text, "Hej Åsa!\n\nPaketet är på väg.");
         assert_eq!(parsed.auto.auto_submitted.as_deref(), Some("auto-replied"));
         assert_ne!(new_message_id("a@b", 1), new_message_id("a@b", 1));
+    }
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_html_without_raw_markup() {
+        let h = markdown_html("Hi **Anna**,\n\n- boots\n- scarf\n\n<script>alert(1)</script>");
+        assert!(
+            h.contains("<strong>Anna</strong>") && h.contains("<li>boots</li>"),
+            "{h}"
+        );
+        assert!(
+            !h.contains("<script>") && h.contains("&lt;script&gt;"),
+            "{h}"
+        );
     }
 }

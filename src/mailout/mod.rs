@@ -209,11 +209,15 @@ pub fn prepare(
     let body = assemble_body(&text, account.signature.as_deref(), quoted.as_deref());
     let message_id = new_message_id(&account.email, req.ticket);
     let from = Address::new(&account.email, config.shop.name.as_deref());
+    let html = account
+        .html_replies
+        .then(|| crate::mail::compose::markdown_html(&body));
     let raw = compose(&Outgoing {
         from: from.clone(),
         plan: &plan,
         message_id: &message_id,
         body: &body,
+        html: html.as_deref(),
         attachments: &req.attachments,
         auto_submitted: req.kind == ReplyKind::AutoAck,
         ticket_token: &token(&account.ticket_tag, req.ticket),

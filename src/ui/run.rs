@@ -123,10 +123,18 @@ fn event_loop(
     let mut keys: Vec<Key> = Vec::new();
     let mut version = store.data_version().unwrap_or(0);
     let mut flusher: Option<std::thread::JoinHandle<()>> = None;
+    // Queue counts are the slowest read and the least urgent: they run after the frame
+    // that shows the list.
+    let mut deferred: Vec<Effect> = Vec::new();
     loop {
         while !pending.is_empty() {
             let effects = latest_loads(std::mem::take(&mut pending));
             for fx in effects {
+                if matches!(fx, Effect::LoadCounts(_)) {
+                    deferred.retain(|d| !matches!(d, Effect::LoadCounts(_)));
+                    deferred.push(fx);
+                    continue;
+                }
                 for ev in runner.perform(store, terminal, fx) {
                     pending.extend(update(&mut app, ev));
                 }
@@ -136,6 +144,14 @@ fn event_loop(
             return Ok(());
         }
         terminal.draw(|f| draw(f, &app, theme, keymap))?;
+        if !deferred.is_empty() && !event::poll(Duration::ZERO)? {
+            for fx in std::mem::take(&mut deferred) {
+                for ev in runner.perform(store, terminal, fx) {
+                    pending.extend(update(&mut app, ev));
+                }
+            }
+            continue;
+        }
         if !event::poll(Duration::from_millis(250))? {
             runner.ctx.now = now_unix();
             pending.extend(update(&mut app, Event::Tick(now_unix())));

@@ -81,6 +81,18 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
             continue;
         };
         let link = links.entry(account.name.clone()).or_default();
+        // The account's own limit (what its SMTP server accepts) paces this batch too.
+        if let Some(rate) = account.max_per_minute {
+            let due = std::time::Duration::from_secs_f64(60.0 * link.sent as f64 / f64::from(rate));
+            if let Some(wait) = due.checked_sub(
+                link.since
+                    .get_or_insert_with(std::time::Instant::now)
+                    .elapsed(),
+            ) {
+                std::thread::sleep(wait);
+            }
+        }
+        link.sent += 1;
         match deliver(&mut store, account, link, &row) {
             Ok(()) => report.sent.push(row.id),
             Err(msg) => {
@@ -110,6 +122,9 @@ struct Link {
     imap: Option<Session>,
     /// The mailbox SELECTed read-write, so a batch does not re-select for every flag.
     selected: Option<String>,
+    /// Rows attempted in this batch, and since when, for the account's rate limit.
+    sent: usize,
+    since: Option<std::time::Instant>,
 }
 
 impl Link {
