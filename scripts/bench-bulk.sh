@@ -37,6 +37,7 @@ agent = "bench"
 [[accounts]]
 name = "shop"
 email = "shop@example.test"
+${BULK_ACCOUNT_EXTRA:-}
 [accounts.imap]
 host = "127.0.0.1"
 port = $IMAP_PORT

@@ -79,7 +79,10 @@ fn reply_reaches_the_customer_threads_back_and_is_filed_in_sent() {
     assert!(got.text.starts_with("Hi Customer,"), "{}", got.text);
     assert_eq!(got.from.as_ref().map(|a| a.email.as_str()), Some(SHOP));
     let raw = String::from_utf8_lossy(&inbox[0]);
-    assert!(raw.contains("multipart/alternative") && raw.contains("text/html"), "{raw}");
+    assert!(
+        raw.contains("multipart/alternative") && raw.contains("text/html"),
+        "{raw}"
+    );
 
     let mut s = stack.client(SHOP);
     let sent = support::mailstack::fetch_all(&mut s, "Sent");

@@ -42,6 +42,7 @@ pub struct Smtp {
     tls: Option<TlsParameters>,
     credentials: Option<Credentials>,
     conn: Option<SmtpConnection>,
+    used: Option<std::time::Instant>,
 }
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -89,6 +90,7 @@ impl Smtp {
             tls,
             credentials,
             conn: None,
+            used: None,
         })
     }
 
@@ -102,10 +104,15 @@ impl Smtp {
     }
 
     fn connection(&mut self) -> Result<&mut SmtpConnection, SmtpError> {
+        // A connection used in the last seconds is alive; an older one gets a NOOP first.
+        let fresh = self
+            .used
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(5));
         let reuse = match self.conn.as_mut() {
-            Some(c) => !c.has_broken() && c.test_connected(),
+            Some(c) => !c.has_broken() && (fresh || c.test_connected()),
             None => false,
         };
+        self.used = Some(std::time::Instant::now());
         if !reuse {
             let hello = ClientId::default();
             let wrapper = (self.server.security == Security::Tls)
@@ -194,8 +201,43 @@ impl Smtp {
         if let Err(e) = hand_over() {
             return Err(SmtpError::HandOver(e));
         }
-        conn.message(raw).map_err(&fail)?;
+        // One write for content and final dot: written apart (as lettre's `message` does),
+        // the small last write waits on the server's delayed ACK, 40 ms per message.
+        match DotStuffed::new(raw) {
+            Some(payload) => conn.command(payload).map_err(&fail)?,
+            None => conn.message(raw).map_err(&fail)?,
+        };
         Ok(())
+    }
+}
+
+/// DATA content dot-stuffed (RFC 5321 4.5.2) and terminated, as one text. `None` for
+/// content that is not UTF-8, which goes the byte-wise way.
+struct DotStuffed(String);
+
+impl DotStuffed {
+    fn new(raw: &[u8]) -> Option<DotStuffed> {
+        let text = std::str::from_utf8(raw).ok()?;
+        let mut out = String::with_capacity(text.len() + 64);
+        let body = text.strip_suffix("\r\n").unwrap_or(text);
+        for line in body.split("\r\n") {
+            if line.contains('\n') || line.contains('\r') {
+                return None;
+            }
+            if line.starts_with('.') {
+                out.push('.');
+            }
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+        out.push_str(".\r\n");
+        Some(DotStuffed(out))
+    }
+}
+
+impl std::fmt::Display for DotStuffed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -214,5 +256,22 @@ impl Drop for Smtp {
         if let Some(c) = self.conn.as_mut() {
             let _ = c.quit();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DotStuffed;
+
+    #[test]
+    fn dot_stuffing() {
+        let d = DotStuffed::new(b"Subject: x\r\n\r\n.hidden\r\nline\r\n.\r\n").expect("utf-8");
+        assert_eq!(d.0, "Subject: x\r\n\r\n..hidden\r\nline\r\n..\r\n.\r\n");
+        assert_eq!(
+            DotStuffed::new(b"no newline").expect("utf-8").0,
+            "no newline\r\n.\r\n"
+        );
+        assert!(DotStuffed::new(b"bare\nLF").is_none());
+        assert!(DotStuffed::new(&[0xff, 0xfe]).is_none());
     }
 }

@@ -103,8 +103,16 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
                 report.failed.push((row.id, msg));
             }
         }
+        if link.answered.len() >= 100 {
+            flag_batch(&store, account, link);
+        }
         if let Some(p) = opts.progress {
             p(i + 1, total);
+        }
+    }
+    for (name, link) in links.iter_mut() {
+        if let Some(account) = config.account(name) {
+            flag_batch(&store, account, link);
         }
     }
     for (_, link) in links {
@@ -122,6 +130,8 @@ struct Link {
     imap: Option<Session>,
     /// The mailbox SELECTed read-write, so a batch does not re-select for every flag.
     selected: Option<String>,
+    /// Customer messages answered in this batch, to flag \\Answered together.
+    answered: Vec<i64>,
     /// Rows attempted in this batch, and since when, for the account's rate limit.
     sent: usize,
     since: Option<std::time::Instant>,
@@ -211,10 +221,9 @@ fn deliver(
         outbox::mark_appended(store.conn(), row.id).map_err(db)?;
     }
     if let Some(answers) = row.answers {
-        // Best effort: the flag is a courtesy to other mail clients.
-        if let Err(e) = flag_answered(store, link, account, answers) {
-            tracing::info!(outbox = row.id, error = %e, "could not set \\Answered");
-        }
+        // Flagged for the whole batch at once (one STORE per mailbox): a courtesy to
+        // other mail clients, best effort.
+        link.answered.push(answers);
     }
     mark_sent(store, account, row).map_err(db)
 }
@@ -236,35 +245,53 @@ fn in_sent(link: &mut Link, account: &AccountConfig, message_id: &str) -> Result
     Ok(!found.is_empty())
 }
 
+fn flag_batch(store: &Store, account: &AccountConfig, link: &mut Link) {
+    let messages = std::mem::take(&mut link.answered);
+    if messages.is_empty() {
+        return;
+    }
+    if let Err(e) = flag_answered(store, link, account, &messages) {
+        tracing::info!(error = %e, "could not set \\Answered");
+    }
+}
+
 fn flag_answered(
     store: &Store,
     link: &mut Link,
     account: &AccountConfig,
-    message: i64,
+    messages: &[i64],
 ) -> Result<(), String> {
-    let locations: Vec<(String, i64)> = store
+    let mut by_mailbox: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut stmt = store
         .conn()
-        .prepare(
+        .prepare_cached(
             "SELECT b.name, l.uid FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id
               WHERE l.message = ?1 AND b.account = ?2",
         )
-        .and_then(|mut s| {
-            s.query_map(rusqlite::params![message, account.name], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect()
-        })
         .map_err(|e| e.to_string())?;
-    for (mailbox, uid) in locations {
+    for m in messages {
+        let rows = stmt
+            .query_map(rusqlite::params![m, account.name], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .map_err(|e| e.to_string())?;
+        for (mailbox, uid) in rows.flatten() {
+            by_mailbox.entry(mailbox).or_default().push(uid as u32);
+        }
+    }
+    for (mailbox, mut uids) in by_mailbox {
+        uids.sort_unstable();
         if link.selected.as_deref() != Some(mailbox.as_str()) {
             link.imap(account)?
                 .select(encode_mailbox(&mailbox))
                 .map_err(|e| e.to_string())?;
             link.selected = Some(mailbox.clone());
         }
-        let session = link.imap(account)?;
-        session
-            .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Answered)")
+        link.imap(account)?
+            .uid_store(
+                crate::mail::imap::sync::uid_set(&uids),
+                "+FLAGS.SILENT (\\Answered)",
+            )
             .map_err(|e| e.to_string())?;
     }
     Ok(())
