@@ -199,10 +199,14 @@ fn watch_applies_pushed_mail_and_survives_a_server_restart() {
             .spawn()
             .unwrap(),
     );
+    let log_text = || std::fs::read_to_string(tmp.path().join("watch.log")).unwrap_or_default();
+    let first = wait_for(&config, &db, Duration::from_secs(30), |t| t.len() == 2);
     assert!(
-        wait_for(&config, &db, Duration::from_secs(20), |t| t.len() == 2).is_some(),
-        "initial sync under --watch"
+        first.is_some(),
+        "initial sync under --watch; log:\n{}",
+        log_text()
     );
+    eprintln!("initial sync under --watch: {first:?}");
     // Let the watcher settle into IDLE.
     std::thread::sleep(Duration::from_millis(500));
 
@@ -225,6 +229,7 @@ fn watch_applies_pushed_mail_and_survives_a_server_restart() {
         log_text()
     );
     eprintln!("SMTP accept → visible in list: {:?}", sent.elapsed());
+    let restarted = Instant::now();
 
     // Dovecot goes away and comes back: the watcher reconnects and keeps applying mail.
     stack.restart_imap();
@@ -243,6 +248,7 @@ fn watch_applies_pushed_mail_and_survives_a_server_restart() {
         "watcher did not recover after the restart; log:\n{}",
         log_text()
     );
+    eprintln!("restart → mail visible again: {:?}", restarted.elapsed());
 }
 
 #[test]

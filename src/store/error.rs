@@ -43,6 +43,19 @@ impl StoreError {
         }
     }
 
+    /// SQLite said another connection holds the lock.
+    pub(crate) fn is_busy(&self) -> bool {
+        let sqlite = match self {
+            StoreError::Sqlite(e) | StoreError::Open { source: e, .. } => e,
+            StoreError::Migration { source, .. } => source,
+            _ => return false,
+        };
+        matches!(
+            sqlite.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+
     /// Attaches the database path to errors that lack one.
     pub(crate) fn at(self, path: &Path) -> StoreError {
         match self {

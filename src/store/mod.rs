@@ -49,9 +49,24 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
         };
-        store.configure().map_err(|e| e.at(path))?;
-        migrations::migrate(&mut store.conn).map_err(|e| e.at(path))?;
-        Ok(store)
+        // Two processes opening a new database at once (a console and `sync --watch`) can
+        // meet in the WAL switch or the first migration, where SQLite reports "busy"
+        // without waiting: try again for a while.
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let result = store
+                .configure()
+                .and_then(|()| migrations::migrate(&mut store.conn));
+            match result {
+                Err(e) if e.is_busy() && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => {
+                    other.map_err(|e| e.at(path))?;
+                    return Ok(store);
+                }
+            }
+        }
     }
 
     /// A private in-memory database, for tests and the demo.

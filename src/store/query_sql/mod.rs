@@ -151,7 +151,7 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
             TermKind::Status(s) => b.push(n, "t.status = ?1x", [Value::Text(s.as_str().into())]),
             TermKind::Tag(tag) => b.push(
                 n,
-                "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = ?1x)",
+                "t.id IN (SELECT g.ticket_id FROM ticket_tags g WHERE g.tag = ?1x)",
                 [Value::Text(tag.clone())],
             ),
             TermKind::Owner(Owner::Me) => {
