@@ -4,4 +4,5 @@
 pub mod keymap;
 pub mod run;
 pub mod theme;
+pub mod thread_view;
 pub mod view;

@@ -4,12 +4,13 @@ use chrono::DateTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::keymap::Keymap;
 use super::theme::Theme;
+use super::thread_view::{draw_customer, draw_thread};
 use crate::app::{App, Mode, Pane, filtered_templates};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
@@ -50,11 +51,11 @@ pub fn short_age(secs: i64) -> String {
     if secs < 0 { format!("-{v}") } else { v }
 }
 
-fn unix(rfc: &str) -> i64 {
+pub(crate) fn unix(rfc: &str) -> i64 {
     DateTime::parse_from_rfc3339(rfc).map_or(0, |d| d.timestamp())
 }
 
-fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
+pub(crate) fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(if focused { "border.focused" } else { "border" }))
@@ -267,236 +268,6 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.push(Line::from(spans));
     }
     f.render_widget(Paragraph::new(lines), inner);
-}
-
-/// The thread as lines: header, then each message with quoted text folded.
-pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    let Some(t) = &app.ticket else {
-        lines.push(Line::styled(
-            "Enter opens the selected ticket.",
-            theme.style("hint.desc"),
-        ));
-        return lines;
-    };
-    let s = &t.ticket;
-    lines.push(Line::styled(
-        format!("#{} {}", s.id, sanitize_line(&s.subject)),
-        theme.style("title"),
-    ));
-    let mut meta = vec![
-        Span::styled(
-            s.status.clone(),
-            theme.style(&format!("status.{}", s.status)),
-        ),
-        Span::raw(format!(
-            " · {}",
-            sanitize_line(s.customer.email.as_deref().unwrap_or("?"))
-        )),
-        Span::raw(format!(" · owner {}", s.owner.as_deref().unwrap_or("none"))),
-    ];
-    if let Some(l) = &s.language {
-        meta.push(Span::raw(format!(" · {l}")));
-    }
-    if !s.tags.is_empty() {
-        meta.push(Span::styled(
-            format!(" · {}", s.tags.join(" ")),
-            theme.style("hint.key"),
-        ));
-    }
-    lines.push(Line::from(meta));
-    for m in &t.messages {
-        lines.push(Line::raw(""));
-        let who = match (&m.from.name, &m.from.email) {
-            (Some(n), Some(e)) => format!("{n} <{e}>"),
-            (None, Some(e)) => e.clone(),
-            (Some(n), None) => n.clone(),
-            _ => "?".into(),
-        };
-        let style = match m.direction.as_str() {
-            "out" => theme.style("message.out"),
-            "note" => theme.style("message.note"),
-            _ => theme.style("message.header"),
-        };
-        let label = match m.direction.as_str() {
-            "out" => "reply",
-            "note" => "note",
-            _ => "from",
-        };
-        let date = m.date.get(..16).unwrap_or(&m.date).replace('T', " ");
-        lines.push(Line::styled(
-            format!("── {label} {} · {date}", sanitize_line(&who)),
-            style,
-        ));
-        for w in &m.warnings {
-            lines.push(Line::styled(
-                format!("   ! {}", sanitize_line(w)),
-                theme.style("warning"),
-            ));
-        }
-        let text = sanitize_text(&m.text);
-        let mut pos = 0;
-        let push_text = |lines: &mut Vec<Line<'static>>, s: &str, quote: bool| {
-            for l in s.trim_end_matches('\n').split('\n') {
-                if quote {
-                    lines.push(Line::styled(format!("  {l}"), theme.style("quote")));
-                } else {
-                    lines.push(Line::raw(l.to_string()));
-                }
-            }
-        };
-        for (start, end) in &m.quotes {
-            let (start, end) = (*start, *end);
-            if start < pos
-                || end > m.text.len()
-                || !m.text.is_char_boundary(start)
-                || !m.text.is_char_boundary(end)
-            {
-                continue;
-            }
-            // Quote ranges index the stored text, which sanitize leaves unchanged for
-            // stored (already clean) text.
-            if let Some(before) = text.get(pos..start)
-                && !before.trim().is_empty()
-            {
-                push_text(&mut lines, before, false);
-            }
-            let quoted = text.get(start..end).unwrap_or("");
-            if app.show_quotes {
-                push_text(&mut lines, quoted, true);
-            } else {
-                let n = quoted.lines().count();
-                lines.push(Line::styled(
-                    format!(
-                        "  ┆ {n} quoted line{} (z shows)",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                    theme.style("quote"),
-                ));
-            }
-            pos = end;
-        }
-        if let Some(rest) = text.get(pos..)
-            && !rest.trim().is_empty()
-        {
-            push_text(&mut lines, rest, false);
-        }
-        for a in &m.attachments {
-            let name = a.filename.clone().unwrap_or_else(|| "unnamed".into());
-            lines.push(Line::styled(
-                format!(
-                    "  [attachment] {} ({}, {} KB)",
-                    sanitize_line(&name),
-                    a.content_type,
-                    a.size.div_ceil(1024)
-                ),
-                theme.style("hint.key"),
-            ));
-        }
-    }
-    lines
-}
-
-fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let title = match &app.ticket {
-        Some(t) => format!("#{} · {} messages", t.ticket.id, t.messages.len()),
-        None => "Thread".into(),
-    };
-    let b = block(&title, app.focus == Pane::Thread, theme);
-    let mut lines = Vec::new();
-    if app.width < 160
-        && let Some(c) = &app.customer
-    {
-        lines.extend(customer_lines(c, app, theme).into_iter().take(3));
-        lines.push(Line::raw(""));
-    }
-    lines.extend(thread_lines(app, theme));
-    let p = Paragraph::new(Text::from(lines))
-        .block(b)
-        .wrap(Wrap { trim: false })
-        .scroll((app.thread_scroll.min(u16::MAX / 2), 0));
-    f.render_widget(p, area);
-}
-
-fn customer_lines(
-    c: &crate::store::views::CustomerInfo,
-    app: &App,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(
-        format!(
-            "{} · {} · {} tickets · {} orders",
-            sanitize_line(c.name.as_deref().unwrap_or("(no name)")),
-            c.language.as_deref().unwrap_or("?"),
-            c.tickets.len(),
-            c.orders.len()
-        ),
-        theme.style("title"),
-    )];
-    lines.push(Line::raw(sanitize_line(&c.addresses.join(", "))));
-    if let Some(o) = c.orders.first() {
-        lines.push(Line::styled(
-            format!(
-                "last order {} {}{}",
-                o.number,
-                o.status,
-                o.tracking_number
-                    .as_ref()
-                    .map(|t| format!(" · {} {t}", o.carrier.clone().unwrap_or_default()))
-                    .unwrap_or_default()
-            ),
-            theme.style("hint.desc"),
-        ));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Tickets", theme.style("list.header")));
-    for (id, status, subject, updated) in c.tickets.iter().take(12) {
-        lines.push(Line::from(vec![
-            Span::raw(format!("#{id} ")),
-            Span::styled(
-                format!("{status} "),
-                theme.style(&format!("status.{status}")),
-            ),
-            Span::styled(
-                format!("{} ", short_age(app.now - updated)),
-                theme.style("hint.desc"),
-            ),
-            Span::raw(sanitize_line(subject)),
-        ]));
-    }
-    if !c.orders.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Orders", theme.style("list.header")));
-        for o in c.orders.iter().take(10) {
-            lines.push(Line::raw(format!(
-                "{} {} {}",
-                o.number,
-                o.status,
-                o.total.clone().unwrap_or_default()
-            )));
-        }
-    }
-    if let Some(n) = &c.notes {
-        lines.push(Line::raw(""));
-        lines.push(Line::raw(sanitize_text(n)));
-    }
-    lines
-}
-
-fn draw_customer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lines = match &app.customer {
-        Some(c) => customer_lines(c, app, theme),
-        None => vec![Line::styled(
-            "No customer selected.",
-            theme.style("hint.desc"),
-        )],
-    };
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block("Customer", false, theme))
-            .wrap(Wrap { trim: true }),
-        area,
-    );
 }
 
 fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {

@@ -1,0 +1,522 @@
+//! `update`: every way the console's state changes, one event at a time.
+
+use ratatui_textarea::TextArea;
+
+use super::*;
+use crate::domain::Status;
+
+/// The single place state changes.
+pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Action(a) => on_action(app, a),
+        Event::Char(c) => on_char(app, c),
+        Event::Backspace => on_backspace(app),
+        Event::ComposerInput(input) => {
+            if let Some(c) = app.composer.as_mut() {
+                c.area.input(input);
+                return vec![Effect::SaveDraft(c.ticket, c.area.lines().join("\n"))];
+            }
+            Vec::new()
+        }
+        Event::Paste(text) => match (&mut app.mode, app.composer.as_mut()) {
+            (Mode::Composer, Some(c)) => {
+                c.area.insert_str(&text);
+                vec![Effect::SaveDraft(c.ticket, c.area.lines().join("\n"))]
+            }
+            (Mode::Search { input }, _) | (Mode::Palette { input }, _) => {
+                input.push_str(&text.replace(['\n', '\r'], " "));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Event::DraftLoaded(ticket, text) => {
+            if let Some(c) = app.composer.as_mut()
+                && c.ticket == ticket
+                && c.area.is_empty()
+                && !text.trim().is_empty()
+            {
+                c.area = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
+                app.status = Some(("draft restored".into(), false));
+            }
+            Vec::new()
+        }
+        Event::EditorDone(text) => {
+            if let Some(c) = app.composer.as_mut() {
+                c.area = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
+                return vec![Effect::SaveDraft(c.ticket, text)];
+            }
+            Vec::new()
+        }
+        Event::Tick(now) => {
+            app.now = now;
+            if let Some(p) = app.pending_send
+                && now >= p.deadline
+            {
+                app.pending_send = None;
+                return vec![Effect::LoadOutbox];
+            }
+            Vec::new()
+        }
+        Event::Resize(w, h) => {
+            app.width = w;
+            app.height = h;
+            app.page = usize::from(h.saturating_sub(6)).max(5);
+            vec![app.load_list(app.list.selected)]
+        }
+        Event::DataChanged => {
+            let mut fx = app.reload();
+            if let Some(t) = &app.ticket {
+                fx.push(Effect::LoadTicket(t.ticket.id));
+            }
+            fx.push(Effect::LoadOutbox);
+            fx
+        }
+        Event::CountsLoaded(counts) => {
+            for (q, c) in app.queues.iter_mut().zip(counts) {
+                q.count = c;
+            }
+            Vec::new()
+        }
+        Event::ListLoaded(window) => {
+            // Results of an older query are dropped.
+            if window.query != app.list_query() {
+                return Vec::new();
+            }
+            let selected = window.selected.min(window.total.saturating_sub(1));
+            app.list = ListWindow { selected, ..window };
+            Vec::new()
+        }
+        Event::TicketLoaded(detail, customer) => {
+            let same = app
+                .ticket
+                .as_ref()
+                .is_some_and(|t| t.ticket.id == detail.ticket.id);
+            if !same {
+                app.thread_scroll = 0;
+            }
+            app.ticket = Some(*detail);
+            app.customer = customer;
+            Vec::new()
+        }
+        Event::TemplatesLoaded(names) => {
+            app.templates = names;
+            Vec::new()
+        }
+        Event::Preview(r) => {
+            match r {
+                Ok(text) => app.preview = Some(text),
+                Err(e) => app.preview = Some(format!("(cannot render: {e})")),
+            }
+            Vec::new()
+        }
+        Event::Queued(p) => {
+            app.pending_send = Some(p);
+            app.set_status_message(
+                format!(
+                    "Reply to #{} queued; u undoes it for {}s",
+                    p.ticket,
+                    (p.deadline - app.now).max(0)
+                ),
+                false,
+            );
+            vec![Effect::LoadOutbox]
+        }
+        Event::Outbox(queued, failed) => {
+            app.outbox = (queued, failed);
+            Vec::new()
+        }
+        Event::Status(s) => {
+            app.set_status_message(s, false);
+            Vec::new()
+        }
+        Event::Error(e) => {
+            app.set_status_message(e, true);
+            Vec::new()
+        }
+    }
+}
+
+fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
+    match (&app.mode, a) {
+        (_, Action::Quit) if !matches!(app.mode, Mode::Composer) => {
+            app.quit = true;
+            Vec::new()
+        }
+        (Mode::Help, Action::Back | Action::Help) => {
+            app.mode = Mode::Normal;
+            Vec::new()
+        }
+        (Mode::Search { .. }, Action::Back) => {
+            app.mode = Mode::Normal;
+            app.filter = None;
+            app.list.selected = 0;
+            app.reload()
+        }
+        (Mode::Search { .. }, Action::Open) => {
+            app.mode = Mode::Normal;
+            app.focus = Pane::List;
+            Vec::new()
+        }
+        (Mode::Palette { input }, Action::Open) => {
+            let input = input.clone();
+            app.mode = Mode::Normal;
+            run_command(app, &input)
+        }
+        (Mode::Palette { .. }, Action::Back) => {
+            app.mode = Mode::Normal;
+            Vec::new()
+        }
+        (Mode::Picker { .. }, _) => on_picker(app, a),
+        (Mode::Composer, _) => on_composer(app, a),
+        (Mode::Normal, _)
+        | (Mode::Help, _)
+        | (Mode::Search { .. }, _)
+        | (Mode::Palette { .. }, _) => on_normal(app, a),
+    }
+}
+
+fn on_normal(app: &mut App, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Help => {
+            app.mode = Mode::Help;
+            Vec::new()
+        }
+        Action::Search => {
+            app.mode = Mode::Search {
+                input: app.filter.clone().unwrap_or_default(),
+            };
+            Vec::new()
+        }
+        Action::Palette => {
+            app.mode = Mode::Palette {
+                input: String::new(),
+            };
+            Vec::new()
+        }
+        Action::NextPane | Action::PrevPane => {
+            let order = [Pane::Queues, Pane::List, Pane::Thread];
+            let i = order.iter().position(|p| *p == app.focus).unwrap_or(1);
+            let next = if a == Action::NextPane {
+                (i + 1) % 3
+            } else {
+                (i + 2) % 3
+            };
+            app.focus = order[next];
+            if app.focus == Pane::Thread && app.ticket.is_none() {
+                return open_selected(app);
+            }
+            Vec::new()
+        }
+        Action::Refresh => {
+            let mut fx = app.reload();
+            fx.push(Effect::LoadOutbox);
+            fx
+        }
+        Action::UndoSend => match app.pending_send.take() {
+            Some(p) => vec![Effect::CancelSend(p.outbox_id)],
+            None => {
+                app.set_status_message("nothing to undo", false);
+                Vec::new()
+            }
+        },
+        Action::Reply => start_reply(app),
+        Action::AssignMe => match app.selected_ticket() {
+            Some(t) => vec![Effect::Assign(t, Some(app.agent.clone()))],
+            None => Vec::new(),
+        },
+        Action::StatusPending | Action::StatusSolved => match app.selected_ticket() {
+            Some(t) => {
+                let s = if a == Action::StatusPending {
+                    Status::Pending
+                } else {
+                    Status::Solved
+                };
+                vec![Effect::SetStatus(t, s)]
+            }
+            None => Vec::new(),
+        },
+        _ => match app.focus {
+            Pane::Queues => on_queues(app, a),
+            Pane::List => on_list(app, a),
+            Pane::Thread => on_thread(app, a),
+        },
+    }
+}
+
+fn on_queues(app: &mut App, a: Action) -> Vec<Effect> {
+    let n = app.queues.len();
+    let before = app.queue_selected;
+    match a {
+        Action::Down => app.queue_selected = (app.queue_selected + 1).min(n.saturating_sub(1)),
+        Action::Up => app.queue_selected = app.queue_selected.saturating_sub(1),
+        Action::Top => app.queue_selected = 0,
+        Action::Bottom => app.queue_selected = n.saturating_sub(1),
+        Action::Open => {
+            app.focus = Pane::List;
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    }
+    if before != app.queue_selected {
+        app.list = ListWindow {
+            query: app.list_query(),
+            ..ListWindow::default()
+        };
+        return vec![app.load_list(0)];
+    }
+    Vec::new()
+}
+
+fn on_list(app: &mut App, a: Action) -> Vec<Effect> {
+    let sel = app.list.selected;
+    match a {
+        Action::Down => app.select(sel + 1),
+        Action::Up => app.select(sel.saturating_sub(1)),
+        Action::Top => app.select(0),
+        Action::Bottom => app.select(app.list.total.saturating_sub(1)),
+        Action::PageDown => app.select(sel + app.page),
+        Action::PageUp => app.select(sel.saturating_sub(app.page)),
+        Action::Open => open_selected(app),
+        Action::Back => {
+            app.focus = Pane::Queues;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn open_selected(app: &mut App) -> Vec<Effect> {
+    match app.list.selected_row() {
+        Some(t) => {
+            let id = t.id;
+            app.focus = Pane::Thread;
+            vec![Effect::LoadTicket(id)]
+        }
+        None => Vec::new(),
+    }
+}
+
+fn on_thread(app: &mut App, a: Action) -> Vec<Effect> {
+    let page = app.page as u16;
+    match a {
+        Action::Down => app.thread_scroll = app.thread_scroll.saturating_add(1),
+        Action::Up => app.thread_scroll = app.thread_scroll.saturating_sub(1),
+        Action::PageDown => app.thread_scroll = app.thread_scroll.saturating_add(page),
+        Action::PageUp => app.thread_scroll = app.thread_scroll.saturating_sub(page),
+        Action::Top => app.thread_scroll = 0,
+        Action::Bottom => app.thread_scroll = u16::MAX / 2,
+        Action::ToggleQuotes => app.show_quotes = !app.show_quotes,
+        Action::Back => app.focus = Pane::List,
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn start_reply(app: &mut App) -> Vec<Effect> {
+    let Some(ticket) = app.selected_ticket() else {
+        app.set_status_message("no ticket selected", true);
+        return Vec::new();
+    };
+    let mut area = TextArea::default();
+    area.set_placeholder_text("Write the reply; Ctrl-T picks a template, Ctrl-S sends");
+    app.composer = Some(Composer {
+        ticket,
+        area,
+        template: None,
+        status_after: None,
+    });
+    app.mode = Mode::Composer;
+    let mut fx = vec![Effect::LoadDraft(ticket)];
+    if app.ticket.as_ref().map(|t| t.ticket.id) != Some(ticket) {
+        fx.push(Effect::LoadTicket(ticket));
+    }
+    fx
+}
+
+fn on_composer(app: &mut App, a: Action) -> Vec<Effect> {
+    let Some(c) = app.composer.as_mut() else {
+        app.mode = Mode::Normal;
+        return Vec::new();
+    };
+    match a {
+        Action::Back => {
+            app.mode = Mode::Normal;
+            app.set_status_message("draft kept", false);
+            Vec::new()
+        }
+        Action::PickTemplate => {
+            app.mode = Mode::Picker {
+                filter: String::new(),
+                selected: 0,
+            };
+            preview_selected(app)
+        }
+        Action::Editor => vec![Effect::OpenEditor(c.area.lines().join("\n"))],
+        Action::Send => {
+            let body = c.area.lines().join("\n");
+            if body.trim().is_empty() && c.template.is_none() {
+                app.set_status_message("the reply is empty", true);
+                return Vec::new();
+            }
+            let fx = vec![Effect::QueueReply {
+                ticket: c.ticket,
+                body,
+                template: c.template.clone(),
+                status: c.status_after,
+            }];
+            app.composer = None;
+            app.mode = Mode::Normal;
+            fx
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Templates whose name contains the filter's characters in order.
+pub fn filtered_templates<'a>(templates: &'a [String], filter: &str) -> Vec<&'a String> {
+    let f: Vec<char> = filter.to_lowercase().chars().collect();
+    templates
+        .iter()
+        .filter(|name| {
+            let mut it = f.iter().peekable();
+            for c in name.to_lowercase().chars() {
+                if it.peek() == Some(&&c) {
+                    it.next();
+                }
+            }
+            it.peek().is_none()
+        })
+        .collect()
+}
+
+fn preview_selected(app: &mut App) -> Vec<Effect> {
+    let (Mode::Picker { filter, selected }, Some(c)) = (&app.mode, app.composer.as_ref()) else {
+        return Vec::new();
+    };
+    match filtered_templates(&app.templates, filter).get(*selected) {
+        Some(name) => vec![Effect::Preview {
+            ticket: c.ticket,
+            template: (*name).clone(),
+        }],
+        None => {
+            app.preview = None;
+            Vec::new()
+        }
+    }
+}
+
+fn on_picker(app: &mut App, a: Action) -> Vec<Effect> {
+    let Mode::Picker { filter, selected } = &mut app.mode else {
+        return Vec::new();
+    };
+    let n = filtered_templates(&app.templates, filter).len();
+    match a {
+        Action::Down => *selected = (*selected + 1).min(n.saturating_sub(1)),
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Back => {
+            app.mode = Mode::Composer;
+            app.preview = None;
+            return Vec::new();
+        }
+        Action::Open => {
+            let name = filtered_templates(&app.templates, filter)
+                .get(*selected)
+                .map(|s| (*s).clone());
+            let preview = app.preview.take();
+            app.mode = Mode::Composer;
+            if let (Some(name), Some(text), Some(c)) = (name, preview, app.composer.as_mut()) {
+                if !text.starts_with("(cannot render") {
+                    let mut area =
+                        TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
+                    area.set_placeholder_text("");
+                    c.area = area;
+                    c.template = Some(name);
+                    return vec![Effect::SaveDraft(c.ticket, c.area.lines().join("\n"))];
+                }
+                app.set_status_message("this template cannot be used here", true);
+            }
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    }
+    preview_selected(app)
+}
+
+fn on_char(app: &mut App, ch: char) -> Vec<Effect> {
+    match &mut app.mode {
+        Mode::Search { input } => {
+            input.push(ch);
+            let input = input.clone();
+            live_search(app, input)
+        }
+        Mode::Palette { input } => {
+            input.push(ch);
+            Vec::new()
+        }
+        Mode::Picker { filter, selected } => {
+            filter.push(ch);
+            *selected = 0;
+            preview_selected(app)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_backspace(app: &mut App) -> Vec<Effect> {
+    match &mut app.mode {
+        Mode::Search { input } => {
+            input.pop();
+            let input = input.clone();
+            live_search(app, input)
+        }
+        Mode::Palette { input } => {
+            input.pop();
+            Vec::new()
+        }
+        Mode::Picker { filter, selected } => {
+            filter.pop();
+            *selected = 0;
+            preview_selected(app)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn live_search(app: &mut App, input: String) -> Vec<Effect> {
+    if let Err(e) = crate::domain::query::parse_query(&input) {
+        app.set_status_message(format!("{e}"), true);
+        return Vec::new();
+    }
+    app.status = None;
+    app.filter = Some(input);
+    app.list.selected = 0;
+    vec![app.load_list(0)]
+}
+
+fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
+    let cmd = match parse_command(input, &app.agent) {
+        Ok(c) => c,
+        Err(e) => {
+            app.set_status_message(e, true);
+            return Vec::new();
+        }
+    };
+    if let PaletteCommand::Quit = cmd {
+        app.quit = true;
+        return Vec::new();
+    }
+    if let PaletteCommand::Reply = cmd {
+        return start_reply(app);
+    }
+    let Some(t) = app.selected_ticket() else {
+        app.set_status_message("no ticket selected", true);
+        return Vec::new();
+    };
+    match cmd {
+        PaletteCommand::Status(s) => vec![Effect::SetStatus(t, s)],
+        PaletteCommand::Assign(a) => vec![Effect::Assign(t, a)],
+        PaletteCommand::Tag(add, remove) => vec![Effect::Tag(t, add, remove)],
+        PaletteCommand::Note(text) => vec![Effect::Note(t, text)],
+        PaletteCommand::Quit | PaletteCommand::Reply => Vec::new(),
+    }
+}
