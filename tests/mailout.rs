@@ -296,6 +296,13 @@ fn bulk_reply_killed_at_varied_moments_delivers_every_reply_exactly_once() {
     assert_eq!(delivered, 20, "every ticket answered exactly once");
     assert_eq!(subjects.len(), 20);
     assert_eq!(ids.len(), 20);
+    // One copy of each in Sent, whether filed one by one or in one APPEND.
+    let mut shop = stack.client(SHOP);
+    let sent: HashSet<_> = support::mailstack::fetch_all(&mut shop, "Sent")
+        .iter()
+        .map(|raw| parse_message(raw).message_id)
+        .collect();
+    assert_eq!(sent, ids);
     drop(tmp);
 }
 

@@ -93,18 +93,12 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
             }
         }
         link.sent += 1;
-        match deliver(&mut store, account, link, &row) {
-            Ok(()) => report.sent.push(row.id),
-            Err(msg) => {
-                let attempts = outbox::get(store.conn(), row.id)?.map_or(1, |r| r.attempts);
-                let retry = now_unix() + outbox::backoff_secs(attempts - 1);
-                outbox::mark_failed(store.conn(), row.id, &msg, retry)?;
-                tracing::warn!(outbox = row.id, error = %msg, "delivery failed");
-                report.failed.push((row.id, msg));
-            }
+        match deliver_smtp(&mut store, account, link, &row) {
+            Ok(()) => link.delivered.push(row),
+            Err(msg) => fail(&store, &row, &msg, &mut report)?,
         }
-        if link.answered.len() >= 100 {
-            flag_batch(&store, account, link);
+        if link.delivered.len() >= FILE_BATCH {
+            finish(&mut store, account, link, &mut report)?;
         }
         if let Some(p) = opts.progress {
             p(i + 1, total);
@@ -112,7 +106,7 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
     }
     for (name, link) in links.iter_mut() {
         if let Some(account) = config.account(name) {
-            flag_batch(&store, account, link);
+            finish(&mut store, account, link, &mut report)?;
         }
     }
     for (_, link) in links {
@@ -132,6 +126,10 @@ struct Link {
     selected: Option<String>,
     /// Customer messages answered in this batch, to flag \\Answered together.
     answered: Vec<i64>,
+    /// Rows the SMTP server took, waiting for their Sent copies and their `sent` mark.
+    delivered: Vec<OutboxRow>,
+    /// Whether the server takes several messages in one APPEND (RFC 3502 + LITERAL+).
+    multiappend: Option<bool>,
     /// Rows attempted in this batch, and since when, for the account's rate limit.
     sent: usize,
     since: Option<std::time::Instant>,
@@ -159,73 +157,163 @@ impl Link {
     }
 }
 
-fn deliver(
+/// Sent copies are filed, and rows marked sent, this many at a time.
+const FILE_BATCH: usize = 50;
+
+fn fail(
+    store: &Store,
+    row: &OutboxRow,
+    msg: &str,
+    report: &mut FlushReport,
+) -> Result<(), StoreError> {
+    let attempts = outbox::get(store.conn(), row.id)?.map_or(1, |r| r.attempts);
+    let retry = now_unix() + outbox::backoff_secs(attempts - 1);
+    outbox::mark_failed(store.conn(), row.id, msg, retry)?;
+    tracing::warn!(outbox = row.id, error = %msg, "delivery failed");
+    report.failed.push((row.id, msg.to_string()));
+    Ok(())
+}
+
+/// Gets one row to the SMTP server (or finds that an earlier attempt did).
+fn deliver_smtp(
     store: &mut Store,
     account: &AccountConfig,
     link: &mut Link,
     row: &OutboxRow,
 ) -> Result<(), String> {
     let db = |e: StoreError| e.to_string();
-    let mut delivered = row.delivered;
-    let mut appended = row.appended;
-    if !delivered && row.handed {
+    if row.delivered {
+        return Ok(());
+    }
+    if row.handed {
         // Killed after the content went to the server and before its answer was recorded:
         // the server commits on the final dot, so sending again would deliver twice.
         outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
-        delivered = true;
         tracing::info!(
             outbox = row.id,
             "interrupted after hand-over; counted as delivered"
         );
+        return Ok(());
     }
-    if !delivered && row.attempts > 0 {
+    if row.attempts > 0 {
         // A server that files sent mail itself may hold the copy of an earlier attempt.
         if let Ok(true) = in_sent(link, account, &row.message_id) {
             outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
             outbox::mark_appended(store.conn(), row.id).map_err(db)?;
-            delivered = true;
-            appended = true;
+            return Ok(());
         }
     }
-    if !delivered {
-        outbox::mark_attempt(store.conn(), row.id).map_err(db)?;
-        let conn = store.conn();
-        let sent = link
-            .smtp(account)?
-            .send(&row.envelope_from, &row.recipients, &row.raw, || {
-                outbox::mark_handed(conn, row.id).map_err(|e| e.to_string())
-            });
-        if let Err(e) = sent {
-            // A refusal means the server did not take it: resend later. A connection lost
-            // after the hand-over is left as handed, and counts as delivered next time.
-            if e.refused() {
-                outbox::clear_handed(store.conn(), row.id).map_err(db)?;
+    outbox::mark_attempt(store.conn(), row.id).map_err(db)?;
+    let conn = store.conn();
+    let sent = link
+        .smtp(account)?
+        .send(&row.envelope_from, &row.recipients, &row.raw, || {
+            outbox::mark_handed(conn, row.id).map_err(|e| e.to_string())
+        });
+    if let Err(e) = sent {
+        // A refusal means the server did not take it: resend later. A connection lost
+        // after the hand-over is left as handed, and counts as delivered next time.
+        if e.refused() {
+            outbox::clear_handed(store.conn(), row.id).map_err(db)?;
+        }
+        return Err(e.to_string());
+    }
+    outbox::mark_delivered(store.conn(), row.id).map_err(db)
+}
+
+/// Files the Sent copies of the delivered rows (one APPEND for the batch where the server
+/// allows), flags the answered messages, and marks the rows sent.
+fn finish(
+    store: &mut Store,
+    account: &AccountConfig,
+    link: &mut Link,
+    report: &mut FlushReport,
+) -> Result<(), StoreError> {
+    let rows = std::mem::take(&mut link.delivered);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let to_file: Vec<&OutboxRow> = rows
+        .iter()
+        .filter(|r| {
+            account.save_sent
+                && !r.appended
+                && !outbox::get(store.conn(), r.id)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|x| x.appended)
+        })
+        .collect();
+    let filing_error = if to_file.is_empty() {
+        None
+    } else {
+        match file_copies(link, account, &to_file) {
+            Ok(()) => {
+                for r in &to_file {
+                    outbox::mark_appended(store.conn(), r.id)?;
+                }
+                None
             }
-            return Err(e.to_string());
+            Err(e) => Some(format!(
+                "delivered, but filing the copy in {}: {e}",
+                account.sent_folder
+            )),
         }
-        outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
+    };
+    for row in &rows {
+        if let Some(e) = &filing_error
+            && to_file.iter().any(|r| r.id == row.id)
+        {
+            // Delivered: the next flush only files the copy.
+            fail(store, row, e, report)?;
+            continue;
+        }
+        if let Some(answers) = row.answers {
+            link.answered.push(answers);
+        }
+        mark_sent(store, account, row)?;
+        report.sent.push(row.id);
     }
-    if !appended && account.save_sent {
-        let session = link.imap(account)?;
-        let sent = encode_mailbox(&account.sent_folder);
-        session
-            .append(&sent, &row.raw)
+    flag_batch(store, account, link);
+    Ok(())
+}
+
+fn file_copies(
+    link: &mut Link,
+    account: &AccountConfig,
+    rows: &[&OutboxRow],
+) -> Result<(), String> {
+    let sent = encode_mailbox(&account.sent_folder);
+    if link.multiappend.is_none() {
+        let caps = link
+            .imap(account)?
+            .capabilities()
+            .map_err(|e| e.to_string())?;
+        link.multiappend = Some(caps.has_str("MULTIAPPEND") && caps.has_str("LITERAL+"));
+    }
+    let texts: Option<Vec<&str>> = rows
+        .iter()
+        .map(|r| std::str::from_utf8(&r.raw).ok())
+        .collect();
+    if let (Some(true), Some(texts), true) = (link.multiappend, texts, rows.len() > 1) {
+        // One command, one mailbox transaction (one fsync on the server) for the batch.
+        let mut cmd = format!("APPEND {}", quote_imap(&sent));
+        for t in texts {
+            cmd.push_str(&format!(" (\\Seen) {{{}+}}\r\n{t}", t.len()));
+        }
+        return link
+            .imap(account)?
+            .run_command_and_check_ok(&cmd)
+            .map_err(|e| e.to_string());
+    }
+    for r in rows {
+        link.imap(account)?
+            .append(&sent, &r.raw)
             .flag(imap::types::Flag::Seen)
             .finish()
-            .map_err(|e| {
-                format!(
-                    "delivered, but filing the copy in {}: {e}",
-                    account.sent_folder
-                )
-            })?;
-        outbox::mark_appended(store.conn(), row.id).map_err(db)?;
+            .map_err(|e| e.to_string())?;
     }
-    if let Some(answers) = row.answers {
-        // Flagged for the whole batch at once (one STORE per mailbox): a courtesy to
-        // other mail clients, best effort.
-        link.answered.push(answers);
-    }
-    mark_sent(store, account, row).map_err(db)
+    Ok(())
 }
 
 fn quote_imap(s: &str) -> String {
