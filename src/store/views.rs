@@ -72,8 +72,23 @@ pub fn window(
                 })?
         }
     };
-    let ids = search::run_ids(conn, &ticket_query(&q, ctx, limit, offset))?;
-    Ok((total as usize, read::ticket_summaries(conn, &ids)?))
+    let total = total.max(0) as usize;
+    // SQLite walks past every skipped row: near the far end of a long list, read it from
+    // the other end instead (the jump to the last row stays as cheap as the first).
+    let ids = if offset > total / 2 && offset < total {
+        let end = (offset + limit).min(total);
+        let mut plan = ticket_query(&q, ctx, end - offset, total - end);
+        plan.sql = plan.sql.replace(
+            "ORDER BY t.updated_at DESC, t.id DESC",
+            "ORDER BY t.updated_at ASC, t.id ASC",
+        );
+        let mut ids = search::run_ids(conn, &plan)?;
+        ids.reverse();
+        ids
+    } else {
+        search::run_ids(conn, &ticket_query(&q, ctx, limit, offset))?
+    };
+    Ok((total, read::ticket_summaries(conn, &ids)?))
 }
 
 /// The customer of a ticket with their other tickets and orders.
@@ -140,4 +155,44 @@ pub fn customer_of_ticket(
         tickets,
         orders,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::ingest::{AccountIdentity, ingest_raw};
+
+    #[test]
+    fn windows_read_from_either_end_agree() {
+        let mut store = Store::open_in_memory().expect("store");
+        let account = AccountIdentity {
+            name: "shop".into(),
+            tag: "SHOP".into(),
+            addresses: vec!["shop@example.test".into()],
+            sla: None,
+        };
+        let raws: Vec<Vec<u8>> = (0..40)
+            .map(|i| {
+                format!(
+                    "From: c{i}@x.example\r\nSubject: Question {i}\r\nMessage-ID: <w{i}@x>\r\nDate: Tue, 24 Nov 2026 10:{:02}:00 +0000\r\n\r\nHello\r\n",
+                    i % 60
+                )
+                .into_bytes()
+            })
+            .collect();
+        ingest_raw(&mut store, &account, "INBOX", &raws).expect("ingest");
+        let ctx = QueryContext {
+            agent: "a".into(),
+            now: 0,
+        };
+        let (total, all) = window(store.conn(), "", &ctx, 0, 100, None).expect("all");
+        assert_eq!(total, 40);
+        for offset in [0, 10, 19, 20, 21, 35, 39] {
+            let (_, rows) = window(store.conn(), "", &ctx, offset, 8, Some(total)).expect("window");
+            let want: Vec<i64> = all.iter().skip(offset).take(8).map(|t| t.id).collect();
+            let got: Vec<i64> = rows.iter().map(|t| t.id).collect();
+            assert_eq!(got, want, "offset {offset}");
+        }
+    }
 }
