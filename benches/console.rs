@@ -188,14 +188,14 @@ fn main() {
             &mut store,
             &mut term,
         );
+        let mut typed = String::new();
         for c in word.chars() {
-            filter.push(press(
-                &mut app,
-                Event::Char(c),
-                &mut runner,
-                &mut store,
-                &mut term,
-            ));
+            typed.push(c);
+            let d = press(&mut app, Event::Char(c), &mut runner, &mut store, &mut term);
+            if std::env::var_os("SHOPDESK_BENCH_VERBOSE").is_some() {
+                println!("  /{typed}: {:.1} ms", d.as_secs_f64() * 1000.0);
+            }
+            filter.push(d);
         }
         press(
             &mut app,
