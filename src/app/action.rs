@@ -49,4 +49,5 @@ actions! {
     Send => "send",
     PickTemplate => "pick_template",
     Editor => "editor",
+    SaveAttachments => "save_attachments",
 }

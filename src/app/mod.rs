@@ -185,6 +185,8 @@ pub enum Effect {
     CancelSend(i64),
     OpenEditor(String),
     LoadDraft(TicketId),
+    /// Writes every attachment of the ticket to the download folder.
+    SaveAttachments(TicketId),
     LoadOutbox,
 }
 

@@ -214,3 +214,11 @@ fn a_saved_draft_comes_back() {
         Some("Half-written answer".into())
     );
 }
+
+#[test]
+fn attachments_are_saved_from_the_thread() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    act(&mut app, &[Action::Open]);
+    let fx = act(&mut app, &[Action::SaveAttachments]);
+    assert_eq!(fx, vec![Effect::SaveAttachments(101)]);
+}

@@ -306,6 +306,11 @@ fn on_thread(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Top => app.thread_scroll = 0,
         Action::Bottom => app.thread_scroll = u16::MAX / 2,
         Action::ToggleQuotes => app.show_quotes = !app.show_quotes,
+        Action::SaveAttachments => {
+            if let Some(t) = &app.ticket {
+                return vec![Effect::SaveAttachments(t.ticket.id)];
+            }
+        }
         Action::Back => app.focus = Pane::List,
         _ => {}
     }
