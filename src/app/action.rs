@@ -50,4 +50,5 @@ actions! {
     PickTemplate => "pick_template",
     Editor => "editor",
     SaveAttachments => "save_attachments",
+    CycleStatus => "cycle_status",
 }

@@ -118,6 +118,7 @@ pub struct App {
     pub preview: Option<String>,
     pub status: Option<(String, bool)>,
     pub outbox: (i64, i64),
+    pub synced_at: Option<i64>,
     pub pending_send: Option<PendingSend>,
     pub quit: bool,
     pub width: u16,
@@ -149,6 +150,8 @@ pub enum Event {
     Preview(Result<String, String>),
     Queued(PendingSend),
     Outbox(i64, i64),
+    /// When any mailbox was last synced (Unix time), for the status bar.
+    Synced(Option<i64>),
     Status(String),
     Error(String),
 }
@@ -212,6 +215,7 @@ impl App {
             preview: None,
             status: None,
             outbox: (0, 0),
+            synced_at: None,
             pending_send: None,
             quit: false,
             width: 100,

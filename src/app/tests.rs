@@ -222,3 +222,22 @@ fn attachments_are_saved_from_the_thread() {
     let fx = act(&mut app, &[Action::SaveAttachments]);
     assert_eq!(fx, vec![Effect::SaveAttachments(101)]);
 }
+
+#[test]
+fn the_composer_sets_the_status_to_apply_after_sending() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    act(&mut app, &[Action::Reply]);
+    update(&mut app, Event::Paste("Done, refunded.".into()));
+    act(&mut app, &[Action::CycleStatus, Action::CycleStatus]);
+    let fx = act(&mut app, &[Action::Send]);
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::QueueReply {
+                status: Some(Status::Solved),
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+}

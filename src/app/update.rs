@@ -125,6 +125,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             app.outbox = (queued, failed);
             Vec::new()
         }
+        Event::Synced(at) => {
+            app.synced_at = at;
+            Vec::new()
+        }
         Event::Status(s) => {
             app.set_status_message(s, false);
             Vec::new()
@@ -357,6 +361,17 @@ fn on_composer(app: &mut App, a: Action) -> Vec<Effect> {
             preview_selected(app)
         }
         Action::Editor => vec![Effect::OpenEditor(c.area.lines().join("\n"))],
+        Action::CycleStatus => {
+            c.status_after = match c.status_after {
+                None => Some(Status::Pending),
+                Some(Status::Pending) => Some(Status::Solved),
+                Some(Status::Solved) => Some(Status::Open),
+                _ => None,
+            };
+            let label = c.status_after.map_or("unchanged", |s| s.as_str());
+            app.set_status_message(format!("after sending, the ticket will be: {label}"), false);
+            Vec::new()
+        }
         Action::Send => {
             let body = c.area.lines().join("\n");
             if body.trim().is_empty() && c.template.is_none() {

@@ -448,7 +448,9 @@ impl Runner<'_> {
             }
             Effect::LoadOutbox => {
                 let (q, f) = outbox::counts(conn)?;
-                vec![Event::Outbox(q, f)]
+                let synced: Option<i64> =
+                    conn.query_row("SELECT max(synced_at) FROM mailboxes", [], |r| r.get(0))?;
+                vec![Event::Outbox(q, f), Event::Synced(synced)]
             }
         })
     }

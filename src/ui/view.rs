@@ -313,11 +313,15 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 None => {}
             }
             let (queued, failed) = app.outbox;
-            let right = match (queued, failed) {
+            let mut right = match (queued, failed) {
                 (0, 0) => String::new(),
-                (q, 0) => format!("outbox: {q} queued "),
-                (q, f) => format!("outbox: {q} queued, {f} failed "),
+                (q, 0) => format!("outbox: {q} queued · "),
+                (q, f) => format!("outbox: {q} queued, {f} failed · "),
             };
+            right.push_str(&match app.synced_at {
+                Some(t) => format!("synced {} ago ", short_age(app.now - t)),
+                None => "not synced yet ".to_string(),
+            });
             let used: usize = spans.iter().map(|s| s.content.width()).sum();
             let pad = (area.width as usize).saturating_sub(used + right.width());
             spans.push(Span::raw(" ".repeat(pad)));
@@ -408,7 +412,10 @@ fn draw_composer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .as_ref()
             .map(|t| format!(" · template {t}"))
             .unwrap_or_default()
-    );
+    ) + &c
+        .status_after
+        .map(|st| format!(" · then {}", st.as_str()))
+        .unwrap_or_default();
     let b = block(&title, true, theme);
     let inner = b.inner(r);
     f.render_widget(b, r);
