@@ -145,6 +145,8 @@ pub enum Event {
     DataChanged,
     CountsLoaded(Vec<Option<usize>>),
     ListLoaded(ListWindow),
+    /// A list load that a newer one replaced before it ran.
+    ListSuperseded,
     TicketLoaded(Box<TicketDetail>, Option<CustomerInfo>),
     TemplatesLoaded(Vec<String>),
     Preview(Result<String, String>),

@@ -77,6 +77,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Event::ListSuperseded => Vec::new(),
         Event::ListLoaded(window) => {
             // Results of an older query are dropped.
             if window.query != app.list_query() {

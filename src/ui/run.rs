@@ -126,6 +126,9 @@ fn event_loop(
     // Queue counts are the slowest read and the least urgent: they run after the frame
     // that shows the list.
     let mut deferred: Vec<Effect> = Vec::new();
+    // Lists (and searches) load on a thread of their own: typing never waits for a query.
+    let lists = ListLoader::start(opts.db.clone(), opts.config.agent.clone());
+    let mut lists_in_flight = 0usize;
     loop {
         while !pending.is_empty() {
             let effects = latest_loads(std::mem::take(&mut pending));
@@ -133,6 +136,20 @@ fn event_loop(
                 if matches!(fx, Effect::LoadCounts(_)) {
                     deferred.retain(|d| !matches!(d, Effect::LoadCounts(_)));
                     deferred.push(fx);
+                    continue;
+                }
+                if let Effect::LoadList { .. } = fx {
+                    if lists.send(fx) {
+                        lists_in_flight += 1;
+                        continue;
+                    }
+                    // the loader is gone: load here
+                    let fx = lists.take_back();
+                    if let Some(fx) = fx {
+                        for ev in runner.perform(store, terminal, fx) {
+                            pending.extend(update(&mut app, ev));
+                        }
+                    }
                     continue;
                 }
                 for ev in runner.perform(store, terminal, fx) {
@@ -144,6 +161,12 @@ fn event_loop(
             return Ok(());
         }
         terminal.draw(|f| draw(f, &app, theme, keymap))?;
+        if let Some(events) = lists.ready(&mut lists_in_flight) {
+            for ev in events {
+                pending.extend(update(&mut app, ev));
+            }
+            continue;
+        }
         if !deferred.is_empty() && !event::poll(Duration::ZERO)? {
             for fx in std::mem::take(&mut deferred) {
                 for ev in runner.perform(store, terminal, fx) {
@@ -152,7 +175,12 @@ fn event_loop(
             }
             continue;
         }
-        if !event::poll(Duration::from_millis(250))? {
+        let wait = if lists_in_flight > 0 { 5 } else { 250 };
+        if !event::poll(Duration::from_millis(wait))? {
+            if lists_in_flight > 0 {
+                // a list is on its way: look again soon, skip the slower housekeeping
+                continue;
+            }
             runner.ctx.now = now_unix();
             pending.extend(update(&mut app, Event::Tick(now_unix())));
             let v = store.data_version().unwrap_or(version);
@@ -224,6 +252,97 @@ fn on_terminal_event(
         TermEvent::Paste(text) => update(app, Event::Paste(text)),
         TermEvent::Resize(w, h) => update(app, Event::Resize(w, h)),
         _ => Vec::new(),
+    }
+}
+
+/// Loads ticket lists on its own thread and connection; only the newest request counts.
+struct ListLoader {
+    requests: std::sync::mpsc::Sender<(Effect, i64)>,
+    results: std::sync::mpsc::Receiver<Event>,
+    returned: std::cell::RefCell<Option<Effect>>,
+}
+
+impl ListLoader {
+    fn start(db: PathBuf, agent: String) -> ListLoader {
+        let (requests, rx) = std::sync::mpsc::channel::<(Effect, i64)>();
+        let (tx, results) = std::sync::mpsc::channel::<Event>();
+        std::thread::spawn(move || {
+            let Ok(store) = Store::open(&db) else {
+                return;
+            };
+            while let Ok(mut next) = rx.recv() {
+                // A burst of keys: skip to the newest request.
+                while let Ok(newer) = rx.try_recv() {
+                    let _ = tx.send(Event::ListSuperseded);
+                    next = newer;
+                }
+                let (fx, now) = next;
+                let Effect::LoadList {
+                    query,
+                    offset,
+                    limit,
+                    selected,
+                    total,
+                } = fx
+                else {
+                    continue;
+                };
+                let ctx = QueryContext {
+                    agent: agent.clone(),
+                    now,
+                };
+                let ev = match views::window(store.conn(), &query, &ctx, offset, limit, total) {
+                    Ok((total, rows)) => Event::ListLoaded(ListWindow {
+                        query,
+                        total,
+                        offset,
+                        rows,
+                        selected,
+                    }),
+                    Err(e) => Event::Error(e.to_string()),
+                };
+                if tx.send(ev).is_err() {
+                    return;
+                }
+            }
+        });
+        ListLoader {
+            requests,
+            results,
+            returned: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// Hands a list load to the thread; false (and the effect kept) if it has stopped.
+    fn send(&self, fx: Effect) -> bool {
+        match self.requests.send((fx, now_unix())) {
+            Ok(()) => true,
+            Err(std::sync::mpsc::SendError((fx, _))) => {
+                *self.returned.borrow_mut() = Some(fx);
+                false
+            }
+        }
+    }
+
+    fn take_back(&self) -> Option<Effect> {
+        self.returned.borrow_mut().take()
+    }
+
+    /// Results that have arrived, if any; `None` also when the thread is gone.
+    fn ready(&self, in_flight: &mut usize) -> Option<Vec<Event>> {
+        let mut events = Vec::new();
+        loop {
+            match self.results.try_recv() {
+                Ok(ev) => events.push(ev),
+                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    *in_flight = 0;
+                    break;
+                }
+            }
+        }
+        *in_flight = in_flight.saturating_sub(events.len());
+        (!events.is_empty()).then_some(events)
     }
 }
 
