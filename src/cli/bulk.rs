@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use crate::domain::outbox::{ReplyKind, pace_offset_secs};
 use crate::domain::query::parse_query;
 use crate::mailout::{self, Body, ReplyRequest};
-use crate::store::outbox::{Enqueued, ReplyKind};
+use crate::store::outbox::{self, Enqueued};
 use crate::store::query_sql::{QueryContext, ticket_query};
 use crate::store::search;
 use crate::worker::send::{FlushOptions, flush};
@@ -90,10 +91,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .map(|m| mailout::bulk_key(&args.template, m));
                 let already = match &key {
-                    Some(k) => store
-                        .conn()
-                        .query_row("SELECT count(*) FROM outbox WHERE dedupe_key = ?1 AND state != 'cancelled'", [k], |r| r.get::<_, i64>(0))?
-                        > 0,
+                    Some(k) => outbox::dedupe_key_used(store.conn(), k)?,
                     None => false,
                 };
                 if already {
@@ -172,9 +170,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
+    // The pace is part of each row (its `not_before`), so whichever sender delivers them
+    // (this run, `sync --watch`, a console) keeps it.
     let mut rows = Vec::new();
     for (p, key) in &prepared {
-        match mailout::queue(store.conn(), p, 0, &config.agent, key.clone())? {
+        let delay = rate.map_or(0, |r| pace_offset_secs(rows.len(), r)) as u64;
+        match mailout::queue(store.conn(), p, delay, &config.agent, key.clone())? {
             Enqueued::Queued(id) => rows.push(id),
             Enqueued::Duplicate(_) => {
                 skipped.insert(
@@ -204,7 +205,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         &ctx.db_path,
         &FlushOptions {
             only: Some(rows.clone()),
-            per_minute: rate,
+            wait: true,
             progress: Some(tick),
             ..Default::default()
         },

@@ -1,9 +1,11 @@
-//! `shopdesk outbox [list | flush | cancel ID]`
+//! `shopdesk outbox [list | flush | cancel ID | retry ID]`
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::store::outbox;
+use crate::domain::outbox::{OutboxState, ReplyKind};
+use crate::domain::sanitize::sanitize_line;
+use crate::store::outbox::{self, Cancelled, OutboxRow};
 use crate::worker::send::{FlushOptions, flush};
 
 use super::output::fit;
@@ -17,23 +19,75 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Action {
-    /// Replies not yet sent (with --all, sent ones too)
+    /// Replies not yet sent (with --all, sent and cancelled ones too)
     List {
         #[arg(long)]
         all: bool,
         #[arg(long)]
         json: bool,
     },
-    /// Deliver every queued reply now, undo windows included
+    /// Deliver every queued reply now, undo windows and retry waits included
     Flush {
         #[arg(long)]
         json: bool,
     },
-    /// Cancel a reply that has not reached the mail server
+    /// Cancel a reply whose content has not gone to the mail server
     Cancel {
         #[arg(value_name = "ID")]
         id: i64,
     },
+    /// Try a failed reply again now (also one the server refused for good)
+    Retry {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+}
+
+/// One row of `outbox list --json`: a contract for scripts.
+#[derive(serde::Serialize)]
+struct RowJson<'a> {
+    id: i64,
+    account: &'a str,
+    ticket_id: Option<i64>,
+    message_id: &'a str,
+    kind: ReplyKind,
+    state: OutboxState,
+    attempts: i64,
+    last_error: Option<String>,
+    permanent: bool,
+    recipients: Vec<String>,
+    subject: String,
+    not_before: String,
+    created_at: String,
+    sent_at: Option<String>,
+    delivered: bool,
+    appended: bool,
+    smtp_reply: Option<String>,
+}
+
+impl<'a> From<&'a OutboxRow> for RowJson<'a> {
+    fn from(r: &'a OutboxRow) -> Self {
+        let time = crate::store::read::rfc3339;
+        RowJson {
+            id: r.id,
+            account: &r.account,
+            ticket_id: r.ticket_id,
+            message_id: &r.message_id,
+            kind: r.kind,
+            state: r.state,
+            attempts: r.attempts,
+            last_error: r.last_error.as_deref().map(sanitize_line),
+            permanent: r.permanent,
+            recipients: r.recipients.iter().map(|a| sanitize_line(a)).collect(),
+            subject: sanitize_line(&r.subject),
+            not_before: time(r.not_before),
+            created_at: time(r.created_at),
+            sent_at: r.sent_at.map(time),
+            delivered: r.progress.delivered,
+            appended: r.progress.appended,
+            smtp_reply: r.smtp_reply.as_deref().map(sanitize_line),
+        }
+    }
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -41,40 +95,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         all: false,
         json: false,
     }) {
-        Action::List { all, json } => {
-            let store = ctx.store()?;
-            let rows = outbox::list(store.conn(), all)?;
-            let mut out = std::io::stdout().lock();
-            if json {
-                serde_json::to_writer_pretty(&mut out, &rows)?;
-                writeln!(out)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            if rows.is_empty() {
-                eprintln!("outbox is empty");
-            }
-            for r in rows {
-                let when = crate::store::read::rfc3339(r.not_before);
-                writeln!(
-                    out,
-                    "{:>5}  {:<9} {:>6}  {}  {}  {}{}",
-                    r.id,
-                    r.state,
-                    r.ticket_id.map_or("-".into(), |t| format!("#{t}")),
-                    &when[..16.min(when.len())],
-                    fit(&r.recipients.join(", "), 28),
-                    fit(&r.subject, 40).trim_end(),
-                    r.last_error
-                        .map(|e| format!(
-                            "\n       error (attempt {}): {}",
-                            r.attempts,
-                            crate::domain::sanitize::sanitize_line(&e)
-                        ))
-                        .unwrap_or_default()
-                )?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Action::List { all, json } => list(ctx, all, json),
         Action::Flush { json } => {
             let config = ctx.config()?;
             drop(ctx.store()?);
@@ -91,7 +112,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 eprintln!("{} sent, {} failed", report.sent.len(), report.failed.len());
                 for (id, e) in &report.failed {
-                    eprintln!("shopdesk: outbox #{id}: {e}");
+                    eprintln!("shopdesk: outbox #{id}: {}", sanitize_line(e));
                 }
             }
             Ok(if report.failed.is_empty() {
@@ -102,22 +123,92 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
         Action::Cancel { id } => {
             let store = ctx.store()?;
+            match outbox::cancel(store.conn(), id)? {
+                Cancelled::Yes => {
+                    eprintln!("cancelled outbox #{id}: it will not be sent");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Cancelled::NoSuchRow => {
+                    anyhow::bail!(UsageError(format!("no outbox entry #{id}")))
+                }
+                Cancelled::TooLate(row) => anyhow::bail!(
+                    "too late: outbox #{id} {} and can no longer be cancelled",
+                    if row.progress.delivered {
+                        "was delivered"
+                    } else {
+                        "went to the mail server"
+                    }
+                ),
+                Cancelled::AlreadyDone(row) => {
+                    if row.state == OutboxState::Cancelled {
+                        eprintln!("outbox #{id} was cancelled before");
+                        Ok(ExitCode::SUCCESS)
+                    } else {
+                        anyhow::bail!("too late: outbox #{id} was sent")
+                    }
+                }
+            }
+        }
+        Action::Retry { id } => {
+            let store = ctx.store()?;
             let Some(row) = outbox::get(store.conn(), id)? else {
                 anyhow::bail!(UsageError(format!("no outbox entry #{id}")));
             };
-            if outbox::cancel(store.conn(), id)? {
-                eprintln!("cancelled outbox #{id} ({})", row.subject);
-                Ok(ExitCode::SUCCESS)
-            } else {
+            if !outbox::retry(store.conn(), id)? {
                 anyhow::bail!(
-                    "outbox #{id} is {} and can no longer be cancelled",
-                    if row.delivered {
-                        "already delivered"
-                    } else {
-                        row.state.as_str()
-                    }
-                )
+                    "outbox #{id} is {}, not failed: nothing to retry",
+                    row.state
+                );
             }
+            eprintln!("outbox #{id} will be tried again now");
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn list(ctx: &Context, all: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let store = ctx.store()?;
+    let rows = outbox::list(store.conn(), all)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let rows: Vec<RowJson> = rows.iter().map(RowJson::from).collect();
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        eprintln!("outbox is empty");
+    }
+    for r in rows {
+        let when = crate::store::read::rfc3339(r.not_before);
+        let state = match (r.state, r.progress.delivered) {
+            (OutboxState::Failed, true) => "filing",
+            (OutboxState::Failed, false) if r.permanent => "refused",
+            (s, _) => s.as_str(),
+        };
+        writeln!(
+            out,
+            "{:>5}  {:<9} {:>6}  {}  {}  {}",
+            r.id,
+            state,
+            r.ticket_id.map_or("-".into(), |t| format!("#{t}")),
+            &when[..16.min(when.len())],
+            fit(&r.recipients.join(", "), 28),
+            fit(&r.subject, 40).trim_end(),
+        )?;
+        if let Some(e) = &r.last_error {
+            let what = if r.permanent {
+                "refused for good; `shopdesk outbox retry` tries again"
+            } else {
+                "retried automatically"
+            };
+            writeln!(
+                out,
+                "       error (attempt {}, {what}): {}",
+                r.attempts,
+                sanitize_line(e)
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

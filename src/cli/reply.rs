@@ -6,9 +6,11 @@ use std::process::ExitCode;
 
 use crate::config::Config;
 use crate::domain::Status;
+use crate::domain::outbox::ReplyKind;
+use crate::domain::sanitize::sanitize_line;
 use crate::mailout::{self, Body, PreparedReply, ReplyRequest};
 use crate::store::StoreError;
-use crate::store::outbox::{Enqueued, ReplyKind};
+use crate::store::outbox::{self, Enqueued};
 use crate::templates::{self, Templates};
 use crate::worker::send::{FlushOptions, flush};
 
@@ -172,22 +174,41 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         &ctx.db_path,
         &FlushOptions {
             only: Some(vec![row]),
+            wait: true,
             ..Default::default()
         },
     )?;
-    if let Some((_, err)) = report.failed.first() {
-        // The reply is safe in the outbox; a rerun of `reply` would write a second one.
-        eprintln!(
-            "shopdesk: reply to #{id} is queued (outbox #{row}) but not sent yet: {err}\n\
-             shopdesk: it is retried by `shopdesk outbox flush` and `shopdesk sync --watch`"
-        );
+    if report.cancelled.contains(&row) {
+        eprintln!("reply to #{id} was cancelled (outbox #{row}); nothing was sent");
         return Ok(ExitCode::from(1));
+    }
+    let mut state = "sent";
+    if let Some((_, err)) = report.failed.first() {
+        state = "delivered";
+        let store = ctx.store()?;
+        let stored = outbox::get(store.conn(), row)?;
+        if stored.is_some_and(|r| r.progress.delivered) {
+            // The customer has it; only the copy in Sent is missing, and it is retried.
+            eprintln!(
+                "sent reply to #{id}; its copy is not filed in Sent yet (retried by \
+                 `shopdesk outbox flush` and `shopdesk sync --watch`): {}",
+                sanitize_line(err)
+            );
+        } else {
+            // The reply is safe in the outbox; a rerun of `reply` would write a second one.
+            eprintln!(
+                "shopdesk: reply to #{id} is queued (outbox #{row}) but not sent yet: {}\n\
+                 shopdesk: it is retried by `shopdesk outbox flush` and `shopdesk sync --watch`",
+                sanitize_line(err)
+            );
+            return Ok(ExitCode::from(1));
+        }
     }
     if args.json {
         writeln!(
             out,
             "{}",
-            serde_json::json!({"ticket_id": id, "outbox_id": row, "message_id": prepared.message_id, "state": "sent"})
+            serde_json::json!({"ticket_id": id, "outbox_id": row, "message_id": prepared.message_id, "state": state})
         )?;
     } else {
         eprintln!(

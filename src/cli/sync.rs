@@ -153,8 +153,8 @@ fn deliver_due(config: &crate::config::Config, ctx: &Context, force: bool) {
     let due = ctx
         .store()
         .ok()
-        .and_then(|s| crate::store::outbox::due(s.conn(), crate::store::now_unix()).ok())
-        .is_some_and(|rows| !rows.is_empty());
+        .and_then(|s| crate::store::outbox::has_due(s.conn(), crate::store::now_unix()).ok())
+        .unwrap_or(false);
     if !(due || force) {
         return;
     }
@@ -166,6 +166,14 @@ fn deliver_due(config: &crate::config::Config, ctx: &Context, force: bool) {
         }
         Err(e) => eprintln!("shopdesk: outbox: {e}"),
     }
+}
+
+/// The send worker runs an SMTP runtime of its own, which cannot start on this one's
+/// thread: it gets a thread of its own while the watch loop waits for it.
+fn deliver_off_runtime(config: &crate::config::Config, ctx: &Context, force: bool) {
+    std::thread::scope(|s| {
+        let _ = s.spawn(|| deliver_due(config, ctx, force)).join();
+    });
 }
 
 fn watch(
@@ -211,9 +219,9 @@ fn watch(
                 _ = term.recv() => return Ok(()),
                 Some((account, report)) = rx.recv() => {
                     let queued = after_sync(config, ctx, &account, &report);
-                    deliver_due(config, ctx, queued > 0);
+                    deliver_off_runtime(config, ctx, queued > 0);
                 }
-                _ = beat.tick() => deliver_due(config, ctx, false),
+                _ = beat.tick() => deliver_off_runtime(config, ctx, false),
             }
         }
     })?;

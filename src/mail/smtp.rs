@@ -1,21 +1,30 @@
 //! SMTP with lettre's connection API: none / STARTTLS / implicit TLS, authentication, one
-//! connection per account reused for a batch.
+//! connection per account reused for a batch. lettre's async connection runs on a
+//! runtime of this sender's own, over a TCP stream we open (with Nagle off, so the final
+//! dot never waits on a delayed ACK) and wire (see `tripwire`).
 //!
-//! Sending is split so the caller can record the moment the message is handed over: after
-//! DATA is accepted and just before the content and its final dot go out. A process killed
-//! before that point never delivered; one killed after it almost certainly did (the server
-//! commits on the dot even if the client vanishes). The outbox uses this to resend only
-//! what cannot have arrived.
+//! Sending is split so the caller can record each point a crash must know about:
+//! - right before the content goes out (after MAIL, RCPT and DATA were accepted) the
+//!   caller makes its last check; unless it says go on, the connection is dropped without
+//!   the final dot and the server discards what it had;
+//! - once content and dot are flushed to the server, before its answer is read, the
+//!   caller records that the server has the whole message;
+//! - `Ok` carries the server's answer to the dot (its queue id, usually).
 
-use std::time::Duration;
+mod tripwire;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use tokio::net::TcpStream;
 
 use crate::config::{Security, ServerConfig};
+use tripwire::{Tripwire, Wired};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpError {
@@ -26,6 +35,8 @@ pub enum SmtpError {
         message: String,
         /// The server answered with a refusal (as opposed to the connection failing).
         refused: bool,
+        /// The refusal is for good (5xx): sending again would get the same answer.
+        permanent: bool,
     },
     #[error("SMTP server {host}: TLS setup: {message}")]
     Tls { host: String, message: String },
@@ -35,16 +46,25 @@ pub enum SmtpError {
     Address(String),
     #[error("{0}")]
     HandOver(String),
+    /// The last check before the content said no: nothing was sent.
+    #[error("withdrawn before the content was sent")]
+    Withdrawn,
 }
 
 pub struct Smtp {
     server: ServerConfig,
-    tls: Option<TlsParameters>,
+    rt: tokio::runtime::Runtime,
+    /// lettre's TLS settings, for STARTTLS.
+    starttls: Option<TlsParameters>,
+    /// Our rustls settings, for implicit TLS (lettre cannot wrap a stream it did not open).
+    implicit_tls: Option<Arc<rustls::ClientConfig>>,
     credentials: Option<Credentials>,
-    conn: Option<SmtpConnection>,
-    used: Option<std::time::Instant>,
+    conn: Option<AsyncSmtpConnection>,
+    wire: Arc<Tripwire>,
+    used: Option<Instant>,
 }
 
+/// For each command and the connection; the content gets more by its size.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 fn describe(e: &lettre::transport::smtp::Error) -> String {
@@ -61,35 +81,44 @@ fn describe(e: &lettre::transport::smtp::Error) -> String {
 
 impl Smtp {
     pub fn new(account: &str, server: &ServerConfig) -> Result<Smtp, SmtpError> {
-        let tls = match server.security {
-            Security::None => None,
-            Security::Starttls | Security::Tls => {
+        let tls_err = |message: String| SmtpError::Tls {
+            host: server.host.clone(),
+            message,
+        };
+        let starttls = match server.security {
+            Security::Starttls => {
                 let mut b = TlsParameters::builder(server.host.clone());
                 if let Some(ca) = &server.ca_file {
-                    let pem = std::fs::read(ca).map_err(|e| SmtpError::Tls {
-                        host: server.host.clone(),
-                        message: format!("{}: {e}", ca.display()),
-                    })?;
-                    let cert = Certificate::from_pem(&pem).map_err(|e| SmtpError::Tls {
-                        host: server.host.clone(),
-                        message: e.to_string(),
-                    })?;
+                    let pem =
+                        std::fs::read(ca).map_err(|e| tls_err(format!("{}: {e}", ca.display())))?;
+                    let cert = Certificate::from_pem(&pem).map_err(|e| tls_err(e.to_string()))?;
                     b = b.add_root_certificate(cert);
                 }
-                Some(b.build_rustls().map_err(|e| SmtpError::Tls {
-                    host: server.host.clone(),
-                    message: e.to_string(),
-                })?)
+                Some(b.build_rustls().map_err(|e| tls_err(e.to_string()))?)
             }
+            _ => None,
+        };
+        let implicit_tls = match server.security {
+            Security::Tls => Some(Arc::new(
+                crate::mail::imap::client_config(server).map_err(|e| tls_err(e.to_string()))?,
+            )),
+            _ => None,
         };
         let credentials = server
             .resolve_password(account)?
             .map(|p| Credentials::new(server.user.clone(), p));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| SmtpError::HandOver(format!("SMTP runtime: {e}")))?;
         Ok(Smtp {
             server: server.clone(),
-            tls,
+            rt,
+            starttls,
+            implicit_tls,
             credentials,
             conn: None,
+            wire: Arc::new(Tripwire::default()),
             used: None,
         })
     }
@@ -100,58 +129,103 @@ impl Smtp {
             port: self.server.port,
             message: describe(e),
             refused: e.is_permanent() || e.is_transient(),
+            permanent: e.is_permanent(),
         }
     }
 
-    fn connection(&mut self) -> Result<&mut SmtpConnection, SmtpError> {
+    fn network(&self, message: String) -> SmtpError {
+        SmtpError::Send {
+            host: self.server.host.clone(),
+            port: self.server.port,
+            message,
+            refused: false,
+            permanent: false,
+        }
+    }
+
+    /// Opens (or reuses) the connection: TCP, TLS, greeting, EHLO, STARTTLS, AUTH.
+    fn connect(&mut self) -> Result<(), SmtpError> {
         // A connection used in the last seconds is alive; an older one gets a NOOP first.
         let fresh = self
             .used
             .is_some_and(|t| t.elapsed() < Duration::from_secs(5));
-        let reuse = match self.conn.as_mut() {
-            Some(c) => !c.has_broken() && (fresh || c.test_connected()),
-            None => false,
-        };
-        self.used = Some(std::time::Instant::now());
-        if !reuse {
-            let hello = ClientId::default();
-            let wrapper = (self.server.security == Security::Tls)
-                .then_some(self.tls.as_ref())
-                .flatten();
-            let mut c = SmtpConnection::connect(
-                (self.server.host.as_str(), self.server.port),
-                Some(TIMEOUT),
-                &hello,
-                wrapper,
-                None,
-            )
-            .map_err(|e| self.err(&e))?;
-            if self.server.security == Security::Starttls
-                && let Some(tls) = &self.tls
-            {
-                c.starttls(tls, &hello).map_err(|e| self.err(&e))?;
+        self.used = Some(Instant::now());
+        if let Some(conn) = self.conn.as_mut() {
+            let alive = !conn.has_broken() && (fresh || self.rt.block_on(conn.test_connected()));
+            if alive {
+                return Ok(());
             }
-            if let Some(creds) = &self.credentials {
-                c.auth(&[Mechanism::Plain, Mechanism::Login], creds)
-                    .map_err(|e| self.err(&e))?;
-            }
-            self.conn = Some(c);
+            self.conn = None;
         }
-        self.conn
-            .as_mut()
-            .ok_or_else(|| SmtpError::HandOver("no connection".into()))
+        let host = self.server.host.clone();
+        let port = self.server.port;
+        let hello = ClientId::default();
+        let wire = self.wire.clone();
+        let implicit = self.implicit_tls.clone();
+        let opened = self.rt.block_on(async {
+            let tcp = tokio::time::timeout(TIMEOUT, TcpStream::connect((host.as_str(), port)))
+                .await
+                .map_err(|_| "connection timed out".to_string())?
+                .map_err(|e| e.to_string())?;
+            // The final dot is a small write of its own: without this it waits on the
+            // server's delayed ACK, 40 ms per message.
+            tcp.set_nodelay(true).map_err(|e| e.to_string())?;
+            let peer = tcp.peer_addr().map_err(|e| e.to_string())?;
+            let connect = async {
+                match implicit {
+                    Some(config) => {
+                        let name = rustls::pki_types::ServerName::try_from(host.clone())
+                            .map_err(|e| format!("TLS: {e}"))?;
+                        let tls = tokio_rustls::TlsConnector::from(config)
+                            .connect(name, tcp)
+                            .await
+                            .map_err(|e| format!("TLS: {e}"))?;
+                        AsyncSmtpConnection::connect_with_transport(
+                            Box::new(Wired::new(tls, peer, wire)),
+                            &hello,
+                        )
+                        .await
+                        .map_err(|e| describe(&e))
+                    }
+                    None => AsyncSmtpConnection::connect_with_transport(
+                        Box::new(Wired::new(tcp, peer, wire)),
+                        &hello,
+                    )
+                    .await
+                    .map_err(|e| describe(&e)),
+                }
+            };
+            tokio::time::timeout(TIMEOUT, connect)
+                .await
+                .map_err(|_| "no greeting from the server".to_string())?
+        });
+        let mut conn = opened.map_err(|m| self.network(m))?;
+        if let Some(tls) = &self.starttls {
+            self.rt
+                .block_on(conn.starttls(tls.clone(), &hello))
+                .map_err(|e| self.err(&e))?;
+        }
+        if let Some(creds) = &self.credentials {
+            self.rt
+                .block_on(conn.auth(&[Mechanism::Plain, Mechanism::Login], creds))
+                .map_err(|e| self.err(&e))?;
+        }
+        self.conn = Some(conn);
+        Ok(())
     }
 
     /// Sends `raw` to `recipients`. `hand_over` runs after the server accepted DATA and
-    /// before the content goes out; if it fails, nothing is sent. An `Ok` means the server
-    /// accepted the message.
+    /// right before the content goes out; unless it says `Ok(true)`, nothing is sent.
+    /// `content_out` runs once content and final dot are flushed, before the server's
+    /// answer is read. `Ok` means the server accepted the message, and carries its answer.
     pub fn send(
         &mut self,
         from: &str,
         recipients: &[String],
         raw: &[u8],
-        hand_over: impl FnOnce() -> Result<(), String>,
-    ) -> Result<(), SmtpError> {
+        hand_over: impl FnOnce() -> Result<bool, String>,
+        content_out: impl FnOnce(),
+    ) -> Result<String, SmtpError> {
         let from: Address = from
             .parse()
             .map_err(|_| SmtpError::Address(from.to_string()))?;
@@ -162,13 +236,16 @@ impl Smtp {
                     .map_err(|_| SmtpError::Address(r.clone()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let envelope = Envelope::new(Some(from.clone()), to.clone())
-            .map_err(|e| SmtpError::Address(e.to_string()))?;
-        let result = self.transaction(&envelope, raw, hand_over);
+        let envelope =
+            Envelope::new(Some(from), to).map_err(|e| SmtpError::Address(e.to_string()))?;
+        self.connect()?;
+        let result = self.transaction(&envelope, raw, hand_over, content_out);
+        self.wire.disarm();
         if result.is_err()
             && let Some(mut c) = self.conn.take()
         {
-            c.abort();
+            // Mid-DATA there is no way back but closing: the server discards the message.
+            self.rt.block_on(c.abort());
         }
         result
     }
@@ -177,67 +254,79 @@ impl Smtp {
         &mut self,
         envelope: &Envelope,
         raw: &[u8],
-        hand_over: impl FnOnce() -> Result<(), String>,
-    ) -> Result<(), SmtpError> {
-        let host = self.server.host.clone();
-        let port = self.server.port;
-        let fail = move |e: lettre::transport::smtp::Error| SmtpError::Send {
+        hand_over: impl FnOnce() -> Result<bool, String>,
+        content_out: impl FnOnce(),
+    ) -> Result<String, SmtpError> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Err(SmtpError::HandOver("no SMTP connection".into()));
+        };
+        let (host, port) = (self.server.host.clone(), self.server.port);
+        let fail = |e: lettre::transport::smtp::Error| SmtpError::Send {
             host: host.clone(),
             port,
             message: describe(&e),
             refused: e.is_permanent() || e.is_transient(),
+            permanent: e.is_permanent(),
         };
-        let conn = self.connection()?;
-        let mut params = Vec::new();
-        if !raw.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
-            params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
-        }
-        conn.command(Mail::new(envelope.from().cloned(), params))
+        let timed_out = |what: &str| SmtpError::Send {
+            host: host.clone(),
+            port,
+            message: format!("no answer to {what} within {} s", TIMEOUT.as_secs()),
+            refused: false,
+            permanent: false,
+        };
+        let wire = self.wire.clone();
+        // Slow links: a minute, plus a second per 100 kB of content.
+        let content_time = TIMEOUT + Duration::from_secs(raw.len() as u64 / 100_000);
+        self.rt.block_on(async {
+            let mut params = Vec::new();
+            if !raw.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
+                params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+            }
+            tokio::time::timeout(
+                TIMEOUT,
+                conn.command(Mail::new(envelope.from().cloned(), params)),
+            )
+            .await
+            .map_err(|_| timed_out("MAIL FROM"))?
             .map_err(&fail)?;
-        for to in envelope.to() {
-            conn.command(Rcpt::new(to.clone(), vec![])).map_err(&fail)?;
-        }
-        conn.command(Data).map_err(&fail)?;
-        if let Err(e) = hand_over() {
-            return Err(SmtpError::HandOver(e));
-        }
-        // One write for content and final dot: written apart (as lettre's `message` does),
-        // the small last write waits on the server's delayed ACK, 40 ms per message.
-        match DotStuffed::new(raw) {
-            Some(payload) => conn.command(payload).map_err(&fail)?,
-            None => conn.message(raw).map_err(&fail)?,
-        };
-        Ok(())
-    }
-}
-
-/// DATA content dot-stuffed (RFC 5321 4.5.2) and terminated, as one text. `None` for
-/// content that is not UTF-8, which goes the byte-wise way.
-struct DotStuffed(String);
-
-impl DotStuffed {
-    fn new(raw: &[u8]) -> Option<DotStuffed> {
-        let text = std::str::from_utf8(raw).ok()?;
-        let mut out = String::with_capacity(text.len() + 64);
-        let body = text.strip_suffix("\r\n").unwrap_or(text);
-        for line in body.split("\r\n") {
-            if line.contains('\n') || line.contains('\r') {
-                return None;
+            for to in envelope.to() {
+                tokio::time::timeout(TIMEOUT, conn.command(Rcpt::new(to.clone(), vec![])))
+                    .await
+                    .map_err(|_| timed_out("RCPT TO"))?
+                    .map_err(&fail)?;
             }
-            if line.starts_with('.') {
-                out.push('.');
+            tokio::time::timeout(TIMEOUT, conn.command(Data))
+                .await
+                .map_err(|_| timed_out("DATA"))?
+                .map_err(&fail)?;
+            match hand_over() {
+                Ok(true) => {}
+                Ok(false) => return Err(SmtpError::Withdrawn),
+                Err(e) => return Err(SmtpError::HandOver(e)),
             }
-            out.push_str(line);
-            out.push_str("\r\n");
-        }
-        out.push_str(".\r\n");
-        Some(DotStuffed(out))
-    }
-}
-
-impl std::fmt::Display for DotStuffed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+            wire.arm();
+            let content = conn.message(raw);
+            tokio::pin!(content);
+            let mut content_out = Some(content_out);
+            let answered = tokio::time::timeout(content_time, async {
+                loop {
+                    tokio::select! {
+                        biased;
+                        () = wire.tripped(), if content_out.is_some() => {
+                            if let Some(f) = content_out.take() {
+                                f();
+                            }
+                        }
+                        r = &mut content => break r,
+                    }
+                }
+            })
+            .await
+            .map_err(|_| timed_out("the message content"))?
+            .map_err(&fail)?;
+            Ok(answered.message().collect::<Vec<_>>().join(" "))
+        })
     }
 }
 
@@ -249,29 +338,23 @@ impl SmtpError {
             _ => true,
         }
     }
-}
 
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        if let Some(c) = self.conn.as_mut() {
-            let _ = c.quit();
+    /// Whether the refusal is for good: an unknown recipient, a rejected message.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            SmtpError::Send { permanent, .. } => *permanent,
+            SmtpError::Address(_) => true,
+            _ => false,
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::DotStuffed;
-
-    #[test]
-    fn dot_stuffing() {
-        let d = DotStuffed::new(b"Subject: x\r\n\r\n.hidden\r\nline\r\n.\r\n").expect("utf-8");
-        assert_eq!(d.0, "Subject: x\r\n\r\n..hidden\r\nline\r\n..\r\n.\r\n");
-        assert_eq!(
-            DotStuffed::new(b"no newline").expect("utf-8").0,
-            "no newline\r\n.\r\n"
-        );
-        assert!(DotStuffed::new(b"bare\nLF").is_none());
-        assert!(DotStuffed::new(&[0xff, 0xfe]).is_none());
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            let _ = self
+                .rt
+                .block_on(async { tokio::time::timeout(Duration::from_secs(5), c.quit()).await });
+        }
     }
 }

@@ -7,11 +7,12 @@ use rusqlite::{Connection, OptionalExtension};
 use super::{Body, MailoutError, ReplyRequest, prepare, queue};
 use crate::config::{AccountConfig, Config};
 use crate::domain::autoreply::{RATE_LIMIT, RATE_WINDOW_SECS, refuse_reason};
+use crate::domain::outbox::ReplyKind;
 use crate::domain::sla::{add_business_time, reply_by_text};
 use crate::domain::{AutoHeaders, TicketId};
 use crate::mail::imap::sync::MailboxReport;
 use crate::store::now_unix;
-use crate::store::outbox::{self, Enqueued, ReplyKind};
+use crate::store::outbox::{self, Enqueued};
 use crate::templates::Templates;
 
 /// Mail older than this when first seen is history, not a question waiting for an answer.

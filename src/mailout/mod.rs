@@ -11,11 +11,12 @@ use std::path::PathBuf;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::config::{AccountConfig, Config};
+use crate::domain::outbox::ReplyKind;
 use crate::domain::reply::{Original, assemble_body, plan_reply, quote};
 use crate::domain::subject::token;
 use crate::domain::{Address, Status, TicketId};
 use crate::mail::compose::{ComposeError, Outgoing, compose, new_message_id};
-use crate::store::outbox::{self, Enqueued, NewReply, ReplyKind};
+use crate::store::outbox::{self, Enqueued, NewReply};
 use crate::store::{StoreError, now_unix, ticket_ops};
 use crate::templates::{TemplateError, Templates};
 
@@ -267,7 +268,7 @@ pub fn queue(
             recipients,
             subject: p.subject.clone(),
             raw: p.raw.clone(),
-            status_after: p.status_after.map(|s| s.as_str().to_string()),
+            status_after: p.status_after,
             agent: Some(agent.to_string()),
             dedupe_key,
             not_before: now_unix() + undo_secs as i64,

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod query_sql;
 pub mod read;
 pub mod search;
+pub mod sent;
 pub mod ticket_ops;
 pub mod views;
 

@@ -1,14 +1,18 @@
-//! The durable outbox. A reply is stored here, rendered and with its final Message-ID,
-//! before any network I/O; the send worker moves it along:
-//! queued → (SMTP accepted: `delivered_at`) → (copy filed in Sent: `appended`) → sent.
-//! Each step is committed before the next starts, so a crash resumes at the right step
-//! and a reply is never delivered twice.
+//! The durable outbox, as a claimed queue. A reply is stored here, rendered and with its
+//! final Message-ID, before any network I/O. A sender then claims a row (state `sending`,
+//! its name, a lease) in an immediate transaction, so two senders never hold one row; every
+//! later mark is written only while the claim still holds, so a cancel, or a sender that
+//! took over a lapsed claim, is never overwritten. The marks (`data_at`, `delivered_at`,
+//! `filing_at`, `appended`) record each step before the next begins: see
+//! `domain::outbox::next_step` for how a claimant resumes from them.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
 
-use super::StoreError;
-use super::now_unix;
-use crate::domain::TicketId;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::{StoreError, now_unix};
+use crate::domain::outbox::{OutboxState, Progress, ReplyKind};
+use crate::domain::{Status, TicketId};
 
 /// A reply to queue.
 #[derive(Debug, Clone)]
@@ -23,54 +27,41 @@ pub struct NewReply {
     pub recipients: Vec<String>,
     pub subject: String,
     pub raw: Vec<u8>,
-    pub status_after: Option<String>,
+    pub status_after: Option<Status>,
     pub agent: Option<String>,
     /// Idempotency key: a second reply with the same key is refused.
     pub dedupe_key: Option<String>,
-    /// Delivery waits until then (undo window).
+    /// Delivery waits until then (undo window, pacing of a bulk).
     pub not_before: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplyKind {
-    Reply,
-    AutoAck,
-}
-
-impl ReplyKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            ReplyKind::Reply => "reply",
-            ReplyKind::AutoAck => "auto_ack",
-        }
-    }
-}
-
-/// One outbox row as the worker and `outbox list` see it.
-#[derive(Debug, Clone, serde::Serialize)]
+/// One outbox row.
+#[derive(Debug, Clone)]
 pub struct OutboxRow {
     pub id: i64,
     pub account: String,
     pub ticket_id: Option<TicketId>,
     pub answers: Option<i64>,
     pub message_id: String,
-    pub kind: String,
+    pub kind: ReplyKind,
     pub envelope_from: String,
     pub recipients: Vec<String>,
     pub subject: String,
-    #[serde(skip)]
     pub raw: Vec<u8>,
-    pub status_after: Option<String>,
-    pub state: String,
+    pub status_after: Option<Status>,
+    pub agent: Option<String>,
+    pub state: OutboxState,
     pub not_before: i64,
     pub attempts: i64,
     pub last_error: Option<String>,
-    pub delivered: bool,
-    pub appended: bool,
+    /// The server refused for good: not retried until `outbox retry`.
+    pub permanent: bool,
+    pub progress: Progress,
+    /// The server's answer to the content (its queue id, usually).
+    pub smtp_reply: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
-    /// The content went to the SMTP server; whether it answered is not recorded.
-    pub handed: bool,
+    pub claimed_by: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -80,88 +71,117 @@ pub enum Enqueued {
     Duplicate(i64),
 }
 
+/// Stores a reply. A reply whose dedupe key is taken (by a reply not cancelled) is not
+/// stored again, also when two processes queue it at the same moment.
 pub fn enqueue(conn: &Connection, r: &NewReply) -> Result<Enqueued, StoreError> {
+    // A cancelled reply does not hold its key: the same answer may be queued again.
     if let Some(key) = &r.dedupe_key {
-        let existing: Option<i64> = conn
-            .prepare_cached("SELECT id FROM outbox WHERE dedupe_key = ?1")?
-            .query_row([key], |row| row.get(0))
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(Enqueued::Duplicate(id));
-        }
+        conn.prepare_cached(
+            "UPDATE outbox SET dedupe_key = NULL WHERE dedupe_key = ?1 AND state = 'cancelled'",
+        )?
+        .execute([key])?;
     }
-    conn.prepare_cached(
-        "INSERT INTO outbox (account, ticket_id, answers, message_id, kind, envelope_from,
-            recipients_json, subject, raw, status_after, not_before, agent, dedupe_key, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        r.account,
-        r.ticket,
-        r.answers,
-        r.message_id,
-        r.kind.as_str(),
-        r.envelope_from,
-        serde_json::to_string(&r.recipients)?,
-        r.subject,
-        r.raw,
-        r.status_after,
-        r.not_before,
-        r.agent,
-        r.dedupe_key,
-        now_unix(),
-    ])?;
-    Ok(Enqueued::Queued(conn.last_insert_rowid()))
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO outbox (account, ticket_id, answers, message_id, kind, envelope_from,
+                recipients_json, subject, raw, status_after, not_before, agent, dedupe_key,
+                created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )?
+        .execute(params![
+            r.account,
+            r.ticket,
+            r.answers,
+            r.message_id,
+            r.kind.as_str(),
+            r.envelope_from,
+            serde_json::to_string(&r.recipients)?,
+            r.subject,
+            r.raw,
+            r.status_after.map(Status::as_str),
+            r.not_before,
+            r.agent,
+            r.dedupe_key,
+            now_unix(),
+        ])?;
+    if inserted == 1 {
+        return Ok(Enqueued::Queued(conn.last_insert_rowid()));
+    }
+    let existing: i64 = conn
+        .prepare_cached("SELECT id FROM outbox WHERE dedupe_key = ?1")?
+        .query_row([&r.dedupe_key], |row| row.get(0))?;
+    Ok(Enqueued::Duplicate(existing))
 }
 
 const COLUMNS: &str = "id, account, ticket_id, answers, message_id, kind, envelope_from,
-    recipients_json, subject, raw, status_after, state, not_before, attempts, last_error,
-    delivered_at IS NOT NULL, appended, created_at, sent_at, handed_at IS NOT NULL";
+    recipients_json, subject, raw, status_after, agent, state, not_before, attempts,
+    last_error, permanent, content_at IS NOT NULL, delivered_at IS NOT NULL,
+    filing_at IS NOT NULL, appended, smtp_reply, created_at, sent_at, claimed_by";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
     let recipients: String = r.get(7)?;
+    let status_after: Option<String> = r.get(10)?;
     Ok(OutboxRow {
         id: r.get(0)?,
         account: r.get(1)?,
         ticket_id: r.get(2)?,
         answers: r.get(3)?,
         message_id: r.get(4)?,
-        kind: r.get(5)?,
+        kind: parsed(r, 5)?,
         envelope_from: r.get(6)?,
-        recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+        recipients: serde_json::from_str(&recipients).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into())
+        })?,
         subject: r.get(8)?,
         raw: r.get(9)?,
-        status_after: r.get(10)?,
-        state: r.get(11)?,
-        not_before: r.get(12)?,
-        attempts: r.get(13)?,
-        last_error: r.get(14)?,
-        delivered: r.get(15)?,
-        appended: r.get::<_, i64>(16)? != 0,
-        created_at: r.get(17)?,
-        sent_at: r.get(18)?,
-        handed: r.get(19)?,
+        status_after: status_after.and_then(|s| s.parse().ok()),
+        agent: r.get(11)?,
+        state: parsed(r, 12)?,
+        not_before: r.get(13)?,
+        attempts: r.get(14)?,
+        last_error: r.get(15)?,
+        permanent: r.get(16)?,
+        progress: Progress {
+            content_out: r.get(17)?,
+            delivered: r.get(18)?,
+            filing_started: r.get(19)?,
+            appended: r.get(20)?,
+        },
+        smtp_reply: r.get(21)?,
+        created_at: r.get(22)?,
+        sent_at: r.get(23)?,
+        claimed_by: r.get(24)?,
     })
 }
 
-/// Rows due for delivery now (queued, or failed and due for a retry), oldest first.
-pub fn due(conn: &Connection, now: i64) -> Result<Vec<OutboxRow>, StoreError> {
-    let rows = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE state IN ('queued', 'failed') AND not_before <= ?1
-             ORDER BY id"
-        ))?
-        .query_map([now], row)?
-        .collect::<Result<_, _>>()?;
-    Ok(rows)
+/// A text column parsed into its domain type.
+fn parsed<T>(r: &rusqlite::Row, i: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let s: String = r.get(i)?;
+    s.parse().map_err(|e: T::Err| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
-/// Rows not yet sent, and the recent ones, for `outbox list`.
-pub fn list(conn: &Connection, include_sent: bool) -> Result<Vec<OutboxRow>, StoreError> {
-    let filter = if include_sent {
+/// Whether a reply with this dedupe key exists and was not cancelled.
+pub fn dedupe_key_used(conn: &Connection, key: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = ?1 AND state != 'cancelled')",
+        )?
+        .query_row([key], |r| r.get(0))?)
+}
+
+/// Rows not yet sent (with `include_done`, sent and cancelled ones too), for `outbox list`.
+pub fn list(conn: &Connection, include_done: bool) -> Result<Vec<OutboxRow>, StoreError> {
+    let filter = if include_done {
         ""
     } else {
-        "WHERE state IN ('queued', 'failed')"
+        "WHERE state IN ('queued', 'sending', 'failed')"
     };
     let rows = conn
         .prepare(&format!(
@@ -179,87 +199,416 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<OutboxRow>, StoreError> 
         .optional()?)
 }
 
-/// Cancels a reply that has not reached the SMTP server. Returns false when it is too late.
-pub fn cancel(conn: &Connection, id: i64) -> Result<bool, StoreError> {
-    let n = conn
+/// Whether any row is due for a send attempt now: the watchers' cheap check.
+pub fn has_due(conn: &Connection, now: i64) -> Result<bool, StoreError> {
+    Ok(conn
         .prepare_cached(
-            "UPDATE outbox SET state = 'cancelled'
-             WHERE id = ?1 AND state IN ('queued', 'failed') AND delivered_at IS NULL",
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE state IN ('queued', 'failed')
+                AND permanent = 0 AND not_before <= ?1)
+             OR EXISTS (SELECT 1 FROM outbox WHERE state = 'sending' AND lease_until <= ?1)",
         )?
-        .execute([id])?;
-    Ok(n == 1)
+        .query_row([now], |r| r.get(0))?)
 }
 
-/// Counts by state, for status bars.
+/// Counts for status bars: (waiting or being sent, failed).
 pub fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
     Ok(conn.query_row(
-        "SELECT coalesce(sum(state = 'queued'), 0), coalesce(sum(state = 'failed'), 0) FROM outbox",
+        "SELECT coalesce(sum(state IN ('queued', 'sending')), 0),
+                coalesce(sum(state = 'failed'), 0) FROM outbox",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
 
-/// Recorded when the content goes to the SMTP server (after DATA was accepted).
-pub fn mark_handed(conn: &Connection, id: i64) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE outbox SET handed_at = ?2 WHERE id = ?1")?
+/// The outcome of `outbox cancel`.
+#[derive(Debug, Clone)]
+pub enum Cancelled {
+    /// It will not be sent.
+    Yes,
+    /// Too late: its content reached the mail server (or may have).
+    TooLate(Box<OutboxRow>),
+    /// Sent or cancelled before.
+    AlreadyDone(Box<OutboxRow>),
+    NoSuchRow,
+}
+
+/// Cancels a reply whose content has not gone to the mail server. A sender holding the
+/// row re-checks right before handing the content over, and a cancelled row stays
+/// cancelled: its later marks need the claim, which this takes away.
+pub fn cancel(conn: &Connection, id: i64) -> Result<Cancelled, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'cancelled', claimed_by = NULL, lease_until = NULL
+              WHERE id = ?1 AND state IN ('queued', 'sending', 'failed')
+                AND data_at IS NULL AND delivered_at IS NULL",
+        )?
+        .execute([id])?;
+    if n == 1 {
+        return Ok(Cancelled::Yes);
+    }
+    Ok(match get(conn, id)? {
+        None => Cancelled::NoSuchRow,
+        Some(r) if r.state.is_pending() => Cancelled::TooLate(Box::new(r)),
+        Some(r) => Cancelled::AlreadyDone(Box::new(r)),
+    })
+}
+
+/// `outbox retry`: a failed row (a permanent refusal included) is due again now.
+pub fn retry(conn: &Connection, id: i64) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', permanent = 0, not_before = ?2
+              WHERE id = ?1 AND state = 'failed'",
+        )?
         .execute(params![id, now_unix()])?;
+    Ok(n == 1)
+}
+
+/// What a sender asks for when it claims its next row.
+pub struct ClaimRequest<'a> {
+    /// The sender's name (see `worker::claimant`).
+    pub owner: &'a str,
+    pub now: i64,
+    /// How long the claim holds without a renewal.
+    pub lease_secs: i64,
+    /// Only these rows.
+    pub only: Option<&'a [i64]>,
+    /// Not these rows (tried already in this run).
+    pub skip: &'a [i64],
+    /// Rows in their undo window or waiting for a retry are due now too.
+    pub ignore_not_before: bool,
+    /// Sends per minute allowed per account (`max_per_minute`), counted over every sender.
+    pub per_minute: &'a HashMap<String, u32>,
+    /// Whether the holder of a claim still runs (false frees its rows at once).
+    pub is_alive: &'a dyn Fn(&str) -> bool,
+}
+
+/// The answer to a claim.
+#[derive(Debug)]
+pub enum Claim {
+    /// This row is now ours.
+    Row(Box<OutboxRow>),
+    /// Nothing can be claimed now; the first row becomes claimable at this time.
+    WaitUntil(i64),
+    /// Nothing left to send.
+    Nothing,
+}
+
+/// Claims the next row to work on: due, not held by a running sender, and within its
+/// account's rate (delivered rows that only need their Sent copy do not count). Rows held
+/// by a sender that died, or whose lease lapsed, are released first.
+pub fn claim_next(conn: &mut Connection, req: &ClaimRequest) -> Result<Claim, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    release_stale(&tx, req)?;
+    let only = req.only.map(serde_json::to_string).transpose()?;
+    let skip = serde_json::to_string(req.skip)?;
+    let candidates: Vec<(i64, String, i64, bool, bool)> = tx
+        .prepare_cached(
+            "SELECT id, account, not_before, delivered_at IS NOT NULL, state = 'failed'
+               FROM outbox
+              WHERE state IN ('queued', 'failed') AND permanent = 0
+                AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))
+                AND id NOT IN (SELECT value FROM json_each(?2))
+              ORDER BY not_before, id",
+        )?
+        .query_map(params![only, skip], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut wait: Option<i64> = None;
+    let mut rate_free_at: HashMap<&str, Option<i64>> = HashMap::new();
+    for (id, account, not_before, delivered, failed) in &candidates {
+        if !req.ignore_not_before && *not_before > req.now {
+            // A reply in its undo window or its place in a paced batch is worth waiting
+            // for; a failed one waits for its retry on its own.
+            if !failed {
+                wait = Some(wait.map_or(*not_before, |w| w.min(*not_before)));
+            }
+            continue;
+        }
+        if !delivered && let Some(limit) = req.per_minute.get(account) {
+            let free_at = match rate_free_at.get(account.as_str()) {
+                Some(f) => *f,
+                None => {
+                    let f = rate_free_at_for(&tx, account, *limit, req.now)?;
+                    rate_free_at.insert(account, f);
+                    f
+                }
+            };
+            if let Some(at) = free_at {
+                wait = Some(wait.map_or(at, |w| w.min(at)));
+                continue;
+            }
+        }
+        let taken = tx
+            .prepare_cached(
+                "UPDATE outbox SET state = 'sending', claimed_by = ?2, lease_until = ?3,
+                        attempts = attempts + 1
+                  WHERE id = ?1 AND state IN ('queued', 'failed')",
+            )?
+            .execute(params![id, req.owner, req.now + req.lease_secs])?;
+        if taken == 1 {
+            let claimed = tx
+                .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
+                .query_row([id], row)?;
+            tx.commit()?;
+            return Ok(Claim::Row(Box::new(claimed)));
+        }
+    }
+    let held: i64 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM outbox WHERE state = 'sending'
+               AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))",
+        )?
+        .query_row([&only], |r| r.get(0))?;
+    tx.commit()?;
+    Ok(match wait {
+        Some(at) => Claim::WaitUntil(at),
+        // Rows another sender holds are its to finish; a caller waiting on them (a bulk
+        // run) looks again shortly.
+        None if held > 0 => Claim::WaitUntil(req.now + 1),
+        None => Claim::Nothing,
+    })
+}
+
+/// Frees rows whose holder is gone (its process ended, or its lease lapsed). They keep
+/// their marks, so the next claimant resumes at the right step.
+fn release_stale(tx: &Transaction, req: &ClaimRequest) -> Result<(), StoreError> {
+    let holders: Vec<(String, i64)> = tx
+        .prepare_cached(
+            "SELECT claimed_by, max(coalesce(lease_until, 0)) FROM outbox
+              WHERE state = 'sending' GROUP BY claimed_by",
+        )?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                r.get(1)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    for (holder, lease_until) in holders {
+        if holder != req.owner && (lease_until <= req.now || !(req.is_alive)(&holder)) {
+            tx.prepare_cached(
+                "UPDATE outbox SET state = 'queued', claimed_by = NULL, lease_until = NULL
+                  WHERE state = 'sending' AND coalesce(claimed_by, '') = ?1",
+            )?
+            .execute([&holder])?;
+            tracing::info!(holder = %holder, "released the rows of a sender that is gone");
+        }
+    }
     Ok(())
 }
 
-/// The server refused the content: it was not delivered after all.
-pub fn clear_handed(conn: &Connection, id: i64) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE outbox SET handed_at = NULL WHERE id = ?1")?
-        .execute([id])?;
-    Ok(())
+/// When the account may send again, or `None` if it may now: sends of the last minute,
+/// by any sender, against the limit.
+fn rate_free_at_for(
+    tx: &Transaction,
+    account: &str,
+    per_minute: u32,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    let recent: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT data_at FROM outbox WHERE account = ?1 AND data_at > ?2
+              ORDER BY data_at DESC LIMIT ?3",
+        )?
+        .query_map(params![account, now - 60, per_minute], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if recent.len() < per_minute as usize {
+        return Ok(None);
+    }
+    // The oldest of the last `per_minute` sends leaves the window a minute after it.
+    Ok(recent.last().map(|oldest| oldest + 60))
 }
 
-/// Recorded before each delivery attempt, so a crash is known to have been mid-send.
-pub fn mark_attempt(conn: &Connection, id: i64) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1")?
-        .execute([id])?;
-    Ok(())
-}
-
-pub fn mark_delivered(conn: &Connection, id: i64) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "UPDATE outbox SET delivered_at = coalesce(delivered_at, ?2), last_error = NULL WHERE id = ?1",
-    )?
-    .execute(params![id, now_unix()])?;
-    Ok(())
-}
-
-pub fn mark_appended(conn: &Connection, id: i64) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE outbox SET appended = 1 WHERE id = ?1")?
-        .execute([id])?;
-    Ok(())
-}
-
-/// A failed attempt: the error stays visible and the row is retried after `retry_in`.
-pub fn mark_failed(
+/// The content is about to go to the server: the last check that the row is still ours
+/// (not cancelled, not taken over). Records the moment; false means do not send.
+pub fn begin_data(
     conn: &Connection,
+    owner: &str,
+    id: i64,
+    lease_secs: i64,
+) -> Result<bool, StoreError> {
+    held_update(
+        conn,
+        "data_at = ?3, lease_until = ?3 + ?4",
+        params![id, owner, now_unix(), lease_secs],
+    )
+}
+
+/// Content and final dot reached the server: from here on a crash counts it delivered.
+pub fn mark_content_out(conn: &Connection, owner: &str, id: i64) -> Result<bool, StoreError> {
+    held_update(conn, "content_at = ?3", params![id, owner, now_unix()])
+}
+
+/// The server refused (or the connection broke before the whole content was out):
+/// nothing was delivered, so the row may be cancelled again and the attempt does not
+/// count against the rate.
+pub fn clear_data(conn: &Connection, owner: &str, id: i64) -> Result<bool, StoreError> {
+    held_update(
+        conn,
+        "data_at = NULL, content_at = NULL",
+        params![id, owner],
+    )
+}
+
+/// The server answered the final dot with 250.
+pub fn mark_delivered(
+    conn: &Connection,
+    owner: &str,
+    id: i64,
+    smtp_reply: &str,
+) -> Result<bool, StoreError> {
+    held_update(
+        conn,
+        "delivered_at = coalesce(delivered_at, ?3), smtp_reply = ?4, last_error = NULL",
+        params![id, owner, now_unix(), smtp_reply],
+    )
+}
+
+/// A Sent folder (of a server that files relayed mail itself) holds the copy of an
+/// earlier attempt: it was delivered.
+pub fn mark_found_in_sent(conn: &Connection, owner: &str, id: i64) -> Result<bool, StoreError> {
+    held_update(
+        conn,
+        "delivered_at = coalesce(delivered_at, ?3), appended = 1, last_error = NULL",
+        params![id, owner, now_unix()],
+    )
+}
+
+/// Marks the rows whose Sent copies go out in one APPEND, all in one transaction, before
+/// the APPEND; returns the ids still held.
+pub fn begin_filing(
+    conn: &mut Connection,
+    owner: &str,
+    ids: &[i64],
+) -> Result<Vec<i64>, StoreError> {
+    held_batch(conn, "filing_at = ?3", owner, ids)
+}
+
+/// The APPEND succeeded: the copies are filed, for every row of the batch at once.
+pub fn mark_appended(
+    conn: &mut Connection,
+    owner: &str,
+    ids: &[i64],
+) -> Result<Vec<i64>, StoreError> {
+    held_batch(
+        conn,
+        "appended = 1, filing_at = coalesce(filing_at, ?3)",
+        owner,
+        ids,
+    )
+}
+
+/// Releases a held row as failed: retried at `retry_at`, or never by itself when
+/// `permanent`. The error is kept for `outbox list`.
+pub fn release_failed(
+    conn: &Connection,
+    owner: &str,
     id: i64,
     error: &str,
     retry_at: i64,
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "UPDATE outbox SET state = 'failed', last_error = ?2, not_before = ?3 WHERE id = ?1",
-    )?
-    .execute(params![id, error, retry_at])?;
-    Ok(())
+    permanent: bool,
+) -> Result<bool, StoreError> {
+    held_update(
+        conn,
+        "state = 'failed', claimed_by = NULL, lease_until = NULL, last_error = ?3,
+         not_before = ?4, permanent = ?5",
+        params![id, owner, error, retry_at, permanent],
+    )
 }
 
-/// Retry delay after `attempts` failures: 30 s doubling to an hour.
-pub fn backoff_secs(attempts: i64) -> i64 {
-    (30i64 << attempts.clamp(0, 7)).min(3600)
+/// Gives a held row back untouched (the sender stops before working on it).
+pub fn release(conn: &Connection, owner: &str, id: i64) -> Result<bool, StoreError> {
+    held_update(
+        conn,
+        "state = 'queued', claimed_by = NULL, lease_until = NULL, attempts = max(attempts - 1, 0)",
+        params![id, owner],
+    )
+}
+
+/// The row is done; inside the transaction that files the reply on its ticket.
+pub fn mark_sent(tx: &Transaction, owner: &str, id: i64) -> Result<bool, StoreError> {
+    held_update(
+        tx,
+        "state = 'sent', sent_at = ?3, last_error = NULL, claimed_by = NULL, lease_until = NULL",
+        params![id, owner, now_unix()],
+    )
+}
+
+/// An UPDATE of one row that only applies while `owner` holds it. Parameters: ?1 id,
+/// ?2 owner, then the assignment's own.
+fn held_update(
+    conn: &Connection,
+    assignments: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(&format!(
+            "UPDATE outbox SET {assignments} WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2"
+        ))?
+        .execute(params)?;
+    Ok(n == 1)
+}
+
+/// `held_update` for a batch, in one transaction; the assignment gets ?3, now.
+fn held_batch(
+    conn: &mut Connection,
+    assignment: &str,
+    owner: &str,
+    ids: &[i64],
+) -> Result<Vec<i64>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut held = Vec::with_capacity(ids.len());
+    {
+        let mut stmt = tx.prepare_cached(&format!(
+            "UPDATE outbox SET {assignment} WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2"
+        ))?;
+        let now = now_unix();
+        for id in ids {
+            if stmt.execute(params![id, owner, now])? == 1 {
+                held.push(*id);
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(held)
+}
+
+/// Where the customer messages answered live on the server, per mailbox: to flag them
+/// \Answered.
+pub fn answered_locations(
+    conn: &Connection,
+    account: &str,
+    messages: &[i64],
+) -> Result<HashMap<String, Vec<u32>>, StoreError> {
+    let mut by_mailbox: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.name, l.uid FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id
+          WHERE l.message = ?1 AND b.account = ?2",
+    )?;
+    for m in messages {
+        let rows = stmt.query_map(params![m, account], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for loc in rows {
+            let (mailbox, uid) = loc?;
+            by_mailbox.entry(mailbox).or_default().push(uid as u32);
+        }
+    }
+    Ok(by_mailbox)
 }
 
 /// Rows already sent to `recipient` automatically since `since`: loop protection.
 pub fn auto_replies_to(conn: &Connection, recipient: &str, since: i64) -> Result<i64, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT count(*) FROM outbox WHERE kind = 'auto_ack' AND created_at >= ?2
+            "SELECT count(*) FROM outbox WHERE kind != 'reply' AND created_at >= ?2
                AND state != 'cancelled'
                AND EXISTS (SELECT 1 FROM json_each(recipients_json) WHERE value = ?1)",
         )?
         .query_row(params![recipient, since], |r| r.get(0))?)
 }
+
+#[cfg(test)]
+mod tests;

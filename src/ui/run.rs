@@ -24,8 +24,9 @@ use super::theme::{ColorMode, Theme};
 use super::view::draw;
 use crate::app::{App, Effect, Event, ListWindow, Mode, PendingSend, update};
 use crate::config::Config;
+use crate::domain::outbox::ReplyKind;
 use crate::mailout::{self, Body, ReplyRequest};
-use crate::store::outbox::{self, Enqueued, ReplyKind};
+use crate::store::outbox::{self, Enqueued};
 use crate::store::query_sql::QueryContext;
 use crate::store::{Store, now_unix, read, ticket_ops, views};
 use crate::templates::{self, Templates};
@@ -514,18 +515,15 @@ impl Runner<'_> {
                     }
                 }
             }
-            Effect::CancelSend(id) => {
-                if outbox::cancel(conn, id)? {
-                    vec![
-                        Event::Status("reply cancelled; nothing was sent".into()),
-                        Event::DataChanged,
-                    ]
-                } else {
-                    vec![Event::Error(
-                        "too late to undo: the reply already went out".into(),
-                    )]
-                }
-            }
+            Effect::CancelSend(id) => match outbox::cancel(conn, id)? {
+                outbox::Cancelled::Yes => vec![
+                    Event::Status("reply cancelled; nothing was sent".into()),
+                    Event::DataChanged,
+                ],
+                _ => vec![Event::Error(
+                    "too late to undo: the reply already went out".into(),
+                )],
+            },
             Effect::OpenEditor(_) => vec![Event::Error("$EDITOR needs a terminal".into())],
             Effect::SaveAttachments(ticket) => {
                 let dir = download_dir().join(format!("shopdesk-{ticket}"));
@@ -599,21 +597,17 @@ impl Runner<'_> {
         store: &mut Store,
         flusher: &mut Option<std::thread::JoinHandle<()>>,
     ) -> bool {
-        let Ok(rows) = outbox::due(store.conn(), now_unix()) else {
-            return false;
-        };
-        let rows: Vec<_> = rows.into_iter().filter(|r| r.state == "queued").collect();
-        if rows.is_empty() {
+        if !outbox::has_due(store.conn(), now_unix()).unwrap_or(false) {
             return false;
         }
         if self.opts.demo {
-            for row in &rows {
-                if let Err(e) = crate::worker::send::deliver_locally(store, &self.opts.config, row)
-                {
+            return match crate::worker::send::deliver_locally(store, &self.opts.config) {
+                Ok(n) => n > 0,
+                Err(e) => {
                     tracing::warn!(error = %e, "demo delivery");
+                    false
                 }
-            }
-            return true;
+            };
         }
         if flusher.as_ref().is_some_and(|h| !h.is_finished()) {
             return false;

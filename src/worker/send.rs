@@ -1,34 +1,42 @@
-//! The send worker: delivers due outbox rows. Per row, each step is committed before the
-//! next, so a crash at any point resumes without a second delivery:
-//! 1. a row that was attempted before (a crash mid-send) is first looked for in Sent, by
-//!    Message-ID, in case it went out and was filed (or the server files sent mail);
-//! 2. the attempt is recorded, the bytes go to SMTP, `delivered_at` is recorded;
-//! 3. the copy is APPENDed to Sent (unless the server files sent mail itself);
-//! 4. the customer's message gets \Answered, and the row is marked sent: the reply joins
-//!    its ticket and the status set after sending is applied.
+//! The send worker: delivers outbox rows, exactly once, however many senders run (a
+//! `reply`, a paced `bulk-reply`, `outbox flush`, `sync --watch`, consoles).
+//!
+//! Each row is claimed before any network I/O and every later mark needs the claim (see
+//! `store::outbox`). For a claimed row, `domain::outbox::next_step` picks the step from
+//! the crash-safe marks:
+//! 1. SMTP: right before the content goes out the claim is checked once more (a cancel
+//!    wins until then) and `data_at` is recorded; once content and final dot are flushed
+//!    to the server `content_at` is, and the server's 250 records `delivered_at`. A kill
+//!    before `content_at` is sent again (the server discarded the unfinished DATA); one
+//!    after it counts as delivered, unconfirmed (the server commits on the dot).
+//! 2. Sent copy: `filing_at` for the whole batch in one commit, one APPEND, then
+//!    `appended` for the batch in one commit; an APPEND cut off is checked by Message-ID
+//!    before it is filed again, so each reply has one copy.
+//! 3. The reply joins its ticket, the status set after sending applies, the row is sent,
+//!    and the customer's message gets \Answered.
 
 use std::collections::HashMap;
 use std::path::Path;
-
-use chrono::Utc;
-use rusqlite::OptionalExtension;
+use std::time::Duration;
 
 use crate::config::{AccountConfig, Config};
-use crate::domain::Status;
+use crate::domain::outbox::{OutboxState, Step, backoff_secs, next_step};
 use crate::mail::imap::{Session, connect, encode_mailbox};
 use crate::mail::parse::parse_message;
-use crate::mail::smtp::Smtp;
-use crate::store::ingest::{AccountIdentity, Fetched, ingest};
-use crate::store::outbox::{self, OutboxRow};
-use crate::store::{Store, StoreError, now_unix, ticket_ops};
+use crate::mail::smtp::{Smtp, SmtpError};
+use crate::store::ingest::AccountIdentity;
+use crate::store::outbox::{self, Claim, ClaimRequest, OutboxRow};
+use crate::store::{Store, StoreError, now_unix, sent};
+
+use super::claimant;
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct FlushReport {
     pub sent: Vec<i64>,
     /// (outbox id, error)
     pub failed: Vec<(i64, String)>,
-    /// Rows still in their undo window.
-    pub waiting: usize,
+    /// Rows cancelled while this flush held them: not sent.
+    pub cancelled: Vec<i64>,
 }
 
 /// Options for one flush.
@@ -36,85 +44,131 @@ pub struct FlushReport {
 pub struct FlushOptions {
     /// Only these rows.
     pub only: Option<Vec<i64>>,
-    /// Deliver even rows still in their undo window (`outbox flush`).
+    /// Deliver even rows still in their undo window or waiting for a retry (`outbox flush`).
     pub ignore_undo: bool,
-    /// At most this many messages per minute (bulk replies).
-    pub per_minute: Option<u32>,
+    /// Wait for rows that are not due yet (a paced bulk) or that another sender holds,
+    /// instead of leaving them to later.
+    pub wait: bool,
     /// Called after each row: (done, total).
     pub progress: Option<fn(usize, usize)>,
 }
 
-/// Delivers every due row.
+/// How long a claim holds without a renewal. A sender on this machine that dies frees its
+/// rows at once (see `claimant`); the lease covers the rest.
+const LEASE_SECS: i64 = 15 * 60;
+
+/// What a reply whose answer was never heard records as the server's answer.
+const UNCONFIRMED: &str =
+    "delivered, unconfirmed: the server had the whole message when the connection ended";
+
+/// Sent copies are filed, and rows marked sent, this many at a time.
+const FILE_BATCH: usize = 50;
+
+/// Delivers every due row (or only `opts.only`).
 pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushReport, StoreError> {
-    let mut store = Store::open(db)?;
-    let now = now_unix();
-    let horizon = if opts.ignore_undo { i64::MAX } else { now };
-    let mut rows = outbox::due(store.conn(), horizon)?;
-    if let Some(only) = &opts.only {
-        rows.retain(|r| only.contains(&r.id));
-    }
-    let mut report = FlushReport {
-        waiting: if opts.ignore_undo {
-            0
-        } else {
-            outbox::list(store.conn(), false)?
-                .iter()
-                .filter(|r| r.state == "queued" && r.not_before > now)
-                .count()
-        },
-        ..Default::default()
+    let mut sender = Sender {
+        store: Store::open(db)?,
+        config,
+        owner: claimant::new_name(),
+        links: HashMap::new(),
+        report: FlushReport::default(),
     };
-    let total = rows.len();
-    let mut links: HashMap<String, Link> = HashMap::new();
-    let started = std::time::Instant::now();
-    for (i, row) in rows.into_iter().enumerate() {
-        if let Some(rate) = opts.per_minute.filter(|r| *r > 0) {
-            let due = std::time::Duration::from_secs_f64(60.0 * i as f64 / f64::from(rate));
-            if let Some(wait) = due.checked_sub(started.elapsed()) {
-                std::thread::sleep(wait);
+    let per_minute: HashMap<String, u32> = config
+        .accounts
+        .iter()
+        .filter_map(|a| a.max_per_minute.map(|n| (a.name.clone(), n)))
+        .collect();
+    let mut remaining = opts.only.clone();
+    // Each row is tried once per flush: a failure waits for its retry, or the next flush.
+    let mut tried: Vec<i64> = Vec::new();
+    let total = remaining.as_ref().map_or(0, Vec::len);
+    let result = (|| -> Result<(), StoreError> {
+        loop {
+            let claim = outbox::claim_next(
+                sender.store.conn_mut(),
+                &ClaimRequest {
+                    owner: &sender.owner,
+                    now: now_unix(),
+                    lease_secs: LEASE_SECS,
+                    only: remaining.as_deref(),
+                    skip: &tried,
+                    ignore_not_before: opts.ignore_undo,
+                    per_minute: &per_minute,
+                    is_alive: &claimant::is_alive,
+                },
+            )?;
+            match claim {
+                Claim::Row(row) => {
+                    let id = row.id;
+                    tried.push(id);
+                    sender.work(*row)?;
+                    if let Some(r) = remaining.as_mut() {
+                        r.retain(|x| *x != id);
+                        if let Some(p) = opts.progress {
+                            p(total - r.len(), total);
+                        }
+                        if r.is_empty() {
+                            break;
+                        }
+                    }
+                }
+                Claim::WaitUntil(at) if opts.wait => {
+                    // Nothing may sit claimed while this sender sleeps.
+                    sender.file_all()?;
+                    let secs = (at - now_unix()).clamp(0, 60) as u64;
+                    std::thread::sleep(Duration::from_secs(secs).max(Duration::from_millis(200)));
+                }
+                Claim::WaitUntil(_) | Claim::Nothing => break,
             }
         }
-        let Some(account) = config.account(&row.account) else {
-            let msg = format!("account '{}' is not configured", row.account);
-            outbox::mark_failed(store.conn(), row.id, &msg, now + 3600)?;
-            report.failed.push((row.id, msg));
+        sender.file_all()
+    })();
+    sender.close();
+    result?;
+    let mut report = sender.report;
+    if let Some(only) = &opts.only {
+        // Another sender may have delivered some of these: report them by their state.
+        report = outcome_of(&sender.store, only, report)?;
+    }
+    Ok(report)
+}
+
+/// The outcome for `ids` by their stored state, whoever sent them.
+fn outcome_of(
+    store: &Store,
+    ids: &[i64],
+    mut report: FlushReport,
+) -> Result<FlushReport, StoreError> {
+    for id in ids {
+        if report.sent.contains(id)
+            || report.cancelled.contains(id)
+            || report.failed.iter().any(|(f, _)| f == id)
+        {
+            continue;
+        }
+        let Some(row) = outbox::get(store.conn(), *id)? else {
             continue;
         };
-        let link = links.entry(account.name.clone()).or_default();
-        // The account's own limit (what its SMTP server accepts) paces this batch too.
-        if let Some(rate) = account.max_per_minute {
-            let due = std::time::Duration::from_secs_f64(60.0 * link.sent as f64 / f64::from(rate));
-            if let Some(wait) = due.checked_sub(
-                link.since
-                    .get_or_insert_with(std::time::Instant::now)
-                    .elapsed(),
-            ) {
-                std::thread::sleep(wait);
-            }
-        }
-        link.sent += 1;
-        match deliver_smtp(&mut store, account, link, &row) {
-            Ok(()) => link.delivered.push(row),
-            Err(msg) => fail(&store, &row, &msg, &mut report)?,
-        }
-        if link.delivered.len() >= FILE_BATCH {
-            finish(&mut store, account, link, &mut report)?;
-        }
-        if let Some(p) = opts.progress {
-            p(i + 1, total);
-        }
-    }
-    for (name, link) in links.iter_mut() {
-        if let Some(account) = config.account(name) {
-            finish(&mut store, account, link, &mut report)?;
-        }
-    }
-    for (_, link) in links {
-        if let Some(mut s) = link.imap {
-            let _ = s.logout();
+        match row.state {
+            OutboxState::Sent => report.sent.push(*id),
+            OutboxState::Cancelled => report.cancelled.push(*id),
+            _ => report.failed.push((
+                *id,
+                row.last_error
+                    .unwrap_or_else(|| format!("still {} (not due yet)", row.state)),
+            )),
         }
     }
     Ok(report)
+}
+
+struct Sender<'a> {
+    store: Store,
+    config: &'a Config,
+    /// This sender's name on the rows it claims.
+    owner: String,
+    links: HashMap<String, Link>,
+    report: FlushReport,
 }
 
 /// An account's connections, opened on first use and reused for the batch.
@@ -124,27 +178,23 @@ struct Link {
     imap: Option<Session>,
     /// The mailbox SELECTed read-write, so a batch does not re-select for every flag.
     selected: Option<String>,
-    /// Customer messages answered in this batch, to flag \\Answered together.
-    answered: Vec<i64>,
-    /// Rows the SMTP server took, waiting for their Sent copies and their `sent` mark.
-    delivered: Vec<OutboxRow>,
     /// Whether the server takes several messages in one APPEND (RFC 3502 + LITERAL+).
     multiappend: Option<bool>,
-    /// Rows attempted in this batch, and since when, for the account's rate limit.
-    sent: usize,
-    since: Option<std::time::Instant>,
+    /// Delivered rows waiting for their Sent copy.
+    to_file: Vec<OutboxRow>,
 }
 
 impl Link {
-    fn smtp(&mut self, account: &AccountConfig) -> Result<&mut Smtp, String> {
+    fn smtp(&mut self, account: &AccountConfig) -> Result<&mut Smtp, SmtpError> {
         if self.smtp.is_none() {
-            let server = account
-                .smtp
-                .as_ref()
-                .ok_or_else(|| format!("account '{}' has no [accounts.smtp]", account.name))?;
-            self.smtp = Some(Smtp::new(&account.name, server).map_err(|e| e.to_string())?);
+            let server = account.smtp.as_ref().ok_or_else(|| {
+                SmtpError::HandOver(format!("account '{}' has no [accounts.smtp]", account.name))
+            })?;
+            self.smtp = Some(Smtp::new(&account.name, server)?);
         }
-        self.smtp.as_mut().ok_or_else(|| "no SMTP".to_string())
+        self.smtp
+            .as_mut()
+            .ok_or_else(|| SmtpError::HandOver("no SMTP connection".into()))
     }
 
     fn imap(&mut self, account: &AccountConfig) -> Result<&mut Session, String> {
@@ -153,136 +203,210 @@ impl Link {
             self.imap = Some(c.session);
             self.selected = None;
         }
-        self.imap.as_mut().ok_or_else(|| "no IMAP".to_string())
+        self.imap
+            .as_mut()
+            .ok_or_else(|| "no IMAP connection".to_string())
     }
 }
 
-/// Sent copies are filed, and rows marked sent, this many at a time.
-const FILE_BATCH: usize = 50;
-
-fn fail(
-    store: &Store,
-    row: &OutboxRow,
-    msg: &str,
-    report: &mut FlushReport,
-) -> Result<(), StoreError> {
-    let attempts = outbox::get(store.conn(), row.id)?.map_or(1, |r| r.attempts);
-    let retry = now_unix() + outbox::backoff_secs(attempts - 1);
-    outbox::mark_failed(store.conn(), row.id, msg, retry)?;
-    tracing::warn!(outbox = row.id, error = %msg, "delivery failed");
-    report.failed.push((row.id, msg.to_string()));
-    Ok(())
-}
-
-/// Gets one row to the SMTP server (or finds that an earlier attempt did).
-fn deliver_smtp(
-    store: &mut Store,
-    account: &AccountConfig,
-    link: &mut Link,
-    row: &OutboxRow,
-) -> Result<(), String> {
-    let db = |e: StoreError| e.to_string();
-    if row.delivered {
-        return Ok(());
+impl Sender<'_> {
+    /// Moves one claimed row on as far as it goes now.
+    fn work(&mut self, row: OutboxRow) -> Result<(), StoreError> {
+        let Some(account) = self.config.account(&row.account) else {
+            let msg = format!("account '{}' is not configured", row.account);
+            return self.fail(&row, &msg, false);
+        };
+        let mut row = row;
+        loop {
+            let link = self.links.entry(account.name.clone()).or_default();
+            match next_step(row.progress, account.save_sent) {
+                Step::CheckSentThenSend => {
+                    // A server that files relayed mail holds the copy if it took the
+                    // message. If it cannot be asked, sending again is the safe side.
+                    if in_sent(link, account, &row.message_id) == Ok(true) {
+                        outbox::mark_found_in_sent(self.store.conn(), &self.owner, row.id)?;
+                        row.progress.delivered = true;
+                        row.progress.appended = true;
+                    } else {
+                        row.progress.content_out = false;
+                    }
+                }
+                Step::AssumeDelivered => {
+                    outbox::mark_delivered(self.store.conn(), &self.owner, row.id, UNCONFIRMED)?;
+                    tracing::info!(outbox = row.id, "{UNCONFIRMED}");
+                    row.progress.delivered = true;
+                }
+                Step::Send => {
+                    if !self.send(account, &row)? {
+                        return Ok(());
+                    }
+                    row.progress.delivered = true;
+                }
+                Step::CheckSentThenFile => match in_sent(link, account, &row.message_id) {
+                    Ok(true) => {
+                        outbox::mark_appended(self.store.conn_mut(), &self.owner, &[row.id])?;
+                        row.progress.appended = true;
+                    }
+                    Ok(false) => row.progress.filing_started = false,
+                    Err(e) => {
+                        let msg = format!("delivered, but {}: {e}", account.sent_folder);
+                        return self.fail(&row, &msg, false);
+                    }
+                },
+                Step::File => {
+                    link.to_file.push(row);
+                    if link.to_file.len() >= FILE_BATCH {
+                        self.file(account)?;
+                    }
+                    return Ok(());
+                }
+                Step::Finish => return self.finish(account, vec![row]),
+            }
+        }
     }
-    if row.handed {
-        // Killed after the content went to the server and before its answer was recorded:
-        // the server commits on the final dot, so sending again would deliver twice.
-        outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
-        tracing::info!(
-            outbox = row.id,
-            "interrupted after hand-over; counted as delivered"
-        );
-        return Ok(());
+
+    /// Hands the row to SMTP. True when the server accepted it; otherwise the row has
+    /// been released (failed or cancelled).
+    fn send(&mut self, account: &AccountConfig, row: &OutboxRow) -> Result<bool, StoreError> {
+        let link = self.links.entry(account.name.clone()).or_default();
+        let conn = self.store.conn();
+        let owner = &self.owner;
+        let content_out = std::cell::Cell::new(false);
+        let sent = link.smtp(account).and_then(|smtp| {
+            smtp.send(
+                &row.envelope_from,
+                &row.recipients,
+                &row.raw,
+                || outbox::begin_data(conn, owner, row.id, LEASE_SECS).map_err(|e| e.to_string()),
+                || match outbox::mark_content_out(conn, owner, row.id) {
+                    Ok(_) => content_out.set(true),
+                    Err(e) => {
+                        tracing::warn!(outbox = row.id, error = %e, "recording the hand-over")
+                    }
+                },
+            )
+        });
+        match sent {
+            Ok(answer) => {
+                if !outbox::mark_delivered(conn, owner, row.id, &answer)? {
+                    tracing::warn!(outbox = row.id, "delivered after the claim lapsed");
+                }
+                Ok(true)
+            }
+            Err(SmtpError::Withdrawn) => {
+                tracing::info!(outbox = row.id, "cancelled before the content was sent");
+                self.report.cancelled.push(row.id);
+                Ok(false)
+            }
+            Err(e) if content_out.get() && !e.refused() => {
+                // The server had the whole message when the connection broke: it commits
+                // on the dot, so this counts as delivered (see `next_step`).
+                tracing::warn!(outbox = row.id, error = %e, "{UNCONFIRMED}");
+                outbox::mark_delivered(conn, owner, row.id, UNCONFIRMED)?;
+                Ok(true)
+            }
+            Err(e) => {
+                // Refused, or the final dot never left: nothing was delivered.
+                outbox::clear_data(conn, owner, row.id)?;
+                self.fail(row, &e.to_string(), e.is_permanent())?;
+                Ok(false)
+            }
+        }
     }
-    if row.attempts > 0 {
-        // A server that files sent mail itself may hold the copy of an earlier attempt.
-        if let Ok(true) = in_sent(link, account, &row.message_id) {
-            outbox::mark_delivered(store.conn(), row.id).map_err(db)?;
-            outbox::mark_appended(store.conn(), row.id).map_err(db)?;
+
+    /// Files the Sent copies waiting on every account.
+    fn file_all(&mut self) -> Result<(), StoreError> {
+        let names: Vec<String> = self.links.keys().cloned().collect();
+        for name in names {
+            if let Some(account) = self.config.account(&name) {
+                self.file(account)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Files one account's waiting copies (one APPEND where the server allows), then
+    /// finishes the rows.
+    fn file(&mut self, account: &AccountConfig) -> Result<(), StoreError> {
+        let link = self.links.entry(account.name.clone()).or_default();
+        let rows = std::mem::take(&mut link.to_file);
+        if rows.is_empty() {
             return Ok(());
         }
-    }
-    outbox::mark_attempt(store.conn(), row.id).map_err(db)?;
-    let conn = store.conn();
-    let sent = link
-        .smtp(account)?
-        .send(&row.envelope_from, &row.recipients, &row.raw, || {
-            outbox::mark_handed(conn, row.id).map_err(|e| e.to_string())
-        });
-    if let Err(e) = sent {
-        // A refusal means the server did not take it: resend later. A connection lost
-        // after the hand-over is left as handed, and counts as delivered next time.
-        if e.refused() {
-            outbox::clear_handed(store.conn(), row.id).map_err(db)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let held = outbox::begin_filing(self.store.conn_mut(), &self.owner, &ids)?;
+        let rows: Vec<OutboxRow> = rows.into_iter().filter(|r| held.contains(&r.id)).collect();
+        let link = self.links.entry(account.name.clone()).or_default();
+        match file_copies(link, account, &rows) {
+            Ok(()) => {
+                let filed = outbox::mark_appended(self.store.conn_mut(), &self.owner, &held)?;
+                let rows = rows.into_iter().filter(|r| filed.contains(&r.id)).collect();
+                self.finish(account, rows)
+            }
+            Err(e) => {
+                let msg = format!(
+                    "delivered, but filing the copy in {}: {e}",
+                    account.sent_folder
+                );
+                for row in &rows {
+                    self.fail(row, &msg, false)?;
+                }
+                Ok(())
+            }
         }
-        return Err(e.to_string());
     }
-    outbox::mark_delivered(store.conn(), row.id).map_err(db)
+
+    /// The rows join their tickets and are marked sent; their customer messages get
+    /// \Answered.
+    fn finish(&mut self, account: &AccountConfig, rows: Vec<OutboxRow>) -> Result<(), StoreError> {
+        let identity = AccountIdentity::from(account);
+        let mut answered = Vec::new();
+        for row in &rows {
+            let parsed = parse_message(&row.raw);
+            if sent::record_sent(&mut self.store, &self.owner, &identity, row, &parsed)? {
+                self.report.sent.push(row.id);
+                answered.extend(row.answers);
+            }
+        }
+        if !answered.is_empty() {
+            let targets = outbox::answered_locations(self.store.conn(), &account.name, &answered)?;
+            let link = self.links.entry(account.name.clone()).or_default();
+            if let Err(e) = flag_answered(link, account, targets) {
+                tracing::info!(error = %e, "could not set \\Answered");
+            }
+        }
+        Ok(())
+    }
+
+    /// Releases the row as failed, to be retried after a backoff (unless `permanent`).
+    fn fail(&mut self, row: &OutboxRow, msg: &str, permanent: bool) -> Result<(), StoreError> {
+        let retry = now_unix() + backoff_secs(row.attempts);
+        outbox::release_failed(
+            self.store.conn(),
+            &self.owner,
+            row.id,
+            msg,
+            retry,
+            permanent,
+        )?;
+        tracing::warn!(outbox = row.id, error = %msg, permanent, "delivery failed");
+        self.report.failed.push((row.id, msg.to_string()));
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        for (_, link) in self.links.drain() {
+            if let Some(mut s) = link.imap {
+                let _ = s.logout();
+            }
+        }
+    }
 }
 
-/// Files the Sent copies of the delivered rows (one APPEND for the batch where the server
-/// allows), flags the answered messages, and marks the rows sent.
-fn finish(
-    store: &mut Store,
-    account: &AccountConfig,
-    link: &mut Link,
-    report: &mut FlushReport,
-) -> Result<(), StoreError> {
-    let rows = std::mem::take(&mut link.delivered);
+fn file_copies(link: &mut Link, account: &AccountConfig, rows: &[OutboxRow]) -> Result<(), String> {
     if rows.is_empty() {
         return Ok(());
     }
-    let to_file: Vec<&OutboxRow> = rows
-        .iter()
-        .filter(|r| {
-            account.save_sent
-                && !r.appended
-                && !outbox::get(store.conn(), r.id)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|x| x.appended)
-        })
-        .collect();
-    let filing_error = if to_file.is_empty() {
-        None
-    } else {
-        match file_copies(link, account, &to_file) {
-            Ok(()) => {
-                for r in &to_file {
-                    outbox::mark_appended(store.conn(), r.id)?;
-                }
-                None
-            }
-            Err(e) => Some(format!(
-                "delivered, but filing the copy in {}: {e}",
-                account.sent_folder
-            )),
-        }
-    };
-    for row in &rows {
-        if let Some(e) = &filing_error
-            && to_file.iter().any(|r| r.id == row.id)
-        {
-            // Delivered: the next flush only files the copy.
-            fail(store, row, e, report)?;
-            continue;
-        }
-        if let Some(answers) = row.answers {
-            link.answered.push(answers);
-        }
-        mark_sent(store, account, row)?;
-        report.sent.push(row.id);
-    }
-    flag_batch(store, account, link);
-    Ok(())
-}
-
-fn file_copies(
-    link: &mut Link,
-    account: &AccountConfig,
-    rows: &[&OutboxRow],
-) -> Result<(), String> {
     let sent = encode_mailbox(&account.sent_folder);
     if link.multiappend.is_none() {
         let caps = link
@@ -320,54 +444,26 @@ fn quote_imap(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// Whether the Sent folder holds a message with this Message-ID.
 fn in_sent(link: &mut Link, account: &AccountConfig, message_id: &str) -> Result<bool, String> {
     let session = link.imap(account)?;
     session
         .examine(encode_mailbox(&account.sent_folder))
         .map_err(|e| e.to_string())?;
     link.selected = None;
-    let session = link.imap(account)?;
-    let found = session
+    let found = link
+        .imap(account)?
         .uid_search(format!("HEADER Message-ID {}", quote_imap(message_id)))
         .map_err(|e| e.to_string())?;
     Ok(!found.is_empty())
 }
 
-fn flag_batch(store: &Store, account: &AccountConfig, link: &mut Link) {
-    let messages = std::mem::take(&mut link.answered);
-    if messages.is_empty() {
-        return;
-    }
-    if let Err(e) = flag_answered(store, link, account, &messages) {
-        tracing::info!(error = %e, "could not set \\Answered");
-    }
-}
-
 fn flag_answered(
-    store: &Store,
     link: &mut Link,
     account: &AccountConfig,
-    messages: &[i64],
+    targets: HashMap<String, Vec<u32>>,
 ) -> Result<(), String> {
-    let mut by_mailbox: HashMap<String, Vec<u32>> = HashMap::new();
-    let mut stmt = store
-        .conn()
-        .prepare_cached(
-            "SELECT b.name, l.uid FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id
-              WHERE l.message = ?1 AND b.account = ?2",
-        )
-        .map_err(|e| e.to_string())?;
-    for m in messages {
-        let rows = stmt
-            .query_map(rusqlite::params![m, account.name], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })
-            .map_err(|e| e.to_string())?;
-        for (mailbox, uid) in rows.flatten() {
-            by_mailbox.entry(mailbox).or_default().push(uid as u32);
-        }
-    }
-    for (mailbox, mut uids) in by_mailbox {
+    for (mailbox, mut uids) in targets {
         uids.sort_unstable();
         if link.selected.as_deref() != Some(mailbox.as_str()) {
             link.imap(account)?
@@ -385,64 +481,49 @@ fn flag_answered(
     Ok(())
 }
 
-/// The reply joins its ticket (its copy in Sent attaches to it on the next sync), the
-/// status set after sending applies, and the row is done.
-fn mark_sent(
-    store: &mut Store,
-    account: &AccountConfig,
-    row: &OutboxRow,
-) -> Result<(), StoreError> {
-    let identity = AccountIdentity::from(account);
-    let parsed = parse_message(&row.raw);
-    let fetched = Fetched {
-        uid: 0,
-        flags: String::new(),
-        modseq: None,
-        internal_date: Some(Utc::now()),
-        raw: row.raw.clone(),
-    };
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    // An acknowledgement is not an answer: the ticket's first-response and due times stay.
-    let kept: Option<(Option<i64>, Option<i64>)> = match (row.kind.as_str(), row.ticket_id) {
-        ("auto_ack", Some(t)) => tx
-            .prepare_cached("SELECT first_response_at, due_at FROM tickets WHERE id = ?1")?
-            .query_row([t], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?,
-        _ => None,
-    };
-    ingest(&tx, &identity, None, &fetched, &parsed)?;
-    if let (Some((first, due)), Some(t)) = (kept, row.ticket_id) {
-        tx.prepare_cached("UPDATE tickets SET first_response_at = ?2, due_at = ?3 WHERE id = ?1")?
-            .execute(rusqlite::params![t, first, due])?;
+/// Files every due reply on its ticket as sent, without SMTP: for the demo shop, which
+/// has no mail server. Returns how many.
+pub fn deliver_locally(store: &mut Store, config: &Config) -> Result<usize, StoreError> {
+    let owner = claimant::new_name();
+    let per_minute = HashMap::new();
+    let mut done = 0;
+    loop {
+        let claim = outbox::claim_next(
+            store.conn_mut(),
+            &ClaimRequest {
+                owner: &owner,
+                now: now_unix(),
+                lease_secs: LEASE_SECS,
+                only: None,
+                skip: &[],
+                ignore_not_before: false,
+                per_minute: &per_minute,
+                is_alive: &claimant::is_alive,
+            },
+        )?;
+        let Claim::Row(row) = claim else {
+            return Ok(done);
+        };
+        let Some(account) = config.account(&row.account) else {
+            outbox::release_failed(
+                store.conn(),
+                &owner,
+                row.id,
+                "no such account",
+                i64::MAX,
+                true,
+            )?;
+            continue;
+        };
+        outbox::mark_delivered(store.conn(), &owner, row.id, "delivered locally")?;
+        let parsed = parse_message(&row.raw);
+        sent::record_sent(
+            store,
+            &owner,
+            &AccountIdentity::from(account),
+            &row,
+            &parsed,
+        )?;
+        done += 1;
     }
-    tx.prepare_cached(
-        "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
-    )?
-    .execute(rusqlite::params![row.id, now_unix()])?;
-    if let (Some(ticket), Some(status)) = (row.ticket_id, row.status_after.as_deref())
-        && let Ok(s) = status.parse::<Status>()
-    {
-        let agent: String = tx
-            .prepare_cached("SELECT coalesce(agent, '') FROM outbox WHERE id = ?1")?
-            .query_row([row.id], |r| r.get(0))?;
-        ticket_ops::set_status(&tx, ticket, s, &agent)?;
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// Files a due reply on its ticket as sent, without SMTP: for the demo shop, which has no
-/// mail server.
-pub fn deliver_locally(
-    store: &mut Store,
-    config: &Config,
-    row: &OutboxRow,
-) -> Result<(), StoreError> {
-    let Some(account) = config.account(&row.account) else {
-        return Ok(());
-    };
-    outbox::mark_delivered(store.conn(), row.id)?;
-    mark_sent(store, account, row)
 }

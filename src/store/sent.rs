@@ -1,0 +1,54 @@
+//! A delivered reply joins its ticket: stored as an outgoing message (its copy in Sent
+//! attaches to it on the next sync), the status chosen for after sending applies, and its
+//! outbox row becomes `sent` — all in one transaction, and only while the sender still
+//! holds the row.
+
+use chrono::Utc;
+use rusqlite::{OptionalExtension, TransactionBehavior};
+
+use super::ingest::{AccountIdentity, Fetched, ingest};
+use super::outbox::{self, OutboxRow};
+use super::{Store, StoreError, ticket_ops};
+use crate::domain::ParsedMessage;
+
+/// Files `row` (whose content `parsed` is) on its ticket and marks it sent. False when the
+/// row is no longer `owner`'s (nothing is written then).
+pub fn record_sent(
+    store: &mut Store,
+    owner: &str,
+    account: &AccountIdentity,
+    row: &OutboxRow,
+    parsed: &ParsedMessage,
+) -> Result<bool, StoreError> {
+    let fetched = Fetched {
+        uid: 0,
+        flags: String::new(),
+        modseq: None,
+        internal_date: Some(Utc::now()),
+        raw: row.raw.clone(),
+    };
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if !outbox::mark_sent(&tx, owner, row.id)? {
+        return Ok(false);
+    }
+    // An automatic message is not an answer: the ticket's first-response and due times stay.
+    let kept: Option<(Option<i64>, Option<i64>)> = match (row.kind.is_automatic(), row.ticket_id) {
+        (true, Some(t)) => tx
+            .prepare_cached("SELECT first_response_at, due_at FROM tickets WHERE id = ?1")?
+            .query_row([t], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+        _ => None,
+    };
+    ingest(&tx, account, None, &fetched, parsed)?;
+    if let (Some((first, due)), Some(t)) = (kept, row.ticket_id) {
+        tx.prepare_cached("UPDATE tickets SET first_response_at = ?2, due_at = ?3 WHERE id = ?1")?
+            .execute(rusqlite::params![t, first, due])?;
+    }
+    if let (Some(ticket), Some(status)) = (row.ticket_id, row.status_after) {
+        ticket_ops::set_status(&tx, ticket, status, row.agent.as_deref().unwrap_or(""))?;
+    }
+    tx.commit()?;
+    Ok(true)
+}

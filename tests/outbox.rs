@@ -1,0 +1,315 @@
+//! Exactly once, under concurrency and faults, through the real Postfix into Dovecot: a
+//! watcher and a paced bulk sending at once, a sender killed while a large message is on
+//! the wire, a cancel during a bulk.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use shopdesk::mail::parse::parse_message;
+use support::messages::customer_mail;
+use support::{MailStack, list_json, ok, run, shopdesk, stderr};
+
+const SHOP: &str = support::mailstack::SHOP;
+
+fn setup(
+    stack: &MailStack,
+    extra: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), extra);
+    let db = tmp.path().join("shop.db");
+    (tmp, config, db)
+}
+
+/// `n` questions, as tickets, from the stack's five customers in turn (the first five
+/// tickets are one per customer); returns the customers who asked.
+fn customers_asking(stack: &MailStack, config: &Path, db: &Path, n: usize) -> Vec<String> {
+    let who = |i: usize| format!("customer{}@example.test", i % 5 + 1);
+    let mails: Vec<Vec<u8>> = (0..n)
+        .map(|i| {
+            customer_mail(
+                i,
+                &who(i),
+                &format!("Where is order {i}?"),
+                "Has it shipped?",
+            )
+        })
+        .collect();
+    stack.append(SHOP, "INBOX", &mails);
+    ok(shopdesk(config, db).arg("sync"));
+    assert_eq!(list_json(config, db, &[]).len(), n);
+    (0..n.min(5)).map(who).collect()
+}
+
+/// Message-IDs in each customer's INBOX once `expected` mails have arrived in all (or the
+/// time is up), after a pause for stragglers that would be duplicates.
+fn delivered(
+    stack: &MailStack,
+    customers: &[String],
+    expected: usize,
+) -> HashMap<String, Vec<String>> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for c in customers {
+        let left = deadline.saturating_duration_since(Instant::now());
+        stack.wait_for_mail(c, "INBOX", expected, left);
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    customers
+        .iter()
+        .map(|c| {
+            let ids = stack
+                .wait_for_mail(c, "INBOX", 0, Duration::ZERO)
+                .iter()
+                .filter_map(|raw| parse_message(raw).message_id)
+                .collect();
+            (c.clone(), ids)
+        })
+        .collect()
+}
+
+fn sent_copies(stack: &MailStack) -> Vec<String> {
+    let mut shop = stack.client(SHOP);
+    let ids = support::mailstack::fetch_all(&mut shop, "Sent")
+        .iter()
+        .filter_map(|raw| parse_message(raw).message_id)
+        .collect();
+    let _ = shop.logout();
+    ids
+}
+
+fn outbox_rows(config: &Path, db: &Path) -> Vec<serde_json::Value> {
+    serde_json::from_str(&ok(
+        shopdesk(config, db).args(["outbox", "list", "--all", "--json"])
+    ))
+    .unwrap()
+}
+
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_watcher_and_a_paced_bulk_send_every_reply_once() {
+    let stack = MailStack::start();
+    let (_tmp, config, db) = setup(&stack, "");
+    let customers = customers_asking(&stack, &config, &db, 30);
+    let watcher = shopdesk(&config, &db)
+        .args(["sync", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let bulk = run(shopdesk(&config, &db).args([
+        "bulk-reply",
+        "--query",
+        "status:new",
+        "--template",
+        "sizing",
+        "--rate",
+        "300/min",
+        "--yes",
+    ]));
+    let took = started.elapsed();
+    assert!(bulk.status.success(), "{}", stderr(&bulk));
+    assert!(stderr(&bulk).contains("30 sent"), "{}", stderr(&bulk));
+    // 30 at 300 a minute: the pace holds whoever sends (six seconds, less the first).
+    assert!(took >= Duration::from_secs(5), "{took:?}");
+    let got = delivered(&stack, &customers, 6);
+    stop(watcher);
+    let mut all: Vec<&String> = got.values().flatten().collect();
+    for (c, ids) in &got {
+        assert_eq!(ids.len(), 6, "{c} got {ids:?}");
+    }
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 30, "every reply once");
+    let mut sent = sent_copies(&stack);
+    sent.sort();
+    let before = sent.len();
+    sent.dedup();
+    assert_eq!((before, sent.len()), (30, 30), "one Sent copy each");
+    for row in outbox_rows(&config, &db) {
+        assert_eq!(row["state"], "sent", "{row}");
+    }
+}
+
+#[test]
+fn a_sender_killed_while_a_large_reply_is_on_the_wire_delivers_it_once() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    let customers = customers_asking(&stack, &config, &db, 1);
+    let ticket = list_json(&config, &db, &[])[0]["id"].to_string();
+    // 20 MB of attachment keeps the content on the wire long enough to be cut off.
+    let big = tmp.path().join("catalogue.bin");
+    let noise: Vec<u8> = (0..20_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(&big, noise).unwrap();
+    ok(shopdesk(&config, &db).args([
+        "reply",
+        &ticket,
+        "--template",
+        "sizing",
+        "--attach",
+        big.to_str().unwrap(),
+        "--queue-only",
+    ]));
+
+    let mut cut_mid_content = 0;
+    for attempt in 0..4 {
+        let mut flusher = shopdesk(&config, &db)
+            .args(["outbox", "flush"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill it once the content is going out and before the server has all of it.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut killed = false;
+        while Instant::now() < deadline && flusher.try_wait().unwrap().is_none() {
+            if wire_marks(&db) == Some((true, false)) {
+                let _ = flusher.kill();
+                killed = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = flusher.wait();
+        if killed {
+            cut_mid_content += 1;
+        } else {
+            eprintln!("attempt {attempt}: the flush finished before it could be cut off");
+            break;
+        }
+    }
+    assert!(cut_mid_content > 0, "never caught the content on the wire");
+    ok(shopdesk(&config, &db).args(["outbox", "flush"]));
+    let got = delivered(&stack, &customers, 1);
+    assert_eq!(got[&customers[0]].len(), 1, "{got:?}");
+    assert_eq!(sent_copies(&stack).len(), 1);
+    let rows = outbox_rows(&config, &db);
+    assert_eq!(rows[0]["state"], "sent");
+    assert!(rows[0]["attempts"].as_i64().unwrap() > 1, "{}", rows[0]);
+}
+
+/// (content going out, content and dot out) of the only outbox row, read from the database
+/// as the test's own observer.
+fn wire_marks(db: &Path) -> Option<(bool, bool)> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .ok()?;
+    conn.query_row(
+        "SELECT data_at IS NOT NULL, content_at IS NOT NULL FROM outbox ORDER BY id LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .ok()
+}
+
+#[test]
+fn a_cancel_during_a_bulk_holds_and_a_late_one_says_so() {
+    let stack = MailStack::start();
+    let (_tmp, config, db) = setup(&stack, "");
+    let customers = customers_asking(&stack, &config, &db, 4);
+    // One a second: the last rows are still waiting while the first are out.
+    let bulk = shopdesk(&config, &db)
+        .args([
+            "bulk-reply",
+            "--query",
+            "status:new",
+            "--template",
+            "sizing",
+            "--rate",
+            "60/min",
+            "--yes",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first reply to be out, then cancel the last one and try the first.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let rows = loop {
+        let rows = outbox_rows(&config, &db);
+        if rows.len() == 4 && rows[0]["state"] == "sent" {
+            break rows;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the bulk did not start: {rows:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let last = rows[3]["id"].to_string();
+    let first = rows[0]["id"].to_string();
+    let cancel = run(shopdesk(&config, &db).args(["outbox", "cancel", &last]));
+    assert!(cancel.status.success(), "{}", stderr(&cancel));
+    let late = run(shopdesk(&config, &db).args(["outbox", "cancel", &first]));
+    assert_eq!(late.status.code(), Some(1), "{}", stderr(&late));
+    assert!(stderr(&late).contains("too late"), "{}", stderr(&late));
+
+    let out = bulk.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("3 sent"), "{err}");
+    let cancelled_customer = rows[3]["recipients"][0].as_str().unwrap();
+    let answered: Vec<String> = customers
+        .iter()
+        .filter(|c| c.as_str() != cancelled_customer)
+        .cloned()
+        .collect();
+    assert_eq!(answered.len(), 3);
+    for (c, ids) in delivered(&stack, &answered, 1) {
+        assert_eq!(ids.len(), 1, "{c}: {ids:?}");
+    }
+    let none = stack.wait_for_mail(cancelled_customer, "INBOX", 0, Duration::ZERO);
+    assert!(none.is_empty(), "the cancelled reply went out");
+    let states: Vec<String> = outbox_rows(&config, &db)
+        .iter()
+        .map(|r| r["state"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(states, ["sent", "sent", "sent", "cancelled"]);
+}
+
+#[test]
+fn replies_go_out_over_implicit_tls_and_starttls_with_the_shops_own_ca() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("shop.db");
+    let plain = stack.write_config(tmp.path(), "");
+    let customers = customers_asking(&stack, &plain, &db, 2);
+    let base = stack.config_text("");
+    let plain_smtp = format!("port = {}\nsecurity = \"none\"", stack.smtp);
+    assert!(base.contains(&plain_smtp), "{base}");
+    let tickets = list_json(&plain, &db, &[]);
+    for (i, (port, security)) in [(stack.smtps, "tls"), (stack.smtp, "starttls")]
+        .into_iter()
+        .enumerate()
+    {
+        let text = base.replacen(
+            &plain_smtp,
+            &format!(
+                "port = {port}\nsecurity = \"{security}\"\nca_file = \"{}\"",
+                stack.cert().display()
+            ),
+            1,
+        );
+        let config = tmp.path().join(format!("{security}.toml"));
+        std::fs::write(&config, text).unwrap();
+        let ticket = tickets[i]["id"].to_string();
+        let o = run(shopdesk(&config, &db).args(["reply", &ticket, "--template", "sizing"]));
+        assert!(o.status.success(), "{security}: {}", stderr(&o));
+    }
+    let got = delivered(&stack, &customers, 1);
+    for (c, ids) in &got {
+        assert_eq!(ids.len(), 1, "{c}: {ids:?}");
+    }
+}
