@@ -129,10 +129,114 @@ pub fn strip_prefixes(subject: &str) -> &str {
     }
 }
 
-/// Length of a `[WORD #digits]` token at the start of `s`.
+/// Length of a helpdesk token at the start of `s`: ours (`[WORD #digits]`) or another
+/// system's (`[#123]`, `[Ticket#123]`, `[ABC-123]`, `(Case 123)`, …).
 fn leading_token_len(s: &str) -> Option<usize> {
-    let (_, _, len) = parse_token(s)?;
-    Some(len)
+    match parse_token(s) {
+        Some((tag, _, len)) if !is_order_word(&fold(tag)) => Some(len),
+        Some(_) => None,
+        None => foreign_token_len(s),
+    }
+}
+
+fn is_order_word(folded: &str) -> bool {
+    ORDER_WORDS.iter().any(|w| folded.starts_with(w))
+}
+
+/// Words other helpdesks put before a ticket number (folded).
+const TICKET_WORDS: &[&str] = &[
+    "ticket",
+    "case",
+    "request",
+    "incident",
+    "issue",
+    "sr",
+    "ref",
+    "reference",
+    "id",
+    "call",
+    "ärende",
+    "arende",
+    "sak",
+    "vorgang",
+    "anfrage",
+    "dossier",
+    "demande",
+    "caso",
+    "talep",
+    "kayıt",
+    "заявка",
+    "обращение",
+    "工单",
+    "案例",
+];
+
+/// Words for an order: a number after one is the customer's order, which tells two
+/// conversations apart, not a helpdesk's token.
+const ORDER_WORDS: &[&str] = &[
+    "order",
+    "ordre",
+    "ordine",
+    "orden",
+    "pedido",
+    "commande",
+    "bestellung",
+    "auftrag",
+    "beställning",
+    "bestallning",
+    "tilaus",
+    "zamówienie",
+    "sipariş",
+    "siparis",
+    "заказ",
+    "订单",
+    "訂單",
+    "注文",
+    "invoice",
+    "faktura",
+    "rechnung",
+    "fatura",
+];
+
+/// Length of another system's ticket token at the start of `s`: a `[…]` or `(…)` group
+/// holding a number after `#` (`[#1677]`, `[Ticket#123]`, `[Support #12]`), a number
+/// after a ticket word (`(Case 123)`, `[Request: 55]`), or a project key (`[ABC-123]`).
+/// A number after an order word is not a token.
+fn foreign_token_len(s: &str) -> Option<usize> {
+    let close = match s.chars().next()? {
+        '[' => ']',
+        '(' => ')',
+        _ => return None,
+    };
+    let end = s.find(close)?;
+    let inner = s[1..end].trim();
+    if inner.is_empty() || inner.chars().count() > 40 {
+        return None;
+    }
+    let digits_at = inner.find(|c: char| c.is_ascii_digit())?;
+    let number = inner[digits_at..].trim();
+    if !number.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        return None;
+    }
+    let head = inner[..digits_at].trim_end();
+    let word = head
+        .trim_end_matches(['#', '№', ':', '-', '.'])
+        .trim_end()
+        .trim_end_matches(|c: char| c == '.')
+        .trim();
+    let folded = fold(word);
+    let last_word = folded.split_whitespace().last().unwrap_or("");
+    if is_order_word(last_word) {
+        return None;
+    }
+    let hashed = head.ends_with('#') || head.ends_with('№');
+    let ticket_word = TICKET_WORDS.contains(&last_word) || last_word == "no" || last_word == "nr";
+    // ABC-123: a project key of capital letters, a dash, a number
+    let key = head.ends_with('-')
+        && !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_uppercase())
+        && number.chars().all(|c| c.is_ascii_digit());
+    (hashed || ticket_word || key).then_some(end + close.len_utf8())
 }
 
 /// Parses `[TAG #id]` at the start of `s`: (tag, id, byte length).
@@ -160,25 +264,31 @@ fn parse_token(s: &str) -> Option<(&str, TicketId, usize)> {
     Some((tag, id, close + 1))
 }
 
-/// The subject as threading compares it: prefixes and helpdesk tokens removed,
-/// whitespace collapsed, lower case.
+/// The subject as threading compares it: prefixes and the tokens of any helpdesk
+/// (ours, or a shop's previous one) removed, whitespace collapsed, lower case.
 pub fn normalize_subject(subject: &str) -> String {
-    let core = strip_prefixes(subject);
-    let mut out = String::with_capacity(core.len());
-    let mut rest = core;
-    // tokens can also sit in the middle or at the end
-    while let Some(i) = rest.find('[') {
+    fold(&without_tokens(strip_prefixes(subject)))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `s` with every helpdesk token removed, wherever it sits.
+fn without_tokens(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['[', '(']) {
         out.push_str(&rest[..i]);
         match leading_token_len(&rest[i..]) {
             Some(n) => rest = &rest[i + n..],
             None => {
-                out.push('[');
+                out.push_str(&rest[i..i + 1]);
                 rest = &rest[i + 1..];
             }
         }
     }
     out.push_str(rest);
-    fold(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// Whether a normalised subject says too little to thread by.
@@ -213,23 +323,10 @@ pub fn token(tag: &str, id: TicketId) -> String {
     format!("[{tag} #{id}]")
 }
 
-/// The subject of our reply: `Re: [TAG #id] original`, without stacked prefixes or old
-/// tokens, case kept.
+/// The subject of our reply: `Re: [TAG #id] original`, without stacked prefixes or any
+/// helpdesk's tokens, case kept.
 pub fn reply_subject(original: &str, tag: &str, id: TicketId) -> String {
-    let core = strip_prefixes(original);
-    let mut cleaned = String::new();
-    let mut rest = core;
-    while let Some(i) = rest.find('[') {
-        cleaned.push_str(&rest[..i]);
-        match parse_token(&rest[i..]) {
-            Some((_, _, n)) => rest = &rest[i + n..],
-            None => {
-                cleaned.push('[');
-                rest = &rest[i + 1..];
-            }
-        }
-    }
-    cleaned.push_str(rest);
+    let cleaned = without_tokens(strip_prefixes(original));
     let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() {
         format!("Re: {}", token(tag, id))
@@ -278,6 +375,28 @@ mod tests {
             ("Re:", ""),
             ("", ""),
             ("Rechnung: März", "rechnung: märz"),
+            // other systems' tokens, anywhere: a customer answering the previous helpdesk
+            (
+                "Re: [#1677] I want to return my backpack",
+                "i want to return my backpack",
+            ),
+            ("[Ticket#2024010112] Re: Backpack", "backpack"),
+            ("Backpack [Ticket #12]", "backpack"),
+            ("Re: Backpack (Case 00123)", "backpack"),
+            ("Re: Backpack (Case: 123)", "backpack"),
+            ("[Request #55] Backpack", "backpack"),
+            ("[SUP-1234] Backpack", "backpack"),
+            ("Backpack [Ärende 77]", "backpack"),
+            // not tokens: order numbers, counters, years, list names, plain brackets
+            ("Problem with (Order #1001)", "problem with (order #1001)"),
+            (
+                "Problem with [Sipariş #1002]",
+                "problem with [sipariş #1002]",
+            ),
+            ("Size chart (2)", "size chart (2)"),
+            ("Summer sale (2024)", "summer sale (2024)"),
+            ("[Sup-12] mixed case key", "[sup-12] mixed case key"),
+            ("Shoes (red, 42)", "shoes (red, 42)"),
         ];
         for (input, want) in cases {
             assert_eq!(normalize_subject(input), want, "{input:?}");
@@ -323,6 +442,10 @@ mod tests {
         assert_eq!(
             reply_subject("SV: Leverans [OLD #3]", "SHOP", 12),
             "Re: [SHOP #12] Leverans"
+        );
+        assert_eq!(
+            reply_subject("Re: [#1677] Backpack (Order #1001)", "SHOP", 12),
+            "Re: [SHOP #12] Backpack (Order #1001)"
         );
         assert_eq!(reply_subject("", "SHOP", 1), "Re: [SHOP #1]");
         assert_eq!(token("SHOP", 9), "[SHOP #9]");

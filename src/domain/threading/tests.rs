@@ -364,6 +364,42 @@ fn placement_table() {
                 stranger,
             )
         },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "the previous helpdesk's token does not split the thread",
+                "Re: [#1677] Where is my order?",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "nor a case number in parentheses",
+                "RE: Where is my order? (Case 00981)",
+                anna,
+            )
+        },
+        Case {
+            want: Some((2, Token)),
+            date: day(24),
+            ..case(
+                "our token decides before another system's",
+                "Re: [#1677] [SHOP #2] Where is my order?",
+                "ben@example.test",
+            )
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case(
+                "an order number is not a token: another order is another question",
+                "Where is my order? (Order #1002)",
+                anna,
+            )
+        },
     ];
     assert!(cases.len() >= 30);
     let world = world();
