@@ -221,8 +221,6 @@ fn foreign_token_len(s: &str) -> Option<usize> {
     let head = inner[..digits_at].trim_end();
     let word = head
         .trim_end_matches(['#', '№', ':', '-', '.'])
-        .trim_end()
-        .trim_end_matches(|c: char| c == '.')
         .trim();
     let folded = fold(word);
     let last_word = folded.split_whitespace().last().unwrap_or("");
