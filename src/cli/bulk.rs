@@ -20,7 +20,7 @@ use super::{Context, UsageError};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Which tickets (the query language of `list`)
-    #[arg(long, value_name = "QUERY")]
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
     query: String,
     /// Canned reply to send
     #[arg(long, value_name = "NAME")]

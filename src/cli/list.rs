@@ -13,7 +13,7 @@ use super::{Context, UsageError};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Query, e.g. 'status:open -tag:spam from:anna "where is"'
-    #[arg(value_name = "QUERY", num_args = 0.., trailing_var_arg = true)]
+    #[arg(value_name = "QUERY", num_args = 0..)]
     query: Vec<String>,
     /// Print a JSON array of tickets
     #[arg(long)]

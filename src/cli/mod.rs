@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand. Data goes to stdout, diagnostics to stderr;
 //! exit codes 0 ok, 1 failure, 2 usage error (design.md).
 
+mod argv;
 mod bulk;
 mod console;
 mod context;
@@ -81,7 +82,10 @@ pub enum Command {
 pub struct UsageError(pub String);
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut command = Cli::command();
+    command.build();
+    let args = argv::options_first(std::env::args_os().collect(), &command);
+    let cli = Cli::parse_from(args);
     // The console logs to a file; a log line on stderr would tear through its screen.
     let console = matches!(cli.command, None | Some(Command::Demo(_)));
     let _log = if console { None } else { init_logging() };

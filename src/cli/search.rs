@@ -13,7 +13,7 @@ use super::{Context, UsageError};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Query, e.g. 'refund from:anna after:30d'
-    #[arg(value_name = "QUERY", required = true, num_args = 1.., trailing_var_arg = true)]
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
     query: Vec<String>,
     /// Print a JSON array of messages (each with ticket_id)
     #[arg(long)]

@@ -41,7 +41,7 @@ pub struct NoteArgs {
     #[arg(value_name = "ID")]
     id: String,
     /// The note (internal, never sent)
-    #[arg(value_name = "TEXT", num_args = 1.., trailing_var_arg = true)]
+    #[arg(value_name = "TEXT", num_args = 1..)]
     text: Vec<String>,
 }
 

@@ -219,9 +219,7 @@ fn foreign_token_len(s: &str) -> Option<usize> {
         return None;
     }
     let head = inner[..digits_at].trim_end();
-    let word = head
-        .trim_end_matches(['#', '№', ':', '-', '.'])
-        .trim();
+    let word = head.trim_end_matches(['#', '№', ':', '-', '.']).trim();
     let folded = fold(word);
     let last_word = folded.split_whitespace().last().unwrap_or("");
     if is_order_word(last_word) {
