@@ -4,6 +4,7 @@
 mod bulk;
 mod console;
 mod context;
+mod json;
 mod list;
 mod outbox;
 mod output;
@@ -95,6 +96,8 @@ pub fn main() -> ExitCode {
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!(": {cause}"));
             }
+            // an error can quote a server's reply or a header: it is cleaned like data
+            let msg = crate::domain::sanitize::sanitize_text(&msg);
             let _ = writeln!(std::io::stderr(), "{msg}");
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use crate::store::outbox;
 use crate::worker::send::{FlushOptions, flush};
 
-use super::output::fit;
+use super::json::write_json;
+use super::output::{fit, terminal};
 use super::{Context, UsageError};
+use crate::domain::sanitize::sanitize_line;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,12 +46,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         Action::List { all, json } => {
             let store = ctx.store()?;
             let rows = outbox::list(store.conn(), all)?;
-            let mut out = std::io::stdout().lock();
             if json {
-                serde_json::to_writer_pretty(&mut out, &rows)?;
-                writeln!(out)?;
+                write_json(std::io::stdout().lock(), &rows)?;
                 return Ok(ExitCode::SUCCESS);
             }
+            let mut out = terminal();
             if rows.is_empty() {
                 eprintln!("outbox is empty");
             }
@@ -59,7 +60,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                     out,
                     "{:>5}  {:<9} {:>6}  {}  {}  {}{}",
                     r.id,
-                    r.state,
+                    sanitize_line(&r.state),
                     r.ticket_id.map_or("-".into(), |t| format!("#{t}")),
                     &when[..16.min(when.len())],
                     fit(&r.recipients.join(", "), 28),
@@ -68,11 +69,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                         .map(|e| format!(
                             "\n       error (attempt {}): {}",
                             r.attempts,
-                            crate::domain::sanitize::sanitize_line(&e)
+                            sanitize_line(&e)
                         ))
                         .unwrap_or_default()
                 )?;
             }
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Action::Flush { json } => {
@@ -87,11 +89,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 },
             )?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                write_json(std::io::stdout().lock(), &report)?;
             } else {
                 eprintln!("{} sent, {} failed", report.sent.len(), report.failed.len());
                 for (id, e) in &report.failed {
-                    eprintln!("shopdesk: outbox #{id}: {e}");
+                    eprintln!("shopdesk: outbox #{id}: {}", sanitize_line(&e.to_string()));
                 }
             }
             Ok(if report.failed.is_empty() {
@@ -106,7 +108,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 anyhow::bail!(UsageError(format!("no outbox entry #{id}")));
             };
             if outbox::cancel(store.conn(), id)? {
-                eprintln!("cancelled outbox #{id} ({})", row.subject);
+                eprintln!("cancelled outbox #{id} ({})", sanitize_line(&row.subject));
                 Ok(ExitCode::SUCCESS)
             } else {
                 anyhow::bail!(

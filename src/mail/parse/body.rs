@@ -204,12 +204,14 @@ fn append_html(out: &mut String, html: &str, cx: &mut Decoding) {
     append(out, &text, cx);
 }
 
+/// The part's media type, lower-cased and sanitised: it is printed beside the file name.
 fn content_type(part: &MessagePart) -> String {
     match part.content_type() {
         Some(ct) => match ct.subtype() {
-            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
-            None => ct.ctype().to_ascii_lowercase(),
-        },
+            Some(sub) => format!("{}/{}", sanitize_line(ct.ctype()), sanitize_line(sub)),
+            None => sanitize_line(ct.ctype()),
+        }
+        .to_ascii_lowercase(),
         None => match part.body {
             PartType::Message(_) => "message/rfc822".into(),
             PartType::Text(_) => "text/plain".into(),

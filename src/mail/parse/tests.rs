@@ -427,3 +427,48 @@ fn text_is_cut_at_the_cap_with_a_warning() {
         }
     }
 }
+
+#[test]
+fn attachment_name_and_type_are_sanitised() {
+    // (content type line, file name parameter, type it starts with, name wanted)
+    let cases = [
+        (
+            "application/pdf\x1bPq#0\x1b\\",
+            "filename=\"a\x1b[8mb.pdf\"",
+            "application/pdf",
+            "ab.pdf",
+        ),
+        (
+            "IMAGE/\x1b[?1049hPNG",
+            "filename*=utf-8''c%C2%9B31md.png",
+            "image/png",
+            "cd.png",
+        ),
+        (
+            "text/plain\x1b]52;c;eA==\x07",
+            "filename=\"=?utf-8?B?ZRtdNTI7YztlQT09B2YudHh0?=\"",
+            "text/plain",
+            "ef.txt",
+        ),
+    ];
+    for (ctype, name, want_type, want_name) in cases {
+        let raw = msg(
+            &format!("{BASE}\nSubject: s\nContent-Type: multipart/mixed; boundary=\"m\""),
+            &format!(
+                "--m\nContent-Type: text/plain\n\nhi\n--m\nContent-Type: {ctype}\nContent-Disposition: attachment; {name}\n\nx\n--m--\n"
+            ),
+        );
+        let p = parse_message(&raw);
+        assert_eq!(p.attachments.len(), 1, "{ctype:?}");
+        // mail-parser lower-cases the type, turning a DCS (ESC P) into ESC p: the escape
+        // goes, its parameters may stay as text
+        let got = &p.attachments[0].content_type;
+        assert!(got.starts_with(want_type), "{ctype:?}: {got:?}");
+        assert!(!got.chars().any(char::is_control), "{ctype:?}: {got:?}");
+        assert_eq!(
+            p.attachments[0].filename.as_deref(),
+            Some(want_name),
+            "{name:?}"
+        );
+    }
+}
