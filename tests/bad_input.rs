@@ -1,6 +1,7 @@
 //! Bad input, as a user would meet it: wrong password, unreachable host, TLS name
-//! mismatch, a bad config line, a bad query, a 25 MB attachment. Each gives one clear line,
-//! a non-zero exit where the command failed, and loses nothing.
+//! mismatch, a bad config line, a bad query, a 25 MB attachment, a 50 MB body and HTML
+//! nested 100,000 levels deep. Each gives one clear line, a non-zero exit where the command
+//! failed, and loses nothing.
 
 #![allow(clippy::unwrap_used)]
 
@@ -166,6 +167,91 @@ fn a_25_mb_attachment_is_synced_and_listed() {
     let shown = support::ok(shopdesk(&config, &db).args(["show", &id]));
     assert!(shown.contains("The parcel arrived broken"), "{shown}");
     assert!(shown.contains("photos.zip"), "{shown}");
+}
+
+#[test]
+fn a_50_mb_body_and_deeply_nested_html_sync_in_one_batch() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    let head = |n: usize, subject: &str, content_type: &str| {
+        format!(
+            "From: Customer {n} <c{n}@customer.example>\r\nTo: {SHOP}\r\nSubject: {subject}\r\n\
+             Date: Tue, 24 Nov 2026 10:0{n}:00 +0000\r\nMessage-ID: <h{n}@customer.example>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+    };
+    let mut long = head(1, "Long story", "text/plain; charset=utf-8").into_bytes();
+    while long.len() < 50 * 1024 * 1024 {
+        long.extend_from_slice(b"It all started when the parcel did not arrive, again.\r\n");
+    }
+    let depth = 100_000;
+    let nested = format!(
+        "{}{}Where is my order?{}",
+        head(2, "Nested", "text/html; charset=utf-8"),
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let plain = customer_mail(3, "c3@customer.example", "Plain", "Just a question.");
+    stack.append(SHOP, "INBOX", &[long.clone(), nested.into_bytes(), plain]);
+
+    let started = std::time::Instant::now();
+    let o = run(shopdesk(&config, &db).args(["sync", "--json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&support::stdout(&o)).unwrap();
+    assert_eq!(summary[0]["mailboxes"][0]["new_messages"], 3, "{summary}");
+    eprintln!(
+        "sync of 3 messages, {} MB: {:?}",
+        long.len() >> 20,
+        started.elapsed()
+    );
+
+    let tickets = support::list_json(&config, &db, &[]);
+    assert_eq!(tickets.len(), 3);
+    let show = |subject: &str| -> serde_json::Value {
+        let t = tickets.iter().find(|t| t["subject"] == subject).unwrap();
+        let id = t["id"].to_string();
+        let out = support::ok(shopdesk(&config, &db).args(["show", &id, "--json"]));
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["messages"][0].clone()
+    };
+    let m = show("Long story");
+    let text = m["text"].as_str().unwrap();
+    assert!(text.starts_with("It all started"), "{text:.80}");
+    assert!(text.len() <= shopdesk::mail::parse::budget::MAX_TEXT_BYTES);
+    assert_eq!(
+        m["warnings"],
+        serde_json::json!(["text cut at 1 MiB; the raw source keeps the whole message"])
+    );
+    let m = show("Nested");
+    assert_eq!(m["text"], "Where is my order?");
+    assert_eq!(
+        m["warnings"],
+        serde_json::json!([
+            "HTML nested more than 256 levels deep; its text is shown without layout"
+        ])
+    );
+    assert_eq!(show("Plain")["text"], "Just a question.");
+
+    // The raw source is kept whole; the text row (which the contentless full-text row
+    // is folded from) is not 50 MB.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (raw, text): (i64, i64) = conn
+        .query_row(
+            "SELECT length(r.raw), length(CAST(m.text AS BLOB))
+               FROM messages m JOIN raw_messages r ON r.message_id = m.id
+              WHERE m.subject = 'Long story'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(raw as usize, long.len());
+    assert!(text <= 1 << 20, "text {text}");
+
+    // The batch committed with its cursor: the next sync has nothing to fetch.
+    let out = support::ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary[0]["mailboxes"][0]["new_messages"], 0, "{out}");
 }
 
 fn base64_lines(data: &[u8]) -> String {

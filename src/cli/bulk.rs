@@ -119,11 +119,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|(t, r)| serde_json::json!({"ticket_id": t, "reason": r}))
                 .collect();
-            serde_json::to_writer_pretty(
+            super::json::write_json(
                 &mut out,
                 &serde_json::json!({"would_send": mails, "skipped": skipped}),
             )?;
-            writeln!(out)?;
         } else {
             for (p, _) in &prepared {
                 writeln!(out, "==== ticket #{} ====", p.ticket)?;
@@ -218,12 +217,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|(t, r)| serde_json::json!({"ticket_id": t, "reason": r}))
             .collect();
-        serde_json::to_writer_pretty(
+        super::json::write_json(
             &mut out,
             &serde_json::json!({"sent": report.sent.len(), "queued": report.failed.len(), "skipped": skipped,
                 "errors": report.failed.iter().map(|(id, e)| serde_json::json!({"outbox_id": id, "error": e})).collect::<Vec<_>>()}),
         )?;
-        writeln!(out)?;
     } else {
         for (t, r) in &skipped {
             eprintln!("skip #{t}: {r}");

@@ -7,7 +7,8 @@ use crate::domain::query::parse_query;
 use crate::store::query_sql::{QueryContext, ticket_query};
 use crate::store::{read, search};
 
-use super::output::{age, fit};
+use super::json::write_json;
+use super::output::{age, fit, terminal};
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -35,12 +36,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let ids = search::run_ids(store.conn(), &ticket_query(&query, &qctx, args.limit, 0))?;
     let tickets = read::ticket_summaries(store.conn(), &ids)?;
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &tickets)?;
-        writeln!(out)?;
+        write_json(std::io::stdout().lock(), &tickets)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = terminal();
     let now = chrono::Utc::now();
     for t in &tickets {
         let who = t
@@ -60,5 +60,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             fit(&t.subject, 60).trim_end(),
         )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

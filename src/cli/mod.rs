@@ -5,6 +5,7 @@ mod argv;
 mod bulk;
 mod console;
 mod context;
+mod json;
 mod list;
 mod outbox;
 mod output;
@@ -99,6 +100,8 @@ pub fn main() -> ExitCode {
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!(": {cause}"));
             }
+            // an error can quote a server's reply or a header: it is cleaned like data
+            let msg = crate::domain::sanitize::sanitize_text(&msg);
             let _ = writeln!(std::io::stderr(), "{msg}");
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
@@ -151,13 +154,48 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Logs go to stderr at warn level (SHOPDESK_LOG overrides), never to stdout, which is for data.
 fn init_logging() -> Option<()> {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("SHOPDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let colour = colour_logs(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .with_target(false)
         .without_time()
         .try_init()
         .ok()
+}
+
+/// Colour in log lines only for a person at a terminal who has not set NO_COLOR
+/// (no-color.org: any value but the empty string): never into a file, a pipe or CI logs.
+fn colour_logs(stderr_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        let cases: &[(bool, Option<&str>, bool)] = &[
+            (true, None, true),
+            (true, Some(""), true),
+            (true, Some("1"), false),
+            (false, None, false),
+            (false, Some("1"), false),
+        ];
+        for &(terminal, no_color, want) in cases {
+            assert_eq!(
+                super::colour_logs(terminal, no_color.map(OsStr::new)),
+                want,
+                "terminal {terminal}, NO_COLOR {no_color:?}"
+            );
+        }
+    }
 }

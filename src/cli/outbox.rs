@@ -8,7 +8,8 @@ use crate::domain::sanitize::sanitize_line;
 use crate::store::outbox::{self, Cancelled, OutboxRow};
 use crate::worker::send::{FlushOptions, flush};
 
-use super::output::fit;
+use super::json::write_json;
+use super::output::{fit, terminal};
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -108,7 +109,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 },
             )?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                write_json(std::io::stdout().lock(), &report)?;
             } else {
                 eprintln!("{} sent, {} failed", report.sent.len(), report.failed.len());
                 for (id, e) in &report.failed {
@@ -169,13 +170,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
 fn list(ctx: &Context, all: bool, json: bool) -> anyhow::Result<ExitCode> {
     let store = ctx.store()?;
     let rows = outbox::list(store.conn(), all)?;
-    let mut out = std::io::stdout().lock();
     if json {
         let rows: Vec<RowJson> = rows.iter().map(RowJson::from).collect();
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
+        write_json(std::io::stdout().lock(), &rows)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = terminal();
     if rows.is_empty() {
         eprintln!("outbox is empty");
     }
@@ -210,5 +210,6 @@ fn list(ctx: &Context, all: bool, json: bool) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

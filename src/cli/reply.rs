@@ -104,7 +104,7 @@ pub(super) fn print_prepared(
     json: bool,
 ) -> anyhow::Result<()> {
     if json {
-        serde_json::to_writer_pretty(
+        super::json::write_json(
             &mut *out,
             &serde_json::json!({
                 "ticket_id": p.ticket, "message_id": p.message_id,
@@ -114,7 +114,6 @@ pub(super) fn print_prepared(
                 "text": p.body,
             }),
         )?;
-        writeln!(out)?;
     } else {
         out.write_all(&p.raw)?;
         writeln!(out)?;

@@ -7,7 +7,8 @@ use crate::domain::query::parse_query;
 use crate::store::query_sql::{QueryContext, message_search};
 use crate::store::{read, search};
 
-use super::output::fit;
+use super::json::write_json;
+use super::output::{fit, terminal};
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -35,21 +36,21 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let ids = search::run_ids(store.conn(), &message_search(&query, &qctx, args.limit))?;
     let hits = read::messages(store.conn(), &ids)?;
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &hits)?;
-        writeln!(out)?;
+        write_json(std::io::stdout().lock(), &hits)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = terminal();
     for m in &hits {
         writeln!(
             out,
             "{:>6}  {}  {}  {}",
             m.ticket_id.map_or("-".into(), |t| format!("#{t}")),
-            &m.date[..10.min(m.date.len())],
+            m.date.get(..10).unwrap_or(&m.date),
             fit(m.from.email.as_deref().unwrap_or("?"), 26),
             fit(&m.subject, 60).trim_end()
         )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

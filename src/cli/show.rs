@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 use crate::store::{StoreError, read};
 
+use super::json::write_json;
+use super::output::terminal;
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -35,25 +37,24 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{id}"),
         other => other?,
     };
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &detail)?;
-        writeln!(out)?;
+        write_json(std::io::stdout().lock(), &detail)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = terminal();
     let t = &detail.ticket;
     writeln!(out, "#{} {}", t.id, sanitize_line(&t.subject))?;
     writeln!(
         out,
         "status {} · owner {} · customer {} · {} message(s){}",
-        t.status,
-        t.owner.as_deref().unwrap_or("none"),
+        sanitize_line(&t.status),
+        sanitize_line(t.owner.as_deref().unwrap_or("none")),
         sanitize_line(t.customer.email.as_deref().unwrap_or("?")),
         t.message_count,
         if t.tags.is_empty() {
             String::new()
         } else {
-            format!(" · tags {}", t.tags.join(", "))
+            format!(" · tags {}", sanitize_line(&t.tags.join(", ")))
         }
     )?;
     for m in &detail.messages {
@@ -69,7 +70,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             m.date,
             if m.direction == "out" { "→" } else { "←" },
             sanitize_line(&from),
-            m.placed_by
+            sanitize_line(&m.placed_by)
         )?;
         for w in &m.warnings {
             writeln!(out, "   ! {}", sanitize_line(w))?;
@@ -85,11 +86,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 out,
                 "   📎 {} ({}, {} bytes)",
                 sanitize_line(a.filename.as_deref().unwrap_or("unnamed")),
-                a.content_type,
+                sanitize_line(&a.content_type),
                 a.size
             )?;
         }
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        super::json::write_json(std::io::stdout().lock(), &v)?;
     }
     for o in &outcomes {
         for e in &o.errors {

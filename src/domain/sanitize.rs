@@ -1,15 +1,30 @@
 //! Mail is hostile input: nothing from it may move the cursor, change colours, set the
-//! clipboard or reorder text on screen. Every displayable string is passed through here at
-//! the decoding boundary, and views sanitise again before drawing.
+//! clipboard or reorder text on screen. This is the one sanitiser: every displayable string
+//! is passed through here at the decoding boundary, again by the views before drawing, and
+//! again by the command line on its way to standard output, for people and for JSON alike.
+
+use std::borrow::Cow;
 
 /// Width a tab expands to in message text.
 const TAB: &str = "    ";
+
+/// What happens to line breaks and tabs.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    /// One line: newlines and tabs become spaces.
+    Line,
+    /// Text: `\n` kept (`\r\n` and lone `\r` become `\n`), tabs expanded.
+    Text,
+    /// JSON strings: `\n` and `\t` kept as they are, `\r` dropped, so byte ranges into
+    /// text that was cleaned when decoded stay valid.
+    Json,
+}
 
 /// Text for one line: controls, escape sequences and bidi overrides removed; newlines and
 /// tabs become spaces.
 pub fn sanitize_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    clean(s, &mut out, false);
+    clean(s, &mut out, Layout::Line);
     out
 }
 
@@ -17,8 +32,28 @@ pub fn sanitize_line(s: &str) -> String {
 /// `\n`) and tabs expand to spaces.
 pub fn sanitize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    clean(s, &mut out, true);
+    clean(s, &mut out, Layout::Text);
     out
+}
+
+/// A string for JSON output: as [`sanitize_text`], but tabs stay tabs and `\r` goes, so
+/// what was cleaned when decoded comes back unchanged (and unborrowed-from only when not).
+pub fn sanitize_json(s: &str) -> Cow<'_, str> {
+    if s.chars()
+        .all(|c| (c == '\n' || c == '\t' || !c.is_control()) && !is_dropped(c))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    clean(s, &mut out, Layout::Json);
+    Cow::Owned(out)
+}
+
+/// Characters JSON output writes as `\uXXXX` even inside a clean string: every control
+/// (C0, DEL, C1), the bidi and invisible characters [`sanitize_line`] drops, and the line
+/// and paragraph separators that end a line in JavaScript.
+pub fn needs_json_escape(c: char) -> bool {
+    c.is_control() || is_dropped(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Whether the string needs no change (the common case: skip the copy).
@@ -36,28 +71,30 @@ fn is_dropped(c: char) -> bool {
         | '\u{FFF9}'..='\u{FFFC}')
 }
 
-fn clean(s: &str, out: &mut String, multiline: bool) {
+fn clean(s: &str, out: &mut String, layout: Layout) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\u{1b}' => skip_escape(&mut chars),
             // the one-byte C1 CSI starts a sequence just like ESC [
             '\u{9b}' => skip_csi(&mut chars),
-            '\u{9d}' => skip_string(&mut chars),
-            '\n' => out.push(if multiline { '\n' } else { ' ' }),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
+            // and the one-byte DCS, SOS, OSC, PM and APC start control strings
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' => out.push(if layout == Layout::Line { ' ' } else { '\n' }),
+            '\r' => match layout {
+                Layout::Line | Layout::Text => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    out.push(if layout == Layout::Line { ' ' } else { '\n' });
                 }
-                out.push(if multiline { '\n' } else { ' ' });
-            }
-            '\t' => {
-                if multiline {
-                    out.push_str(TAB)
-                } else {
-                    out.push(' ')
-                }
-            }
+                Layout::Json => {}
+            },
+            '\t' => match layout {
+                Layout::Line => out.push(' '),
+                Layout::Text => out.push_str(TAB),
+                Layout::Json => out.push('\t'),
+            },
             c if c.is_control() || is_dropped(c) => {}
             c => out.push(c),
         }
@@ -124,6 +161,12 @@ mod tests {
             ("colour", "\u{1b}[31mred\u{1b}[0m text", "red text"),
             ("cursor move", "a\u{1b}[2J\u{1b}[10;20Hb", "ab"),
             ("osc 52 clipboard", "x\u{1b}]52;c;cm0gLXJmIH4=\u{7}y", "xy"),
+            ("conceal", "a\u{1b}[8mhidden\u{1b}[0mb", "ahiddenb"),
+            ("alternate screen", "a\u{1b}[?1049hb", "ab"),
+            ("dcs", "a\u{1b}Pq#0;2;0;0;0\u{1b}\\b", "ab"),
+            ("c1 dcs", "a\u{90}payload\u{9c}b", "ab"),
+            ("c1 osc", "a\u{9d}52;c;eA==\u{7}b", "ab"),
+            ("c1 apc", "a\u{9f}payload\u{9c}b", "ab"),
             ("osc title with ST", "x\u{1b}]0;owned\u{1b}\\y", "xy"),
             ("c1 csi", "a\u{9b}31mb", "ab"),
             ("charset switch", "a\u{1b}(Bb", "ab"),
@@ -141,6 +184,22 @@ mod tests {
             assert_eq!(sanitize_line(input), *want, "{name}");
             assert_eq!(sanitize_text(input), *want, "{name} (text)");
         }
+    }
+
+    #[test]
+    fn json_keeps_clean_text_as_it_is() {
+        let clean = "Line one\n\tindented – Ärende 我想退货 👩\u{200D}💻";
+        assert!(matches!(sanitize_json(clean), Cow::Borrowed(_)));
+        assert_eq!(
+            sanitize_json("a\u{1b}[8mb\r\n\u{9b}31mc\u{202e}d"),
+            "ab\ncd"
+        );
+        for c in [
+            '\u{1b}', '\u{7f}', '\u{9b}', '\u{85}', '\u{202e}', '\u{2066}', '\u{2028}',
+        ] {
+            assert!(needs_json_escape(c), "{c:?}");
+        }
+        assert!(!needs_json_escape('ä') && !needs_json_escape('\u{200D}'));
     }
 
     #[test]

@@ -3,18 +3,39 @@
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
 
+use super::budget::{Budget, MAX_TEXT_BYTES, cut_text, size};
+use super::html;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 use crate::domain::{AttachmentMeta, ParsedMessage};
 
-/// Column width html2text lays text out at; views re-wrap to the screen.
-const HTML_WIDTH: usize = 100;
 /// Forwarded messages inside forwarded messages: enough is enough.
 const MAX_NESTING: usize = 3;
 
+/// The warnings so far and the work left, passed down the MIME tree.
+struct Decoding {
+    warnings: Vec<String>,
+    budget: Budget,
+}
+
 pub(super) fn fill(m: &Message, p: &mut ParsedMessage) {
+    let mut cx = Decoding {
+        warnings: std::mem::take(&mut p.warnings),
+        budget: Budget::start(),
+    };
+    fill_with(m, p, &mut cx);
+    if cx.budget.text_cut {
+        cx.warnings.push(format!(
+            "text cut at {}; the raw source keeps the whole message",
+            size(MAX_TEXT_BYTES)
+        ));
+    }
+    p.warnings = cx.warnings;
+}
+
+fn fill_with(m: &Message, p: &mut ParsedMessage, cx: &mut Decoding) {
     let mut text = String::new();
-    body_text(m, &mut text, &mut p.warnings, 0);
-    if check_boundary(m, &mut p.warnings) && text.trim().is_empty() {
+    body_text(m, &mut text, cx, 0);
+    if check_boundary(m, &mut cx.warnings) && text.trim().is_empty() {
         // Nothing parsed out of a mangled multipart: show its body as it is.
         if let Some(root) = m.parts.first() {
             let raw: &[u8] = &m.raw_message;
@@ -26,7 +47,8 @@ pub(super) fn fill(m: &Message, p: &mut ParsedMessage) {
             {
                 body = &body[i..];
             }
-            append(&mut text, String::from_utf8_lossy(body).trim());
+            let body = &body[..body.len().min(MAX_TEXT_BYTES + 1)];
+            append(&mut text, String::from_utf8_lossy(body).trim(), cx);
         }
     }
 
@@ -42,11 +64,11 @@ pub(super) fn fill(m: &Message, p: &mut ParsedMessage) {
         // (e.g. in a multipart cut short): show it, don't list it.
         match &part.body {
             PartType::Text(t) if !named => {
-                append(&mut text, t);
+                append(&mut text, t, cx);
                 continue;
             }
             PartType::Html(h) if !named => {
-                append(&mut text, &html_to_text(h, &mut p.warnings));
+                append_html(&mut text, h, cx);
                 continue;
             }
             _ => {}
@@ -54,7 +76,7 @@ pub(super) fn fill(m: &Message, p: &mut ParsedMessage) {
         let content_type = content_type(part);
         let mut filename = part.attachment_name().map(sanitize_line);
         if let PartType::Message(inner) = &part.body {
-            forwarded_text(inner, &mut text, &mut p.warnings, 1);
+            forwarded_text(inner, &mut text, cx, 1);
             if filename.is_none() {
                 let subject = inner.subject().map(sanitize_line).unwrap_or_default();
                 filename = Some(format!(
@@ -75,23 +97,27 @@ pub(super) fn fill(m: &Message, p: &mut ParsedMessage) {
         });
     }
     p.text = sanitize_text(text.trim_end());
+    // tabs grow by sanitising: cut again so the cap holds for what is stored
+    if cut_text(&mut p.text, MAX_TEXT_BYTES) {
+        cx.budget.text_cut = true;
+    }
 }
 
 /// Appends the body parts (text preferred; HTML converted when it is all there is).
-fn body_text(m: &Message, out: &mut String, warnings: &mut Vec<String>, depth: usize) {
+fn body_text(m: &Message, out: &mut String, cx: &mut Decoding, depth: usize) {
     let mut found = false;
     for &id in &m.text_body {
         let Some(part) = m.parts.get(id as usize) else {
             continue;
         };
-        check_part(part, id as usize, warnings);
+        check_part(part, id as usize, &mut cx.warnings);
         match &part.body {
             PartType::Text(t) => {
-                append(out, t);
+                append(out, t, cx);
                 found = true;
             }
             PartType::Html(h) => {
-                append(out, &html_to_text(h, warnings));
+                append_html(out, h, cx);
                 found = true;
             }
             _ => {}
@@ -100,7 +126,7 @@ fn body_text(m: &Message, out: &mut String, warnings: &mut Vec<String>, depth: u
     if !found {
         for &id in &m.html_body {
             if let Some(PartType::Html(h)) = m.parts.get(id as usize).map(|p| &p.body) {
-                append(out, &html_to_text(h, warnings));
+                append_html(out, h, cx);
             }
         }
     }
@@ -112,15 +138,15 @@ fn body_text(m: &Message, out: &mut String, warnings: &mut Vec<String>, depth: u
                 continue;
             }
             match &part.body {
-                PartType::Text(t) => append(out, t),
-                PartType::Html(h) => append(out, &html_to_text(h, warnings)),
+                PartType::Text(t) => append(out, t, cx),
+                PartType::Html(h) => append_html(out, h, cx),
                 _ => {}
             }
         }
     }
 }
 
-fn forwarded_text(m: &Message, out: &mut String, warnings: &mut Vec<String>, depth: usize) {
+fn forwarded_text(m: &Message, out: &mut String, cx: &mut Decoding, depth: usize) {
     if depth > MAX_NESTING {
         return;
     }
@@ -140,39 +166,52 @@ fn forwarded_text(m: &Message, out: &mut String, warnings: &mut Vec<String>, dep
         block.push_str(&format!("Date: {}\n", d.to_rfc822()));
     }
     block.push_str(&format!("Subject: {}\n\n", line(m.subject())));
-    body_text(m, &mut block, warnings, depth);
-    append(out, &block);
+    body_text(m, &mut block, cx, depth);
+    append(out, &block, cx);
 }
 
-fn append(out: &mut String, text: &str) {
+/// Appends a part's text after a blank line, keeping `out` under [`MAX_TEXT_BYTES`].
+fn append(out: &mut String, text: &str, cx: &mut Decoding) {
     let text = text.trim_end();
     if text.is_empty() {
+        return;
+    }
+    if out.len() >= MAX_TEXT_BYTES {
+        cx.budget.text_cut = true;
         return;
     }
     if !out.is_empty() {
         out.push_str("\n\n");
     }
-    out.push_str(text);
-}
-
-fn html_to_text(html: &str, warnings: &mut Vec<String>) -> String {
-    match html2text::from_read(html.as_bytes(), HTML_WIDTH) {
-        Ok(t) => t,
-        Err(e) => {
-            warnings.push(format!(
-                "HTML body could not be laid out ({e}); shown as source"
-            ));
-            html.to_string()
-        }
+    let room = MAX_TEXT_BYTES.saturating_sub(out.len());
+    if text.len() > room {
+        cx.budget.text_cut = true;
+        out.push_str(&text[..text.floor_char_boundary(room + 1)]);
+        cut_text(out, MAX_TEXT_BYTES);
+    } else {
+        out.push_str(text);
     }
 }
 
+/// Appends an HTML part as text, converted within the message's budget.
+fn append_html(out: &mut String, html: &str, cx: &mut Decoding) {
+    if out.len() >= MAX_TEXT_BYTES {
+        cx.budget.text_cut = true;
+        return;
+    }
+    let room = MAX_TEXT_BYTES - out.len();
+    let text = html::html_to_text(html, room, &mut cx.budget, &mut cx.warnings);
+    append(out, &text, cx);
+}
+
+/// The part's media type, lower-cased and sanitised: it is printed beside the file name.
 fn content_type(part: &MessagePart) -> String {
     match part.content_type() {
         Some(ct) => match ct.subtype() {
-            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
-            None => ct.ctype().to_ascii_lowercase(),
-        },
+            Some(sub) => format!("{}/{}", sanitize_line(ct.ctype()), sanitize_line(sub)),
+            None => sanitize_line(ct.ctype()),
+        }
+        .to_ascii_lowercase(),
         None => match part.body {
             PartType::Message(_) => "message/rfc822".into(),
             PartType::Text(_) => "text/plain".into(),

@@ -4,10 +4,13 @@
 //! into text by html2text, which only lays text out and never runs anything.
 //!
 //! Never fails and never panics: whatever cannot be decoded cleanly becomes a warning, and
-//! the raw source is stored beside the result so nothing is lost.
+//! the raw source is stored beside the result so nothing is lost. The work per message is
+//! bounded whatever its shape ([`budget`]): text kept, HTML laid out, nesting, time.
 
 mod body;
+pub mod budget;
 mod headers;
+mod html;
 
 use mail_parser::{Message, MessageParser};
 

@@ -333,3 +333,142 @@ fn a_25_mb_attachment_parses() {
     assert_eq!(p.attachments.len(), 1);
     assert_eq!(p.attachments[0].size, (lines * 57) as u64);
 }
+
+#[test]
+fn deeply_nested_html_is_read_without_layout_and_warned() {
+    // 1.1 MB of nested <div>s: html5ever alone spends half a minute on this
+    let depth = 100_000;
+    let html = format!(
+        "<html><body>{}Where is my order?{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let raw = msg(
+        &format!("{BASE}\nSubject: nested\nContent-Type: text/html; charset=utf-8"),
+        &html,
+    );
+    assert!(raw.len() > 1_100_000);
+    let p = parse_message(&raw);
+    assert_eq!(p.text, "Where is my order?");
+    assert_eq!(
+        p.warnings,
+        ["HTML nested more than 256 levels deep; its text is shown without layout"]
+    );
+}
+
+#[test]
+fn text_is_cut_at_the_cap_with_a_warning() {
+    struct Case {
+        name: &'static str,
+        content_type: &'static str,
+        line: &'static str,
+        first_line: &'static str,
+        warning: &'static str,
+    }
+    let cases = [
+        Case {
+            name: "plain text",
+            content_type: "text/plain; charset=utf-8",
+            line: "Line of a very long complaint, again and again.\r\n",
+            first_line: "Line of a very long complaint, again and again.",
+            warning: "",
+        },
+        Case {
+            name: "html past the layout cap",
+            content_type: "text/html; charset=utf-8",
+            line: "<p>Paragraph of a very long newsletter &amp; more.</p>\r\n",
+            first_line: "Paragraph of a very long newsletter & more.",
+            warning: "HTML part of 50.0 MiB is past the 2 MiB laid out per message",
+        },
+    ];
+    for c in cases {
+        let mut raw = msg(
+            &format!("{BASE}\nSubject: long\nContent-Type: {}", c.content_type),
+            "",
+        );
+        while raw.len() < 50 * 1024 * 1024 {
+            raw.extend_from_slice(c.line.as_bytes());
+        }
+        let p = parse_message(&raw);
+        assert!(
+            p.text.len() <= budget::MAX_TEXT_BYTES,
+            "{}: {}",
+            c.name,
+            p.text.len()
+        );
+        // CRLF becomes LF after the cut, so a little less than the cap is kept
+        assert!(p.text.len() > budget::MAX_TEXT_BYTES * 9 / 10, "{}", c.name);
+        assert!(
+            p.text.starts_with(c.first_line),
+            "{}: {:.80}",
+            c.name,
+            p.text
+        );
+        assert!(
+            p.text.ends_with(c.first_line),
+            "{}: cut at a line end",
+            c.name
+        );
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w == "text cut at 1 MiB; the raw source keeps the whole message"),
+            "{}: {:?}",
+            c.name,
+            p.warnings
+        );
+        if !c.warning.is_empty() {
+            assert!(
+                p.warnings.iter().any(|w| w.starts_with(c.warning)),
+                "{}: {:?}",
+                c.name,
+                p.warnings
+            );
+        }
+    }
+}
+
+#[test]
+fn attachment_name_and_type_are_sanitised() {
+    // (content type line, file name parameter, type it starts with, name wanted)
+    let cases = [
+        (
+            "application/pdf\x1bPq#0\x1b\\",
+            "filename=\"a\x1b[8mb.pdf\"",
+            "application/pdf",
+            "ab.pdf",
+        ),
+        (
+            "IMAGE/\x1b[?1049hPNG",
+            "filename*=utf-8''c%C2%9B31md.png",
+            "image/png",
+            "cd.png",
+        ),
+        (
+            "text/plain\x1b]52;c;eA==\x07",
+            "filename=\"=?utf-8?B?ZRtdNTI7YztlQT09B2YudHh0?=\"",
+            "text/plain",
+            "ef.txt",
+        ),
+    ];
+    for (ctype, name, want_type, want_name) in cases {
+        let raw = msg(
+            &format!("{BASE}\nSubject: s\nContent-Type: multipart/mixed; boundary=\"m\""),
+            &format!(
+                "--m\nContent-Type: text/plain\n\nhi\n--m\nContent-Type: {ctype}\nContent-Disposition: attachment; {name}\n\nx\n--m--\n"
+            ),
+        );
+        let p = parse_message(&raw);
+        assert_eq!(p.attachments.len(), 1, "{ctype:?}");
+        // mail-parser lower-cases the type, turning a DCS (ESC P) into ESC p: the escape
+        // goes, its parameters may stay as text
+        let got = &p.attachments[0].content_type;
+        assert!(got.starts_with(want_type), "{ctype:?}: {got:?}");
+        assert!(!got.chars().any(char::is_control), "{ctype:?}: {got:?}");
+        assert_eq!(
+            p.attachments[0].filename.as_deref(),
+            Some(want_name),
+            "{name:?}"
+        );
+    }
+}
