@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::ingest::DUP_MARK;
 use crate::domain::TicketId;
 use crate::domain::threading::{ThreadLookup, TicketFacts};
 
@@ -35,19 +36,39 @@ impl ThreadLookup for TxLookup<'_> {
         Some(TicketFacts { addresses })
     }
 
-    fn ticket_of_message_id(&self, message_id: &str) -> Option<TicketId> {
+    fn ticket_of_message_id(&self, message_id: &str, correspondent: &str) -> Option<TicketId> {
+        // A reused Message-ID names several messages (the original and `ID#dup-…`
+        // variants, see `ingest`): the one on the correspondent's own ticket wins, then the
+        // first. The outbox knows our replies before their copy is synced back.
+        let variants_from = format!("{message_id}{DUP_MARK}");
+        let variants_to = format!("{message_id}#dup.");
         self.tx
-            // the outbox knows our replies before their copy is synced back
             .prepare_cached(
-                "SELECT ticket_id FROM messages WHERE account = ?1 AND message_id = ?2
+                "SELECT ticket_id FROM (
+                    SELECT m.ticket_id, m.id,
+                           EXISTS (SELECT 1 FROM tickets t
+                                     JOIN customer_addresses ca ON ca.customer_id = t.customer_id
+                                    WHERE t.id = m.ticket_id AND ca.email = ?5) AS theirs
+                      FROM messages m
+                     WHERE m.account = ?1
+                       AND (m.message_id = ?2 OR (m.message_id >= ?3 AND m.message_id < ?4))
+                     ORDER BY theirs DESC, m.id
+                     LIMIT 1)
                  UNION ALL
                  SELECT ticket_id FROM outbox WHERE account = ?1 AND message_id = ?2
                  LIMIT 1",
             )
             .and_then(|mut s| {
-                s.query_row(params![self.account, message_id], |r| {
-                    r.get::<_, Option<i64>>(0)
-                })
+                s.query_row(
+                    params![
+                        self.account,
+                        message_id,
+                        variants_from,
+                        variants_to,
+                        correspondent
+                    ],
+                    |r| r.get::<_, Option<i64>>(0),
+                )
                 .optional()
             })
             .ok()

@@ -38,7 +38,9 @@ pub struct TicketFacts {
 /// Read access to what is already threaded.
 pub trait ThreadLookup {
     fn ticket(&self, id: TicketId) -> Option<TicketFacts>;
-    fn ticket_of_message_id(&self, message_id: &str) -> Option<TicketId>;
+    /// The ticket of the message with this id; where several messages share it (a reused
+    /// Message-ID), the one on `correspondent`'s ticket first.
+    fn ticket_of_message_id(&self, message_id: &str, correspondent: &str) -> Option<TicketId>;
     /// The most recent ticket of this customer (any of its addresses) whose normalised
     /// subject equals `normalized_subject` and that had mail at or after `since`.
     fn recent_ticket_by_subject(
@@ -88,7 +90,7 @@ pub fn default_subject_window() -> Duration {
 pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) -> Placement {
     if let Some(t) = input
         .message_id
-        .and_then(|m| lookup.ticket_of_message_id(m))
+        .and_then(|m| lookup.ticket_of_message_id(m, input.customer))
     {
         return Placement::Existing {
             ticket: t,
@@ -101,7 +103,7 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
             .in_reply_to
             .iter()
             .chain(input.references.iter().rev())
-            .find_map(|id| lookup.ticket_of_message_id(id))
+            .find_map(|id| lookup.ticket_of_message_id(id, input.customer))
     };
     if let Some(id) = find_token(input.subject, input.tag)
         && let Some(facts) = lookup.ticket(id)

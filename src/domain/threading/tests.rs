@@ -23,7 +23,7 @@ impl ThreadLookup for Fake {
             addresses: t.addresses.iter().map(|a| a.to_string()).collect(),
         })
     }
-    fn ticket_of_message_id(&self, message_id: &str) -> Option<TicketId> {
+    fn ticket_of_message_id(&self, message_id: &str, _correspondent: &str) -> Option<TicketId> {
         self.messages.get(message_id).copied()
     }
     fn recent_ticket_by_subject(

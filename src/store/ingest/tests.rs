@@ -1,0 +1,143 @@
+//! Ingest on an in-memory store: Message-IDs that other systems reuse.
+
+use super::*;
+use crate::store::Store;
+
+fn shop() -> AccountIdentity {
+    AccountIdentity {
+        name: "shop".into(),
+        tag: "SHOP".into(),
+        addresses: vec!["shop@example.test".into()],
+        sla: None,
+    }
+}
+
+fn mail(id: &str, from: &str, subject: &str, body: &str, extra: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: shop@example.test\r\nSubject: {subject}\r\n\
+         Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <{id}>\r\n{extra}\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn message_ids(store: &Store) -> Vec<(String, i64)> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT message_id, ticket_id FROM messages ORDER BY id")
+        .expect("prepare");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+#[test]
+fn a_reused_message_id_with_other_content_is_another_message() {
+    let mut store = Store::open_in_memory().expect("store");
+    let form = "form-0001@shop.example";
+    let first = mail(
+        form,
+        "anna@example.test",
+        "Contact form",
+        "Where is my parcel?",
+        "",
+    );
+    let second = mail(
+        form,
+        "ben@example.test",
+        "Contact form",
+        "I want a refund.",
+        "",
+    );
+    let out = ingest_raw(
+        &mut store,
+        &shop(),
+        "INBOX",
+        &[first.clone(), second.clone()],
+    )
+    .expect("ingest");
+    assert!(matches!(out[0], IngestOutcome::NewTicket(_)));
+    assert!(matches!(out[1], IngestOutcome::NewTicket(_)), "{out:?}");
+    let ids = message_ids(&store);
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0].0, form);
+    assert!(ids[1].0.starts_with(&format!("{form}#dup-")), "{ids:?}");
+    let warnings: String = store
+        .conn()
+        .query_row("SELECT warnings_json FROM messages WHERE id = 2", [], |r| {
+            r.get(0)
+        })
+        .expect("warnings");
+    assert!(warnings.contains("same Message-ID"), "{warnings}");
+
+    // Seen again (another folder, a resync): the same two messages, nothing new.
+    let again = ingest_raw(&mut store, &shop(), "Archive", &[second, first]).expect("again");
+    assert!(
+        again.iter().all(|o| matches!(o, IngestOutcome::Known(_))),
+        "{again:?}"
+    );
+    assert_eq!(message_ids(&store).len(), 2);
+
+    // A copy with other transport headers and line endings is still the same message.
+    let relayed = String::from_utf8(mail(
+        form,
+        "anna@example.test",
+        "Contact form",
+        "Where is my parcel?",
+        "",
+    ))
+    .expect("utf-8")
+    .replace("\r\n", "\n");
+    let relayed = format!("Received: from relay.example\n{relayed}").into_bytes();
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[relayed]).expect("relayed");
+    assert!(matches!(out[0], IngestOutcome::Known(_)), "{out:?}");
+    assert_eq!(message_ids(&store).len(), 2);
+
+    // Ben answers the shop's reply to him by the reused id: he lands on his own ticket.
+    let bens_ticket = message_ids(&store)[1].1;
+    let reply = mail(
+        "ben-2@example.test",
+        "ben@example.test",
+        "Re: something else",
+        "Any news?",
+        &format!("In-Reply-To: <{form}>\r\n"),
+    );
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[reply]).expect("reply");
+    assert_eq!(out[0], IngestOutcome::Threaded(bens_ticket));
+}
+
+#[test]
+fn odd_message_ids_are_kept_and_usable() {
+    let mut store = Store::open_in_memory().expect("store");
+    for id in ["00000000000000000000@mailer.example", "a@b@shop.example"] {
+        let out = ingest_raw(
+            &mut store,
+            &shop(),
+            "INBOX",
+            &[mail(
+                id,
+                "cem@example.test",
+                &format!("Order {id}"),
+                "Hello",
+                "",
+            )],
+        )
+        .expect("ingest");
+        let IngestOutcome::NewTicket(ticket) = out[0] else {
+            panic!("{out:?}");
+        };
+        let reply = mail(
+            &format!("re-{}", id.len()),
+            "cem@example.test",
+            "Re: unrelated",
+            "Again",
+            &format!("In-Reply-To: <{id}>\r\n"),
+        );
+        let out = ingest_raw(&mut store, &shop(), "INBOX", &[reply]).expect("reply");
+        assert_eq!(out[0], IngestOutcome::Threaded(ticket), "{id}");
+    }
+    let ids = message_ids(&store);
+    assert_eq!(ids[0].0, "00000000000000000000@mailer.example");
+    assert_eq!(ids[2].0, "a@b@shop.example");
+}
