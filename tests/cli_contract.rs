@@ -143,3 +143,18 @@ fn bad_queries_and_bad_options_are_usage_errors_wherever_they_stand() {
         assert!(stdout(&o).is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn the_console_without_a_terminal_says_it_needs_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("none.toml");
+    std::fs::write(&config, "").unwrap();
+    for args in [&[][..], &["demo"]] {
+        let o = run(shopdesk(&config, &tmp.path().join("x.db"))
+            .args(args)
+            .stdin(std::process::Stdio::null()));
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("needs a terminal"), "{}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    }
+}

@@ -24,6 +24,21 @@ pub struct DemoArgs {
     tickets: usize,
 }
 
+/// The console draws on a terminal and reads keys from it; without one (a pipe, cron,
+/// `ssh host shopdesk` without -t) it says so instead of failing on the first write.
+fn needs_terminal() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(UsageError(
+        "the console needs a terminal (run it in one, or `ssh -t`); for scripts use \
+         `shopdesk list`, `show`, `search`, `reply` (see `shopdesk --help`)"
+            .into(),
+    )
+    .into())
+}
+
 fn color(look: &LookArgs) -> anyhow::Result<ColorMode> {
     ColorMode::detect(&look.color).map_err(|e| UsageError(e).into())
 }
@@ -46,6 +61,7 @@ fn init_file_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 
 pub fn console(ctx: &Context, look: &LookArgs) -> anyhow::Result<ExitCode> {
     let color = color(look)?;
+    needs_terminal()?;
     let config = ctx.config_or_default()?;
     let _log = init_file_log();
     let title = config
@@ -67,6 +83,7 @@ pub fn console(ctx: &Context, look: &LookArgs) -> anyhow::Result<ExitCode> {
 
 pub fn demo(ctx: &Context, look: &LookArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let color = color(look)?;
+    needs_terminal()?;
     let agent = "you";
     let config = crate::demo::config(agent);
     // A temporary database unless --db names one (kept for a second look).
