@@ -336,3 +336,99 @@ fn tls_and_starttls_with_the_shops_own_ca() {
         assert_eq!(list_json(&config, &db, &[]).len(), 2, "{security}");
     }
 }
+
+/// Starts `shopdesk` with its stderr going to `log`, for a child that runs a while.
+fn spawn_logged(cmd: &mut std::process::Command, log: &std::path::Path) -> Child {
+    let err = std::fs::File::create(log).unwrap();
+    Child(
+        cmd.stdout(Stdio::null())
+            .stderr(err)
+            .spawn()
+            .expect("start shopdesk"),
+    )
+}
+
+#[test]
+fn two_syncs_a_watch_and_a_bulk_reply_write_one_database_at_once() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    // Tickets already, for the bulk reply to answer while the syncs write; from customers
+    // of the test stack, so the replies are delivered and nothing bounces.
+    let seed: Vec<_> = (0..200)
+        .map(|i| {
+            customer_mail(
+                i,
+                &format!("customer{}@example.test", 1 + i % 5),
+                &format!("Question {i} about my order"),
+                "Hello, when does it ship?",
+            )
+        })
+        .collect();
+    stack.append(SHOP, "INBOX", &seed);
+    ok(shopdesk(&config, &db).arg("sync"));
+    let total = 1700;
+    stack.append(SHOP, "INBOX", &batch(200, total - 200));
+
+    let watch_log = tmp.path().join("watch.log");
+    let _watch = spawn_logged(shopdesk(&config, &db).args(["sync", "--watch"]), &watch_log);
+    let syncs: Vec<_> = (0..2)
+        .map(|i| {
+            let log = tmp.path().join(format!("sync{i}.log"));
+            (spawn_logged(shopdesk(&config, &db).arg("sync"), &log), log)
+        })
+        .collect();
+    let bulk = run_bulk(&config, &db);
+    for (mut child, log) in syncs {
+        let status = child.0.wait().unwrap();
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(status.success(), "a sync failed ({status}):\n{text}");
+        assert!(!text.contains("locked"), "{text}");
+    }
+    assert!(
+        bulk.status.success(),
+        "bulk-reply failed:\n{}",
+        support::stderr(&bulk)
+    );
+    // The watcher applied its share without an error.
+    assert!(
+        wait_for(&config, &db, Duration::from_secs(30), |t| t.len() == total).is_some(),
+        "not every message became a ticket"
+    );
+    let watch_text = std::fs::read_to_string(&watch_log).unwrap_or_default();
+    assert!(
+        !watch_text.contains("shopdesk:"),
+        "watch reported:\n{watch_text}"
+    );
+    assert_eq!(
+        db_count(&db, "SELECT count(*) FROM messages WHERE direction = 'in'"),
+        total as i64
+    );
+    assert_eq!(
+        db_count(
+            &db,
+            "SELECT count(DISTINCT uid) FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id WHERE b.name = 'INBOX'"
+        ),
+        total as i64
+    );
+    assert_eq!(
+        db_count(&db, "SELECT count(*) FROM outbox WHERE kind = 'reply'"),
+        200,
+        "one bulk reply per ticket that existed when it ran"
+    );
+}
+
+fn run_bulk(config: &std::path::Path, db: &std::path::Path) -> std::process::Output {
+    support::run(shopdesk(config, db).args([
+        "bulk-reply",
+        "--query",
+        "status:new",
+        "--template",
+        "sizing",
+        "--yes",
+        "--queue-only",
+        "--limit",
+        "200",
+    ]))
+}

@@ -33,7 +33,9 @@ pub fn mailbox(conn: &Connection, account: &str, name: &str) -> Result<MailboxCu
         })?)
 }
 
-/// Moves the cursor; call inside the transaction that stored the batch it covers.
+/// Moves the cursor; call inside the transaction that stored what it covers. Within one
+/// UIDVALIDITY the cursor never moves back, and a writer behind another (two syncs of one
+/// mailbox at once) leaves the further one's HIGHESTMODSEQ alone.
 pub fn set_cursor(
     tx: &Transaction,
     id: i64,
@@ -42,8 +44,12 @@ pub fn set_cursor(
     highestmodseq: Option<u64>,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "UPDATE mailboxes SET uidvalidity = ?2, uidnext = ?3,
-            highestmodseq = coalesce(?4, highestmodseq), synced_at = unixepoch()
+        "UPDATE mailboxes SET
+            highestmodseq = CASE WHEN uidvalidity IS ?2 AND coalesce(uidnext, 1) > ?3
+                                 THEN highestmodseq ELSE coalesce(?4, highestmodseq) END,
+            uidnext = CASE WHEN uidvalidity IS ?2 THEN max(coalesce(uidnext, 1), ?3) ELSE ?3 END,
+            uidvalidity = ?2,
+            synced_at = unixepoch()
           WHERE id = ?1",
     )?
     .execute(params![
@@ -102,4 +108,36 @@ pub fn has_location(conn: &Connection, mailbox_id: i64, uid: u32) -> Result<bool
         .query_row(params![mailbox_id, uid], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn cursor_never_moves_back_and_a_writer_behind_keeps_the_modseq() {
+        let mut store = Store::open_in_memory().expect("store");
+        let id = mailbox(store.conn(), "shop", "INBOX").expect("mailbox").id;
+        // (uidvalidity, uidnext, modseq written) → (uidnext, modseq held)
+        let steps = [
+            ((7, 501, Some(40)), (501, Some(40))),
+            ((7, 1001, Some(50)), (1001, Some(50))),
+            ((7, 501, Some(45)), (1001, Some(50))),
+            ((7, 1001, None), (1001, Some(50))),
+            ((7, 1200, Some(60)), (1200, Some(60))),
+            ((9, 3, Some(2)), (3, Some(2))),
+        ];
+        for ((validity, next, modseq), want) in steps {
+            let tx = store.write().expect("tx");
+            set_cursor(&tx, id, validity, next, modseq).expect("set");
+            tx.commit().expect("commit");
+            let c = mailbox(store.conn(), "shop", "INBOX").expect("mailbox");
+            assert_eq!(
+                (c.uidnext, c.highestmodseq),
+                (Some(want.0), want.1),
+                "after {validity}/{next}/{modseq:?}"
+            );
+        }
+    }
 }

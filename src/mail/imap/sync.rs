@@ -6,6 +6,9 @@
 //!    has CONDSTORE, else all FLAGS and a UID diff for expunges;
 //! 4. new messages in batches, each batch stored in one transaction together with the
 //!    cursor, so a kill at any moment leaves a consistent cache the next run completes.
+//!
+//! Every write is an immediate transaction (`Store::write`), so two syncs of one database
+//! wait for each other instead of failing.
 
 use std::collections::{HashMap, HashSet};
 
@@ -83,7 +86,7 @@ pub fn sync_mailbox(
             account.name,
             cursor.uidvalidity
         );
-        let tx = store.conn_mut().transaction().map_err(store_err)?;
+        let tx = store.write()?;
         mailboxes::reset_mailbox(&tx, cursor.id, server_validity)?;
         tx.commit().map_err(store_err)?;
         report.uidvalidity_reset = true;
@@ -104,7 +107,7 @@ pub fn sync_mailbox(
     if !local.is_empty() {
         let last = known_next - 1;
         let changes = fetch_changes(conn, &local, last, cursor.highestmodseq).map_err(proto)?;
-        let tx = store.conn_mut().transaction().map_err(store_err)?;
+        let tx = store.write()?;
         for (uid, (flags, modseq)) in &changes.flags {
             if mailboxes::set_flags(&tx, cursor.id, *uid, flags, *modseq)? {
                 report.flag_changes += 1;
@@ -155,7 +158,7 @@ pub fn sync_mailbox(
         drop(fetches);
         fetched.sort_by_key(|f| f.uid);
         let parsed: Vec<_> = fetched.iter().map(|f| parse_message(&f.raw)).collect();
-        let tx = store.conn_mut().transaction().map_err(store_err)?;
+        let tx = store.write()?;
         for (f, p) in fetched.iter().zip(&parsed) {
             if mailboxes::has_location(&tx, cursor.id, f.uid)? {
                 continue;
@@ -178,7 +181,7 @@ pub fn sync_mailbox(
         progress(mailbox, done, total);
     }
 
-    let tx = store.conn_mut().transaction().map_err(store_err)?;
+    let tx = store.write()?;
     mailboxes::set_cursor(
         &tx,
         cursor.id,
