@@ -134,27 +134,41 @@ fn uidvalidity_reset_of_a_utf7_folder_refetches_without_duplicates() {
     let stack = MailStack::start();
     let tmp = tempfile::tempdir().unwrap();
     let folder = "Ärenden/Retur";
-    let config = stack.write_config(tmp.path(), &format!("folders = [\"INBOX\", \"{folder}\"]"));
+    let config = stack.write_config(
+        tmp.path(),
+        &format!("folders = [\"INBOX\", \"{folder}\"]\n[accounts.auto_ack]\nenabled = true"),
+    );
     let db = tmp.path().join("shop.db");
     let mails = batch(0, 4);
     stack.append(SHOP, folder, &mails);
     ok(shopdesk(&config, &db).arg("sync"));
     assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), 4);
 
-    // Deleting and re-creating the folder gives it a new UIDVALIDITY.
+    // Deleting and re-creating the folder gives it a new UIDVALIDITY. It comes back with
+    // a recent mail never seen here, which the refetch finds among the old.
     let mut other = stack.client(SHOP);
     let name = shopdesk::mail::imap::encode_mailbox(folder);
     other.delete(&name).unwrap();
     other.logout().unwrap();
-    stack.append(SHOP, folder, &mails[1..]);
+    let unseen = format!(
+        "From: customer2@example.test\r\nTo: {SHOP}\r\nSubject: Moved here\r\nDate: {}\r\n\
+         Message-ID: <moved1@example.test>\r\n\r\nFiled by another client.\r\n",
+        chrono::Utc::now().to_rfc2822()
+    );
+    let mut refiled = mails[1..].to_vec();
+    refiled.push(unseen.into_bytes());
+    stack.append(SHOP, folder, &refiled);
 
     let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
     assert!(out.contains("\"uidvalidity_reset\": true"), "{out}");
     // Same messages, once each, re-attached to their new UIDs.
-    assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), 4);
-    assert_eq!(db_count(&db, "SELECT count(*) FROM message_locations"), 3);
+    assert_eq!(db_count(&db, "SELECT count(*) FROM messages"), 5);
+    assert_eq!(db_count(&db, "SELECT count(*) FROM message_locations"), 4);
     let tickets = list_json(&config, &db, &[]);
-    assert_eq!(tickets.len(), 4);
+    assert_eq!(tickets.len(), 5);
+    // After a reset the folder's content is history, like at first contact: the refetch
+    // acknowledges nothing.
+    assert_eq!(db_count(&db, "SELECT count(*) FROM outbox"), 0);
 }
 
 /// Polls `list --json` until `pred` holds, returning how long it took.

@@ -1,6 +1,7 @@
 //! Resync of one mailbox into the store, after RFC 4549 and meli's cursor:
-//! 1. EXAMINE (read-only: sync never changes mail on the server); a UIDVALIDITY change
-//!    drops the mailbox's locations and starts over;
+//! 1. EXAMINE (read-only: sync never changes mail on the server); at first contact the
+//!    mailbox's UIDNEXT is recorded (mail below it is history); a UIDVALIDITY change drops
+//!    the mailbox's locations and starts over;
 //! 2. nothing changed (same UIDNEXT, HIGHESTMODSEQ and message count) → done;
 //! 3. changes to known messages: `CHANGEDSINCE` (+ `VANISHED` with QRESYNC) when the server
 //!    has CONDSTORE, else all FLAGS and a UID diff for expunges;
@@ -29,10 +30,9 @@ pub struct MailboxReport {
     pub mailbox: String,
     pub new_messages: usize,
     pub new_tickets: usize,
-    /// The tickets this pass created, for acknowledgements.
+    /// The tickets this pass created, for acknowledgements (which leave out those from
+    /// mail that was there before the mailbox was first synced).
     pub new_ticket_ids: Vec<i64>,
-    /// The mailbox had never been synced: its mail is history, not news.
-    pub first_sync: bool,
     pub flag_changes: usize,
     pub expunged: usize,
     pub uidvalidity_reset: bool,
@@ -79,7 +79,14 @@ pub fn sync_mailbox(
         ..MailboxReport::default()
     };
     let mut cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    report.first_sync = cursor.uidvalidity.is_none();
+    if cursor.uidvalidity.is_none() {
+        // First contact: where the mailbox stands now is committed before any mail is
+        // stored, so a first sync killed part-way and resumed still knows what is history.
+        let tx = store.write()?;
+        mailboxes::first_contact(&tx, cursor.id, server_validity, server_uidnext)?;
+        tx.commit().map_err(store_err)?;
+        cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
+    }
     if cursor.uidvalidity.is_some_and(|v| v != server_validity) {
         tracing::warn!(
             "{}/{mailbox}: UIDVALIDITY changed ({:?} → {server_validity}); refetching",
@@ -87,7 +94,7 @@ pub fn sync_mailbox(
             cursor.uidvalidity
         );
         let tx = store.write()?;
-        mailboxes::reset_mailbox(&tx, cursor.id, server_validity)?;
+        mailboxes::reset_mailbox(&tx, cursor.id, server_validity, server_uidnext)?;
         tx.commit().map_err(store_err)?;
         report.uidvalidity_reset = true;
         cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
