@@ -134,3 +134,30 @@ fn interrupted_first_sync_with_auto_ack_acknowledges_no_old_mail() {
         "the acknowledgement reached the customer"
     );
 }
+
+#[test]
+fn resumed_first_sync_reports_only_real_flag_changes() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    let backlog: Vec<_> = (0..TOTAL)
+        .map(|i| recent_mail(i, &format!("buyer{}@customer.example", i % 7)))
+        .collect();
+    stack.append(SHOP, "INBOX", &backlog);
+
+    kill_first_sync_part_way(&config, &db);
+    // What the killed run stored comes back from the server unchanged: no flag changes.
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    assert_eq!(mailbox_report(&out)["flag_changes"], 0, "{out}");
+
+    // One real change is reported as one.
+    let mut other = stack.client(SHOP);
+    other.select("INBOX").unwrap();
+    other.uid_store("3", "+FLAGS (\\Seen)").unwrap();
+    other.logout().unwrap();
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    assert_eq!(mailbox_report(&out)["flag_changes"], 1, "{out}");
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    assert_eq!(mailbox_report(&out)["flag_changes"], 0, "{out}");
+}

@@ -127,7 +127,9 @@ pub fn local_uids(conn: &Connection, mailbox_id: i64) -> Result<Vec<u32>, StoreE
     Ok(uids)
 }
 
-/// Records a flag change seen on the server.
+/// Records the flags the server reports for a message we hold. Returns whether they
+/// differ from what we had: a new MODSEQ alone is no change (a resumed sync sees its own
+/// freshly stored messages again, and must not report them as changed).
 pub fn set_flags(
     tx: &Transaction,
     mailbox_id: i64,
@@ -135,13 +137,22 @@ pub fn set_flags(
     flags: &str,
     modseq: Option<u64>,
 ) -> Result<bool, StoreError> {
-    let n = tx
-        .prepare_cached(
+    let held: Option<String> = tx
+        .prepare_cached("SELECT flags FROM message_locations WHERE mailbox_id = ?1 AND uid = ?2")?
+        .query_row(params![mailbox_id, uid], |r| r.get(0))
+        .optional()?;
+    let Some(held) = held else {
+        return Ok(false);
+    };
+    let changed = held != flags;
+    if changed || modseq.is_some() {
+        tx.prepare_cached(
             "UPDATE message_locations SET flags = ?3, modseq = coalesce(?4, modseq)
-              WHERE mailbox_id = ?1 AND uid = ?2 AND (flags != ?3 OR modseq IS NOT ?4)",
+              WHERE mailbox_id = ?1 AND uid = ?2",
         )?
         .execute(params![mailbox_id, uid, flags, modseq.map(|m| m as i64)])?;
-    Ok(n > 0)
+    }
+    Ok(changed)
 }
 
 /// Whether a location is already stored (a batch re-run after a crash skips it).
@@ -254,5 +265,42 @@ mod tests {
                 "after {validity}/{next}/{modseq:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_real_flag_changes_count() {
+        let mut store = Store::open_in_memory().expect("store");
+        let id = mailbox(store.conn(), "shop", "INBOX").expect("mailbox").id;
+        store_message(&mut store, id, 1, "\\Seen");
+        // (flags, modseq) → counted as a change
+        let cases = [
+            ("\\Seen", Some(10), false),
+            ("\\Seen", Some(11), false),
+            ("\\Seen", None, false),
+            ("\\Flagged \\Seen", Some(12), true),
+            ("\\Flagged \\Seen", None, false),
+            ("", None, true),
+        ];
+        for (flags, modseq, want) in cases {
+            let tx = store.write().expect("tx");
+            assert_eq!(
+                set_flags(&tx, id, 1, flags, modseq).expect("set"),
+                want,
+                "{flags:?} {modseq:?}"
+            );
+            tx.commit().expect("commit");
+        }
+        let (flags, modseq): (String, i64) = store
+            .conn()
+            .query_row(
+                "SELECT flags, modseq FROM message_locations WHERE uid = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("row");
+        assert_eq!((flags.as_str(), modseq), ("", 12));
+        // A UID we do not hold is no change.
+        let tx = store.write().expect("tx");
+        assert!(!set_flags(&tx, id, 99, "\\Seen", Some(1)).expect("unknown"));
     }
 }

@@ -124,6 +124,9 @@ pub fn sync_mailbox(
             crate::store::ingest::remove_location(&tx, cursor.id, *uid)?;
             report.expunged += 1;
         }
+        // Every change to what we held is applied: the cursor's HIGHESTMODSEQ may move, so
+        // a run killed during the download below does not ask for these changes again.
+        mailboxes::set_cursor(&tx, cursor.id, server_validity, known_next, server_modseq)?;
         tx.commit().map_err(store_err)?;
     }
 
@@ -182,7 +185,8 @@ pub fn sync_mailbox(
         if let Some(last) = chunk.last() {
             next = next.max(last + 1);
         }
-        mailboxes::set_cursor(&tx, cursor.id, server_validity, next, None)?;
+        // Fetched after EXAMINE, the batch is at least as new as the HIGHESTMODSEQ it gave.
+        mailboxes::set_cursor(&tx, cursor.id, server_validity, next, server_modseq)?;
         tx.commit().map_err(store_err)?;
         done += chunk.len();
         progress(mailbox, done, total);
