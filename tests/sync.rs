@@ -446,3 +446,42 @@ fn run_bulk(config: &std::path::Path, db: &std::path::Path) -> std::process::Out
         "200",
     ]))
 }
+
+#[test]
+fn watch_shows_new_mail_within_five_seconds_after_every_server_restart() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+    stack.append(SHOP, "INBOX", &batch(0, 1));
+    let log = tmp.path().join("watch.log");
+    let _watch = spawn_logged(shopdesk(&config, &db).args(["sync", "--watch"]), &log);
+    let stored = |n: i64| db.exists() && db_count(&db, "SELECT count(*) FROM messages") >= n;
+    let wait_stored = |n: i64, limit: Duration| {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if stored(n) {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    };
+    assert!(
+        wait_stored(1, Duration::from_secs(30)).is_some(),
+        "initial sync under --watch; log:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    for round in 1..=4 {
+        // The server goes away and comes back; the mail is appended once it answers again.
+        stack.restart_imap();
+        stack.append(SHOP, "INBOX", &batch(round, 1));
+        let waited = wait_stored(1 + round as i64, Duration::from_secs(5));
+        assert!(
+            waited.is_some(),
+            "restart {round}: the new mail was not stored within 5 s; log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        eprintln!("restart {round}: stored after {waited:?}");
+    }
+}
