@@ -5,6 +5,7 @@ mod bulk;
 mod console;
 mod context;
 mod list;
+mod log_file;
 mod outbox;
 mod output;
 mod reply;
