@@ -240,3 +240,54 @@ fn a_failing_password_cmd_keeps_its_stderr_out_of_errors_and_the_outbox() {
     assert!(errors.contains(expected), "{errors}");
     assert!(!errors.contains("hunter2"), "{errors}");
 }
+
+#[test]
+fn a_query_of_a_thousand_terms_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config.toml");
+    std::fs::write(&config, "agent = \"alice\"\n").unwrap();
+    let db = tmp.path().join("shop.db");
+    // A ticket, so that every part of a plan is evaluated.
+    let account = shopdesk::store::ingest::AccountIdentity {
+        name: "shop".into(),
+        tag: "SHOP".into(),
+        addresses: vec![SHOP.into()],
+        sla: None,
+    };
+    let mut store = shopdesk::store::Store::open(&db).unwrap();
+    shopdesk::store::ingest::ingest_raw(
+        &mut store,
+        &account,
+        "INBOX",
+        &[customer_mail(
+            1,
+            "anna@customer.example",
+            "Where is my order?",
+            "Late.",
+        )],
+    )
+    .unwrap();
+    drop(store);
+
+    let many: Vec<String> = (0..1000).map(|i| format!("-tag:t{i}")).collect();
+    for command in ["list", "search"] {
+        let o = run(shopdesk(&config, &db).arg(command).arg("--").args(&many));
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(
+                "shopdesk: bad query: too many terms (1000): a query may have at most 200"
+            ),
+            "{command}: {err}"
+        );
+        // A single term too long for SQLite to compare is a usage error too.
+        let long = format!("from:{}", "a".repeat(60_000));
+        let o = run(shopdesk(&config, &db).arg(command).arg(&long));
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("shopdesk: bad query: too large for the database"),
+            "{command}: {}",
+            &stderr(&o)[..200.min(stderr(&o).len())]
+        );
+    }
+}

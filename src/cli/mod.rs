@@ -97,7 +97,7 @@ pub fn main() -> ExitCode {
                 msg.push_str(&format!(": {cause}"));
             }
             let _ = writeln!(std::io::stderr(), "{msg}");
-            if e.downcast_ref::<UsageError>().is_some() {
+            if is_usage(&e) {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
@@ -137,6 +137,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Bad arguments or a bad query, also when found only by the store (a query too large for
+/// SQLite): exit 2.
+fn is_usage(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<UsageError>().is_some()
+        || e.chain().any(|c| {
+            c.downcast_ref::<crate::store::StoreError>()
+                .is_some_and(crate::store::StoreError::is_usage)
+        })
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
