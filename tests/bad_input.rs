@@ -275,3 +275,105 @@ fn base64_lines(data: &[u8]) -> String {
     out.push_str("\r\n");
     out
 }
+
+#[test]
+fn a_failing_password_cmd_keeps_its_stderr_out_of_errors_and_the_outbox() {
+    let stack = MailStack::start();
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(1, "a@customer.example", "Hi there", "x")],
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("shop.db");
+    // What a password manager might print on failure: part of a secret.
+    let failing = "password_cmd = \"echo 'gpg: bad passphrase hunter2-SECRET' >&2; exit 7\"";
+    let expected = "password_cmd for account 'shop' failed (exit 7)";
+    let env_line = "password_env = \"SHOPDESK_TEST_PASSWORD\"";
+
+    // IMAP: sync fails with one line that names the account and the exit code only.
+    let config = config_with(&stack, tmp.path(), env_line, failing);
+    let o = run(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(o.status.code(), Some(1));
+    let line = one_line(&stderr(&o)).to_string();
+    assert!(line.contains(expected), "{line}");
+    assert!(!line.contains("hunter2"), "{line}");
+
+    // SMTP: the reply stays queued, and neither the error shown nor the one stored in the
+    // outbox holds what the command printed.
+    let text = stack.config_text("");
+    let at = text.rfind(env_line).unwrap();
+    let smtp_failing = format!("{}{failing}{}", &text[..at], &text[at + env_line.len()..]);
+    std::fs::write(&config, smtp_failing).unwrap();
+    support::ok(shopdesk(&config, &db).arg("sync"));
+    let id = support::list_json(&config, &db, &[])[0]["id"].to_string();
+    let body = tmp.path().join("body.txt");
+    std::fs::write(&body, "We are on it.\n").unwrap();
+    let o = run(shopdesk(&config, &db)
+        .args(["reply", &id, "--body-file"])
+        .arg(&body));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("hunter2"), "{}", stderr(&o));
+    let errors: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT group_concat(coalesce(last_error, ''), ' | ') FROM outbox",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(errors.contains(expected), "{errors}");
+    assert!(!errors.contains("hunter2"), "{errors}");
+}
+
+#[test]
+fn a_query_of_a_thousand_terms_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config.toml");
+    std::fs::write(&config, "agent = \"alice\"\n").unwrap();
+    let db = tmp.path().join("shop.db");
+    // A ticket, so that every part of a plan is evaluated.
+    let account = shopdesk::store::ingest::AccountIdentity {
+        name: "shop".into(),
+        tag: "SHOP".into(),
+        addresses: vec![SHOP.into()],
+        sla: None,
+    };
+    let mut store = shopdesk::store::Store::open(&db).unwrap();
+    shopdesk::store::ingest::ingest_raw(
+        &mut store,
+        &account,
+        "INBOX",
+        &[customer_mail(
+            1,
+            "anna@customer.example",
+            "Where is my order?",
+            "Late.",
+        )],
+    )
+    .unwrap();
+    drop(store);
+
+    let many: Vec<String> = (0..1000).map(|i| format!("-tag:t{i}")).collect();
+    for command in ["list", "search"] {
+        let o = run(shopdesk(&config, &db).arg(command).arg("--").args(&many));
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(
+                "shopdesk: bad query: too many terms (1000): a query may have at most 200"
+            ),
+            "{command}: {err}"
+        );
+        // A single term too long for SQLite to compare is a usage error too.
+        let long = format!("from:{}", "a".repeat(60_000));
+        let o = run(shopdesk(&config, &db).arg(command).arg(&long));
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("shopdesk: bad query: too large for the database"),
+            "{command}: {}",
+            &stderr(&o)[..200.min(stderr(&o).len())]
+        );
+    }
+}

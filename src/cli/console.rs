@@ -43,11 +43,10 @@ fn color(look: &LookArgs) -> anyhow::Result<ColorMode> {
     ColorMode::detect(&look.color).map_err(|e| UsageError(e).into())
 }
 
+/// Logs to the private, size-bounded `shopdesk.log` in the state folder (see `log_file`).
 fn init_file_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = crate::config::state_dir();
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::daily(dir, "shopdesk.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let file = super::log_file::LogFile::open(&crate::config::state_dir()).ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SHOPDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

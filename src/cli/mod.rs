@@ -7,6 +7,7 @@ mod console;
 mod context;
 mod json;
 mod list;
+mod log_file;
 mod outbox;
 mod output;
 mod reply;
@@ -103,7 +104,7 @@ pub fn main() -> ExitCode {
             // an error can quote a server's reply or a header: it is cleaned like data
             let msg = crate::domain::sanitize::sanitize_text(&msg);
             let _ = writeln!(std::io::stderr(), "{msg}");
-            if e.downcast_ref::<UsageError>().is_some() {
+            if is_usage(&e) {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
@@ -143,6 +144,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Bad arguments or a bad query, also when found only by the store (a query too large for
+/// SQLite): exit 2.
+fn is_usage(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<UsageError>().is_some()
+        || e.chain().any(|c| {
+            c.downcast_ref::<crate::store::StoreError>()
+                .is_some_and(crate::store::StoreError::is_usage)
+        })
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

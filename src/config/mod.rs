@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
@@ -41,6 +41,10 @@ pub enum ConfigError {
         what: String,
         message: String,
     },
+    /// What the command printed is left out on purpose: a password manager's complaint may
+    /// quote a secret, and this message ends up in logs and in the outbox's `last_error`.
+    #[error("password_cmd for account '{account}' failed ({status}); run it in a shell to see why")]
+    PasswordCommand { account: String, status: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -428,23 +432,38 @@ impl ServerConfig {
                 )
             }),
             PasswordSource::Command(cmd) => {
+                // Neither the command line nor its stderr goes into the error: either may
+                // hold a secret. Its stderr is dropped rather than inherited, as it would
+                // otherwise tear through the console's screen.
+                let failed = |status: String| ConfigError::PasswordCommand {
+                    account: account.to_string(),
+                    status,
+                };
                 let out = Command::new("sh")
                     .arg("-c")
                     .arg(cmd)
+                    .stdin(Stdio::null())
+                    .stderr(Stdio::null())
                     .output()
-                    .map_err(|e| err("password_cmd", format!("cannot run '{cmd}': {e}")))?;
+                    .map_err(|e| failed(format!("cannot start sh: {}", e.kind())))?;
                 if !out.status.success() {
-                    let stderr = String::from_utf8_lossy(&out.stderr);
-                    return Err(err(
-                        "password_cmd",
-                        format!("'{cmd}' failed ({}): {}", out.status, stderr.trim()),
-                    ));
+                    return Err(failed(exit_status(out.status)));
                 }
                 let s = String::from_utf8_lossy(&out.stdout);
                 // like pass(1): the first line is the password
                 Ok(Some(s.lines().next().unwrap_or("").to_string()))
             }
         }
+    }
+}
+
+/// "exit 3" or "killed by signal 9".
+fn exit_status(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit {code}"),
+        (None, Some(signal)) => format!("killed by signal {signal}"),
+        (None, None) => status.to_string(),
     }
 }
 
@@ -581,14 +600,20 @@ template = "ack"
         };
         assert_eq!(s.resolve_password("a").expect("ok"), Some("pw1".into()));
         let s = ServerConfig {
-            password: PasswordSource::Command("exit 3".into()),
+            password: PasswordSource::Command("echo 'bad passphrase hunter2' >&2; exit 3".into()),
             ..s
         };
-        assert!(
-            s.resolve_password("a")
-                .expect_err("fails")
-                .to_string()
-                .contains("password_cmd")
+        let msg = s.resolve_password("shop").expect_err("fails").to_string();
+        assert_eq!(
+            msg,
+            "password_cmd for account 'shop' failed (exit 3); run it in a shell to see why"
         );
+        let s = ServerConfig {
+            password: PasswordSource::Command("echo hunter2 >&2; kill -9 $$".into()),
+            ..s
+        };
+        let msg = s.resolve_password("shop").expect_err("fails").to_string();
+        assert!(msg.contains("(killed by signal 9)"), "{msg}");
+        assert!(!msg.contains("hunter2"), "{msg}");
     }
 }

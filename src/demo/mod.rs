@@ -172,7 +172,7 @@ pub fn generate(db: &Path, config: &Config, tickets: usize, now: i64) -> Result<
 
 /// Orders, owners, tags, statuses and due times, as a shop in mid-week would have them.
 fn decorate(store: &mut Store, rng: &mut Lcg, now: i64) -> Result<(), StoreError> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let emails: Vec<String> = tx
         .prepare("SELECT email FROM customer_addresses")?
         .query_map([], |r| r.get(0))?

@@ -1,6 +1,7 @@
 //! Acknowledging each new ticket: a template (default `ack`) in the customer's language
 //! stating when we will answer, sent only where RFC 3834 allows and at most a few times
-//! per sender in three hours. Marked `Auto-Submitted: auto-replied`.
+//! per sender in three hours, and never for mail that was already in the mailbox when
+//! shopdesk first synced it. Marked `Auto-Submitted: auto-replied`.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -11,8 +12,8 @@ use crate::domain::outbox::ReplyKind;
 use crate::domain::sla::{add_business_time, reply_by_text};
 use crate::domain::{AutoHeaders, TicketId};
 use crate::mail::imap::sync::MailboxReport;
-use crate::store::now_unix;
 use crate::store::outbox::{self, Enqueued};
+use crate::store::{mailboxes, now_unix};
 use crate::templates::Templates;
 
 /// Mail older than this when first seen is history, not a question waiting for an answer.
@@ -33,7 +34,6 @@ pub fn acknowledge(
 ) -> Result<AckOutcome, MailoutError> {
     let mut out = AckOutcome::default();
     if !account.auto_ack.enabled
-        || report.first_sync
         || report.mailbox == account.sent_folder
         || report.new_ticket_ids.is_empty()
     {
@@ -81,25 +81,31 @@ fn consider(
 ) -> Result<Result<chrono::DateTime<chrono::Utc>, String>, MailoutError> {
     let first = conn
         .prepare_cached(
-            "SELECT m.direction, coalesce(m.from_email, ''), m.auto_json, m.date, t.due_at
+            "SELECT m.id, m.direction, coalesce(m.from_email, ''), m.auto_json, m.date, t.due_at
                FROM messages m JOIN tickets t ON t.id = m.ticket_id
               WHERE m.ticket_id = ?1 ORDER BY m.date, m.id LIMIT 1",
         )?
         .query_row([ticket], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<i64>>(5)?,
             ))
         })
         .optional()?;
-    let Some((direction, from, auto_json, date, due)) = first else {
+    let Some((message, direction, from, auto_json, date, due)) = first else {
         return Ok(Err("no message".into()));
     };
     if direction != "in" {
         return Ok(Err("started by the shop".into()));
+    }
+    // Held as a fact in the store, not as "this run is the first": a first sync killed and
+    // resumed must not answer the backlog.
+    if mailboxes::predates_first_contact(conn, message)? {
+        return Ok(Err("already in the mailbox when it was first synced".into()));
     }
     if now - date > MAX_AGE_SECS {
         return Ok(Err("older than six hours when it arrived here".into()));

@@ -29,6 +29,10 @@ pub enum StoreError {
     },
     #[error("no ticket #{0}")]
     NoTicket(i64),
+    /// SQLite refused a query plan as too large or too complex: the user's query is at
+    /// fault, not the database.
+    #[error("bad query: too large for the database ({0}); use fewer or shorter terms")]
+    QueryTooLarge(String),
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database: stored JSON is damaged: {0}")]
@@ -54,6 +58,34 @@ impl StoreError {
             sqlite.sqlite_error_code(),
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
         )
+    }
+
+    /// The user asked for something impossible (a usage error, exit 2), as opposed to a
+    /// failing database.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, StoreError::QueryTooLarge(_))
+    }
+
+    /// Classifies an error from running a query plan: SQLite's limits on statement size
+    /// and complexity are the query's fault.
+    pub(crate) fn from_query(e: rusqlite::Error) -> StoreError {
+        const TOO_LARGE: &[&str] = &[
+            "expression tree is too large",
+            "too many sql variables",
+            "like or glob pattern too complex",
+            "too many terms",
+            "too many from clause terms",
+            "parser stack overflow",
+            "string or blob too big",
+        ];
+        let too_big = e.sqlite_error_code() == Some(rusqlite::ErrorCode::TooBig);
+        let text = e.to_string();
+        let lower = text.to_lowercase();
+        if too_big || TOO_LARGE.iter().any(|m| lower.contains(m)) {
+            StoreError::QueryTooLarge(text)
+        } else {
+            StoreError::Sqlite(e)
+        }
     }
 
     /// Attaches the database path to errors that lack one.

@@ -530,7 +530,7 @@ pub fn ingest_raw(
     let next: u32 = super::mailboxes::local_uids(store.conn(), cursor.id)?
         .last()
         .map_or(1, |u| u + 1);
-    let tx = store.conn_mut().transaction()?;
+    let tx = store.write()?;
     let mut outcomes = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
         let parsed = crate::mail::parse::parse_message(raw);

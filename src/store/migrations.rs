@@ -11,6 +11,7 @@ use super::StoreError;
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_outbox_claims.sql"),
+    include_str!("migrations/0003_first_contact.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

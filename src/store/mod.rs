@@ -20,7 +20,7 @@ pub mod views;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use error::StoreError;
 
@@ -95,6 +95,17 @@ impl Store {
 
     pub fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// A write transaction. It is `BEGIN IMMEDIATE`: the write lock is taken at the start,
+    /// waiting up to the busy timeout while another process writes. A deferred transaction
+    /// that reads before it writes would instead fail at once with "database is locked"
+    /// whenever another writer committed since its read (SQLite cannot upgrade a stale
+    /// snapshot), which is what two syncs on one database did.
+    pub fn write(&mut self) -> Result<Transaction<'_>, StoreError> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
     pub fn path(&self) -> Option<&Path> {

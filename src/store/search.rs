@@ -5,11 +5,13 @@ use rusqlite::Connection;
 use super::StoreError;
 use super::query_sql::SqlPlan;
 
-/// Runs a plan that selects one integer column (ticket or message ids).
+/// Runs a plan that selects one integer column (ticket or message ids). A plan SQLite
+/// finds too large (a huge query) is `StoreError::QueryTooLarge`, a usage error.
 pub fn run_ids(conn: &Connection, plan: &SqlPlan) -> Result<Vec<i64>, StoreError> {
-    let mut stmt = conn.prepare_cached(&plan.sql)?;
-    let ids = stmt
-        .query_map(rusqlite::params_from_iter(plan.params.iter()), |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    Ok(ids)
+    let run = || -> rusqlite::Result<Vec<i64>> {
+        let mut stmt = conn.prepare_cached(&plan.sql)?;
+        stmt.query_map(rusqlite::params_from_iter(plan.params.iter()), |r| r.get(0))?
+            .collect()
+    };
+    run().map_err(StoreError::from_query)
 }

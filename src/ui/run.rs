@@ -19,6 +19,7 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+use super::attachments;
 use super::keymap::{Key, Keymap, Lookup};
 use super::theme::{ColorMode, Theme};
 use super::view::draw;
@@ -526,33 +527,13 @@ impl Runner<'_> {
             },
             Effect::OpenEditor(_) => vec![Event::Error("$EDITOR needs a terminal".into())],
             Effect::SaveAttachments(ticket) => {
-                let dir = download_dir().join(format!("shopdesk-{ticket}"));
-                let detail = read::ticket_detail(conn, ticket)?;
-                let mut saved = 0;
-                for m in &detail.messages {
-                    if m.attachments.is_empty() {
-                        continue;
-                    }
-                    let Some(raw) = read::raw_message(conn, m.id)? else {
-                        continue;
-                    };
-                    for (i, a) in m.attachments.iter().enumerate() {
-                        let Some(bytes) = crate::mail::parse::attachment_bytes(&raw, a.part) else {
-                            continue;
-                        };
-                        std::fs::create_dir_all(&dir)?;
-                        let name = safe_file_name(a.filename.as_deref(), m.id, i);
-                        std::fs::write(dir.join(name), bytes)?;
-                        saved += 1;
-                    }
-                }
-                if saved == 0 {
-                    vec![Event::Status(format!("#{ticket} has no attachments"))]
-                } else {
-                    vec![Event::Status(format!(
+                let dir = attachments::ticket_dir(&attachments::download_dir(), ticket);
+                match attachments::save_all(conn, ticket, &dir)? {
+                    0 => vec![Event::Status(format!("#{ticket} has no attachments"))],
+                    saved => vec![Event::Status(format!(
                         "saved {saved} attachment(s) to {}",
                         dir.display()
-                    ))]
+                    ))],
                 }
             }
             Effect::LoadDraft(ticket) => {
@@ -623,38 +604,6 @@ impl Runner<'_> {
     }
 }
 
-/// Where saved attachments go: the user's download folder, else the home folder.
-fn download_dir() -> PathBuf {
-    directories::UserDirs::new()
-        .and_then(|d| {
-            d.download_dir()
-                .map(PathBuf::from)
-                .or_else(|| Some(d.home_dir().to_path_buf()))
-        })
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// A file name from a sender-chosen attachment name: no folders, no hidden files, no
-/// control characters, never empty.
-pub fn safe_file_name(name: Option<&str>, message: i64, index: usize) -> String {
-    let cleaned: String = crate::domain::sanitize::sanitize_line(name.unwrap_or(""))
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '\0') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
-    if cleaned.is_empty() {
-        format!("attachment-{message}-{}", index + 1)
-    } else {
-        format!("{message}-{cleaned}")
-    }
-}
-
 fn edit(terminal: &mut Term, text: &str) -> anyhow::Result<String> {
     let file = tempfile::Builder::new().suffix(".txt").tempfile()?;
     std::fs::write(file.path(), text)?;
@@ -680,20 +629,4 @@ fn edit(terminal: &mut Term, text: &str) -> anyhow::Result<String> {
         anyhow::bail!("{editor} exited with {status}; the draft is unchanged");
     }
     Ok(std::fs::read_to_string(file.path())?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_file_name;
-
-    #[test]
-    fn attachment_names_cannot_escape_the_folder() {
-        assert_eq!(safe_file_name(Some("receipt.pdf"), 7, 0), "7-receipt.pdf");
-        assert_eq!(safe_file_name(Some("../../.bashrc"), 7, 0), "7-_.._.bashrc");
-        assert_eq!(safe_file_name(Some("/etc/passwd"), 7, 0), "7-_etc_passwd");
-        assert_eq!(safe_file_name(Some(".hidden"), 7, 0), "7-hidden");
-        assert_eq!(safe_file_name(Some("a\u{1b}[31mb\u{202e}c"), 7, 0), "7-abc");
-        assert_eq!(safe_file_name(None, 7, 1), "attachment-7-2");
-        assert_eq!(safe_file_name(Some(" .. "), 7, 0), "attachment-7-1");
-    }
 }

@@ -1,14 +1,16 @@
 //! `sync --watch`: one thread per (account, folder), each owning its IMAP connection
 //! (the imap crate is blocking). The thread syncs, then IDLEs; any server push ends the
 //! IDLE and triggers the next sync. IDLE is re-issued before the 29-minute limit, and a lost
-//! connection is retried with backoff, so a restarted server is picked up again.
+//! connection is retried with backoff (`worker::backoff`) that starts over on every
+//! successful sync, so a server restarted any number of times is picked up within seconds.
 
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use super::backoff::Backoff;
 use crate::config::{AccountConfig, Config};
 use crate::mail::imap::sync::{DEFAULT_BATCH, MailboxReport, sync_mailbox};
 use crate::mail::imap::{ImapError, connect};
@@ -17,8 +19,6 @@ use crate::store::ingest::AccountIdentity;
 
 /// How long one IDLE lasts before it is re-issued (RFC 2177 asks for less than 29 minutes).
 pub const IDLE_REFRESH: Duration = Duration::from_secs(25 * 60);
-const BACKOFF_START: Duration = Duration::from_millis(250);
-const BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// What a watcher reports upward.
 #[derive(Debug)]
@@ -102,22 +102,22 @@ struct Watcher {
 
 impl Watcher {
     fn run(&self, events: &(dyn Fn(WatchEvent) + Send + Sync)) {
-        let mut backoff = BACKOFF_START;
+        let mut backoff = Backoff::default();
         while !self.stopped() {
-            match self.session(events) {
-                Ok(()) => backoff = BACKOFF_START,
+            match self.session(events, &mut backoff) {
+                Ok(()) => backoff.reset(),
                 Err(e) => {
                     if self.stopped() {
                         break;
                     }
+                    let wait = backoff.failed(Instant::now(), e.is_transient());
                     events(WatchEvent::Error {
                         account: self.account.name.clone(),
                         mailbox: self.folder.clone(),
                         message: e.to_string(),
-                        retry_in: backoff,
+                        retry_in: wait,
                     });
-                    self.sleep(backoff);
-                    backoff = (backoff * 2).min(BACKOFF_MAX);
+                    self.sleep(wait);
                 }
             }
         }
@@ -138,8 +138,13 @@ impl Watcher {
         }
     }
 
-    /// One connection's life: sync, IDLE until pushed, sync again; returns on error.
-    fn session(&self, events: &(dyn Fn(WatchEvent) + Send + Sync)) -> Result<(), ImapError> {
+    /// One connection's life: sync, IDLE until pushed, sync again; returns on error. A
+    /// sync that works proves the connection good, and resets the backoff.
+    fn session(
+        &self,
+        events: &(dyn Fn(WatchEvent) + Send + Sync),
+        backoff: &mut Backoff,
+    ) -> Result<(), ImapError> {
         let mut store = Store::open(&self.db)?;
         let mut conn = connect(&self.account.name, &self.account.imap)?;
         if let Ok(mut s) = self.sockets.lock()
@@ -158,6 +163,7 @@ impl Watcher {
                 DEFAULT_BATCH,
                 &mut |_, _, _| {},
             )?;
+            backoff.reset();
             events(WatchEvent::Synced {
                 account: self.account.name.clone(),
                 report,

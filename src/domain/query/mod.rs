@@ -5,7 +5,7 @@
 //! owner:me owner:none owner:bob order:10023 lang:sv before:2026-11-01 after:7d
 //! is:breaching is:unanswered is:mine is:unassigned   -negates any term
 //! ```
-//! Terms are ANDed. Values may be quoted (`from:"Anna Berg"`). Dates are YYYY-MM-DD (UTC)
+//! Terms are ANDed, at most `MAX_TERMS` of them. Values may be quoted (`from:"Anna Berg"`). Dates are YYYY-MM-DD (UTC)
 //! or relative: `24h`, `7d`, `2w`, `3m` (months of 30 days), `today`, `yesterday`.
 //! The parser only builds a plan; `store::query_sql` turns it into SQL whose every value
 //! is a bound parameter.
@@ -90,6 +90,10 @@ impl DateSpec {
     }
 }
 
+/// The most terms a query may have. Far more than anyone types; it keeps the SQL a query
+/// becomes within what SQLite accepts (an expression tree at most 1,000 deep).
+pub const MAX_TERMS: usize = 200;
+
 pub const FIELDS: &[&str] = &[
     "from", "to", "status", "tag", "owner", "order", "lang", "before", "after", "is",
 ];
@@ -159,6 +163,15 @@ pub fn parse_query(input: &str) -> Result<Query, QueryError> {
                 span: start..end,
             });
         }
+    }
+    if let Some(first_extra) = terms.get(MAX_TERMS) {
+        return Err(QueryError::new(
+            format!(
+                "too many terms ({}): a query may have at most {MAX_TERMS}",
+                terms.len()
+            ),
+            first_extra.span.start..input.len(),
+        ));
     }
     Ok(Query { terms })
 }

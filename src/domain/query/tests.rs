@@ -122,6 +122,34 @@ fn errors_point_at_the_bad_part() {
 }
 
 #[test]
+fn term_count_is_capped() {
+    let terms = |n: usize| {
+        (0..n)
+            .map(|i| format!("tag:t{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        parse_query(&terms(MAX_TERMS))
+            .expect("at the limit")
+            .terms
+            .len(),
+        MAX_TERMS
+    );
+    let input = terms(1000);
+    let e = parse_query(&input).expect_err("past the limit");
+    assert_eq!(
+        e.message,
+        format!("too many terms (1000): a query may have at most {MAX_TERMS}")
+    );
+    // The caret starts at the first term past the limit.
+    assert!(input[e.span.clone()].starts_with(&format!("tag:t{MAX_TERMS} ")));
+    // Blank space is no term.
+    let spaced = format!("{}{}", " ".repeat(5000), terms(3));
+    assert_eq!(parse_query(&spaced).expect("spaces").terms.len(), 3);
+}
+
+#[test]
 fn caret_counts_terminal_columns() {
     let input = "退货 stauts:x";
     let e = parse_query(input).expect_err("bad");

@@ -1,11 +1,15 @@
 //! Resync of one mailbox into the store, after RFC 4549 and meli's cursor:
-//! 1. EXAMINE (read-only: sync never changes mail on the server); a UIDVALIDITY change
-//!    drops the mailbox's locations and starts over;
+//! 1. EXAMINE (read-only: sync never changes mail on the server); at first contact the
+//!    mailbox's UIDNEXT is recorded (mail below it is history); a UIDVALIDITY change drops
+//!    the mailbox's locations and starts over;
 //! 2. nothing changed (same UIDNEXT, HIGHESTMODSEQ and message count) → done;
 //! 3. changes to known messages: `CHANGEDSINCE` (+ `VANISHED` with QRESYNC) when the server
 //!    has CONDSTORE, else all FLAGS and a UID diff for expunges;
 //! 4. new messages in batches, each batch stored in one transaction together with the
 //!    cursor, so a kill at any moment leaves a consistent cache the next run completes.
+//!
+//! Every write is an immediate transaction (`Store::write`), so two syncs of one database
+//! wait for each other instead of failing.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,10 +30,9 @@ pub struct MailboxReport {
     pub mailbox: String,
     pub new_messages: usize,
     pub new_tickets: usize,
-    /// The tickets this pass created, for acknowledgements.
+    /// The tickets this pass created, for acknowledgements (which leave out those from
+    /// mail that was there before the mailbox was first synced).
     pub new_ticket_ids: Vec<i64>,
-    /// The mailbox had never been synced: its mail is history, not news.
-    pub first_sync: bool,
     pub flag_changes: usize,
     pub expunged: usize,
     pub uidvalidity_reset: bool,
@@ -76,15 +79,22 @@ pub fn sync_mailbox(
         ..MailboxReport::default()
     };
     let mut cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    report.first_sync = cursor.uidvalidity.is_none();
+    if cursor.uidvalidity.is_none() {
+        // First contact: where the mailbox stands now is committed before any mail is
+        // stored, so a first sync killed part-way and resumed still knows what is history.
+        let tx = store.write()?;
+        mailboxes::first_contact(&tx, cursor.id, server_validity, server_uidnext)?;
+        tx.commit().map_err(store_err)?;
+        cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
+    }
     if cursor.uidvalidity.is_some_and(|v| v != server_validity) {
         tracing::warn!(
             "{}/{mailbox}: UIDVALIDITY changed ({:?} → {server_validity}); refetching",
             account.name,
             cursor.uidvalidity
         );
-        let tx = store.conn_mut().transaction().map_err(store_err)?;
-        mailboxes::reset_mailbox(&tx, cursor.id, server_validity)?;
+        let tx = store.write()?;
+        mailboxes::reset_mailbox(&tx, cursor.id, server_validity, server_uidnext)?;
         tx.commit().map_err(store_err)?;
         report.uidvalidity_reset = true;
         cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
@@ -104,7 +114,7 @@ pub fn sync_mailbox(
     if !local.is_empty() {
         let last = known_next - 1;
         let changes = fetch_changes(conn, &local, last, cursor.highestmodseq).map_err(proto)?;
-        let tx = store.conn_mut().transaction().map_err(store_err)?;
+        let tx = store.write()?;
         for (uid, (flags, modseq)) in &changes.flags {
             if mailboxes::set_flags(&tx, cursor.id, *uid, flags, *modseq)? {
                 report.flag_changes += 1;
@@ -114,6 +124,9 @@ pub fn sync_mailbox(
             crate::store::ingest::remove_location(&tx, cursor.id, *uid)?;
             report.expunged += 1;
         }
+        // Every change to what we held is applied: the cursor's HIGHESTMODSEQ may move, so
+        // a run killed during the download below does not ask for these changes again.
+        mailboxes::set_cursor(&tx, cursor.id, server_validity, known_next, server_modseq)?;
         tx.commit().map_err(store_err)?;
     }
 
@@ -155,7 +168,7 @@ pub fn sync_mailbox(
         drop(fetches);
         fetched.sort_by_key(|f| f.uid);
         let parsed: Vec<_> = fetched.iter().map(|f| parse_message(&f.raw)).collect();
-        let tx = store.conn_mut().transaction().map_err(store_err)?;
+        let tx = store.write()?;
         for (f, p) in fetched.iter().zip(&parsed) {
             if mailboxes::has_location(&tx, cursor.id, f.uid)? {
                 continue;
@@ -172,13 +185,14 @@ pub fn sync_mailbox(
         if let Some(last) = chunk.last() {
             next = next.max(last + 1);
         }
-        mailboxes::set_cursor(&tx, cursor.id, server_validity, next, None)?;
+        // Fetched after EXAMINE, the batch is at least as new as the HIGHESTMODSEQ it gave.
+        mailboxes::set_cursor(&tx, cursor.id, server_validity, next, server_modseq)?;
         tx.commit().map_err(store_err)?;
         done += chunk.len();
         progress(mailbox, done, total);
     }
 
-    let tx = store.conn_mut().transaction().map_err(store_err)?;
+    let tx = store.write()?;
     mailboxes::set_cursor(
         &tx,
         cursor.id,

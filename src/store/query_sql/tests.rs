@@ -239,3 +239,40 @@ fn counts_match_lists() {
     };
     assert_eq!(n, 2);
 }
+
+#[test]
+fn plans_sqlite_finds_too_large_are_usage_errors() {
+    let s = store();
+    // Past SQLite's expression depth: more terms than the parser lets through.
+    let deep = Query {
+        terms: (0..1000)
+            .map(|i| Term {
+                negated: false,
+                kind: TermKind::Tag(format!("t{i}")),
+                span: 0..1,
+            })
+            .collect(),
+    };
+    // A LIKE pattern longer than SQLite compares.
+    let long = parse_query(&format!("from:{}", "a".repeat(60_000))).expect("one term");
+    for (name, q) in [("deep", &deep), ("long", &long)] {
+        for plan in [
+            ticket_query(q, &ctx(), 100, 0),
+            message_search(q, &ctx(), 100),
+        ] {
+            let e = search::run_ids(s.conn(), &plan).expect_err(name);
+            assert!(e.is_usage(), "{name}: {e}");
+            assert!(
+                e.to_string().starts_with("bad query: too large"),
+                "{name}: {e}"
+            );
+        }
+    }
+    // An ordinary failure stays a database error.
+    let broken = SqlPlan {
+        sql: "SELECT id FROM no_such_table".into(),
+        params: Vec::new(),
+    };
+    let e = search::run_ids(s.conn(), &broken).expect_err("no table");
+    assert!(!e.is_usage(), "{e}");
+}
