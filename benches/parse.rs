@@ -130,6 +130,7 @@ fn throughput() {
         tag: "SHOP".into(),
         addresses: vec!["shop@example.test".into()],
         sla: None,
+        sync: Default::default(),
     };
     let t = Instant::now();
     for chunk in raws.chunks(500) {

@@ -339,6 +339,7 @@ fn a_query_of_a_thousand_terms_is_a_usage_error() {
         tag: "SHOP".into(),
         addresses: vec![SHOP.into()],
         sla: None,
+        sync: Default::default(),
     };
     let mut store = shopdesk::store::Store::open(&db).unwrap();
     shopdesk::store::ingest::ingest_raw(

@@ -43,6 +43,7 @@ impl Context {
                 },
                 sla: Default::default(),
                 outbox: Default::default(),
+                sync: Default::default(),
             }),
             Err(e) => Err(e.into()),
         }

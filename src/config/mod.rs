@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use serde::Deserialize;
 
 mod service;
-pub use service::{OutboxConfig, ShopConfig, SlaConfig, parse_duration};
+pub use service::{OutboxConfig, ShopConfig, SlaConfig, SyncConfig, parse_duration};
 
 /// Where a config value came from, for error messages.
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +117,8 @@ pub struct AccountConfig {
     pub max_per_minute: Option<u32>,
     /// The shop's service-level targets (from `[sla]`), which sync uses for due times.
     pub sla: SlaConfig,
+    /// How sync treats the shop's own replies and a mailbox's history (from `[sync]`).
+    pub sync: SyncConfig,
 }
 
 impl AccountConfig {
@@ -135,6 +137,7 @@ pub struct Config {
     pub shop: ShopConfig,
     pub sla: SlaConfig,
     pub outbox: OutboxConfig,
+    pub sync: SyncConfig,
 }
 
 impl Config {
@@ -197,6 +200,8 @@ struct RawConfig {
     #[serde(default)]
     outbox: service::RawOutbox,
     #[serde(default)]
+    sync: service::RawSync,
+    #[serde(default)]
     accounts: Vec<RawAccount>,
 }
 
@@ -245,6 +250,7 @@ struct RawAutoAck {
 impl RawConfig {
     fn validate(mut self, path: &Path) -> Result<Config, ConfigError> {
         let sla = std::mem::take(&mut self.sla).validate(path)?;
+        let sync = std::mem::take(&mut self.sync).validate(path)?;
         let invalid = |key: String, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             key,
@@ -325,6 +331,7 @@ impl RawConfig {
                 html_replies: a.html_replies.unwrap_or(false),
                 max_per_minute: a.max_per_minute.filter(|n| *n > 0),
                 sla: sla.clone(),
+                sync: sync.clone(),
             });
         }
         Ok(Config {
@@ -334,6 +341,7 @@ impl RawConfig {
             shop: self.shop.validate(path)?,
             sla,
             outbox: self.outbox.validate(),
+            sync,
         })
     }
 }

@@ -44,6 +44,63 @@ pub struct OutboxConfig {
     pub cli_undo_seconds: u64,
 }
 
+/// How sync files mail the shop sent from other clients, and a mailbox's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncConfig {
+    /// Status a new or open ticket takes when the shop answers from any client; `None`
+    /// leaves it (`shop_reply_status = "none"`).
+    pub shop_reply_status: Option<crate::domain::Status>,
+    /// On a mailbox's first sync, conversations quiet for longer than this start solved.
+    pub history_cutoff_secs: i64,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            shop_reply_status: Some(crate::domain::Status::Pending),
+            history_cutoff_secs: 14 * 86_400,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSync {
+    shop_reply_status: Option<String>,
+    history_cutoff: Option<String>,
+}
+
+impl RawSync {
+    pub(super) fn validate(self, path: &Path) -> Result<SyncConfig, ConfigError> {
+        let d = SyncConfig::default();
+        let shop_reply_status = match self.shop_reply_status.as_deref() {
+            None => d.shop_reply_status,
+            Some("none") => None,
+            Some(s) => Some(s.parse().map_err(|_| {
+                invalid(
+                    path,
+                    "sync.shop_reply_status",
+                    format!("`{s}`: use open, pending, solved or none"),
+                )
+            })?),
+        };
+        let history_cutoff_secs = match self.history_cutoff.as_deref() {
+            None => d.history_cutoff_secs,
+            Some(s) => parse_duration(s).map(|d| d.num_seconds()).ok_or_else(|| {
+                invalid(
+                    path,
+                    "sync.history_cutoff",
+                    format!("`{s}`: use a duration such as 14d, 72h or 2w"),
+                )
+            })?,
+        };
+        Ok(SyncConfig {
+            shop_reply_status,
+            history_cutoff_secs,
+        })
+    }
+}
+
 impl Default for OutboxConfig {
     fn default() -> Self {
         OutboxConfig {

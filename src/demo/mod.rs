@@ -66,6 +66,7 @@ pub fn config(agent: &str) -> Config {
             html_replies: false,
             max_per_minute: None,
             sla: SlaConfig::default(),
+            sync: Default::default(),
         }],
         shop: ShopConfig {
             name: Some("Nordic Boots".into()),
@@ -75,6 +76,7 @@ pub fn config(agent: &str) -> Config {
         },
         sla: SlaConfig::default(),
         outbox: OutboxConfig::default(),
+        sync: Default::default(),
     }
 }
 

@@ -117,6 +117,15 @@ pub struct AutoHeaders {
     pub return_path: Option<String>,
 }
 
+impl AutoHeaders {
+    /// Sent by a program, not a person (RFC 3834 `Auto-Submitted` other than `no`).
+    pub fn is_auto_submitted(&self) -> bool {
+        self.auto_submitted
+            .as_deref()
+            .is_some_and(|v| !v.trim().eq_ignore_ascii_case("no"))
+    }
+}
+
 /// A decoded message: everything displayable is already sanitised (no control, escape or
 /// bidi-override characters).
 #[derive(Debug, Clone, PartialEq, Default)]

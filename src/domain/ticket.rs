@@ -46,6 +46,31 @@ impl Status {
         }
     }
 
+    /// The status a ticket takes when the shop answers, from shopdesk or any other mail
+    /// client: what waited on us now waits on the customer (`to`, `[sync]
+    /// shop_reply_status`); a pending, solved or closed ticket stays as it is.
+    pub fn on_shop_reply(self, to: Status) -> Status {
+        if self.is_active() { to } else { self }
+    }
+
+    /// Where a conversation found in a mailbox's history (mail that was there before its
+    /// first sync) stands: quiet for longer than `cutoff_secs`, solved; else waiting on
+    /// the customer if the shop spoke last, on us otherwise.
+    pub fn settled(
+        last_in: Option<i64>,
+        last_out: Option<i64>,
+        now: i64,
+        cutoff_secs: i64,
+    ) -> Status {
+        let last = last_in.max(last_out).unwrap_or(0);
+        match (last_in, last_out) {
+            _ if last < now - cutoff_secs => Status::Solved,
+            (_, Some(out)) if last_in.is_none_or(|i| out >= i) => Status::Pending,
+            (_, Some(_)) => Status::Open,
+            (_, None) => Status::New,
+        }
+    }
+
     /// Whether the ticket still waits for someone on our side.
     pub fn is_active(self) -> bool {
         matches!(self, Status::New | Status::Open)
@@ -75,6 +100,42 @@ impl FromStr for Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shop_replies_and_history() {
+        use Status::*;
+        for (from, to) in [
+            (New, Pending),
+            (Open, Pending),
+            (Pending, Pending),
+            (Solved, Solved),
+            (Closed, Closed),
+        ] {
+            assert_eq!(from.on_shop_reply(Pending), to, "{from:?}");
+        }
+        assert_eq!(New.on_shop_reply(Open), Open);
+        let day = 86_400;
+        let now = 100 * day;
+        #[rustfmt::skip]
+        let cases = [
+            // last in, last out, status
+            (Some(now - 20 * day), None, Solved),
+            (Some(now - 20 * day), Some(now - 15 * day), Solved),
+            (Some(now - 2 * day), None, New),
+            (Some(now - 3 * day), Some(now - 2 * day), Pending),
+            (Some(now - 2 * day), Some(now - 3 * day), Open),
+            (None, Some(now - day), Pending),
+            (None, Some(now - 30 * day), Solved),
+            (None, None, Solved),
+        ];
+        for (last_in, last_out, want) in cases {
+            assert_eq!(
+                Status::settled(last_in, last_out, now, 14 * day),
+                want,
+                "{last_in:?} {last_out:?}"
+            );
+        }
+    }
 
     #[test]
     fn status_round_trips_and_rejects_unknown() {

@@ -22,6 +22,8 @@ pub struct AccountIdentity {
     /// The first-response target: incoming mail makes a ticket due after this much
     /// business time. `None` leaves tickets without a due time.
     pub sla: Option<crate::config::SlaConfig>,
+    /// The shop's replies from other clients, and a mailbox's history.
+    pub sync: crate::config::SyncConfig,
 }
 
 impl AccountIdentity {
@@ -39,6 +41,7 @@ impl From<&crate::config::AccountConfig> for AccountIdentity {
             tag: a.ticket_tag.clone(),
             addresses,
             sla: Some(a.sla.clone()),
+            sync: a.sync.clone(),
         }
     }
 }
@@ -51,6 +54,9 @@ pub struct Fetched {
     pub modseq: Option<u64>,
     pub internal_date: Option<DateTime<Utc>>,
     pub raw: Vec<u8>,
+    /// Below the UIDNEXT the mailbox had when first synced: history, which is filed but
+    /// starts no service-level clock.
+    pub history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,10 +206,21 @@ pub fn ingest(
         add_location(tx, mailbox_id, fetched, row)?;
     }
     index_message(tx, row, parsed)?;
-    let due = account.sla.as_ref().map(|sla| {
-        crate::domain::sla::add_business_time(date, sla.first_response, &sla.hours).timestamp()
-    });
-    update_ticket_after_message(tx, ticket, direction, date, from, &placement, language, due)?;
+    let due = account
+        .sla
+        .as_ref()
+        .filter(|_| !fetched.history)
+        .map(|sla| {
+            crate::domain::sla::add_business_time(date, sla.first_response, &sla.hours).timestamp()
+        });
+    // An automatic message of ours (an acknowledgement) is not an answer.
+    let shop_reply = match direction {
+        Direction::Out if !parsed.auto.is_auto_submitted() => Some(account.sync.shop_reply_status),
+        _ => None,
+    };
+    update_ticket_after_message(
+        tx, ticket, direction, date, from, &placement, language, due, shop_reply,
+    )?;
     Ok(outcome)
 }
 
@@ -351,6 +368,8 @@ fn update_ticket_after_message(
     placement: &Placement,
     language: Option<String>,
     due: Option<i64>,
+    // `Some` for an answer from the shop: the status it moves an active ticket to, if any
+    shop_reply: Option<Option<Status>>,
 ) -> Result<(), StoreError> {
     let at = date.timestamp();
     let (status, customer_id): (String, Option<i64>) = tx
@@ -390,16 +409,29 @@ fn update_ticket_after_message(
             }
         }
         Direction::Out | Direction::Note => {
+            let answered = shop_reply.is_some();
+            let next = match shop_reply {
+                Some(Some(to)) if !matches!(placement, Placement::New) => status.on_shop_reply(to),
+                _ => status,
+            };
             tx.prepare_cached(
                 "UPDATE tickets SET message_count = message_count + 1,
                     updated_at = max(updated_at, ?2),
                     first_response_at = CASE
-                        WHEN first_response_at IS NULL AND ?3 = 'out' THEN ?2
+                        WHEN first_response_at IS NULL AND ?3 THEN ?2
                         ELSE first_response_at END,
-                    due_at = CASE WHEN ?3 = 'out' THEN NULL ELSE due_at END
+                    due_at = CASE WHEN ?3 THEN NULL ELSE due_at END,
+                    status = ?4
                  WHERE id = ?1",
             )?
-            .execute(params![ticket, at, direction.as_str()])?;
+            .execute(params![ticket, at, answered, next.as_str()])?;
+            if next != status {
+                tx.prepare_cached(
+                    "INSERT INTO ticket_events (ticket_id, at, agent, kind, value)
+                     VALUES (?1, ?2, ?3, 'status', ?4)",
+                )?
+                .execute(params![ticket, at, SYNC_AGENT, next.as_str()])?;
+            }
         }
     }
     Ok(())
@@ -508,6 +540,66 @@ fn derived_message_id(message_id: &str, parsed: &ParsedMessage) -> String {
 /// Between a reused Message-ID and the hash of the message that reused it.
 pub(crate) const DUP_MARK: &str = "#dup-";
 
+/// Who status changes made by sync (not by an agent) are logged as.
+const SYNC_AGENT: &str = "sync";
+
+/// Conversations from a mailbox's history (mail there before its first sync) start where
+/// they stand (`Status::settled`): quiet past the cutoff, solved; else pending or open by
+/// who spoke last. Only tickets made of history alone, whose status no agent has set.
+pub fn settle_history(
+    tx: &Transaction,
+    tickets: &[TicketId],
+    now: i64,
+    cutoff_secs: i64,
+) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::new();
+    for &ticket in tickets.iter().filter(|t| seen.insert(**t)) {
+        let eligible: bool = tx
+            .prepare_cached(
+                "SELECT NOT EXISTS (
+                     SELECT 1 FROM ticket_events
+                      WHERE ticket_id = ?1 AND kind = 'status' AND agent != ?2)
+                 AND NOT EXISTS (
+                     SELECT 1 FROM messages m
+                      WHERE m.ticket_id = ?1 AND NOT EXISTS (
+                          SELECT 1 FROM message_locations l
+                            JOIN mailboxes b ON b.id = l.mailbox_id
+                           WHERE l.message = m.id AND l.uid < b.first_uidnext))",
+            )?
+            .query_row(params![ticket, SYNC_AGENT], |r| r.get(0))?;
+        if !eligible {
+            continue;
+        }
+        let (mut last_in, mut last_out) = (None, None);
+        let rows: Vec<(String, i64, String)> = tx
+            .prepare_cached("SELECT direction, date, auto_json FROM messages WHERE ticket_id = ?1")?
+            .query_map([ticket], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        for (direction, date, auto) in rows {
+            let auto: crate::domain::AutoHeaders = serde_json::from_str(&auto).unwrap_or_default();
+            match direction.as_str() {
+                "in" => last_in = last_in.max(Some(date)),
+                "out" if !auto.is_auto_submitted() => last_out = last_out.max(Some(date)),
+                _ => {}
+            }
+        }
+        let status = Status::settled(last_in, last_out, now, cutoff_secs);
+        let changed = tx
+            .prepare_cached(
+                "UPDATE tickets SET status = ?2, due_at = NULL WHERE id = ?1 AND status != ?2",
+            )?
+            .execute(params![ticket, status.as_str()])?;
+        if changed > 0 {
+            tx.prepare_cached(
+                "INSERT INTO ticket_events (ticket_id, at, agent, kind, value)
+                 VALUES (?1, ?2, ?3, 'status', ?4)",
+            )?
+            .execute(params![ticket, now, SYNC_AGENT, status.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
 /// Removes a message's location (expunged or moved away on the server). The message
 /// itself stays: a ticket's history must survive an agent archiving or deleting mail in
 /// another client. A message with no location left is simply no longer on the server.
@@ -540,6 +632,7 @@ pub fn ingest_raw(
             modseq: None,
             internal_date: parsed.date,
             raw: raw.clone(),
+            history: false,
         };
         outcomes.push(ingest(&tx, account, Some(cursor.id), &fetched, &parsed)?);
     }

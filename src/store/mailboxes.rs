@@ -181,6 +181,7 @@ mod tests {
             tag: "SHOP".into(),
             addresses: vec!["shop@example.test".into()],
             sla: None,
+            sync: Default::default(),
         };
         let fetched = Fetched {
             uid,
@@ -188,6 +189,7 @@ mod tests {
             modseq: Some(10),
             internal_date: None,
             raw: raw.clone(),
+            history: false,
         };
         let tx = store.write().expect("tx");
         ingest(

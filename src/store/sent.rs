@@ -4,7 +4,7 @@
 //! holds the row.
 
 use chrono::Utc;
-use rusqlite::{OptionalExtension, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 
 use super::ingest::{AccountIdentity, Fetched, ingest};
 use super::outbox::{self, OutboxRow};
@@ -26,6 +26,7 @@ pub fn record_sent(
         modseq: None,
         internal_date: Some(Utc::now()),
         raw: row.raw.clone(),
+        history: false,
     };
     let tx = store
         .conn_mut()
@@ -33,19 +34,8 @@ pub fn record_sent(
     if !outbox::mark_sent(&tx, owner, row.id)? {
         return Ok(false);
     }
-    // An automatic message is not an answer: the ticket's first-response and due times stay.
-    let kept: Option<(Option<i64>, Option<i64>)> = match (row.kind.is_automatic(), row.ticket_id) {
-        (true, Some(t)) => tx
-            .prepare_cached("SELECT first_response_at, due_at FROM tickets WHERE id = ?1")?
-            .query_row([t], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?,
-        _ => None,
-    };
+    // An automatic message (Auto-Submitted) does not count as the answer: ingest knows.
     ingest(&tx, account, None, &fetched, parsed)?;
-    if let (Some((first, due)), Some(t)) = (kept, row.ticket_id) {
-        tx.prepare_cached("UPDATE tickets SET first_response_at = ?2, due_at = ?3 WHERE id = ?1")?
-            .execute(rusqlite::params![t, first, due])?;
-    }
     if let (Some(ticket), Some(status)) = (row.ticket_id, row.status_after) {
         ticket_ops::set_status(&tx, ticket, status, row.agent.as_deref().unwrap_or(""))?;
     }

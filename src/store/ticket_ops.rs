@@ -139,6 +139,7 @@ mod tests {
             tag: "SHOP".into(),
             addresses: vec!["shop@example.test".into()],
             sla: None,
+            sync: Default::default(),
         };
         let raw = b"From: a@x.example\r\nSubject: Help\r\nMessage-ID: <1@x>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\nHi\r\n".to_vec();
         ingest_raw(&mut store, &account, "INBOX", &[raw]).expect("ingest");

@@ -171,6 +171,7 @@ mod tests {
             tag: "SHOP".into(),
             addresses: vec!["shop@example.test".into()],
             sla: None,
+            sync: Default::default(),
         };
         let raws: Vec<Vec<u8>> = (0..40)
             .map(|i| {

@@ -116,6 +116,7 @@ mod tests {
             tag: "SHOP".into(),
             addresses: vec!["shop@example.test".into()],
             sla: None,
+            sync: Default::default(),
         };
         let raw = b"From: a@x.example\r\nTo: shop@example.test\r\nSubject: My passport\r\n\
             Message-ID: <p1@x>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\

@@ -162,6 +162,7 @@ pub fn sync_mailbox(
                     modseq: f.mod_seq(),
                     internal_date: f.internal_date().map(|d| d.with_timezone(&Utc)),
                     raw: f.body()?.to_vec(),
+                    history: cursor.first_uidnext.is_some_and(|first| uid < first),
                 })
             })
             .collect();
@@ -169,19 +170,31 @@ pub fn sync_mailbox(
         fetched.sort_by_key(|f| f.uid);
         let parsed: Vec<_> = fetched.iter().map(|f| parse_message(&f.raw)).collect();
         let tx = store.write()?;
+        let mut history = Vec::new();
         for (f, p) in fetched.iter().zip(&parsed) {
             if mailboxes::has_location(&tx, cursor.id, f.uid)? {
                 continue;
             }
-            match ingest(&tx, account, Some(cursor.id), f, p)? {
+            let ticket = match ingest(&tx, account, Some(cursor.id), f, p)? {
                 IngestOutcome::NewTicket(t) => {
                     report.new_tickets += 1;
                     report.new_ticket_ids.push(t);
+                    t
                 }
-                IngestOutcome::Threaded(_) | IngestOutcome::Known(_) => {}
+                IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => t,
+            };
+            if f.history {
+                history.push(ticket);
             }
             report.new_messages += 1;
         }
+        // The mail that was there before: its conversations start where they stand.
+        crate::store::ingest::settle_history(
+            &tx,
+            &history,
+            Utc::now().timestamp(),
+            account.sync.history_cutoff_secs,
+        )?;
         if let Some(last) = chunk.last() {
             next = next.max(last + 1);
         }

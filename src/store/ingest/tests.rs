@@ -9,6 +9,7 @@ fn shop() -> AccountIdentity {
         tag: "SHOP".into(),
         addresses: vec!["shop@example.test".into()],
         sla: None,
+        sync: Default::default(),
     }
 }
 

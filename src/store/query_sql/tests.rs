@@ -20,6 +20,7 @@ fn store() -> Store {
         tag: "SHOP".into(),
         addresses: vec!["shop@example.test".into()],
         sla: None,
+        sync: Default::default(),
     };
     let raws = vec![
         mail(
