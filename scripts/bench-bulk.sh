@@ -70,4 +70,4 @@ rate() { python3 -c "print(f'{$1 / $2:.0f}')"; }
     echo "| render and queue $n replies | $queue | $(rate "$n" "$queue") |"
     echo "| deliver $sent: SMTP, Sent copy, \\\\Answered, mark sent | $deliver | $(rate "$sent" "$deliver") |"
     echo "| smtp-source, $n messages, one connection | $floor | $(rate "$n" "$floor") |"
-} | tee bench-results/bulk-$n.md
+} | { mkdir -p bench-results; tee bench-results/bulk-$n.md; }
