@@ -100,3 +100,30 @@ fn nothing_from_a_mail_reaches_the_terminal_raw() {
     assert!(!screen.contains('\u{1b}'));
     assert!(screen.contains("Parcel arrived damaged"), "{screen}");
 }
+
+#[test]
+fn a_refused_reply_shows_the_servers_words_in_the_status_bar() {
+    let mut app = loaded_app(120, 30);
+    update(
+        &mut app,
+        Event::Outbox(
+            0,
+            1,
+            Some("SMTP server 127.0.0.1:25: permanent error (550): 5.1.1 <nobody@example.test>: Recipient address rejected".into()),
+        ),
+    );
+    let screen = render(&app);
+    let last = screen
+        .lines()
+        .rev()
+        .find(|l| l.contains("outbox"))
+        .unwrap_or("");
+    assert!(
+        last.contains("1 failed: SMTP server 127.0.0.1:25: permanent"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("outbox_failure_120x30", screen);
+    // Once nothing has failed, the words go.
+    update(&mut app, Event::Outbox(1, 0, Some("old".into())));
+    assert!(!render(&app).contains("old"));
+}

@@ -118,6 +118,8 @@ pub struct App {
     pub preview: Option<String>,
     pub status: Option<(String, bool)>,
     pub outbox: (i64, i64),
+    /// What the mail server said about the newest failed reply.
+    pub outbox_error: Option<String>,
     pub synced_at: Option<i64>,
     pub pending_send: Option<PendingSend>,
     pub quit: bool,
@@ -151,7 +153,8 @@ pub enum Event {
     TemplatesLoaded(Vec<String>),
     Preview(Result<String, String>),
     Queued(PendingSend),
-    Outbox(i64, i64),
+    /// Replies waiting, failed, and the newest failure's words.
+    Outbox(i64, i64, Option<String>),
     /// When any mailbox was last synced (Unix time), for the status bar.
     Synced(Option<i64>),
     Status(String),
@@ -217,6 +220,7 @@ impl App {
             preview: None,
             status: None,
             outbox: (0, 0),
+            outbox_error: None,
             synced_at: None,
             pending_send: None,
             quit: false,

@@ -122,8 +122,9 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             );
             vec![Effect::LoadOutbox]
         }
-        Event::Outbox(queued, failed) => {
+        Event::Outbox(queued, failed, error) => {
             app.outbox = (queued, failed);
+            app.outbox_error = error.filter(|_| failed > 0);
             Vec::new()
         }
         Event::Synced(at) => {

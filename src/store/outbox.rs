@@ -220,6 +220,17 @@ pub fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
     )?)
 }
 
+/// The error of the newest failed row, for the console's status bar.
+pub fn last_failure(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT last_error FROM outbox WHERE state = 'failed' AND last_error IS NOT NULL
+              ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?)
+}
+
 /// The outcome of `outbox cancel`.
 #[derive(Debug, Clone)]
 pub enum Cancelled {

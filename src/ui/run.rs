@@ -548,7 +548,8 @@ impl Runner<'_> {
                 let (q, f) = outbox::counts(conn)?;
                 let synced: Option<i64> =
                     conn.query_row("SELECT max(synced_at) FROM mailboxes", [], |r| r.get(0))?;
-                vec![Event::Outbox(q, f), Event::Synced(synced)]
+                let error = outbox::last_failure(conn)?;
+                vec![Event::Outbox(q, f, error), Event::Synced(synced)]
             }
         })
     }

@@ -316,7 +316,14 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let mut right = match (queued, failed) {
                 (0, 0) => String::new(),
                 (q, 0) => format!("outbox: {q} queued · "),
-                (q, f) => format!("outbox: {q} queued, {f} failed · "),
+                (q, f) => match &app.outbox_error {
+                    // the server's words, as far as they fit beside the rest
+                    Some(e) => format!(
+                        "outbox: {q} queued, {f} failed: {} · ",
+                        fit(e, usize::from(area.width / 3).clamp(12, 60)).trim_end()
+                    ),
+                    None => format!("outbox: {q} queued, {f} failed · "),
+                },
             };
             right.push_str(&match app.synced_at {
                 Some(t) => format!("synced {} ago ", short_age(app.now - t)),
