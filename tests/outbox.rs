@@ -313,3 +313,48 @@ fn replies_go_out_over_implicit_tls_and_starttls_with_the_shops_own_ca() {
         assert_eq!(ids.len(), 1, "{c}: {ids:?}");
     }
 }
+
+#[test]
+fn a_permanent_refusal_is_not_retried_until_asked() {
+    let stack = MailStack::start();
+    let (_tmp, config, db) = setup(&stack, "");
+    // A customer the server does not know: Postfix refuses the recipient for good.
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(
+            1,
+            "nobody@example.test",
+            "Hello?",
+            "Is anyone there?",
+        )],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+    let ticket = list_json(&config, &db, &[])[0]["id"].to_string();
+    let o = run(shopdesk(&config, &db).args(["reply", &ticket, "--template", "sizing"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("550"), "{}", stderr(&o));
+    let row = &outbox_rows(&config, &db)[0];
+    assert_eq!(
+        (row["state"].as_str(), row["permanent"].as_bool()),
+        (Some("failed"), Some(true)),
+        "{row}"
+    );
+    let id = row["id"].to_string();
+    let listed = ok(shopdesk(&config, &db).args(["outbox", "list"]));
+    assert!(
+        listed.contains("refused") && listed.contains("outbox retry"),
+        "{listed}"
+    );
+
+    // A flush leaves it alone; `outbox retry` makes it due, and the next flush tries once.
+    ok(shopdesk(&config, &db).args(["outbox", "flush"]));
+    assert_eq!(outbox_rows(&config, &db)[0]["attempts"], 1);
+    ok(shopdesk(&config, &db).args(["outbox", "retry", &id]));
+    let o = run(shopdesk(&config, &db).args(["outbox", "flush"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(outbox_rows(&config, &db)[0]["attempts"], 2);
+    // Only a failed reply can be retried; an unknown one is a usage error.
+    let o = run(shopdesk(&config, &db).args(["outbox", "retry", "999"]));
+    assert_eq!(o.status.code(), Some(2));
+}
