@@ -3,7 +3,7 @@
 //! per sender in three hours, and never for mail that was already in the mailbox when
 //! shopdesk first synced it. Marked `Auto-Submitted: auto-replied`.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::{Body, MailoutError, ReplyRequest, prepare, queue};
 use crate::config::{AccountConfig, Config};
@@ -13,7 +13,7 @@ use crate::domain::sla::{add_business_time, reply_by_text};
 use crate::domain::{AutoHeaders, TicketId};
 use crate::mail::imap::sync::MailboxReport;
 use crate::store::outbox::{self, Enqueued};
-use crate::store::{mailboxes, now_unix};
+use crate::store::{mailboxes, now_unix, reply_facts};
 use crate::templates::Templates;
 
 /// Mail older than this when first seen is history, not a question waiting for an answer.
@@ -44,9 +44,7 @@ pub fn acknowledge(
         match consider(conn, account, ticket, now)? {
             Err(reason) => out.skipped.push((ticket, reason)),
             Ok(due) => {
-                let language: Option<String> = conn
-                    .prepare_cached("SELECT language FROM tickets WHERE id = ?1")?
-                    .query_row([ticket], |r| r.get(0))?;
+                let language = reply_facts::ticket(conn, ticket)?.and_then(|t| t.language);
                 let req = ReplyRequest {
                     ticket,
                     body: Body::Template(account.auto_ack.template.clone()),
@@ -79,24 +77,15 @@ fn consider(
     ticket: TicketId,
     now: i64,
 ) -> Result<Result<chrono::DateTime<chrono::Utc>, String>, MailoutError> {
-    let first = conn
-        .prepare_cached(
-            "SELECT m.id, m.direction, coalesce(m.from_email, ''), m.auto_json, m.date, t.due_at
-               FROM messages m JOIN tickets t ON t.id = m.ticket_id
-              WHERE m.ticket_id = ?1 ORDER BY m.date, m.id LIMIT 1",
-        )?
-        .query_row([ticket], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-            ))
-        })
-        .optional()?;
-    let Some((message, direction, from, auto_json, date, due)) = first else {
+    let Some(reply_facts::Opening {
+        message,
+        direction,
+        from,
+        auto_json,
+        date,
+        due_at: due,
+    }) = reply_facts::opening(conn, ticket)?
+    else {
         return Ok(Err("no message".into()));
     };
     if direction != "in" {

@@ -1,11 +1,12 @@
 //! Template variables for one ticket, read from the store.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::MailoutError;
 use crate::config::{AccountConfig, Config};
 use crate::domain::TicketId;
 use crate::domain::subject::token;
+use crate::store::{StoreError, reply_facts};
 use crate::templates::{CustomerVars, OrderVars, RenderContext, ShopVars, TicketVars};
 
 pub fn render_context(
@@ -15,16 +16,10 @@ pub fn render_context(
     ticket: TicketId,
     agent: &str,
 ) -> Result<RenderContext, MailoutError> {
-    let (subject, customer_id): (String, Option<i64>) = conn
-        .prepare_cached("SELECT subject, customer_id FROM tickets WHERE id = ?1")?
-        .query_row([ticket], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let (name, email): (Option<String>, String) = match customer_id {
-        Some(c) => conn
-            .prepare_cached(
-                "SELECT c.name, (SELECT min(email) FROM customer_addresses WHERE customer_id = c.id)
-                   FROM customers c WHERE c.id = ?1",
-            )?
-            .query_row([c], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?,
+    let facts = reply_facts::ticket(conn, ticket)?.ok_or(StoreError::NoTicket(ticket))?;
+    let (subject, customer_id) = (facts.subject, facts.customer_id);
+    let (name, email) = match customer_id {
+        Some(c) => reply_facts::customer_contact(conn, c)?,
         None => (None, String::new()),
     };
     Ok(RenderContext {
@@ -50,8 +45,7 @@ pub fn render_context(
     })
 }
 
-/// The order a ticket is about: one whose number appears in the ticket's mail, else the
-/// customer's most recent.
+/// The order a ticket is about (see `reply_facts::order_for`), as a template prints it.
 fn order_for(
     conn: &Connection,
     ticket: TicketId,
@@ -60,29 +54,17 @@ fn order_for(
     let Some(customer) = customer else {
         return Ok(None);
     };
-    let row = conn
-        .prepare_cached(
-            "SELECT o.number, o.status, o.carrier, o.tracking_number, o.tracking_url, o.shipped_at
-               FROM orders o JOIN customer_addresses a ON a.email = o.customer_email
-              WHERE a.customer_id = ?1
-              ORDER BY EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = ?2
-                                 AND (instr(m.text, o.number) > 0 OR instr(m.subject, o.number) > 0)) DESC,
-                       o.placed_at DESC
-              LIMIT 1",
-        )?
-        .query_row(rusqlite::params![customer, ticket], |r| {
-            let shipped: Option<i64> = r.get(5)?;
-            Ok(OrderVars {
-                number: r.get(0)?,
-                status: r.get(1)?,
-                carrier: r.get(2)?,
-                tracking_number: r.get(3)?,
-                tracking_url: r.get(4)?,
-                shipped_date: shipped
-                    .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-                    .map(|d| d.format("%Y-%m-%d").to_string()),
-            })
-        })
-        .optional()?;
-    Ok(row)
+    Ok(
+        reply_facts::order_for(conn, ticket, customer)?.map(|o| OrderVars {
+            number: o.number,
+            status: o.status,
+            carrier: o.carrier,
+            tracking_number: o.tracking_number,
+            tracking_url: o.tracking_url,
+            shipped_date: o
+                .shipped_at
+                .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+        }),
+    )
 }

@@ -8,7 +8,7 @@ mod context;
 
 use std::path::PathBuf;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::config::{AccountConfig, Config};
 use crate::domain::outbox::ReplyKind;
@@ -17,7 +17,7 @@ use crate::domain::subject::token;
 use crate::domain::{Address, Status, TicketId};
 use crate::mail::compose::{ComposeError, Outgoing, compose, new_message_id};
 use crate::store::outbox::{self, Enqueued, NewReply};
-use crate::store::{StoreError, now_unix, ticket_ops};
+use crate::store::{StoreError, now_unix, reply_facts, ticket_ops};
 use crate::templates::{TemplateError, Templates};
 
 pub use context::render_context;
@@ -86,69 +86,20 @@ pub struct PreparedReply {
     pub kind: ReplyKind,
 }
 
-/// The message a reply answers: the newest from the customer, else the newest at all.
-pub(crate) struct Answered {
-    pub id: i64,
-    pub message_id: String,
-    pub direction: String,
-    pub from: Option<Address>,
-    pub reply_to: Vec<Address>,
-    pub to: Vec<Address>,
-    pub cc: Vec<Address>,
-    pub references: Vec<String>,
-    pub subject: String,
-    pub date: i64,
-    pub text: String,
-}
-
-pub(crate) fn answered(
-    conn: &Connection,
-    ticket: TicketId,
-) -> Result<Option<Answered>, MailoutError> {
-    let json = |s: String| -> Vec<Address> { serde_json::from_str(&s).unwrap_or_default() };
-    let row = conn
-        .prepare_cached(
-            "SELECT id, message_id, direction, from_email, from_name, reply_to_json, to_json,
-                    cc_json, references_json, subject, date, text
-               FROM messages WHERE ticket_id = ?1 AND direction != 'note'
-              ORDER BY direction = 'in' DESC, date DESC, id DESC LIMIT 1",
-        )?
-        .query_row([ticket], |r| {
-            let from_email: Option<String> = r.get(3)?;
-            let from_name: Option<String> = r.get(4)?;
-            let refs: String = r.get(8)?;
-            Ok(Answered {
-                id: r.get(0)?,
-                message_id: r.get(1)?,
-                direction: r.get(2)?,
-                from: from_email.map(|e| Address::new(&e, from_name.as_deref())),
-                reply_to: json(r.get(5)?),
-                to: json(r.get(6)?),
-                cc: json(r.get(7)?),
-                references: serde_json::from_str(&refs).unwrap_or_default(),
-                subject: r.get(9)?,
-                date: r.get(10)?,
-                text: r.get(11)?,
-            })
-        })
-        .optional()?;
-    Ok(row)
-}
-
-fn account_of<'a>(
+/// The ticket and the configured account it belongs to.
+fn ticket_and_account<'a>(
     conn: &Connection,
     config: &'a Config,
     ticket: TicketId,
-) -> Result<&'a AccountConfig, MailoutError> {
-    let name: String = conn
-        .prepare_cached("SELECT account FROM tickets WHERE id = ?1")?
-        .query_row([ticket], |r| r.get(0))
-        .optional()?
-        .ok_or(StoreError::NoTicket(ticket))?;
-    config.account(&name).ok_or(MailoutError::NoAccount {
-        ticket,
-        account: name,
-    })
+) -> Result<(reply_facts::ReplyTicket, &'a AccountConfig), MailoutError> {
+    let facts = reply_facts::ticket(conn, ticket)?.ok_or(StoreError::NoTicket(ticket))?;
+    let account = config
+        .account(&facts.account)
+        .ok_or_else(|| MailoutError::NoAccount {
+            ticket,
+            account: facts.account.clone(),
+        })?;
+    Ok((facts, account))
 }
 
 /// Renders and composes a reply to ticket `req.ticket`.
@@ -158,8 +109,9 @@ pub fn prepare(
     templates: &Templates,
     req: &ReplyRequest,
 ) -> Result<PreparedReply, MailoutError> {
-    let account = account_of(conn, config, req.ticket)?;
-    let original = answered(conn, req.ticket)?.ok_or(MailoutError::NoRecipient(req.ticket))?;
+    let (facts, account) = ticket_and_account(conn, config, req.ticket)?;
+    let original =
+        reply_facts::answered(conn, req.ticket)?.ok_or(MailoutError::NoRecipient(req.ticket))?;
     let own = |e: &str| account.is_own_address(e);
     // Our own last message (a ticket we started): answer to its recipients.
     let outgoing_original = original.direction != "in";
@@ -188,9 +140,7 @@ pub fn prepare(
     if plan.to.is_empty() {
         return Err(MailoutError::NoRecipient(req.ticket));
     }
-    let language: Option<String> = conn
-        .prepare_cached("SELECT language FROM tickets WHERE id = ?1")?
-        .query_row([req.ticket], |r| r.get(0))?;
+    let language = facts.language.clone();
     let (text, template, tags, template_status) = match &req.body {
         Body::Template(name) => {
             let mut ctx = render_context(conn, config, account, req.ticket, &req.agent)?;
@@ -295,10 +245,7 @@ pub fn render_template(
     name: &str,
     agent: &str,
 ) -> Result<crate::templates::Rendered, MailoutError> {
-    let account = account_of(conn, config, ticket)?;
+    let (facts, account) = ticket_and_account(conn, config, ticket)?;
     let ctx = render_context(conn, config, account, ticket, agent)?;
-    let language: Option<String> = conn
-        .prepare_cached("SELECT language FROM tickets WHERE id = ?1")?
-        .query_row([ticket], |r| r.get(0))?;
-    Ok(templates.render(name, language.as_deref(), &ctx)?)
+    Ok(templates.render(name, facts.language.as_deref(), &ctx)?)
 }

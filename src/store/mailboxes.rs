@@ -56,6 +56,11 @@ pub fn first_contact(
     Ok(())
 }
 
+/// When any mailbox was last synced (Unix time), for the console's status bar.
+pub fn last_synced(conn: &Connection) -> Result<Option<i64>, StoreError> {
+    Ok(conn.query_row("SELECT max(synced_at) FROM mailboxes", [], |r| r.get(0))?)
+}
+
 /// Moves the cursor; call inside the transaction that stored what it covers. Within one
 /// UIDVALIDITY the cursor never moves back, and a writer behind another (two syncs of one
 /// mailbox at once) leaves the further one's HIGHESTMODSEQ alone.

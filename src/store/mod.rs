@@ -4,6 +4,7 @@
 //! readers never block the sync writer, short transactions, numbered migrations that never
 //! wipe the cache. Workers write here; the console and the CLI only read and record intent.
 
+pub mod drafts;
 mod error;
 pub mod ingest;
 mod lookup;
@@ -12,6 +13,7 @@ mod migrations;
 pub mod outbox;
 pub mod query_sql;
 pub mod read;
+pub mod reply_facts;
 pub mod search;
 pub mod sent;
 pub mod ticket_ops;

@@ -4,7 +4,6 @@
 
 use std::io::{Stdout, Write};
 
-use rusqlite::OptionalExtension;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -29,7 +28,7 @@ use crate::domain::outbox::ReplyKind;
 use crate::mailout::{self, Body, ReplyRequest};
 use crate::store::outbox::{self, Enqueued};
 use crate::store::query_sql::QueryContext;
-use crate::store::{Store, now_unix, read, ticket_ops, views};
+use crate::store::{Store, drafts, mailboxes, now_unix, read, ticket_ops, views};
 use crate::templates::{self, Templates};
 
 pub struct Options {
@@ -473,11 +472,7 @@ impl Runner<'_> {
                 ]
             }
             Effect::SaveDraft(ticket, body) => {
-                conn.prepare_cached(
-                    "INSERT INTO drafts (ticket_id, body, updated_at) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (ticket_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                )?
-                .execute(rusqlite::params![ticket, body, now_unix()])?;
+                drafts::save(conn, ticket, &body)?;
                 Vec::new()
             }
             Effect::QueueReply {
@@ -507,7 +502,7 @@ impl Runner<'_> {
                 let undo = self.opts.config.outbox.undo_seconds;
                 match mailout::queue(conn, &p, undo, &self.opts.config.agent, None)? {
                     Enqueued::Queued(id) | Enqueued::Duplicate(id) => {
-                        conn.execute("DELETE FROM drafts WHERE ticket_id = ?1", [ticket])?;
+                        drafts::discard(conn, ticket)?;
                         vec![Event::Queued(PendingSend {
                             outbox_id: id,
                             ticket,
@@ -536,18 +531,12 @@ impl Runner<'_> {
                     ))],
                 }
             }
-            Effect::LoadDraft(ticket) => {
-                let body: Option<String> = conn
-                    .prepare_cached("SELECT body FROM drafts WHERE ticket_id = ?1")?
-                    .query_row([ticket], |r| r.get(0))
-                    .optional()?;
-                body.map(|b| vec![Event::DraftLoaded(ticket, b)])
-                    .unwrap_or_default()
-            }
+            Effect::LoadDraft(ticket) => drafts::load(conn, ticket)?
+                .map(|b| vec![Event::DraftLoaded(ticket, b)])
+                .unwrap_or_default(),
             Effect::LoadOutbox => {
                 let (q, f) = outbox::counts(conn)?;
-                let synced: Option<i64> =
-                    conn.query_row("SELECT max(synced_at) FROM mailboxes", [], |r| r.get(0))?;
+                let synced = mailboxes::last_synced(conn)?;
                 let error = outbox::last_failure(conn)?;
                 vec![Event::Outbox(q, f, error), Event::Synced(synced)]
             }

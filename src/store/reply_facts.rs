@@ -1,0 +1,169 @@
+//! What composing a reply needs to know from the store: the ticket (account, subject,
+//! language, customer), the customer's name and address, the message answered, the order
+//! the ticket is about, and how the conversation began (for acknowledgements).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+use crate::domain::{Address, TicketId};
+
+/// A ticket as a reply sees it.
+#[derive(Debug, Clone)]
+pub struct ReplyTicket {
+    pub account: String,
+    pub subject: String,
+    pub language: Option<String>,
+    pub customer_id: Option<i64>,
+}
+
+pub fn ticket(conn: &Connection, id: TicketId) -> Result<Option<ReplyTicket>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT account, subject, language, customer_id FROM tickets WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(ReplyTicket {
+                account: r.get(0)?,
+                subject: r.get(1)?,
+                language: r.get(2)?,
+                customer_id: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The customer's name and first address (by sort order, so it is stable).
+pub fn customer_contact(
+    conn: &Connection,
+    customer: i64,
+) -> Result<(Option<String>, String), StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT c.name, (SELECT min(email) FROM customer_addresses WHERE customer_id = c.id)
+               FROM customers c WHERE c.id = ?1",
+        )?
+        .query_row([customer], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            ))
+        })?)
+}
+
+/// The message a reply answers: the newest from the customer, else the newest at all.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    pub id: i64,
+    pub message_id: String,
+    pub direction: String,
+    pub from: Option<Address>,
+    pub reply_to: Vec<Address>,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub references: Vec<String>,
+    pub subject: String,
+    pub date: i64,
+    pub text: String,
+}
+
+pub fn answered(conn: &Connection, ticket: TicketId) -> Result<Option<Answered>, StoreError> {
+    let json = |s: String| -> Vec<Address> { serde_json::from_str(&s).unwrap_or_default() };
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, message_id, direction, from_email, from_name, reply_to_json, to_json,
+                    cc_json, references_json, subject, date, text
+               FROM messages WHERE ticket_id = ?1 AND direction != 'note'
+              ORDER BY direction = 'in' DESC, date DESC, id DESC LIMIT 1",
+        )?
+        .query_row([ticket], |r| {
+            let from_email: Option<String> = r.get(3)?;
+            let from_name: Option<String> = r.get(4)?;
+            let refs: String = r.get(8)?;
+            Ok(Answered {
+                id: r.get(0)?,
+                message_id: r.get(1)?,
+                direction: r.get(2)?,
+                from: from_email.map(|e| Address::new(&e, from_name.as_deref())),
+                reply_to: json(r.get(5)?),
+                to: json(r.get(6)?),
+                cc: json(r.get(7)?),
+                references: serde_json::from_str(&refs).unwrap_or_default(),
+                subject: r.get(9)?,
+                date: r.get(10)?,
+                text: r.get(11)?,
+            })
+        })
+        .optional()?)
+}
+
+/// An order as a template prints it.
+#[derive(Debug, Clone)]
+pub struct OrderFacts {
+    pub number: String,
+    pub status: String,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub tracking_url: Option<String>,
+    pub shipped_at: Option<i64>,
+}
+
+/// The order a ticket is about: one whose number appears in the ticket's mail, else the
+/// customer's most recent.
+pub fn order_for(
+    conn: &Connection,
+    ticket: TicketId,
+    customer: i64,
+) -> Result<Option<OrderFacts>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT o.number, o.status, o.carrier, o.tracking_number, o.tracking_url, o.shipped_at
+               FROM orders o JOIN customer_addresses a ON a.email = o.customer_email
+              WHERE a.customer_id = ?1
+              ORDER BY EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = ?2
+                                 AND (instr(m.text, o.number) > 0 OR instr(m.subject, o.number) > 0)) DESC,
+                       o.placed_at DESC
+              LIMIT 1",
+        )?
+        .query_row(params![customer, ticket], |r| {
+            Ok(OrderFacts {
+                number: r.get(0)?,
+                status: r.get(1)?,
+                carrier: r.get(2)?,
+                tracking_number: r.get(3)?,
+                tracking_url: r.get(4)?,
+                shipped_at: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// How a conversation began: its first message, and the ticket's due time.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub message: i64,
+    pub direction: String,
+    pub from: String,
+    pub auto_json: String,
+    pub date: i64,
+    pub due_at: Option<i64>,
+}
+
+pub fn opening(conn: &Connection, ticket: TicketId) -> Result<Option<Opening>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT m.id, m.direction, coalesce(m.from_email, ''), m.auto_json, m.date, t.due_at
+               FROM messages m JOIN tickets t ON t.id = m.ticket_id
+              WHERE m.ticket_id = ?1 ORDER BY m.date, m.id LIMIT 1",
+        )?
+        .query_row([ticket], |r| {
+            Ok(Opening {
+                message: r.get(0)?,
+                direction: r.get(1)?,
+                from: r.get(2)?,
+                auto_json: r.get(3)?,
+                date: r.get(4)?,
+                due_at: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
