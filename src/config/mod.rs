@@ -7,6 +7,8 @@ use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
+pub mod providers;
+pub mod render;
 mod service;
 pub use service::{OutboxConfig, ShopConfig, SlaConfig, parse_duration};
 
