@@ -120,6 +120,8 @@ pub struct App {
     pub outbox: (i64, i64),
     pub synced_at: Option<i64>,
     pub pending_send: Option<PendingSend>,
+    /// No account is configured: an empty list says how to set one up.
+    pub no_accounts: bool,
     pub quit: bool,
     pub width: u16,
     pub height: u16,
@@ -219,6 +221,7 @@ impl App {
             outbox: (0, 0),
             synced_at: None,
             pending_send: None,
+            no_accounts: false,
             quit: false,
             width: 100,
             height: 30,
