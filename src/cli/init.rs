@@ -374,8 +374,9 @@ mod tests {
 
     #[test]
     fn host_and_port_are_read_from_one_word() {
+        type Parsed = Result<(&'static str, Option<u16>), ()>;
         #[rustfmt::skip]
-        let cases: &[(&str, Result<(&str, Option<u16>), ()>)] = &[
+        let cases: &[(&str, Parsed)] = &[
             ("imap.example.com", Ok(("imap.example.com", None))),
             ("imap.example.com:993", Ok(("imap.example.com", Some(993)))),
             (" 127.0.0.1:10143 ", Ok(("127.0.0.1", Some(10143)))),
@@ -405,8 +406,10 @@ mod tests {
             security: Security::Tls,
         });
         let typed = |h: &str, p: Option<u16>| Some((h.to_string(), p));
+        type Typed = Option<(String, Option<u16>)>;
+        type Chosen = Option<(&'static str, u16, Security)>;
         #[rustfmt::skip]
-        let cases: &[(Option<(String, Option<u16>)>, Option<Security>, Option<Endpoint>, Option<(&str, u16, Security)>)] = &[
+        let cases: &[(Typed, Option<Security>, Option<Endpoint>, Chosen)] = &[
             // nothing typed: the provider's, or nothing at all
             (None, None, gmail, Some(("smtp.gmail.com", 465, Security::Tls))),
             (None, Some(Security::Starttls), gmail, Some(("smtp.gmail.com", 587, Security::Starttls))),

@@ -202,8 +202,10 @@ mod tests {
 
     #[test]
     fn addresses_find_their_provider_by_domain() {
+        /// name, IMAP host and port, SMTP host, port and security
+        type Servers = (&'static str, &'static str, u16, &'static str, u16, Security);
         #[rustfmt::skip]
-        let cases: &[(&str, Option<(&str, &str, u16, &str, u16, Security)>)] = &[
+        let cases: &[(&str, Option<Servers>)] = &[
             ("shop@gmail.com", Some(("Gmail", "imap.gmail.com", 993, "smtp.gmail.com", 465, Security::Tls))),
             ("Shop@GoogleMail.com", Some(("Gmail", "imap.gmail.com", 993, "smtp.gmail.com", 465, Security::Tls))),
             ("a@hotmail.com", Some(("Outlook / Microsoft 365", "outlook.office365.com", 993, "smtp.office365.com", 587, Security::Starttls))),
