@@ -90,8 +90,14 @@ fn a_wrong_password_fails_the_check_and_writes_nothing() {
     let o = run(init(&stack, &config, &db).env("SHOPDESK_TEST_PASSWORD", "wrong"));
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("IMAP login failed"), "{err}");
-    assert!(err.contains("SMTP login failed"), "{err}");
+    // which server failed, and the server's own reason
+    assert!(err.contains("the login check failed"), "{err}");
+    assert!(
+        err.contains("IMAP: IMAP server 127.0.0.1 refused login"),
+        "{err}"
+    );
+    assert!(err.contains("SMTP: SMTP server 127.0.0.1"), "{err}");
+    assert!(err.contains("authentication failed"), "{err}");
     assert!(err.contains("nothing written"), "{err}");
     assert!(!err.contains("wrong"), "the password is not echoed: {err}");
     assert!(!config.exists());
@@ -163,6 +169,7 @@ fn without_a_terminal_a_missing_value_is_a_usage_error() {
         (&["--email", "shop@gmail.com", "--password-env", "PW", "--imap", "host:imap"], "--imap"),
         (&["--email", "shop@gmail.com", "--password-env", "PW", "--security", "ssl"], "tls, starttls, none"),
         (&["--email", "shop@gmail.com", "--password-env", "PW", "--password-cmd", "x"], "cannot be used with"),
+        (&["--email", "shop@gmail.com", "--password-env", "PW", "--name", " "], "accounts[0].name"),
     ];
     for (args, want) in cases {
         let o = run(shopdesk(&config, &db).arg("init").args(*args));

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use super::{Context, UsageError};
 use crate::config::providers::{self, Endpoint, Provider};
 use crate::config::render::{NewConfig, NewServer, render};
-use crate::config::{PasswordSource, Security, ServerConfig};
+use crate::config::{Config, PasswordSource, Security, ServerConfig};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -202,13 +202,21 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let asker = Asker {
         interactive: std::io::stdin().is_terminal(),
     };
-    let email = match &args.email {
-        Some(e) => e.trim().to_string(),
-        None => asker.ask("The shop's email address", None, "--email ADDR")?,
+    let mut email = args.email.as_deref().map(str::trim).map(str::to_string);
+    let email = loop {
+        let e = match email.take() {
+            Some(e) => e,
+            None => asker.ask("The shop's email address", None, "--email ADDR")?,
+        };
+        if e.parse::<lettre::Address>().is_ok() {
+            break e;
+        }
+        // A typo at the prompt is asked again; a flag's is the script's to fix.
+        if !asker.interactive || args.email.is_some() {
+            anyhow::bail!(UsageError(format!("'{e}' is not an email address")));
+        }
+        eprintln!("'{e}' is not an email address");
     };
-    if email.parse::<lettre::Address>().is_err() {
-        anyhow::bail!(UsageError(format!("'{email}' is not an email address")));
-    }
     let provider = providers::for_address(&email);
     if let Some(p) = provider
         && asker.interactive
@@ -277,6 +285,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         save_sent: provider.is_none_or(|p| p.save_sent),
         notes: provider.map(|p| p.notes.to_string()),
     };
+    // What the values make must load as any config does (an empty name, say, would not),
+    // before a server is asked anything.
+    Config::parse(&render(&new), &path).map_err(|e| {
+        UsageError(format!(
+            "these values make a config that does not load: {e}"
+        ))
+    })?;
     if !args.no_check {
         check(&mut new, provider)?;
     }
@@ -314,7 +329,7 @@ fn check(new: &mut NewConfig, provider: Option<&Provider>) -> anyhow::Result<()>
         }
         Err(e) => {
             eprintln!("failed");
-            failed.push(format!("IMAP login failed: {e}"));
+            failed.push(format!("IMAP: {e}"));
         }
     }
     let smtp = server_config(new, &new.smtp);
@@ -323,7 +338,7 @@ fn check(new: &mut NewConfig, provider: Option<&Provider>) -> anyhow::Result<()>
         Ok(()) => eprintln!("logged in"),
         Err(e) => {
             eprintln!("failed");
-            failed.push(format!("SMTP login failed: {e}"));
+            failed.push(format!("SMTP: {e}"));
         }
     }
     if failed.is_empty() {
