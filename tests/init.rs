@@ -182,3 +182,47 @@ fn without_a_terminal_a_missing_value_is_a_usage_error() {
     let o = run(shopdesk(&config, &db).arg("sync"));
     assert!(stderr(&o).contains("shopdesk init"), "{}", stderr(&o));
 }
+
+#[test]
+fn tls_servers_with_a_private_ca_need_ca_file() {
+    let stack = MailStack::start();
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(
+            1,
+            "anna@example.test",
+            "Sizing",
+            "Do the boots run small?",
+        )],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let db = dir.path().join("shop.db");
+    let tls = |c: &mut Command| {
+        c.arg("init")
+            .args(["--email", SHOP, "--security", "tls"])
+            .args(["--imap", &format!("127.0.0.1:{}", stack.imaps)])
+            .args(["--smtp", &format!("127.0.0.1:{}", stack.smtps)])
+            .args(["--password-env", "SHOPDESK_TEST_PASSWORD"]);
+    };
+    // without the shop's CA the check says it is the certificate, on both servers
+    let mut c = shopdesk(&config, &db);
+    tls(&mut c);
+    let o = run(&mut c);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("IMAP: TLS with IMAP server"), "{err}");
+    assert!(err.contains("SMTP: SMTP server 127.0.0.1"), "{err}");
+    assert!(!config.exists());
+
+    let mut c = shopdesk(&config, &db);
+    tls(&mut c);
+    ok(c.arg("--ca-file").arg(stack.cert()));
+    let loaded = Config::load(&config).unwrap();
+    let a = &loaded.accounts[0];
+    assert_eq!(a.imap.ca_file.as_deref(), Some(stack.cert().as_path()));
+    assert_eq!((a.imap.port, a.imap.security), (stack.imaps, Security::Tls));
+    ok(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(list_json(&config, &db, &[]).len(), 1);
+}

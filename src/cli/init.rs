@@ -42,6 +42,9 @@ pub struct Args {
     /// An environment variable that holds the password
     #[arg(long, value_name = "VAR")]
     password_env: Option<String>,
+    /// Trust this CA certificate (PEM) besides the web roots, for servers with a private one
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<std::path::PathBuf>,
     /// Write the config without testing the logins
     #[arg(long)]
     no_check: bool,
@@ -273,7 +276,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    // Absolute, as the config is read from wherever shopdesk is started.
+    let ca_file = match &args.ca_file {
+        Some(f) => Some(
+            std::path::absolute(f)?
+                .to_str()
+                .ok_or_else(|| UsageError("--ca-file: the path is not UTF-8".into()))?
+                .to_string(),
+        ),
+        None => None,
+    };
     let mut new = NewConfig {
+        ca_file,
         agent: std::env::var("USER").unwrap_or_else(|_| "me".into()),
         user: args.user.clone().unwrap_or_else(|| email.clone()),
         name,
@@ -310,7 +324,7 @@ fn server_config(new: &NewConfig, s: &NewServer) -> ServerConfig {
         security: s.security,
         user: new.user.clone(),
         password: new.password.clone(),
-        ca_file: None,
+        ca_file: new.ca_file.as_ref().map(std::path::PathBuf::from),
     }
 }
 

@@ -27,6 +27,8 @@ pub struct NewConfig {
     pub smtp: NewServer,
     pub sent_folder: String,
     pub save_sent: bool,
+    /// A private CA to trust on both servers.
+    pub ca_file: Option<String>,
     /// The provider's advice, as a comment above the servers.
     pub notes: Option<String>,
 }
@@ -74,11 +76,11 @@ fn server(out: &mut String, table: &str, s: &NewServer, c: &NewConfig) {
             "or password_env = \"VAR\"",
         ),
     }
-    line(
-        out,
-        "# ca_file = \"/etc/ssl/shop-ca.pem\"",
-        "trust a private CA besides the web roots",
+    let ca = c.ca_file.as_ref().map_or_else(
+        || "# ca_file = \"/etc/ssl/shop-ca.pem\"".to_string(),
+        |f| format!("ca_file = {}", quote(f)),
     );
+    line(out, &ca, "trust a private CA besides the web roots");
     out.push('\n');
 }
 
@@ -229,6 +231,7 @@ mod tests {
             },
             sent_folder: "[Gmail]/Sent Mail".into(),
             save_sent: false,
+            ca_file: None,
             notes: Some("Gmail: an app password\nsecond line".into()),
         }
     }
@@ -242,6 +245,7 @@ mod tests {
                 notes: None,
                 save_sent: true,
                 sent_folder: "Отправленные".into(),
+                ca_file: Some("/etc/ssl/shop \"ca\".pem".into()),
                 ..sample()
             },
         ];
@@ -266,6 +270,10 @@ mod tests {
                 );
                 assert_eq!(got.user, c.user);
                 assert_eq!(got.password, c.password);
+                assert_eq!(
+                    got.ca_file,
+                    c.ca_file.as_ref().map(std::path::PathBuf::from)
+                );
             }
         }
     }
