@@ -127,3 +127,42 @@ fn a_refused_reply_shows_the_servers_words_in_the_status_bar() {
     update(&mut app, Event::Outbox(1, 0, Some("old".into())));
     assert!(!render(&app).contains("old"));
 }
+
+/// What a new user sees: no account configured, nothing synced, and the way in.
+fn no_accounts_app(w: u16, h: u16) -> App {
+    let mut app = App::new("alice", "no accounts configured", 1_764_000_000);
+    app.no_accounts = true;
+    update(&mut app, Event::Resize(w, h));
+    update(&mut app, Event::CountsLoaded(vec![Some(0); 8]));
+    let query = app.list_query();
+    update(
+        &mut app,
+        Event::ListLoaded(shopdesk::app::ListWindow {
+            query,
+            ..Default::default()
+        }),
+    );
+    app
+}
+
+#[test]
+fn with_no_accounts_the_empty_list_points_at_init_and_demo() {
+    for (w, h) in [(100, 30), (80, 24)] {
+        let screen = render(&no_accounts_app(w, h));
+        // the words may wrap: look for them with the layout's spaces squeezed out
+        let words: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        for part in [
+            "No accounts configured",
+            "`shopdesk init`",
+            "`shopdesk demo`",
+        ] {
+            assert!(words.contains(part), "{part} at {w}x{h}:\n{screen}");
+        }
+        insta::assert_snapshot!(format!("no_accounts_{w}x{h}"), screen);
+    }
+    // with an account configured, an empty queue is only empty
+    let mut app = no_accounts_app(100, 30);
+    app.no_accounts = false;
+    let screen = render(&app);
+    assert!(screen.contains("No tickets here.") && !screen.contains("shopdesk init"));
+}

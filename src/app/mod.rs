@@ -122,6 +122,8 @@ pub struct App {
     pub outbox_error: Option<String>,
     pub synced_at: Option<i64>,
     pub pending_send: Option<PendingSend>,
+    /// No account is configured: an empty list says how to set one up.
+    pub no_accounts: bool,
     pub quit: bool,
     pub width: u16,
     pub height: u16,
@@ -223,6 +225,7 @@ impl App {
             outbox_error: None,
             synced_at: None,
             pending_send: None,
+            no_accounts: false,
             quit: false,
             width: 100,
             height: 30,

@@ -24,6 +24,11 @@ impl Context {
         }
     }
 
+    /// Where the config is read from (and where `init` writes it).
+    pub fn config_path(&self) -> &std::path::Path {
+        &self.config_path
+    }
+
     /// The config; required by commands that talk to servers.
     pub fn config(&self) -> anyhow::Result<Config> {
         Ok(Config::load(&self.config_path)?)

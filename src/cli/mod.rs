@@ -5,6 +5,7 @@ mod argv;
 mod bulk;
 mod console;
 mod context;
+mod init;
 mod json;
 mod list;
 mod log_file;
@@ -43,6 +44,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up a first account: find its servers, test the logins, write the config
+    Init(init::Args),
     /// The console on a generated sample shop, no server needed
     Demo(console::DemoArgs),
     /// Fetch new mail and changes from the IMAP accounts into the local cache
@@ -117,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ctx = Context::new(cli.config, cli.db);
     match cli.command {
         None => console::console(&ctx, &cli.look),
+        Some(Command::Init(a)) => init::run(&ctx, a),
         Some(Command::Demo(a)) => console::demo(&ctx, &cli.look, a),
         Some(Command::Sync(a)) => sync::run(&ctx, a),
         Some(Command::List(a)) => list::run(&ctx, a),

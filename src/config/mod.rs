@@ -7,6 +7,8 @@ use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
+pub mod providers;
+pub mod render;
 mod service;
 pub use service::{OutboxConfig, ShopConfig, SlaConfig, SyncConfig, parse_duration};
 
@@ -31,9 +33,7 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
-    #[error(
-        "no config file at {path}; create one (see README, \"Configuration\") or pass --config FILE"
-    )]
+    #[error("no config file at {path}; run `shopdesk init` to create one, or pass --config FILE")]
     Missing { path: PathBuf },
     #[error("account '{account}': {what}: {message}")]
     Password {

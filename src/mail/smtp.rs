@@ -214,6 +214,18 @@ impl Smtp {
         Ok(())
     }
 
+    /// Tests the settings: connects, authenticates and says goodbye, sending nothing.
+    pub fn check(&mut self) -> Result<(), SmtpError> {
+        self.connect()?;
+        if let Some(mut conn) = self.conn.take() {
+            // A server that hangs up instead of answering QUIT has still accepted the login.
+            let _ = self
+                .rt
+                .block_on(async { tokio::time::timeout(TIMEOUT, conn.quit()).await });
+        }
+        Ok(())
+    }
+
     /// Sends `raw` to `recipients`. `hand_over` runs after the server accepted DATA and
     /// right before the content goes out; unless it says `Ok(true)`, nothing is sent.
     /// `content_out` runs once content and final dot are flushed, before the server's

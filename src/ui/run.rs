@@ -110,6 +110,7 @@ fn event_loop(
     store: &mut Store,
 ) -> anyhow::Result<()> {
     let mut app = App::new(&opts.config.agent, &opts.title, now_unix());
+    app.no_accounts = opts.config.accounts.is_empty();
     let size = terminal.size()?;
     let mut runner = Runner {
         opts,

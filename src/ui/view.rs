@@ -204,6 +204,10 @@ fn sla_cell(due: Option<&str>, status: &str, now: i64, theme: &Theme) -> Span<'s
     Span::styled(format!("{:>4}", short_age(left)), style)
 }
 
+/// The first thing a new user sees: the way in.
+const NO_ACCOUNTS: &str = "No accounts configured: run `shopdesk init` to set up your shop's \
+                           mailbox, or `shopdesk demo` to try a sample shop.";
+
 fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = format!(
         "Tickets {}/{}",
@@ -214,12 +218,19 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = b.inner(area);
     f.render_widget(b, area);
     if app.list.rows.is_empty() {
-        let msg = if app.list.total == 0 {
+        let msg = if app.list.total == 0 && app.no_accounts {
+            NO_ACCOUNTS
+        } else if app.list.total == 0 {
             "No tickets here."
         } else {
             "Loading…"
         };
-        f.render_widget(Paragraph::new(msg).style(theme.style("hint.desc")), inner);
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.style("hint.desc"))
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
         return;
     }
     let height = inner.height as usize;

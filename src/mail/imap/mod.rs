@@ -23,6 +23,21 @@ pub fn decode_mailbox(name: &str) -> String {
     utf7_imap::decode_utf7_imap(name.to_string())
 }
 
+/// The mailbox the server marks as `\Sent` (RFC 6154 special use), for a new account's
+/// `sent_folder`; `None` when the server marks none. Names are decoded for people.
+pub fn sent_folder(session: &mut Session, host: &str) -> Result<Option<String>, ImapError> {
+    let names = session
+        .list(Some(""), Some("*"))
+        .map_err(|source| ImapError::Protocol {
+            host: host.to_string(),
+            source: Box::new(source),
+        })?;
+    Ok(names
+        .iter()
+        .find(|n| n.attributes().contains(&imap_proto::NameAttribute::Sent))
+        .map(|n| decode_mailbox(n.name())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
