@@ -178,20 +178,23 @@ enum Parsed<'a> {
 /// followed by a Q escape (`?Q?=C3=A9?=`).
 fn encoded_word(s: &str) -> Parsed<'_> {
     let body = &s[2..];
-    let Some(close) = body.find("?=") else {
-        return Parsed::Unterminated;
+    let (inner, after) = match find_close(body, 0, 0) {
+        Close::Missing => return Parsed::Unterminated,
+        Close::TooMany => return Parsed::Invalid,
+        Close::At(close, marks) => {
+            let after = &body[close + 2..];
+            let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+            if marks < 2 && hex(after.as_bytes().first()) && hex(after.as_bytes().get(1)) {
+                match find_close(body, close + 2, marks + 1) {
+                    Close::At(end, _) => (&body[..end], &body[end + 2..]),
+                    Close::Missing => (body, ""),
+                    Close::TooMany => return Parsed::Invalid,
+                }
+            } else {
+                (&body[..close], after)
+            }
+        }
     };
-    let mut inner = &body[..close];
-    let mut after = &body[close + 2..];
-    let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
-    if hex(after.as_bytes().first())
-        && hex(after.as_bytes().get(1))
-        && inner.matches('?').count() < 2
-    {
-        let extra = after.find("?=").unwrap_or(after.len());
-        inner = &body[..close + 2 + extra];
-        after = after.get(extra + 2..).unwrap_or("");
-    }
     let mut parts = inner.split('?');
     let (Some(charset), Some(encoding), Some(text), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -219,18 +222,46 @@ fn encoded_word(s: &str) -> Parsed<'_> {
     )
 }
 
+enum Close {
+    /// Where the first `?=` from `from` is, and how many `?` came before it.
+    At(usize, usize),
+    /// No `?=` at all.
+    Missing,
+    /// A third `?` before any `?=`: whatever follows, no valid word ends here. Stopping
+    /// there keeps the work linear on a hostile header full of `=?` and no `?=`.
+    TooMany,
+}
+
+fn find_close(s: &str, from: usize, seen: usize) -> Close {
+    let b = s.as_bytes();
+    let mut marks = seen;
+    for at in (from..b.len()).filter(|&i| b[i] == b'?') {
+        if b.get(at + 1) == Some(&b'=') {
+            return Close::At(at, marks);
+        }
+        marks += 1;
+        if marks > 2 {
+            return Close::TooMany;
+        }
+    }
+    Close::Missing
+}
+
 /// Whether `s` holds something shaped like an encoded word (Python's `rfc2047_matcher`).
 fn has_encoded_word(s: &str) -> bool {
+    // the last `?=` says at once whether one follows a candidate (linear, not quadratic)
+    let Some(last_close) = s.rfind("?=") else {
+        return false;
+    };
     s.match_indices("=?").any(|(at, _)| {
-        let tail = &s[at + 2..];
-        let Some(q) = tail.find('?') else {
+        let Some(q) = s[at + 2..].find('?') else {
             return false;
         };
-        let tail = &tail.as_bytes()[q + 1..];
-        tail.len() >= 2
-            && matches!(tail[0], b'q' | b'Q' | b'b' | b'B')
-            && tail[1] == b'?'
-            && tail[2..].windows(2).any(|w| w == b"?=")
+        let enc = at + 2 + q + 1;
+        let b = s.as_bytes();
+        matches!(b.get(enc), Some(b'q' | b'Q' | b'b' | b'B'))
+            && b.get(enc + 1) == Some(&b'?')
+            && last_close >= enc + 2
     })
 }
 

@@ -152,3 +152,19 @@ fn base64_table() {
         assert_eq!(unbase64(input).as_deref(), *want, "{input}");
     }
 }
+
+#[test]
+fn hostile_headers_take_linear_time() {
+    // many `=?` and no word: each start must not scan to the end of the header
+    for unit in ["=?a ", "=?a?", "x=?u?q?", "=?u?q?a =?"] {
+        let value = format!("{}?=", unit.repeat(200_000));
+        let started = std::time::Instant::now();
+        let got = decode_unstructured(&value);
+        assert!(got.text.len() >= value.len() / 2, "{unit}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{unit}: {:?}",
+            started.elapsed()
+        );
+    }
+}
