@@ -2,6 +2,7 @@
 
 use mail_parser::{HeaderName, HeaderValue, Message};
 
+use super::encoded_words::{self, Decoded};
 use crate::domain::sanitize::sanitize_line;
 use crate::domain::{Address, ParsedMessage};
 
@@ -13,9 +14,10 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
     p.reply_to = addresses(m.reply_to());
     p.to = addresses(m.to());
     p.cc = addresses(m.cc());
-    p.subject = m.subject().map(sanitize_line).unwrap_or_default();
+    let subject = subject(m, raw);
+    p.subject = sanitize_line(&subject.text);
 
-    if has_undecoded_word(&p.subject) {
+    if subject.undecoded || has_undecoded_word(&p.subject) {
         p.warnings
             .push("Subject has an encoded word that could not be decoded".into());
     }
@@ -59,7 +61,25 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
         let v = v.trim().trim_start_matches('<').trim_end_matches('>');
         sanitize_line(v.trim())
     });
-    let _ = raw;
+}
+
+/// The Subject decoded from its raw bytes: mail-parser's own reading collapses blanks and
+/// adds a space after every encoded word, so it is read again here as the standards say.
+/// The field taken is the one mail-parser takes (the last, when a message has two).
+fn subject(m: &Message, raw: &[u8]) -> Decoded {
+    let value = m
+        .headers()
+        .iter()
+        .rev()
+        .find(|h| h.name == HeaderName::Subject)
+        .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize));
+    match value {
+        Some(v) => encoded_words::decode_unstructured(&encoded_words::unfold(v)),
+        None => Decoded {
+            text: String::new(),
+            undecoded: false,
+        },
+    }
 }
 
 fn clean_id(s: &str) -> String {

@@ -1,7 +1,9 @@
 //! MIME → [`ParsedMessage`]: headers, the readable text, attachment metadata and the
 //! RFC 3834 headers, all sanitised. Decoding is mail-parser's (RFC 2047/2231, QP, base64,
-//! multipart, message/rfc822, every charset with `full_encoding`); HTML-only mail is turned
-//! into text by html2text, which only lays text out and never runs anything.
+//! multipart, message/rfc822, every charset with `full_encoding`), except the Subject's
+//! encoded words, which [`encoded_words`] reads as the standards (and Python's `email`) do.
+//! HTML-only mail is turned into text by html2text, which only lays text out and never runs
+//! anything.
 //!
 //! Never fails and never panics: whatever cannot be decoded cleanly becomes a warning, and
 //! the raw source is stored beside the result so nothing is lost. The work per message is
@@ -9,6 +11,7 @@
 
 mod body;
 pub mod budget;
+mod encoded_words;
 mod headers;
 mod html;
 
