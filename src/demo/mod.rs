@@ -43,6 +43,7 @@ pub fn config(agent: &str) -> Config {
         security: Security::Tls,
         user: SHOP_EMAIL.into(),
         password: PasswordSource::None,
+        oauth2: None,
         ca_file: None,
     };
     Config {

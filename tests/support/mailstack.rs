@@ -127,6 +127,7 @@ impl MailStack {
             security: Security::None,
             user: user.into(),
             password: PasswordSource::Plain(PASSWORD.into()),
+            oauth2: None,
             ca_file: None,
         }
     }
