@@ -136,7 +136,10 @@ fn oauth2_token_cmd_and_its_mechanism() {
             mechanism: Some(OAuth2Mechanism::Oauthbearer),
         })
     );
-    assert_eq!(c.accounts[0].smtp.as_ref().and_then(|s| s.oauth2.clone()), None);
+    assert_eq!(
+        c.accounts[0].smtp.as_ref().and_then(|s| s.oauth2.clone()),
+        None
+    );
 }
 
 #[test]
@@ -193,7 +196,9 @@ fn token_cmd_first_line_and_failures_without_output() {
         ca_file: None,
     };
     assert_eq!(
-        with("printf 'ya29.tok\\nexpires 3600'").fetch_token("a").expect("ok"),
+        with("printf 'ya29.tok\\nexpires 3600'")
+            .fetch_token("a")
+            .expect("ok"),
         Some("ya29.tok".into())
     );
     let cases = [
