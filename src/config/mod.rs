@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -121,6 +122,38 @@ pub struct ServerConfig {
     pub ca_file: Option<PathBuf>,
 }
 
+/// The folder that holds the shop's sent mail.
+#[derive(Debug, Clone)]
+pub enum SentFolder {
+    /// `sent_folder` in the config.
+    Named(String),
+    /// Not configured: the mailbox the server marks \Sent (RFC 6154), so `[Gmail]/Sent Mail`
+    /// and localised names work. Filled at the first connection of the run and shared by
+    /// every copy of the account; "Sent" until then, or when the server marks none.
+    Discovered(Arc<OnceLock<String>>),
+}
+
+impl SentFolder {
+    pub fn name(&self) -> &str {
+        match self {
+            SentFolder::Named(n) => n,
+            SentFolder::Discovered(found) => found.get().map_or("Sent", String::as_str),
+        }
+    }
+}
+
+impl PartialEq for SentFolder {
+    fn eq(&self, other: &Self) -> bool {
+        matches!(
+            (self, other),
+            (SentFolder::Named(_), SentFolder::Named(_))
+                | (SentFolder::Discovered(_), SentFolder::Discovered(_))
+        ) && self.name() == other.name()
+    }
+}
+
+impl Eq for SentFolder {}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutoAckConfig {
     pub enabled: bool,
@@ -136,7 +169,7 @@ pub struct AccountConfig {
     /// The `TAG` in `[TAG #123]`.
     pub ticket_tag: String,
     pub folders: Vec<String>,
-    pub sent_folder: String,
+    pub sent_folder: SentFolder,
     pub imap: ServerConfig,
     pub smtp: Option<ServerConfig>,
     pub auto_ack: AutoAckConfig,
@@ -351,7 +384,9 @@ impl RawConfig {
                 name: a.name,
                 ticket_tag: tag,
                 folders,
-                sent_folder: a.sent_folder.unwrap_or_else(|| "Sent".into()),
+                sent_folder: a
+                    .sent_folder
+                    .map_or_else(|| SentFolder::Discovered(Arc::default()), SentFolder::Named),
                 imap,
                 smtp,
                 auto_ack,

@@ -1,13 +1,15 @@
 //! IMAP: connecting (plain, STARTTLS, TLS via rustls), and the RFC 4549 resync of one
-//! mailbox into the store.
+//! mailbox into the store; the Sent folder found by its special use.
 
 mod connect;
 mod error;
+mod special_use;
 mod stream;
 pub mod sync;
 
 pub use connect::{COMMAND_TIMEOUT, Capabilities, Connected, client_config, connect};
 pub use error::ImapError;
+pub use special_use::discover_sent;
 pub use stream::ImapStream;
 
 /// An authenticated session over our stream type.
