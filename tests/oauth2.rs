@@ -171,8 +171,8 @@ fn an_expired_token_is_fetched_again_and_a_forged_one_is_a_clear_error() {
 
     // A token the server never takes: one fresh try, then an error that says so.
     let forged = stack.token(SHOP, 3600, true);
-    let bad_imap = token_cmd(tmp.path(), "bad-imap", &[forged.clone()]);
-    let bad_smtp = token_cmd(tmp.path(), "bad-smtp", &[forged.clone()]);
+    let bad_imap = token_cmd(tmp.path(), "bad-imap", std::slice::from_ref(&forged));
+    let bad_smtp = token_cmd(tmp.path(), "bad-smtp", std::slice::from_ref(&forged));
     let config_path = config(
         &stack,
         tmp.path(),
