@@ -117,6 +117,12 @@ fn sync_and_a_reply_sign_in_with_tokens_on_imap_and_smtp() {
     let mut shop = stack.client(SHOP);
     assert_eq!(support::mailstack::fetch_all(&mut shop, "Sent").len(), 1);
     assert!(logins(&stack).contains("method=OAUTHBEARER"));
+    assert!(smtp_log(&stack).contains("sasl_method=OAUTHBEARER"));
+}
+
+/// Postfix's log, which names each SMTP sign-in's `sasl_method`.
+fn smtp_log(stack: &MailStack) -> String {
+    std::fs::read_to_string(stack.dir().join("log/postfix.log")).unwrap()
 }
 
 /// Dovecot's log of sign-ins (`Login: user=<...>, method=...`).
