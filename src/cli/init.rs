@@ -325,6 +325,7 @@ fn server_config(new: &NewConfig, s: &NewServer) -> ServerConfig {
         user: new.user.clone(),
         password: new.password.clone(),
         ca_file: new.ca_file.as_ref().map(std::path::PathBuf::from),
+        oauth2: None,
     }
 }
 
@@ -335,8 +336,12 @@ fn check(new: &mut NewConfig, provider: Option<&Provider>) -> anyhow::Result<()>
     eprint!("IMAP {}:{} ({}) … ", imap.host, imap.port, imap.security);
     match crate::mail::imap::connect(&new.name, &imap) {
         Ok(mut c) => {
-            if let Ok(Some(sent)) = crate::mail::imap::sent_folder(&mut c.session, &c.host) {
-                new.sent_folder = sent;
+            let sent = crate::config::SentFolder::Discovered(Default::default());
+            crate::mail::imap::special_use::discover_sent(&mut c.session, &sent);
+            if let crate::config::SentFolder::Discovered(found) = &sent
+                && let Some(name) = found.get()
+            {
+                new.sent_folder = name.clone();
             }
             let _ = c.session.logout();
             eprintln!("logged in");

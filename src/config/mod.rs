@@ -3,12 +3,13 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
 pub mod providers;
 pub mod render;
+mod secrets;
 mod service;
 pub use service::{OutboxConfig, ShopConfig, SlaConfig, SyncConfig, parse_duration};
 
@@ -45,6 +46,18 @@ pub enum ConfigError {
     /// quote a secret, and this message ends up in logs and in the outbox's `last_error`.
     #[error("password_cmd for account '{account}' failed ({status}); run it in a shell to see why")]
     PasswordCommand { account: String, status: String },
+    /// As with `password_cmd`, the command's output stays out: it may hold a token.
+    #[error(
+        "oauth2_token_cmd for account '{account}' failed ({status}); run it in a shell to see why"
+    )]
+    TokenCommand { account: String, status: String },
+    #[error("{path}:{line}: {key}: {message}")]
+    At {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -76,6 +89,25 @@ pub enum PasswordSource {
     None,
 }
 
+/// The SASL mechanism that carries an OAuth2 access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OAuth2Mechanism {
+    /// Google's and Microsoft's original mechanism; every OAuth2 mail server takes it.
+    Xoauth2,
+    /// RFC 7628, the standard one.
+    Oauthbearer,
+}
+
+/// Sign-in with an OAuth2 access token printed by the user's own command (a token helper
+/// such as oama, or a script), instead of a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuth2Config {
+    pub token_cmd: String,
+    /// None: what the server offers (see the IMAP and SMTP modules).
+    pub mechanism: Option<OAuth2Mechanism>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
     pub host: String,
@@ -83,10 +115,44 @@ pub struct ServerConfig {
     pub security: Security,
     pub user: String,
     pub password: PasswordSource,
+    /// Set instead of a password source: the server is signed in to with a token.
+    pub oauth2: Option<OAuth2Config>,
     /// Extra CA certificates (PEM) to trust besides the bundled web roots, for a shop's
     /// self-signed or private-CA server.
     pub ca_file: Option<PathBuf>,
 }
+
+/// The folder that holds the shop's sent mail.
+#[derive(Debug, Clone)]
+pub enum SentFolder {
+    /// `sent_folder` in the config.
+    Named(String),
+    /// Not configured: the mailbox the server marks \Sent (RFC 6154), so `[Gmail]/Sent Mail`
+    /// and localised names work. Filled at the first connection of the run and shared by
+    /// every copy of the account; "Sent" until then, or when the server marks none.
+    Discovered(Arc<OnceLock<String>>),
+}
+
+impl SentFolder {
+    pub fn name(&self) -> &str {
+        match self {
+            SentFolder::Named(n) => n,
+            SentFolder::Discovered(found) => found.get().map_or("Sent", String::as_str),
+        }
+    }
+}
+
+impl PartialEq for SentFolder {
+    fn eq(&self, other: &Self) -> bool {
+        matches!(
+            (self, other),
+            (SentFolder::Named(_), SentFolder::Named(_))
+                | (SentFolder::Discovered(_), SentFolder::Discovered(_))
+        ) && self.name() == other.name()
+    }
+}
+
+impl Eq for SentFolder {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutoAckConfig {
@@ -103,7 +169,7 @@ pub struct AccountConfig {
     /// The `TAG` in `[TAG #123]`.
     pub ticket_tag: String,
     pub folders: Vec<String>,
-    pub sent_folder: String,
+    pub sent_folder: SentFolder,
     pub imap: ServerConfig,
     pub smtp: Option<ServerConfig>,
     pub auto_ack: AutoAckConfig,
@@ -177,7 +243,7 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        raw.validate(path)
+        raw.validate(path, text)
     }
 }
 
@@ -236,6 +302,8 @@ struct RawServer {
     password_cmd: Option<String>,
     password_env: Option<String>,
     password: Option<String>,
+    oauth2_token_cmd: Option<toml::Spanned<String>>,
+    auth: Option<toml::Spanned<OAuth2Mechanism>>,
     ca_file: Option<PathBuf>,
 }
 
@@ -248,7 +316,7 @@ struct RawAutoAck {
 }
 
 impl RawConfig {
-    fn validate(mut self, path: &Path) -> Result<Config, ConfigError> {
+    fn validate(mut self, path: &Path, text: &str) -> Result<Config, ConfigError> {
         let sla = std::mem::take(&mut self.sla).validate(path)?;
         let sync = std::mem::take(&mut self.sync).validate(path)?;
         let invalid = |key: String, message: String| ConfigError::Invalid {
@@ -301,10 +369,10 @@ impl RawConfig {
             }
             let imap = a
                 .imap
-                .validate(&format!("{key}.imap"), &a.email, 993, 143, path)?;
+                .validate(&format!("{key}.imap"), &a.email, 993, 143, path, text)?;
             let smtp = a
                 .smtp
-                .map(|s| s.validate(&format!("{key}.smtp"), &a.email, 465, 587, path))
+                .map(|s| s.validate(&format!("{key}.smtp"), &a.email, 465, 587, path, text))
                 .transpose()?;
             let auto_ack = a.auto_ack.map_or(
                 AutoAckConfig {
@@ -322,7 +390,9 @@ impl RawConfig {
                 name: a.name,
                 ticket_tag: tag,
                 folders,
-                sent_folder: a.sent_folder.unwrap_or_else(|| "Sent".into()),
+                sent_folder: a
+                    .sent_folder
+                    .map_or_else(|| SentFolder::Discovered(Arc::default()), SentFolder::Named),
                 imap,
                 smtp,
                 auto_ack,
@@ -371,7 +441,14 @@ impl RawServer {
         tls_port: u16,
         plain_port: u16,
         path: &Path,
+        text: &str,
     ) -> Result<ServerConfig, ConfigError> {
+        let at = |span: std::ops::Range<usize>, what: &str, message: &str| ConfigError::At {
+            path: path.to_path_buf(),
+            line: line_col(text, span.start).0,
+            key: format!("{key}.{what}"),
+            message: message.to_string(),
+        };
         let set = [
             self.password_cmd.is_some(),
             self.password_env.is_some(),
@@ -380,6 +457,28 @@ impl RawServer {
         .iter()
         .filter(|b| **b)
         .count();
+        if let Some(cmd) = &self.oauth2_token_cmd
+            && set > 0
+        {
+            return Err(at(
+                cmd.span(),
+                "oauth2_token_cmd",
+                "signs in with a token instead of a password: remove password_cmd, \
+                 password_env and password from this section",
+            ));
+        }
+        if let (Some(auth), None) = (&self.auth, &self.oauth2_token_cmd) {
+            return Err(at(
+                auth.span(),
+                "auth",
+                "chooses how an OAuth2 token is sent; set oauth2_token_cmd too, or remove it",
+            ));
+        }
+        if let Some(cmd) = &self.oauth2_token_cmd
+            && cmd.get_ref().trim().is_empty()
+        {
+            return Err(at(cmd.span(), "oauth2_token_cmd", "must not be empty"));
+        }
         if set > 1 {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -411,67 +510,19 @@ impl RawServer {
             Security::Tls => tls_port,
             _ => plain_port,
         });
+        let oauth2 = self.oauth2_token_cmd.map(|cmd| OAuth2Config {
+            token_cmd: cmd.into_inner(),
+            mechanism: self.auth.map(toml::Spanned::into_inner),
+        });
         Ok(ServerConfig {
             host: self.host,
             port,
             security: self.security,
             user: self.user.unwrap_or_else(|| default_user.to_string()),
             password,
+            oauth2,
             ca_file: self.ca_file,
         })
-    }
-}
-
-impl ServerConfig {
-    /// Resolves the password, running `password_cmd` if that is the source.
-    pub fn resolve_password(&self, account: &str) -> Result<Option<String>, ConfigError> {
-        let err = |what: &str, message: String| ConfigError::Password {
-            account: account.to_string(),
-            what: what.to_string(),
-            message,
-        };
-        match &self.password {
-            PasswordSource::None => Ok(None),
-            PasswordSource::Plain(p) => Ok(Some(p.clone())),
-            PasswordSource::Env(var) => std::env::var(var).map(Some).map_err(|_| {
-                err(
-                    "password_env",
-                    format!("environment variable {var} is not set"),
-                )
-            }),
-            PasswordSource::Command(cmd) => {
-                // Neither the command line nor its stderr goes into the error: either may
-                // hold a secret. Its stderr is dropped rather than inherited, as it would
-                // otherwise tear through the console's screen.
-                let failed = |status: String| ConfigError::PasswordCommand {
-                    account: account.to_string(),
-                    status,
-                };
-                let out = Command::new("sh")
-                    .arg("-c")
-                    .arg(cmd)
-                    .stdin(Stdio::null())
-                    .stderr(Stdio::null())
-                    .output()
-                    .map_err(|e| failed(format!("cannot start sh: {}", e.kind())))?;
-                if !out.status.success() {
-                    return Err(failed(exit_status(out.status)));
-                }
-                let s = String::from_utf8_lossy(&out.stdout);
-                // like pass(1): the first line is the password
-                Ok(Some(s.lines().next().unwrap_or("").to_string()))
-            }
-        }
-    }
-}
-
-/// "exit 3" or "killed by signal 9".
-fn exit_status(status: std::process::ExitStatus) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => format!("exit {code}"),
-        (None, Some(signal)) => format!("killed by signal {signal}"),
-        (None, None) => status.to_string(),
     }
 }
 
@@ -506,122 +557,4 @@ fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GOOD: &str = r#"
-agent = "alice"
-[[accounts]]
-name = "shop"
-email = "Support@Example.test"
-folders = ["INBOX"]
-sent_folder = "Sent"
-[accounts.imap]
-host = "127.0.0.1"
-port = 10143
-security = "none"
-user = "support@example.test"
-password_env = "SHOPDESK_TEST_PW"
-[accounts.smtp]
-host = "127.0.0.1"
-port = 10025
-security = "none"
-[accounts.auto_ack]
-enabled = true
-template = "ack"
-"#;
-
-    fn parse(s: &str) -> Result<Config, ConfigError> {
-        Config::parse(s, Path::new("config.toml"))
-    }
-
-    #[test]
-    fn parses_the_documented_example() {
-        let c = parse(GOOD).expect("valid");
-        assert_eq!(c.agent, "alice");
-        let a = &c.accounts[0];
-        assert_eq!(a.email, "support@example.test");
-        assert_eq!(a.ticket_tag, "SHOP");
-        assert_eq!(a.imap.security, Security::None);
-        assert_eq!(
-            a.imap.password,
-            PasswordSource::Env("SHOPDESK_TEST_PW".into())
-        );
-        assert_eq!(a.smtp.as_ref().map(|s| s.port), Some(10025));
-        assert!(a.auto_ack.enabled);
-        assert!(a.is_own_address("SUPPORT@example.test"));
-    }
-
-    #[test]
-    fn syntax_error_names_line_and_column() {
-        let err = parse("agent = \"a\"\n[[accounts]]\nname = shop\n").expect_err("bad");
-        let msg = err.to_string();
-        assert!(msg.starts_with("config.toml:3:8:"), "{msg}");
-    }
-
-    #[test]
-    fn unknown_key_names_the_key_and_valid_ones() {
-        let bad = GOOD.replace("security = \"none\"\nuser", "securty = \"none\"\nuser");
-        let msg = parse(&bad).expect_err("bad").to_string();
-        assert!(msg.contains("securty"), "{msg}");
-        assert!(msg.contains("security"), "lists valid keys: {msg}");
-        assert!(msg.starts_with("config.toml:"), "{msg}");
-    }
-
-    #[test]
-    fn bad_enum_value_lists_choices() {
-        let bad = GOOD.replacen("security = \"none\"", "security = \"ssl\"", 1);
-        let msg = parse(&bad).expect_err("bad").to_string();
-        assert!(
-            msg.contains("none") && msg.contains("starttls") && msg.contains("tls"),
-            "{msg}"
-        );
-    }
-
-    #[test]
-    fn two_password_sources_rejected() {
-        let bad = GOOD.replacen(
-            "password_env = \"SHOPDESK_TEST_PW\"",
-            "password_env = \"X\"\npassword = \"y\"",
-            1,
-        );
-        let msg = parse(&bad).expect_err("bad").to_string();
-        assert!(msg.contains("accounts[0].imap"), "{msg}");
-    }
-
-    #[test]
-    fn default_tag_is_derived_from_name() {
-        assert_eq!(default_tag("my shop"), "MY-SHOP");
-        assert_eq!(default_tag("Ølbutikk"), "LBUTIKK");
-        assert_eq!(default_tag("!!"), "TICKET");
-    }
-
-    #[test]
-    fn password_cmd_first_line_and_failure() {
-        let s = ServerConfig {
-            host: "h".into(),
-            port: 1,
-            security: Security::None,
-            user: "u".into(),
-            password: PasswordSource::Command("printf 'pw1\\nrest'".into()),
-            ca_file: None,
-        };
-        assert_eq!(s.resolve_password("a").expect("ok"), Some("pw1".into()));
-        let s = ServerConfig {
-            password: PasswordSource::Command("echo 'bad passphrase hunter2' >&2; exit 3".into()),
-            ..s
-        };
-        let msg = s.resolve_password("shop").expect_err("fails").to_string();
-        assert_eq!(
-            msg,
-            "password_cmd for account 'shop' failed (exit 3); run it in a shell to see why"
-        );
-        let s = ServerConfig {
-            password: PasswordSource::Command("echo hunter2 >&2; kill -9 $$".into()),
-            ..s
-        };
-        let msg = s.resolve_password("shop").expect_err("fails").to_string();
-        assert!(msg.contains("(killed by signal 9)"), "{msg}");
-        assert!(!msg.contains("hunter2"), "{msg}");
-    }
-}
+mod tests;

@@ -259,7 +259,7 @@ mod tests {
                 (a.name.as_str(), a.email.as_str()),
                 ("shop", "shop@gmail.com")
             );
-            assert_eq!(a.sent_folder, c.sent_folder);
+            assert_eq!(a.sent_folder.name(), c.sent_folder);
             assert_eq!(a.save_sent, c.save_sent);
             assert_eq!(a.folders, vec!["INBOX".to_string()]);
             for (got, want) in [(Some(&a.imap), &c.imap), (a.smtp.as_ref(), &c.smtp)] {

@@ -10,8 +10,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use crate::config::{
-    AccountConfig, AutoAckConfig, Config, OutboxConfig, PasswordSource, Security, ServerConfig,
-    ShopConfig, SlaConfig,
+    AccountConfig, AutoAckConfig, Config, OutboxConfig, PasswordSource, Security, SentFolder,
+    ServerConfig, ShopConfig, SlaConfig,
 };
 use crate::store::ingest::{AccountIdentity, ingest_raw};
 use crate::store::{Store, StoreError};
@@ -43,6 +43,7 @@ pub fn config(agent: &str) -> Config {
         security: Security::Tls,
         user: SHOP_EMAIL.into(),
         password: PasswordSource::None,
+        oauth2: None,
         ca_file: None,
     };
     Config {
@@ -54,7 +55,7 @@ pub fn config(agent: &str) -> Config {
             aliases: Vec::new(),
             ticket_tag: "SHOP".into(),
             folders: vec!["INBOX".into()],
-            sent_folder: "Sent".into(),
+            sent_folder: SentFolder::Named("Sent".into()),
             imap: server,
             smtp: None,
             auto_ack: AutoAckConfig {

@@ -1,6 +1,7 @@
-//! Protocol edges: MIME decoding and IMAP.
+//! Protocol edges: MIME decoding, IMAP, SMTP and the SASL they share.
 
 pub mod compose;
 pub mod imap;
 pub mod parse;
+pub mod sasl;
 pub mod smtp;

@@ -23,7 +23,8 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use tokio::net::TcpStream;
 
-use crate::config::{Security, ServerConfig};
+use crate::config::{OAuth2Mechanism, Security, ServerConfig};
+use crate::mail::sasl;
 use tripwire::{Tripwire, Wired};
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +53,7 @@ pub enum SmtpError {
 }
 
 pub struct Smtp {
+    account: String,
     server: ServerConfig,
     rt: tokio::runtime::Runtime,
     /// lettre's TLS settings, for STARTTLS.
@@ -112,6 +114,7 @@ impl Smtp {
             .build()
             .map_err(|e| SmtpError::HandOver(format!("SMTP runtime: {e}")))?;
         Ok(Smtp {
+            account: account.to_string(),
             server: server.clone(),
             rt,
             starttls,
@@ -205,7 +208,9 @@ impl Smtp {
                 .block_on(conn.starttls(tls.clone(), &hello))
                 .map_err(|e| self.err(&e))?;
         }
-        if let Some(creds) = &self.credentials {
+        if let Some(oauth2) = self.server.oauth2.clone() {
+            self.token_sign_in(&mut conn, oauth2.mechanism)?;
+        } else if let Some(creds) = &self.credentials {
             self.rt
                 .block_on(conn.auth(&[Mechanism::Plain, Mechanism::Login], creds))
                 .map_err(|e| self.err(&e))?;
@@ -222,6 +227,62 @@ impl Smtp {
             let _ = self
                 .rt
                 .block_on(async { tokio::time::timeout(TIMEOUT, conn.quit()).await });
+        }
+        Ok(())
+    }
+
+    /// AUTH with an OAuth2 token from `oauth2_token_cmd`, fetched at every connection (tokens
+    /// last about an hour) and once more when the server turns it down. lettre's own
+    /// XOAUTH2 gives up on the server's error challenge and has no OAUTHBEARER, so the
+    /// exchange is ours. Without a configured `auth`, XOAUTH2: lettre does not tell which
+    /// other mechanisms a server lists, and every OAuth2 mail server takes XOAUTH2.
+    fn token_sign_in(
+        &mut self,
+        conn: &mut AsyncSmtpConnection,
+        configured: Option<OAuth2Mechanism>,
+    ) -> Result<(), SmtpError> {
+        let mechanism = sasl::choose(configured, false);
+        let mut first_refusal = None;
+        for attempt in 0..2 {
+            let token = self.server.fetch_token(&self.account)?.unwrap_or_default();
+            let initial = sasl::initial_response(mechanism, &self.server.user, &token);
+            let outcome = self.rt.block_on(async {
+                tokio::time::timeout(TIMEOUT, token_exchange(conn, mechanism, &initial)).await
+            });
+            let refusal = match outcome {
+                Ok(Ok(())) => {
+                    if let Some(why) = first_refusal {
+                        tracing::info!(account = self.account, "{why}; a fresh token was taken");
+                    }
+                    return Ok(());
+                }
+                Ok(Err(refusal)) => refusal,
+                Err(_) => {
+                    return Err(self.network(format!("no answer to AUTH {}", mechanism.name())));
+                }
+            };
+            let why = refusal.why.map_or_else(String::new, |w| format!(" ({w})"));
+            if !refusal.answered || attempt == 1 {
+                let again = if attempt == 1 {
+                    " again after a fresh token was fetched"
+                } else {
+                    ""
+                };
+                return Err(SmtpError::Send {
+                    host: self.server.host.clone(),
+                    port: self.server.port,
+                    message: format!(
+                        "{} sign-in for '{}' turned down{again}: {}{why}",
+                        mechanism.name(),
+                        self.server.user,
+                        refusal.message
+                    ),
+                    refused: refusal.answered,
+                    // The message is not at fault: a repaired token helper lets it through.
+                    permanent: false,
+                });
+            }
+            first_refusal = Some(format!("the SMTP server turned down the token{why}"));
         }
         Ok(())
     }
@@ -339,6 +400,56 @@ impl Smtp {
             .map_err(&fail)?;
             Ok(answered.message().collect::<Vec<_>>().join(" "))
         })
+    }
+}
+
+/// One `AUTH` exchange.
+async fn token_exchange(
+    conn: &mut AsyncSmtpConnection,
+    mechanism: OAuth2Mechanism,
+    initial: &str,
+) -> Result<(), Refusal> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let first = format!("AUTH {} {}\r\n", mechanism.name(), b64.encode(initial));
+    let response = conn
+        .command(first)
+        .await
+        .map_err(|e| Refusal::from_lettre(&e, None))?;
+    if !response.has_code(334) {
+        return Ok(());
+    }
+    // An error challenge: answered so the server ends the exchange with its refusal.
+    let why = response
+        .first_line()
+        .and_then(|l| b64.decode(l.trim()).ok())
+        .and_then(|c| sasl::describe_challenge(&c));
+    let abort = format!("{}\r\n", b64.encode(mechanism.abort_response()));
+    match conn.command(abort).await {
+        Ok(r) => Err(Refusal {
+            message: format!("the exchange did not end in a refusal: {}", r.code()),
+            answered: true,
+            why,
+        }),
+        Err(e) => Err(Refusal::from_lettre(&e, why)),
+    }
+}
+
+/// A failed `AUTH` exchange.
+struct Refusal {
+    message: String,
+    /// The server answered (as opposed to the connection failing).
+    answered: bool,
+    why: Option<String>,
+}
+
+impl Refusal {
+    fn from_lettre(e: &lettre::transport::smtp::Error, why: Option<String>) -> Refusal {
+        Refusal {
+            message: describe(e),
+            answered: e.is_permanent() || e.is_transient(),
+            why,
+        }
     }
 }
 

@@ -34,7 +34,7 @@ pub fn acknowledge(
 ) -> Result<AckOutcome, MailoutError> {
     let mut out = AckOutcome::default();
     if !account.auto_ack.enabled
-        || report.mailbox == account.sent_folder
+        || report.mailbox == account.sent_folder.name()
         || report.new_ticket_ids.is_empty()
     {
         return Ok(out);

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use crate::config::{AccountConfig, Config};
 use crate::domain::outbox::{OutboxState, Step, backoff_secs, next_step};
-use crate::mail::imap::{Session, connect, encode_mailbox};
+use crate::mail::imap::{Session, connect, discover_sent, encode_mailbox};
 use crate::mail::parse::parse_message;
 use crate::mail::smtp::{Smtp, SmtpError};
 use crate::store::ingest::AccountIdentity;
@@ -199,7 +199,8 @@ impl Link {
 
     fn imap(&mut self, account: &AccountConfig) -> Result<&mut Session, String> {
         if self.imap.is_none() {
-            let c = connect(&account.name, &account.imap).map_err(|e| e.to_string())?;
+            let mut c = connect(&account.name, &account.imap).map_err(|e| e.to_string())?;
+            discover_sent(&mut c.session, &account.sent_folder);
             self.imap = Some(c.session);
             self.selected = None;
         }
@@ -249,7 +250,7 @@ impl Sender<'_> {
                     }
                     Ok(false) => row.progress.filing_started = false,
                     Err(e) => {
-                        let msg = format!("delivered, but {}: {e}", account.sent_folder);
+                        let msg = format!("delivered, but {}: {e}", account.sent_folder.name());
                         return self.fail(&row, &msg, false);
                     }
                 },
@@ -346,7 +347,7 @@ impl Sender<'_> {
             Err(e) => {
                 let msg = format!(
                     "delivered, but filing the copy in {}: {e}",
-                    account.sent_folder
+                    account.sent_folder.name()
                 );
                 for row in &rows {
                     self.fail(row, &msg, false)?;
@@ -407,7 +408,9 @@ fn file_copies(link: &mut Link, account: &AccountConfig, rows: &[OutboxRow]) -> 
     if rows.is_empty() {
         return Ok(());
     }
-    let sent = encode_mailbox(&account.sent_folder);
+    // Connecting first: it is what finds the Sent folder where the config names none.
+    link.imap(account)?;
+    let sent = encode_mailbox(account.sent_folder.name());
     if link.multiappend.is_none() {
         let caps = link
             .imap(account)?
@@ -448,7 +451,7 @@ fn quote_imap(s: &str) -> String {
 fn in_sent(link: &mut Link, account: &AccountConfig, message_id: &str) -> Result<bool, String> {
     let session = link.imap(account)?;
     session
-        .examine(encode_mailbox(&account.sent_folder))
+        .examine(encode_mailbox(account.sent_folder.name()))
         .map_err(|e| e.to_string())?;
     link.selected = None;
     let found = link

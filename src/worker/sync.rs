@@ -9,7 +9,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::config::{AccountConfig, Config};
 use crate::mail::imap::sync::{DEFAULT_BATCH, MailboxReport, sync_mailbox};
-use crate::mail::imap::{ImapError, connect};
+use crate::mail::imap::{ImapError, connect, discover_sent};
 use crate::store::Store;
 use crate::store::ingest::AccountIdentity;
 
@@ -22,11 +22,13 @@ pub struct AccountOutcome {
     pub errors: Vec<String>,
 }
 
-/// The folders an account syncs: its `folders` and then its Sent folder.
+/// The folders an account syncs: its `folders` and then its Sent folder (once a connection
+/// has found it, where the config does not name it).
 pub fn folders_of(account: &AccountConfig) -> Vec<String> {
     let mut v = account.folders.clone();
-    if !v.iter().any(|f| f == &account.sent_folder) {
-        v.push(account.sent_folder.clone());
+    let sent = account.sent_folder.name();
+    if !v.iter().any(|f| f == sent) {
+        v.push(sent.to_string());
     }
     v
 }
@@ -89,6 +91,7 @@ pub fn sync_account(account: &AccountConfig, db: &Path, bars: &MultiProgress) ->
             return outcome;
         }
     };
+    discover_sent(&mut conn.session, &account.sent_folder);
     let identity = AccountIdentity::from(account);
     for folder in folders_of(account) {
         let mut bar: Option<ProgressBar> = None;
@@ -119,7 +122,7 @@ pub fn sync_account(account: &AccountConfig, db: &Path, bars: &MultiProgress) ->
             &mut progress,
         ) {
             Ok(r) => outcome.mailboxes.push(r),
-            Err(e @ ImapError::Mailbox { .. }) if folder == account.sent_folder => {
+            Err(e @ ImapError::Mailbox { .. }) if folder == account.sent_folder.name() => {
                 tracing::warn!("{e}");
                 outcome
                     .errors

@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::backoff::Backoff;
-use crate::config::{AccountConfig, Config};
+use crate::config::{AccountConfig, Config, SentFolder};
 use crate::mail::imap::sync::{DEFAULT_BATCH, MailboxReport, sync_mailbox};
-use crate::mail::imap::{ImapError, connect};
+use crate::mail::imap::{ImapError, connect, discover_sent};
 use crate::store::Store;
 use crate::store::ingest::AccountIdentity;
 
@@ -59,7 +59,15 @@ impl Watch {
             .iter()
             .filter(|a| only.is_none_or(|o| a.name == o))
         {
-            for folder in super::sync::folders_of(account) {
+            let mut folders: Vec<Option<String>> =
+                account.folders.iter().cloned().map(Some).collect();
+            match &account.sent_folder {
+                SentFolder::Named(n) if account.folders.contains(n) => {}
+                SentFolder::Named(n) => folders.push(Some(n.clone())),
+                // named once this watcher has connected
+                SentFolder::Discovered(_) => folders.push(None),
+            }
+            for folder in folders {
                 let job = Watcher {
                     account: account.clone(),
                     folder,
@@ -94,7 +102,8 @@ impl Watch {
 
 struct Watcher {
     account: AccountConfig,
-    folder: String,
+    /// None: the account's Sent folder, found on the server.
+    folder: Option<String>,
     db: PathBuf,
     stop: Arc<AtomicBool>,
     sockets: Arc<Mutex<Vec<TcpStream>>>,
@@ -105,7 +114,9 @@ impl Watcher {
         let mut backoff = Backoff::default();
         while !self.stopped() {
             match self.session(events, &mut backoff) {
-                Ok(()) => backoff.reset(),
+                Ok(true) => backoff.reset(),
+                // the Sent folder turned out to be one of the watched folders
+                Ok(false) => break,
                 Err(e) => {
                     if self.stopped() {
                         break;
@@ -113,7 +124,7 @@ impl Watcher {
                     let wait = backoff.failed(Instant::now(), e.is_transient());
                     events(WatchEvent::Error {
                         account: self.account.name.clone(),
-                        mailbox: self.folder.clone(),
+                        mailbox: self.folder_name(),
                         message: e.to_string(),
                         retry_in: wait,
                     });
@@ -121,6 +132,12 @@ impl Watcher {
                 }
             }
         }
+    }
+
+    fn folder_name(&self) -> String {
+        self.folder
+            .clone()
+            .unwrap_or_else(|| self.account.sent_folder.name().to_string())
     }
 
     fn stopped(&self) -> bool {
@@ -138,15 +155,22 @@ impl Watcher {
         }
     }
 
-    /// One connection's life: sync, IDLE until pushed, sync again; returns on error. A
-    /// sync that works proves the connection good, and resets the backoff.
+    /// One connection's life: sync, IDLE until pushed, sync again; returns on error, or
+    /// `false` when there is nothing for this watcher to do. A sync that works proves the
+    /// connection good, and resets the backoff.
     fn session(
         &self,
         events: &(dyn Fn(WatchEvent) + Send + Sync),
         backoff: &mut Backoff,
-    ) -> Result<(), ImapError> {
+    ) -> Result<bool, ImapError> {
         let mut store = Store::open(&self.db)?;
         let mut conn = connect(&self.account.name, &self.account.imap)?;
+        discover_sent(&mut conn.session, &self.account.sent_folder);
+        let folder = self.folder_name();
+        if self.folder.is_none() && self.account.folders.contains(&folder) {
+            let _ = conn.session.logout();
+            return Ok(false);
+        }
         if let Ok(mut s) = self.sockets.lock()
             && let Ok(c) = conn.abort.try_clone()
         {
@@ -159,7 +183,7 @@ impl Watcher {
                 &mut conn,
                 &mut store,
                 &identity,
-                &self.folder,
+                &folder,
                 DEFAULT_BATCH,
                 &mut |_, _, _| {},
             )?;
@@ -169,7 +193,7 @@ impl Watcher {
                 report,
             });
             if self.stopped() {
-                return Ok(());
+                return Ok(true);
             }
             if conn.caps.idle {
                 // EXAMINE left the folder selected; IDLE reports on it.
@@ -190,7 +214,7 @@ impl Watcher {
                 self.sleep(Duration::from_secs(30));
             }
             if self.stopped() {
-                return Ok(());
+                return Ok(true);
             }
         }
     }

@@ -12,6 +12,8 @@ pub const SHOP: &str = "shop@example.test";
 
 pub struct MailStack {
     dir: tempfile::TempDir,
+    /// The script's switches (MAILSTACK_OAUTH2, MAILSTACK_SENT), for every call.
+    env: Vec<(String, String)>,
     pub imap: u16,
     pub imaps: u16,
     pub smtp: u16,
@@ -35,6 +37,11 @@ impl MailStack {
     /// Starts the stack after `prepare` has seen its folder (e.g. to place a certificate
     /// in `tls/` that the script then keeps).
     pub fn start_with(prepare: impl Fn(&Path)) -> MailStack {
+        Self::start_env(&[], prepare)
+    }
+
+    /// Starts the stack with the script's switches set (see `scripts/mailstack.sh`).
+    pub fn start_env(env: &[(&str, &str)], prepare: impl Fn(&Path)) -> MailStack {
         let mut last = String::new();
         // Free ports can be taken between choosing and binding: try a few times.
         for _ in 0..4 {
@@ -47,6 +54,10 @@ impl MailStack {
             prepare(dir.path());
             let stack = MailStack {
                 dir,
+                env: env
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
                 imap: free_port(),
                 imaps: free_port(),
                 smtp: free_port(),
@@ -67,6 +78,7 @@ impl MailStack {
             .env("IMAPS_PORT", self.imaps.to_string())
             .env("SMTP_PORT", self.smtp.to_string())
             .env("SMTPS_PORT", self.smtps.to_string());
+        c.envs(self.env.iter().map(|(k, v)| (k, v)));
         c
     }
 
@@ -113,6 +125,43 @@ impl MailStack {
         assert!(ok.success(), "make-certs");
     }
 
+    /// An OAuth2 access token for `user` that the stack's Dovecot accepts until
+    /// `expires_in` seconds from now (negative: already expired). With `forged`, signed
+    /// with another key. Needs the stack started with MAILSTACK_OAUTH2=1.
+    pub fn token(&self, user: &str, expires_in: i64, forged: bool) -> String {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let key_file = self.dir.path().join("keys/default/HS256/default");
+        let mut key = b64
+            .decode(
+                std::fs::read_to_string(&key_file)
+                    .expect("the stack's JWT key")
+                    .trim(),
+            )
+            .expect("base64 key");
+        if forged {
+            key.reverse();
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64;
+        let header = url.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let claims = url.encode(
+            serde_json::json!({
+                "sub": user, "email": user, "iat": now - 600, "exp": now + expires_in,
+            })
+            .to_string(),
+        );
+        let signing = format!("{header}.{claims}");
+        let mac = ring::hmac::sign(
+            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key),
+            signing.as_bytes(),
+        );
+        format!("{signing}.{}", url.encode(mac.as_ref()))
+    }
+
     /// Stops and starts Dovecot: every IMAP client sees its connection drop.
     pub fn restart_imap(&self) {
         if let Err(e) = self.script("restart-imap") {
@@ -127,6 +176,7 @@ impl MailStack {
             security: Security::None,
             user: user.into(),
             password: PasswordSource::Plain(PASSWORD.into()),
+            oauth2: None,
             ca_file: None,
         }
     }

@@ -1,6 +1,7 @@
 //! Opening an authenticated IMAP session: TCP with a connect timeout, then TLS (implicit or
-//! STARTTLS) with rustls, LOGIN, CAPABILITY, and ENABLE of CONDSTORE/QRESYNC when offered.
+//! STARTTLS) with rustls, LOGIN or OAuth2 AUTHENTICATE, CAPABILITY, and ENABLE of CONDSTORE/QRESYNC when offered.
 
+use std::cell::{Cell, RefCell};
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
@@ -10,7 +11,8 @@ use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
 use super::{ImapError, ImapStream, Session};
-use crate::config::{Security, ServerConfig};
+use crate::config::{OAuth2Mechanism, Security, ServerConfig};
+use crate::mail::sasl;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// A silent server must not hang a sync forever; IDLE sets its own longer timeout.
@@ -62,18 +64,7 @@ pub fn connect(account: &str, server: &ServerConfig) -> Result<Connected, ImapEr
             .read_greeting()
             .map_err(|source| tls_or_protocol(&host, server.port, source))?;
     }
-    let password = server.resolve_password(account)?.unwrap_or_default();
-    let mut session = client
-        .login(&server.user, &password)
-        .map_err(|(e, _)| ImapError::Auth {
-            host: host.clone(),
-            user: server.user.clone(),
-            message: match e {
-                imap::Error::No(r) => r.information,
-                imap::Error::Bad(r) => r.information,
-                other => other.to_string(),
-            },
-        })?;
+    let mut session = sign_in(client, account, server)?;
     let c = session
         .capabilities()
         .map_err(|source| protocol(&host, source))?;
@@ -106,6 +97,102 @@ pub fn connect(account: &str, server: &ServerConfig) -> Result<Connected, ImapEr
         abort,
         host,
     })
+}
+
+/// LOGIN with the password, or AUTHENTICATE with an OAuth2 token. A token the server turns
+/// down is fetched again once (the user's helper refreshes an expired one) and tried again
+/// on the same connection.
+fn sign_in(
+    mut client: imap::Client<ImapStream>,
+    account: &str,
+    server: &ServerConfig,
+) -> Result<Session, ImapError> {
+    let refused = |e: imap::Error, note: &str| ImapError::Auth {
+        host: server.host.clone(),
+        user: server.user.clone(),
+        message: format!(
+            "{}{note}",
+            match e {
+                imap::Error::No(r) => r.information,
+                imap::Error::Bad(r) => r.information,
+                other => other.to_string(),
+            }
+        ),
+    };
+    let Some(oauth2) = &server.oauth2 else {
+        let password = server.resolve_password(account)?.unwrap_or_default();
+        return client
+            .login(&server.user, &password)
+            .map_err(|(e, _)| refused(e, ""));
+    };
+    let offers_oauthbearer = client
+        .capabilities()
+        .map(|c| c.has_str("AUTH=OAUTHBEARER"))
+        .map_err(|source| protocol(&server.host, source))?;
+    let mechanism = sasl::choose(oauth2.mechanism, offers_oauthbearer);
+    let mut first_refusal = None;
+    for attempt in 0..2 {
+        let token = server.fetch_token(account)?.unwrap_or_default();
+        let auth = TokenAuth {
+            mechanism,
+            initial: sasl::initial_response(mechanism, &server.user, &token),
+            sent: Cell::new(false),
+            challenge: RefCell::new(None),
+        };
+        match client.authenticate(mechanism.name(), &auth) {
+            Ok(session) => {
+                if let Some(why) = first_refusal {
+                    tracing::info!(account, "{why}; a fresh token was taken");
+                }
+                return Ok(session);
+            }
+            Err((e @ imap::Error::No(_), back)) => {
+                let why = auth
+                    .challenge
+                    .into_inner()
+                    .map_or_else(String::new, |c| format!(" ({c})"));
+                if attempt == 1 {
+                    return Err(refused(
+                        e,
+                        &format!(
+                            "{why}; {} was turned down again after a fresh token was fetched",
+                            mechanism.name()
+                        ),
+                    ));
+                }
+                first_refusal = Some(format!("the server turned down the token{why}"));
+                client = back;
+            }
+            Err((e, _)) => return Err(refused(e, &format!(" ({})", mechanism.name()))),
+        }
+    }
+    Err(ImapError::Auth {
+        host: server.host.clone(),
+        user: server.user.clone(),
+        message: "no token was accepted".into(),
+    })
+}
+
+/// One AUTHENTICATE exchange: the initial response to the server's empty challenge; an
+/// error challenge after it is kept for the message and answered so the server replies NO.
+struct TokenAuth {
+    mechanism: OAuth2Mechanism,
+    initial: String,
+    sent: Cell<bool>,
+    challenge: RefCell<Option<String>>,
+}
+
+impl imap::Authenticator for TokenAuth {
+    type Response = Vec<u8>;
+
+    fn process(&self, challenge: &[u8]) -> Vec<u8> {
+        if !self.sent.replace(true) {
+            return self.initial.as_bytes().to_vec();
+        }
+        *self.challenge.borrow_mut() =
+            Some(sasl::describe_challenge(challenge).unwrap_or_else(|| "no reason given".into()));
+        self.mechanism.abort_response().to_vec()
+    }
 }
 
 fn c_has_enable(session: &mut Session) -> bool {

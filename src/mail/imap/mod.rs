@@ -1,13 +1,15 @@
 //! IMAP: connecting (plain, STARTTLS, TLS via rustls), and the RFC 4549 resync of one
-//! mailbox into the store.
+//! mailbox into the store; the Sent folder found by its special use.
 
 mod connect;
 mod error;
+pub mod special_use;
 mod stream;
 pub mod sync;
 
 pub use connect::{COMMAND_TIMEOUT, Capabilities, Connected, client_config, connect};
 pub use error::ImapError;
+pub use special_use::discover_sent;
 pub use stream::ImapStream;
 
 /// An authenticated session over our stream type.
@@ -21,21 +23,6 @@ pub fn encode_mailbox(name: &str) -> String {
 /// Mailbox name as shown to people.
 pub fn decode_mailbox(name: &str) -> String {
     utf7_imap::decode_utf7_imap(name.to_string())
-}
-
-/// The mailbox the server marks as `\Sent` (RFC 6154 special use), for a new account's
-/// `sent_folder`; `None` when the server marks none. Names are decoded for people.
-pub fn sent_folder(session: &mut Session, host: &str) -> Result<Option<String>, ImapError> {
-    let names = session
-        .list(Some(""), Some("*"))
-        .map_err(|source| ImapError::Protocol {
-            host: host.to_string(),
-            source: Box::new(source),
-        })?;
-    Ok(names
-        .iter()
-        .find(|n| n.attributes().contains(&imap_proto::NameAttribute::Sent))
-        .map(|n| decode_mailbox(n.name())))
 }
 
 #[cfg(test)]
