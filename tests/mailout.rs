@@ -11,19 +11,9 @@ use std::time::Duration;
 
 use shopdesk::mail::parse::parse_message;
 use support::messages::customer_mail;
-use support::{MailStack, list_json, ok, run, shopdesk, stderr, stdout};
+use support::{MailStack, list_json, ok, run, setup, shopdesk, stderr, stdout};
 
 const SHOP: &str = support::mailstack::SHOP;
-
-fn setup(
-    stack: &MailStack,
-    extra: &str,
-) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = stack.write_config(tmp.path(), extra);
-    let db = tmp.path().join("shop.db");
-    (tmp, config, db)
-}
 
 fn ticket_of(config: &std::path::Path, db: &std::path::Path, email: &str) -> String {
     let tickets = list_json(config, db, &[&format!("from:{email}")]);

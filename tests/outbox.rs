@@ -13,19 +13,9 @@ use std::time::{Duration, Instant};
 
 use shopdesk::mail::parse::parse_message;
 use support::messages::customer_mail;
-use support::{MailStack, list_json, ok, run, shopdesk, stderr};
+use support::{MailStack, list_json, ok, run, setup, shopdesk, stderr};
 
 const SHOP: &str = support::mailstack::SHOP;
-
-fn setup(
-    stack: &MailStack,
-    extra: &str,
-) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = stack.write_config(tmp.path(), extra);
-    let db = tmp.path().join("shop.db");
-    (tmp, config, db)
-}
 
 /// `n` questions, as tickets, from the stack's five customers in turn (the first five
 /// tickets are one per customer); returns the customers who asked.

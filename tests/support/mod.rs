@@ -26,6 +26,15 @@ pub fn shopdesk(config: &Path, db: &Path) -> Command {
     c
 }
 
+/// A temporary folder with a config for `stack` (plus `extra` account lines) and the path
+/// of a database in it: (folder, config, database). The folder lives as long as the first.
+pub fn setup(stack: &MailStack, extra: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), extra);
+    let db = tmp.path().join("shop.db");
+    (tmp, config, db)
+}
+
 /// Runs a command and returns its output, panicking with stderr when it cannot start.
 pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("run shopdesk")
