@@ -529,13 +529,15 @@ pub fn release_failed(
     )
 }
 
-/// Gives a held row back untouched (the sender stops before working on it).
-pub fn release(conn: &Connection, owner: &str, id: i64) -> Result<bool, StoreError> {
-    held_update(
-        conn,
-        "state = 'queued', claimed_by = NULL, lease_until = NULL, attempts = max(attempts - 1, 0)",
-        params![id, owner],
-    )
+/// Gives back every row `owner` still holds (a sender stopping on an error): they keep
+/// their marks, so the next sender resumes them at once instead of after the lease.
+pub fn release_all(conn: &Connection, owner: &str) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', claimed_by = NULL, lease_until = NULL
+              WHERE state = 'sending' AND claimed_by = ?1",
+        )?
+        .execute([owner])?)
 }
 
 /// The row is done; inside the transaction that files the reply on its ticket.

@@ -124,7 +124,14 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
         sender.file_all()
     })();
     sender.close();
-    result?;
+    if let Err(e) = result {
+        // Nothing may stay claimed by a sender that gave up: a long-running process (a
+        // watch, a console) would otherwise hold its rows until the lease lapsed.
+        if let Err(release) = outbox::release_all(sender.store.conn(), &sender.owner) {
+            tracing::warn!(error = %release, "releasing the rows of a failed flush");
+        }
+        return Err(e);
+    }
     let mut report = sender.report;
     if let Some(only) = &opts.only {
         // Another sender may have delivered some of these: report them by their state.

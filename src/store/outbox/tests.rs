@@ -161,6 +161,13 @@ fn rows_of_a_dead_or_lapsed_sender_are_taken_over_with_their_marks() {
     assert_eq!(row.attempts, 2);
     assert!(!mark_delivered(store.conn(), "A", id, "250").expect("A's late mark"));
 
+    // A sender that gives up hands its rows back at once.
+    assert!(begin_data(store.conn(), "B", id, 600).expect("mark"));
+    assert_eq!(release_all(store.conn(), "B").expect("release"), 1);
+    let row = get(store.conn(), id).expect("get").expect("row");
+    assert_eq!((row.state, row.claimed_by), (OutboxState::Queued, None));
+    assert_eq!(claimed_id(Ask::new("B", now).claim(&mut store)), id);
+
     // A lapsed lease frees the row even when its holder may still run.
     let later = now + 601;
     assert_eq!(claimed_id(Ask::new("C", later).claim(&mut store)), id);
