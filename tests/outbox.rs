@@ -348,3 +348,29 @@ fn a_permanent_refusal_is_not_retried_until_asked() {
     let o = run(shopdesk(&config, &db).args(["outbox", "retry", "999"]));
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_reply_delivered_but_not_yet_filed_counts_as_sent_and_is_filed_later() {
+    let stack = MailStack::start();
+    let (tmp, good, db) = setup(&stack, "");
+    let customers = customers_asking(&stack, &good, &db, 1);
+    let ticket = list_json(&good, &db, &[])[0]["id"].to_string();
+    // A Sent folder the server does not have: the APPEND fails after delivery.
+    let broken = tmp.path().join("broken.toml");
+    std::fs::write(&broken, stack.config_text("sent_folder = \"Nowhere\"")).unwrap();
+    let o = run(shopdesk(&broken, &db).args(["reply", &ticket, "--template", "sizing"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not filed in Sent yet"),
+        "{}",
+        stderr(&o)
+    );
+    let listed = ok(shopdesk(&broken, &db).args(["outbox", "list"]));
+    assert!(listed.contains("filing"), "{listed}");
+    // The next flush with the folder back files the copy, and sends nothing again.
+    ok(shopdesk(&good, &db).args(["outbox", "flush"]));
+    let got = delivered(&stack, &customers, 1);
+    assert_eq!(got[&customers[0]].len(), 1, "{got:?}");
+    assert_eq!(sent_copies(&stack).len(), 1);
+    assert_eq!(outbox_rows(&good, &db)[0]["state"], "sent");
+}
