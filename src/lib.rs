@@ -6,12 +6,15 @@
 //! - [`config`]: TOML → validated [`config::Config`].
 //! - [`store`]: the SQLite cache (WAL, numbered migrations). The single source of truth for
 //!   the console and the CLI; workers write to it.
-//! - [`mail`]: protocol edges. MIME decoding into [`domain::ParsedMessage`], IMAP sessions.
-//! - [`worker`]: long-lived jobs: IMAP sync (one-shot and `--watch`).
+//! - [`mail`]: protocol edges. MIME decoding into [`domain::ParsedMessage`], IMAP sessions
+//!   that report plain data (where a mailbox stands, what changed, vanished or is new).
+//! - [`worker`]: long-lived jobs: IMAP sync (one-shot and `--watch`), where
+//!   `worker::mailbox_sync` decides what of the server's answers to store, and stores it.
 //! - [`cli`]: one file per subcommand.
 //!
-//! Data flow: IMAP → `worker::sync` → `mail::parse` → `domain::threading` → `store` (one
-//! transaction per batch, cursor included) → `cli` / console read the store.
+//! Data flow: IMAP (`mail::imap::sync`, plain data) → `worker::mailbox_sync` → `mail::parse`
+//! → `domain::threading` → `store` (one transaction per batch, cursor included) → `cli` /
+//! console read the store.
 
 pub mod app;
 pub mod cli;

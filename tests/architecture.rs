@@ -16,10 +16,6 @@ const KNOWN: &[(&str, &str)] = &[
     // The demo shop dresses its tickets and orders with SQL of its own; it moves onto store
     // functions (ticket changes, order import) as those land.
     ("src/demo/mod.rs", "sql"),
-    // The sync engine writes batches through the store; it moves to `worker`, with `mail`
-    // returning plain data (new, changed, vanished).
-    ("src/mail/imap/sync.rs", "mail-store"),
-    ("src/mail/imap/error.rs", "mail-store"),
     // The console's state holds store view types; it gets view models of its own.
     ("src/app/mod.rs", "app-store"),
     ("src/app/fixtures.rs", "app-store"),

@@ -116,7 +116,7 @@ fn after_sync(
     config: &crate::config::Config,
     ctx: &Context,
     account: &str,
-    report: &crate::mail::imap::sync::MailboxReport,
+    report: &crate::worker::mailbox_sync::MailboxReport,
 ) -> usize {
     let Some(account) = config.account(account) else {
         return 0;
@@ -184,8 +184,10 @@ fn watch(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let (tx, mut rx) =
-        tokio::sync::mpsc::unbounded_channel::<(String, crate::mail::imap::sync::MailboxReport)>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(
+        String,
+        crate::worker::mailbox_sync::MailboxReport,
+    )>();
     let watch = Watch::start(config, &ctx.db_path, only, move |ev| match ev {
         WatchEvent::Synced { account, report } => {
             if report.new_messages + report.flag_changes + report.expunged > 0 {

@@ -11,10 +11,10 @@ use crate::domain::autoreply::{RATE_LIMIT, RATE_WINDOW_SECS, refuse_reason};
 use crate::domain::outbox::ReplyKind;
 use crate::domain::sla::{add_business_time, reply_by_text};
 use crate::domain::{AutoHeaders, TicketId};
-use crate::mail::imap::sync::MailboxReport;
 use crate::store::outbox::{self, Enqueued};
 use crate::store::{mailboxes, now_unix, reply_facts};
 use crate::templates::Templates;
+use crate::worker::mailbox_sync::MailboxReport;
 
 /// Mail older than this when first seen is history, not a question waiting for an answer.
 const MAX_AGE_SECS: i64 = 6 * 3600;

@@ -1,8 +1,10 @@
 //! Long-lived and one-shot jobs that talk to mail servers and write to the store:
-//! `sync` (one pass over every account and folder) and `watch` (IMAP IDLE per folder).
+//! `sync` (one pass over every account and folder), `watch` (IMAP IDLE per folder), both
+//! through `mailbox_sync` (one mailbox brought up to date), and `send` (the outbox).
 
 pub mod backoff;
 pub mod claimant;
+pub mod mailbox_sync;
 pub mod send;
 pub mod sync;
 pub mod watch;

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
+use super::mailbox_sync::{DEFAULT_BATCH, MailboxReport, SyncError, sync_mailbox};
 use crate::config::{AccountConfig, Config};
-use crate::mail::imap::sync::{DEFAULT_BATCH, MailboxReport, sync_mailbox};
 use crate::mail::imap::{ImapError, connect, discover_sent};
 use crate::store::Store;
 use crate::store::ingest::AccountIdentity;
@@ -122,7 +122,9 @@ pub fn sync_account(account: &AccountConfig, db: &Path, bars: &MultiProgress) ->
             &mut progress,
         ) {
             Ok(r) => outcome.mailboxes.push(r),
-            Err(e @ ImapError::Mailbox { .. }) if folder == account.sent_folder.name() => {
+            Err(SyncError::Imap(e @ ImapError::Mailbox { .. }))
+                if folder == account.sent_folder.name() =>
+            {
                 tracing::warn!("{e}");
                 outcome
                     .errors

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::backoff::Backoff;
+use super::mailbox_sync::{DEFAULT_BATCH, MailboxReport, SyncError, sync_mailbox};
 use crate::config::{AccountConfig, Config, SentFolder};
-use crate::mail::imap::sync::{DEFAULT_BATCH, MailboxReport, sync_mailbox};
 use crate::mail::imap::{ImapError, connect, discover_sent};
 use crate::store::Store;
 use crate::store::ingest::AccountIdentity;
@@ -162,7 +162,7 @@ impl Watcher {
         &self,
         events: &(dyn Fn(WatchEvent) + Send + Sync),
         backoff: &mut Backoff,
-    ) -> Result<bool, ImapError> {
+    ) -> Result<bool, SyncError> {
         let mut store = Store::open(&self.db)?;
         let mut conn = connect(&self.account.name, &self.account.imap)?;
         discover_sent(&mut conn.session, &self.account.sent_folder);

@@ -33,8 +33,6 @@ pub enum ImapError {
     },
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
 }
 
 impl ImapError {

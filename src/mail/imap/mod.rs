@@ -1,5 +1,6 @@
-//! IMAP: connecting (plain, STARTTLS, TLS via rustls), and the RFC 4549 resync of one
-//! mailbox into the store; the Sent folder found by its special use.
+//! IMAP: connecting (plain, STARTTLS, TLS via rustls), the protocol side of the RFC 4549
+//! resync of one mailbox (plain data; the worker stores it); the Sent folder found by its
+//! special use.
 
 mod connect;
 mod error;

@@ -1,61 +1,56 @@
-//! Resync of one mailbox into the store, after RFC 4549 and meli's cursor:
-//! 1. EXAMINE (read-only: sync never changes mail on the server); at first contact the
-//!    mailbox's UIDNEXT is recorded (mail below it is history); a UIDVALIDITY change drops
-//!    the mailbox's locations and starts over;
-//! 2. nothing changed (same UIDNEXT, HIGHESTMODSEQ and message count) → done;
-//! 3. changes to known messages: `CHANGEDSINCE` (+ `VANISHED` with QRESYNC) when the server
-//!    has CONDSTORE, else all FLAGS and a UID diff for expunges;
-//! 4. new messages in batches, each batch stored in one transaction together with the
-//!    cursor, so a kill at any moment leaves a consistent cache the next run completes.
+//! The IMAP side of a mailbox resync (RFC 4549, meli's cursor), as plain data: what the
+//! server says about a mailbox (`examine`), what changed among the messages we hold
+//! (`changes_since`), which UIDs are new (`search_new`) and the new messages themselves
+//! (`fetch_batch`). Deciding what to store, and storing it, is `worker::mailbox_sync`'s.
 //!
-//! Every write is an immediate transaction (`Store::write`), so two syncs of one database
-//! wait for each other instead of failing.
+//! Sync never changes mail on the server: the mailbox is opened with EXAMINE.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use imap::types::UnsolicitedResponse;
 
 use super::{Connected, ImapError, encode_mailbox};
-use crate::mail::parse::parse_message;
-use crate::store::Store;
-use crate::store::ingest::{AccountIdentity, Fetched, IngestOutcome, ingest};
-use crate::store::mailboxes;
 
-/// Messages fetched and stored per transaction.
-pub const DEFAULT_BATCH: usize = 500;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MailboxReport {
-    pub mailbox: String,
-    pub new_messages: usize,
-    pub new_tickets: usize,
-    /// The tickets this pass created, for acknowledgements (which leave out those from
-    /// mail that was there before the mailbox was first synced).
-    pub new_ticket_ids: Vec<i64>,
-    pub flag_changes: usize,
-    pub expunged: usize,
-    pub uidvalidity_reset: bool,
-    pub unchanged: bool,
+/// Where a mailbox stands on the server, as EXAMINE reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Examined {
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    /// Only from a server with CONDSTORE (without it, the number means nothing to us).
+    pub highestmodseq: Option<u64>,
+    pub exists: u32,
 }
 
-/// Progress of the new-mail download: (done, total) for one mailbox.
-pub type Progress<'a> = &'a mut dyn FnMut(&str, usize, usize);
+/// Changes among the messages we hold: their flags (with MODSEQ where the server has
+/// CONDSTORE) and the UIDs that vanished.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    pub flags: HashMap<u32, (String, Option<u64>)>,
+    /// Sorted, without duplicates; only UIDs we hold.
+    pub vanished: Vec<u32>,
+}
 
-/// Brings the store's copy of `mailbox` up to date with the server.
-pub fn sync_mailbox(
-    conn: &mut Connected,
-    store: &mut Store,
-    account: &AccountIdentity,
-    mailbox: &str,
-    batch: usize,
-    progress: Progress,
-) -> Result<MailboxReport, ImapError> {
-    let host = conn.host.clone();
-    let proto = |source: imap::Error| ImapError::Protocol {
-        host: host.clone(),
+/// One new message as the server gave it.
+#[derive(Debug, Clone)]
+pub struct FetchedMessage {
+    pub uid: u32,
+    pub flags: String,
+    pub modseq: Option<u64>,
+    pub internal_date: Option<DateTime<Utc>>,
+    pub raw: Vec<u8>,
+}
+
+fn proto(host: &str) -> impl Fn(imap::Error) -> ImapError + '_ {
+    move |source| ImapError::Protocol {
+        host: host.to_string(),
         source: Box::new(source),
-    };
+    }
+}
+
+/// Opens `mailbox` read-only and reports where it stands; leaves it selected (for IDLE).
+pub fn examine(conn: &mut Connected, mailbox: &str) -> Result<Examined, ImapError> {
+    let host = conn.host.clone();
     let wire = encode_mailbox(mailbox);
     let mb = conn.session.examine(&wire).map_err(|e| match e {
         imap::Error::No(r) => ImapError::Mailbox {
@@ -63,168 +58,75 @@ pub fn sync_mailbox(
             mailbox: mailbox.to_string(),
             message: r.information,
         },
-        other => proto(other),
+        other => proto(&host)(other),
     })?;
     conn.session.take_all_unsolicited().for_each(drop);
-    let server_validity = mb.uid_validity.unwrap_or(0);
-    let server_uidnext = mb.uid_next.unwrap_or(0);
-    let server_modseq = if conn.caps.condstore {
-        mb.highest_mod_seq
-    } else {
-        None
-    };
+    Ok(Examined {
+        uidvalidity: mb.uid_validity.unwrap_or(0),
+        uidnext: mb.uid_next.unwrap_or(0),
+        highestmodseq: if conn.caps.condstore {
+            mb.highest_mod_seq
+        } else {
+            None
+        },
+        exists: mb.exists,
+    })
+}
 
-    let mut report = MailboxReport {
-        mailbox: mailbox.to_string(),
-        ..MailboxReport::default()
-    };
-    let mut cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    if cursor.uidvalidity.is_none() {
-        // First contact: where the mailbox stands now is committed before any mail is
-        // stored, so a first sync killed part-way and resumed still knows what is history.
-        let tx = store.write()?;
-        mailboxes::first_contact(&tx, cursor.id, server_validity, server_uidnext)?;
-        tx.commit().map_err(store_err)?;
-        cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    }
-    if cursor.uidvalidity.is_some_and(|v| v != server_validity) {
-        tracing::warn!(
-            "{}/{mailbox}: UIDVALIDITY changed ({:?} → {server_validity}); refetching",
-            account.name,
-            cursor.uidvalidity
-        );
-        let tx = store.write()?;
-        mailboxes::reset_mailbox(&tx, cursor.id, server_validity, server_uidnext)?;
-        tx.commit().map_err(store_err)?;
-        report.uidvalidity_reset = true;
-        cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    }
-    let local = mailboxes::local_uids(store.conn(), cursor.id)?;
-    if cursor.uidvalidity == Some(server_validity)
-        && cursor.uidnext == Some(server_uidnext)
-        && server_modseq.is_some()
-        && cursor.highestmodseq == server_modseq
-        && local.len() == mb.exists as usize
-    {
-        report.unchanged = true;
-        return Ok(report);
-    }
+/// Flag changes and expunges among the messages we hold (`local`, UIDs ≤ `last`): with
+/// CONDSTORE and a known `since`, `CHANGEDSINCE` (+ `VANISHED` with QRESYNC); else all
+/// FLAGS and a UID diff.
+pub fn changes_since(
+    conn: &mut Connected,
+    local: &[u32],
+    last: u32,
+    since: Option<u64>,
+) -> Result<Changes, ImapError> {
+    let host = conn.host.clone();
+    fetch_changes(conn, local, last, since).map_err(proto(&host))
+}
 
-    let known_next = cursor.uidnext.unwrap_or(1).max(1);
-    if !local.is_empty() {
-        let last = known_next - 1;
-        let changes = fetch_changes(conn, &local, last, cursor.highestmodseq).map_err(proto)?;
-        let tx = store.write()?;
-        for (uid, (flags, modseq)) in &changes.flags {
-            if mailboxes::set_flags(&tx, cursor.id, *uid, flags, *modseq)? {
-                report.flag_changes += 1;
-            }
-        }
-        for uid in &changes.vanished {
-            crate::store::ingest::remove_location(&tx, cursor.id, *uid)?;
-            report.expunged += 1;
-        }
-        // Every change to what we held is applied: the cursor's HIGHESTMODSEQ may move, so
-        // a run killed during the download below does not ask for these changes again.
-        mailboxes::set_cursor(&tx, cursor.id, server_validity, known_next, server_modseq)?;
-        tx.commit().map_err(store_err)?;
-    }
-
-    // New mail: the UIDs at or above our cursor, fetched and stored batch by batch.
-    let mut new_uids: Vec<u32> = conn
+/// The UIDs at or above `from`, ascending. (`from:*` always matches the highest UID, even
+/// when it is below `from`; that one is left out.)
+pub fn search_new(conn: &mut Connected, from: u32) -> Result<Vec<u32>, ImapError> {
+    let host = conn.host.clone();
+    let mut uids: Vec<u32> = conn
         .session
-        .uid_search(format!("UID {known_next}:*"))
-        .map_err(proto)?
+        .uid_search(format!("UID {from}:*"))
+        .map_err(proto(&host))?
         .into_iter()
-        .filter(|u| *u >= known_next)
+        .filter(|u| *u >= from)
         .collect();
-    new_uids.sort_unstable();
-    let total = new_uids.len();
-    let mut done = 0;
-    let mut next = known_next;
+    uids.sort_unstable();
+    Ok(uids)
+}
+
+/// The messages `uids` in full (without setting `\Seen`), sorted by UID.
+pub fn fetch_batch(conn: &mut Connected, uids: &[u32]) -> Result<Vec<FetchedMessage>, ImapError> {
+    let host = conn.host.clone();
     let items = if conn.caps.condstore {
         "(UID FLAGS INTERNALDATE MODSEQ BODY.PEEK[])"
     } else {
         "(UID FLAGS INTERNALDATE BODY.PEEK[])"
     };
-    for chunk in new_uids.chunks(batch.max(1)) {
-        let fetches = conn
-            .session
-            .uid_fetch(uid_set(chunk), items)
-            .map_err(proto)?;
-        let mut fetched: Vec<Fetched> = fetches
-            .iter()
-            .filter_map(|f| {
-                let uid = f.uid?;
-                Some(Fetched {
-                    uid,
-                    flags: flags_string(f.flags()),
-                    modseq: f.mod_seq(),
-                    internal_date: f.internal_date().map(|d| d.with_timezone(&Utc)),
-                    raw: f.body()?.to_vec(),
-                    history: cursor.first_uidnext.is_some_and(|first| uid < first),
-                })
+    let fetches = conn
+        .session
+        .uid_fetch(uid_set(uids), items)
+        .map_err(proto(&host))?;
+    let mut fetched: Vec<FetchedMessage> = fetches
+        .iter()
+        .filter_map(|f| {
+            Some(FetchedMessage {
+                uid: f.uid?,
+                flags: flags_string(f.flags()),
+                modseq: f.mod_seq(),
+                internal_date: f.internal_date().map(|d| d.with_timezone(&Utc)),
+                raw: f.body()?.to_vec(),
             })
-            .collect();
-        drop(fetches);
-        fetched.sort_by_key(|f| f.uid);
-        let parsed: Vec<_> = fetched.iter().map(|f| parse_message(&f.raw)).collect();
-        let tx = store.write()?;
-        let mut history = Vec::new();
-        for (f, p) in fetched.iter().zip(&parsed) {
-            if mailboxes::has_location(&tx, cursor.id, f.uid)? {
-                continue;
-            }
-            let ticket = match ingest(&tx, account, Some(cursor.id), f, p)? {
-                IngestOutcome::NewTicket(t) => {
-                    report.new_tickets += 1;
-                    report.new_ticket_ids.push(t);
-                    t
-                }
-                IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => t,
-            };
-            if f.history {
-                history.push(ticket);
-            }
-            report.new_messages += 1;
-        }
-        // The mail that was there before: its conversations start where they stand.
-        crate::store::ingest::settle_history(
-            &tx,
-            &history,
-            Utc::now().timestamp(),
-            account.sync.history_cutoff_secs,
-        )?;
-        if let Some(last) = chunk.last() {
-            next = next.max(last + 1);
-        }
-        // Fetched after EXAMINE, the batch is at least as new as the HIGHESTMODSEQ it gave.
-        mailboxes::set_cursor(&tx, cursor.id, server_validity, next, server_modseq)?;
-        tx.commit().map_err(store_err)?;
-        done += chunk.len();
-        progress(mailbox, done, total);
-    }
-
-    let tx = store.write()?;
-    mailboxes::set_cursor(
-        &tx,
-        cursor.id,
-        server_validity,
-        next.max(server_uidnext),
-        server_modseq,
-    )?;
-    tx.commit().map_err(store_err)?;
-    Ok(report)
-}
-
-fn store_err(e: rusqlite::Error) -> ImapError {
-    ImapError::Store(crate::store::StoreError::Sqlite(e))
-}
-
-#[derive(Debug, Default)]
-struct Changes {
-    flags: HashMap<u32, (String, Option<u64>)>,
-    vanished: Vec<u32>,
+        })
+        .collect();
+    fetched.sort_by_key(|f| f.uid);
+    Ok(fetched)
 }
 
 /// Flag changes and expunges among the messages we already hold (UIDs ≤ `last`).

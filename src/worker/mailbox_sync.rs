@@ -1,0 +1,238 @@
+//! Resync of one mailbox into the store, after RFC 4549 and meli's cursor. `mail::imap::sync`
+//! asks the server; this module decides and writes:
+//! 1. EXAMINE (read-only: sync never changes mail on the server); at first contact the
+//!    mailbox's UIDNEXT is recorded (mail below it is history); a UIDVALIDITY change drops
+//!    the mailbox's locations and starts over;
+//! 2. nothing changed (same UIDNEXT, HIGHESTMODSEQ and message count) → done;
+//! 3. changes to known messages: `CHANGEDSINCE` (+ `VANISHED` with QRESYNC) when the server
+//!    has CONDSTORE, else all FLAGS and a UID diff for expunges;
+//! 4. new messages in batches, each batch stored in one transaction together with the
+//!    cursor, so a kill at any moment leaves a consistent cache the next run completes.
+//!
+//! Every write is an immediate transaction (`Store::write`), so two syncs of one database
+//! wait for each other instead of failing.
+
+use chrono::Utc;
+
+use crate::mail::imap::sync::{changes_since, examine, fetch_batch, search_new};
+use crate::mail::imap::{Connected, ImapError};
+use crate::mail::parse::parse_message;
+use crate::store::ingest::{AccountIdentity, Fetched, IngestOutcome, ingest};
+use crate::store::{Store, StoreError, mailboxes};
+
+/// Messages fetched and stored per transaction.
+pub const DEFAULT_BATCH: usize = 500;
+
+/// A sync failed on the server's side or on the database's.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Imap(#[from] ImapError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    /// Worth retrying later (network trouble), as opposed to a setting someone must change.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Imap(e) => e.is_transient(),
+            SyncError::Store(_) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailboxReport {
+    pub mailbox: String,
+    pub new_messages: usize,
+    pub new_tickets: usize,
+    /// The tickets this pass created, for acknowledgements (which leave out those from
+    /// mail that was there before the mailbox was first synced).
+    pub new_ticket_ids: Vec<i64>,
+    pub flag_changes: usize,
+    pub expunged: usize,
+    pub uidvalidity_reset: bool,
+    pub unchanged: bool,
+}
+
+/// Progress of the new-mail download: (done, total) for one mailbox.
+pub type Progress<'a> = &'a mut dyn FnMut(&str, usize, usize);
+
+/// Brings the store's copy of `mailbox` up to date with the server.
+pub fn sync_mailbox(
+    conn: &mut Connected,
+    store: &mut Store,
+    account: &AccountIdentity,
+    mailbox: &str,
+    batch: usize,
+    progress: Progress,
+) -> Result<MailboxReport, SyncError> {
+    let server = examine(conn, mailbox)?;
+    let server_validity = server.uidvalidity;
+    let server_uidnext = server.uidnext;
+    let server_modseq = server.highestmodseq;
+
+    let mut report = MailboxReport {
+        mailbox: mailbox.to_string(),
+        ..MailboxReport::default()
+    };
+    let mut cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
+    if cursor.uidvalidity.is_none() {
+        // First contact: where the mailbox stands now is committed before any mail is
+        // stored, so a first sync killed part-way and resumed still knows what is history.
+        let tx = store.write()?;
+        mailboxes::first_contact(&tx, cursor.id, server_validity, server_uidnext)?;
+        tx.commit().map_err(StoreError::from)?;
+        cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
+    }
+    if cursor.uidvalidity.is_some_and(|v| v != server_validity) {
+        tracing::warn!(
+            "{}/{mailbox}: UIDVALIDITY changed ({:?} → {server_validity}); refetching",
+            account.name,
+            cursor.uidvalidity
+        );
+        let tx = store.write()?;
+        mailboxes::reset_mailbox(&tx, cursor.id, server_validity, server_uidnext)?;
+        tx.commit().map_err(StoreError::from)?;
+        report.uidvalidity_reset = true;
+        cursor = mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
+    }
+    let local = mailboxes::local_uids(store.conn(), cursor.id)?;
+    if cursor.uidvalidity == Some(server_validity)
+        && cursor.uidnext == Some(server_uidnext)
+        && server_modseq.is_some()
+        && cursor.highestmodseq == server_modseq
+        && local.len() == server.exists as usize
+    {
+        report.unchanged = true;
+        return Ok(report);
+    }
+
+    let known_next = cursor.uidnext.unwrap_or(1).max(1);
+    if !local.is_empty() {
+        let last = known_next - 1;
+        let changes = changes_since(conn, &local, last, cursor.highestmodseq)?;
+        let tx = store.write()?;
+        for (uid, (flags, modseq)) in &changes.flags {
+            if mailboxes::set_flags(&tx, cursor.id, *uid, flags, *modseq)? {
+                report.flag_changes += 1;
+            }
+        }
+        for uid in &changes.vanished {
+            crate::store::ingest::remove_location(&tx, cursor.id, *uid)?;
+            report.expunged += 1;
+        }
+        // Every change to what we held is applied: the cursor's HIGHESTMODSEQ may move, so
+        // a run killed during the download below does not ask for these changes again.
+        mailboxes::set_cursor(&tx, cursor.id, server_validity, known_next, server_modseq)?;
+        tx.commit().map_err(StoreError::from)?;
+    }
+
+    // New mail: the UIDs at or above our cursor, fetched and stored batch by batch.
+    let new_uids = search_new(conn, known_next)?;
+    let total = new_uids.len();
+    let mut done = 0;
+    let mut next = known_next;
+    for chunk in new_uids.chunks(batch.max(1)) {
+        let fetched: Vec<Fetched> = fetch_batch(conn, chunk)?
+            .into_iter()
+            .map(|m| Fetched {
+                history: cursor.first_uidnext.is_some_and(|first| m.uid < first),
+                uid: m.uid,
+                flags: m.flags,
+                modseq: m.modseq,
+                internal_date: m.internal_date,
+                raw: m.raw,
+            })
+            .collect();
+        let parsed: Vec<_> = fetched.iter().map(|f| parse_message(&f.raw)).collect();
+        let tx = store.write()?;
+        let mut history = Vec::new();
+        for (f, p) in fetched.iter().zip(&parsed) {
+            if mailboxes::has_location(&tx, cursor.id, f.uid)? {
+                continue;
+            }
+            let ticket = match ingest(&tx, account, Some(cursor.id), f, p)? {
+                IngestOutcome::NewTicket(t) => {
+                    report.new_tickets += 1;
+                    report.new_ticket_ids.push(t);
+                    t
+                }
+                IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => t,
+            };
+            if f.history {
+                history.push(ticket);
+            }
+            report.new_messages += 1;
+        }
+        // The mail that was there before: its conversations start where they stand.
+        crate::store::ingest::settle_history(
+            &tx,
+            &history,
+            Utc::now().timestamp(),
+            account.sync.history_cutoff_secs,
+        )?;
+        if let Some(last) = chunk.last() {
+            next = next.max(last + 1);
+        }
+        // Fetched after EXAMINE, the batch is at least as new as the HIGHESTMODSEQ it gave.
+        mailboxes::set_cursor(&tx, cursor.id, server_validity, next, server_modseq)?;
+        tx.commit().map_err(StoreError::from)?;
+        done += chunk.len();
+        progress(mailbox, done, total);
+    }
+
+    let tx = store.write()?;
+    mailboxes::set_cursor(
+        &tx,
+        cursor.id,
+        server_validity,
+        next.max(server_uidnext),
+        server_modseq,
+    )?;
+    tx.commit().map_err(StoreError::from)?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_network_trouble_is_worth_a_retry() {
+        let io = || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let cases: [(SyncError, bool); 4] = [
+            (
+                ImapError::Connect {
+                    host: "imap.example".into(),
+                    port: 993,
+                    source: io(),
+                }
+                .into(),
+                true,
+            ),
+            (
+                ImapError::Protocol {
+                    host: "imap.example".into(),
+                    source: Box::new(imap::Error::ConnectionLost),
+                }
+                .into(),
+                true,
+            ),
+            (
+                ImapError::Mailbox {
+                    host: "imap.example".into(),
+                    mailbox: "Sent".into(),
+                    message: "no such mailbox".into(),
+                }
+                .into(),
+                false,
+            ),
+            (StoreError::NoTicket(1).into(), false),
+        ];
+        for (error, transient) in cases {
+            assert_eq!(error.is_transient(), transient, "{error}");
+        }
+    }
+}
