@@ -132,7 +132,8 @@ fn after_sync(
             config,
             &templates,
             account,
-            report,
+            &report.mailbox,
+            &report.new_ticket_ids,
         )?;
         for (t, why) in &out.skipped {
             tracing::info!(ticket = t, reason = %why, "no acknowledgement");

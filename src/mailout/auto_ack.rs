@@ -14,7 +14,6 @@ use crate::domain::{AutoHeaders, TicketId};
 use crate::store::outbox::{self, Enqueued};
 use crate::store::{mailboxes, now_unix, reply_facts};
 use crate::templates::Templates;
-use crate::worker::mailbox_sync::MailboxReport;
 
 /// Mail older than this when first seen is history, not a question waiting for an answer.
 const MAX_AGE_SECS: i64 = 6 * 3600;
@@ -30,17 +29,16 @@ pub fn acknowledge(
     config: &Config,
     templates: &Templates,
     account: &AccountConfig,
-    report: &MailboxReport,
+    mailbox: &str,
+    new_tickets: &[TicketId],
 ) -> Result<AckOutcome, MailoutError> {
     let mut out = AckOutcome::default();
-    if !account.auto_ack.enabled
-        || report.mailbox == account.sent_folder.name()
-        || report.new_ticket_ids.is_empty()
+    if !account.auto_ack.enabled || mailbox == account.sent_folder.name() || new_tickets.is_empty()
     {
         return Ok(out);
     }
     let now = now_unix();
-    for &ticket in &report.new_ticket_ids {
+    for &ticket in new_tickets {
         match consider(conn, account, ticket, now)? {
             Err(reason) => out.skipped.push((ticket, reason)),
             Ok(due) => {
