@@ -61,12 +61,7 @@ fn check_text(what: &str, s: &str) -> Result<(), TestCaseError> {
 /// Every field of a decoded message that is ever shown.
 fn check_parsed(p: &ParsedMessage) -> Result<(), TestCaseError> {
     check_line("subject", &p.subject)?;
-    let addresses = p
-        .from
-        .iter()
-        .chain(&p.reply_to)
-        .chain(&p.to)
-        .chain(&p.cc);
+    let addresses = p.from.iter().chain(&p.reply_to).chain(&p.to).chain(&p.cc);
     for a in addresses {
         check_line("address", &a.email)?;
         if let Some(n) = &a.name {
@@ -81,7 +76,10 @@ fn check_parsed(p: &ParsedMessage) -> Result<(), TestCaseError> {
     }
     check_text("text", &p.text)?;
     for q in &p.quotes {
-        prop_assert!(q.start <= q.end && q.end <= p.text.len(), "quote {q:?} outside the text");
+        prop_assert!(
+            q.start <= q.end && q.end <= p.text.len(),
+            "quote {q:?} outside the text"
+        );
         prop_assert!(p.text.is_char_boundary(q.start) && p.text.is_char_boundary(q.end));
     }
     for a in &p.attachments {
@@ -99,8 +97,20 @@ fn check_parsed(p: &ParsedMessage) -> Result<(), TestCaseError> {
 // ---- mail-shaped input ----------------------------------------------------------------
 
 const CHARSETS: &[&str] = &[
-    "utf-8", "UTF-8", "iso-8859-1", "windows-1252", "koi8-r", "iso-2022-jp", "gb18030",
-    "big5", "shift_jis", "utf-16", "utf-7", "x-unknown", "", "utf-8*en",
+    "utf-8",
+    "UTF-8",
+    "iso-8859-1",
+    "windows-1252",
+    "koi8-r",
+    "iso-2022-jp",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "utf-16",
+    "utf-7",
+    "x-unknown",
+    "",
+    "utf-8*en",
 ];
 
 /// Text with the characters that have broken mail software before: controls, escapes,
@@ -146,8 +156,7 @@ fn encoded_word() -> impl Strategy<Value = String> {
 }
 
 fn header_value() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop_oneof![nasty_text(), encoded_word()], 0..5)
-        .prop_map(|v| v.join(" "))
+    prop::collection::vec(prop_oneof![nasty_text(), encoded_word()], 0..5).prop_map(|v| v.join(" "))
 }
 
 fn html_body() -> impl Strategy<Value = String> {
@@ -193,8 +202,9 @@ fn part(depth: u32) -> BoxedStrategy<String> {
         prop::bool::ANY,
     )
         .prop_map(|(boundary, parts, close)| {
-            let mut out =
-                format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\npreamble\r\n");
+            let mut out = format!(
+                "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\npreamble\r\n"
+            );
             for p in parts {
                 out.push_str(&format!("--{boundary}\r\n{p}"));
             }
@@ -324,11 +334,16 @@ impl ThreadLookup for Known {
         self.tickets
             .iter()
             .find(|(t, _)| *t == id)
-            .map(|(_, a)| TicketFacts { addresses: a.clone() })
+            .map(|(_, a)| TicketFacts {
+                addresses: a.clone(),
+            })
     }
 
     fn ticket_of_message_id(&self, message_id: &str, _correspondent: &str) -> Option<TicketId> {
-        self.messages.iter().find(|(m, _)| m == message_id).map(|(_, t)| *t)
+        self.messages
+            .iter()
+            .find(|(m, _)| m == message_id)
+            .map(|(_, t)| *t)
     }
 
     fn recent_ticket_by_subject(
@@ -417,7 +432,10 @@ fn check_query(input: &str) -> Result<(), TestCaseError> {
             }
         }
         Err(e) => {
-            prop_assert!(e.span.start <= e.span.end && e.span.end <= input.len(), "{e:?}");
+            prop_assert!(
+                e.span.start <= e.span.end && e.span.end <= input.len(),
+                "{e:?}"
+            );
             let rendered = e.render_caret(input);
             let caret = rendered.lines().last().unwrap_or("");
             prop_assert!(caret.trim_start().chars().all(|c| c == '^'), "{rendered:?}");
