@@ -12,6 +12,7 @@
 mod body;
 pub mod budget;
 mod encoded_words;
+mod guard;
 mod headers;
 mod html;
 
@@ -22,6 +23,7 @@ use crate::domain::quotes::find_quotes;
 use crate::domain::sanitize::sanitize_text;
 
 pub use body::attachment_bytes;
+pub use guard::panic_is_caught;
 
 /// Decodes one raw message.
 pub fn parse_message(raw: &[u8]) -> ParsedMessage {
@@ -62,7 +64,7 @@ fn unparseable(raw: &[u8]) -> ParsedMessage {
 /// seed `qp-boundary-underflow.eml`), and one customer's mail must not stop a sync.
 /// Such a message is kept as raw text, like any other that cannot be parsed.
 pub(crate) fn parse_raw(raw: &[u8]) -> Option<Message<'_>> {
-    std::panic::catch_unwind(|| MessageParser::default().parse(raw)).unwrap_or(None)
+    guard::guarded(|| MessageParser::default().parse(raw))
 }
 
 #[cfg(test)]
