@@ -263,6 +263,21 @@ fn parse_token(s: &str) -> Option<(&str, TicketId, usize)> {
 /// The subject as threading compares it: prefixes and the tokens of any helpdesk
 /// (ours, or a shop's previous one) removed, whitespace collapsed, lower case.
 pub fn normalize_subject(subject: &str) -> String {
+    // One pass can uncover more to remove: `İ[SHOP #1]：x` loses its token and becomes
+    // `i：x`, which starts with a prefix. Repeat until nothing changes, so a normalised subject
+    // normalises to itself. After the first pass every change shortens the text, so this
+    // ends.
+    let mut current = normalize_once(subject);
+    loop {
+        let next = normalize_once(&current);
+        if next == current {
+            return current;
+        }
+        current = next;
+    }
+}
+
+fn normalize_once(subject: &str) -> String {
     fold(&without_tokens(strip_prefixes(subject)))
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -383,6 +398,8 @@ mod tests {
             ("[Request #55] Backpack", "backpack"),
             ("[SUP-1234] Backpack", "backpack"),
             ("Backpack [Ärende 77]", "backpack"),
+            // what one pass uncovers goes too, so normalising twice changes nothing
+            ("İ[SHOP #12]：x", "x"),
             // not tokens: order numbers, counters, years, list names, plain brackets
             ("Problem with (Order #1001)", "problem with (order #1001)"),
             (

@@ -77,7 +77,10 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        // a panic the mail decoder catches leaves the console running
+        if !crate::mail::parse::panic_is_caught() {
+            restore();
+        }
         hook(info);
     }));
     let mut terminal = setup()?;

@@ -12,6 +12,7 @@
 mod body;
 pub mod budget;
 mod encoded_words;
+mod guard;
 mod headers;
 mod html;
 
@@ -22,13 +23,14 @@ use crate::domain::quotes::find_quotes;
 use crate::domain::sanitize::sanitize_text;
 
 pub use body::attachment_bytes;
+pub use guard::panic_is_caught;
 
 /// Decodes one raw message.
 pub fn parse_message(raw: &[u8]) -> ParsedMessage {
     let message = if raw.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        MessageParser::default().parse(raw)
+        parse_raw(raw)
     };
     let Some(message) = message else {
         return unparseable(raw);
@@ -57,9 +59,12 @@ fn unparseable(raw: &[u8]) -> ParsedMessage {
     }
 }
 
-/// The outer message's parser result, for the attachment saver.
+/// mail-parser's result for the raw message, or `None` where it panics: its
+/// quoted-printable decoder underflows on some boundary placements (mail-parser 0.11.9,
+/// seed `qp-boundary-underflow.eml`), and one customer's mail must not stop a sync.
+/// Such a message is kept as raw text, like any other that cannot be parsed.
 pub(crate) fn parse_raw(raw: &[u8]) -> Option<Message<'_>> {
-    MessageParser::default().parse(raw)
+    guard::guarded(|| MessageParser::default().parse(raw))
 }
 
 #[cfg(test)]

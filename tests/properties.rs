@@ -1,0 +1,546 @@
+//! Parsers never panic: property tests over everything that reads outside input (the MIME
+//! decoder, the subject normaliser and token finder, threading, the query parser, the
+//! config loader), plus the seed corpus in tests/fixtures/nasty run through the same checks.
+//!
+//! 256 cases per property by default, so the file runs in seconds; a long run is
+//! `PROPTEST_CASES=100000 cargo nextest run --test properties`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use unicode_width::UnicodeWidthStr;
+
+use shopdesk::config::Config;
+use shopdesk::domain::ParsedMessage;
+use shopdesk::domain::query::parse_query;
+use shopdesk::domain::subject::{find_token, normalize_subject, reply_subject, strip_prefixes};
+use shopdesk::domain::threading::{ThreadInput, ThreadLookup, TicketFacts, place};
+use shopdesk::domain::ticket::TicketId;
+use shopdesk::mail::parse::parse_message;
+
+fn config() -> ProptestConfig {
+    // PROPTEST_CASES, when set, wins over the default; failures are kept as seed files
+    // by hand (tests/fixtures/nasty), not in proptest-regressions files.
+    ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+// ---- what "displayable" means -------------------------------------------------------
+
+/// A character a terminal would act on rather than show: C0 controls (but `\n` and `\t`
+/// where `multiline`), DEL, C1 controls, bidi overrides, isolates and marks.
+fn is_unsafe(c: char, multiline: bool) -> bool {
+    match c {
+        '\n' | '\t' => !multiline,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => true,
+        '\u{061C}' => true,
+        _ => false,
+    }
+}
+
+fn check_line(what: &str, s: &str) -> Result<(), TestCaseError> {
+    if let Some(c) = s.chars().find(|&c| is_unsafe(c, false)) {
+        return Err(TestCaseError::fail(format!("{what} holds {c:?}: {s:?}")));
+    }
+    Ok(())
+}
+
+fn check_text(what: &str, s: &str) -> Result<(), TestCaseError> {
+    if let Some(c) = s.chars().find(|&c| is_unsafe(c, true)) {
+        return Err(TestCaseError::fail(format!("{what} holds {c:?}")));
+    }
+    Ok(())
+}
+
+/// Every field of a decoded message that is ever shown.
+fn check_parsed(p: &ParsedMessage) -> Result<(), TestCaseError> {
+    check_line("subject", &p.subject)?;
+    let addresses = p.from.iter().chain(&p.reply_to).chain(&p.to).chain(&p.cc);
+    for a in addresses {
+        check_line("address", &a.email)?;
+        if let Some(n) = &a.name {
+            check_line("name", n)?;
+        }
+    }
+    if let Some(m) = &p.message_id {
+        check_line("message-id", m)?;
+    }
+    for id in p.in_reply_to.iter().chain(&p.references) {
+        check_line("reference", id)?;
+    }
+    check_text("text", &p.text)?;
+    for q in &p.quotes {
+        prop_assert!(
+            q.start <= q.end && q.end <= p.text.len(),
+            "quote {q:?} outside the text"
+        );
+        prop_assert!(p.text.is_char_boundary(q.start) && p.text.is_char_boundary(q.end));
+    }
+    for a in &p.attachments {
+        if let Some(n) = &a.filename {
+            check_line("attachment name", n)?;
+        }
+        check_line("attachment type", &a.content_type)?;
+    }
+    for w in &p.warnings {
+        check_line("warning", w)?;
+    }
+    Ok(())
+}
+
+// ---- mail-shaped input ----------------------------------------------------------------
+
+const CHARSETS: &[&str] = &[
+    "utf-8",
+    "UTF-8",
+    "iso-8859-1",
+    "windows-1252",
+    "koi8-r",
+    "iso-2022-jp",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "utf-16",
+    "utf-7",
+    "x-unknown",
+    "",
+    "utf-8*en",
+];
+
+/// Text with the characters that have broken mail software before: controls, escapes,
+/// bidi overrides, CR/LF, quotes, encoded-word and MIME syntax.
+fn nasty_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[a-zA-Z0-9 ]{0,12}",
+        Just("\u{1b}[31m".to_string()),
+        Just("\u{1b}]0;title\u{7}".to_string()),
+        Just("\u{9b}2J".to_string()),
+        Just("\u{202e}".to_string()),
+        Just("\u{2066}".to_string()),
+        Just("\0".to_string()),
+        Just("\r".to_string()),
+        Just("\r\n".to_string()),
+        Just("\n".to_string()),
+        Just("=?".to_string()),
+        Just("?=".to_string()),
+        Just("\"".to_string()),
+        Just("<>@,;:".to_string()),
+        Just("Ünïcødé 中文 ру".to_string()),
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+}
+
+fn encoded_word() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(CHARSETS),
+        prop::bool::ANY,
+        prop::collection::vec(any::<u8>(), 0..24),
+    )
+        .prop_map(|(cs, b64, bytes)| {
+            use base64::Engine as _;
+            if b64 {
+                let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+                format!("=?{cs}?B?{data}?=")
+            } else {
+                let data: String = bytes.iter().map(|b| format!("={b:02X}")).collect();
+                format!("=?{cs}?Q?{data}?=")
+            }
+        })
+}
+
+fn header_value() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop_oneof![nasty_text(), encoded_word()], 0..5).prop_map(|v| v.join(" "))
+}
+
+fn html_body() -> impl Strategy<Value = String> {
+    (nasty_text(), 0usize..40).prop_map(|(t, depth)| {
+        let open = "<div><b>".repeat(depth);
+        format!(
+            "<html><head><style>x{{}}</style><script>alert(1)</script></head><body>{open}{t}\
+             <a href=\"javascript:x\">{t}</a><img src=x alt=\"{t}\"><table><tr><td>{t}</table>"
+        )
+    })
+}
+
+/// One MIME part, maybe multipart with nested parts; boundaries are sometimes left open.
+fn part(depth: u32) -> BoxedStrategy<String> {
+    let leaf = (
+        prop_oneof![
+            Just("text/plain"),
+            Just("text/html"),
+            Just("application/pdf"),
+            Just("message/rfc822"),
+            Just("image/png"),
+            Just("x/"),
+        ],
+        prop::sample::select(CHARSETS),
+        prop_oneof![Just("7bit"), Just("base64"), Just("quoted-printable"), Just("x-uue")],
+        header_value(),
+        prop_oneof![nasty_text(), html_body()],
+    )
+        .prop_map(|(ty, cs, enc, name, body)| {
+            format!(
+                "Content-Type: {ty}; charset=\"{cs}\"; name=\"{name}\"\r\n\
+                 Content-Transfer-Encoding: {enc}\r\n\
+                 Content-Disposition: attachment; filename*=utf-8''%E2%80%AE{name}\r\n\r\n{body}\r\n"
+            )
+        })
+        .boxed();
+    if depth == 0 {
+        return leaf;
+    }
+    (
+        "[a-zA-Z0-9'()+_,./:=? -]{0,20}",
+        prop::collection::vec(part(depth - 1), 0..4),
+        prop::bool::ANY,
+    )
+        .prop_map(|(boundary, parts, close)| {
+            let mut out = format!(
+                "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\npreamble\r\n"
+            );
+            for p in parts {
+                out.push_str(&format!("--{boundary}\r\n{p}"));
+            }
+            if close {
+                out.push_str(&format!("--{boundary}--\r\n"));
+            }
+            out
+        })
+        .boxed()
+}
+
+fn mail() -> impl Strategy<Value = Vec<u8>> {
+    (
+        header_value(),
+        header_value(),
+        header_value(),
+        header_value(),
+        part(3),
+        prop::bool::ANY,
+    )
+        .prop_map(|(subject, name, to, id, body, lf_only)| {
+            let text = format!(
+                "From: {name} <a@example.test>\r\nTo: {to}, \"{name}\" <b@{id}>\r\n\
+                 Subject: {subject}\r\nMessage-ID: <{id}@x>\r\nReferences: <{id}> <{subject}>\r\n\
+                 Date: Mon, 1 Jan 2024 00:00:00 +0000\r\nMIME-Version: 1.0\r\n{body}"
+            );
+            if lf_only {
+                text.replace("\r\n", "\n").into_bytes()
+            } else {
+                text.into_bytes()
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn decoder_takes_any_bytes(raw in prop::collection::vec(any::<u8>(), 0..4096)) {
+        check_parsed(&parse_message(&raw))?;
+    }
+
+    #[test]
+    fn decoder_takes_any_mail_shaped_input(raw in mail()) {
+        check_parsed(&parse_message(&raw))?;
+    }
+
+    #[test]
+    fn decoder_takes_mail_with_bytes_flipped(
+        raw in mail(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..16),
+    ) {
+        let mut raw = raw;
+        for (i, b) in flips {
+            if !raw.is_empty() {
+                let at = i.index(raw.len());
+                raw[at] = b;
+            }
+        }
+        check_parsed(&parse_message(&raw))?;
+    }
+}
+
+// ---- subjects -------------------------------------------------------------------------
+
+fn subject() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("Re:".to_string()),
+        Just("AW: ".to_string()),
+        Just("Fwd[2]:".to_string()),
+        Just("SV:".to_string()),
+        Just("[SHOP #12]".to_string()),
+        Just("[shop #0]".to_string()),
+        Just("[SHOP #99999999999999999999]".to_string()),
+        Just("[#7]".to_string()),
+        Just("(Case 5)".to_string()),
+        Just("[".to_string()),
+        Just("(".to_string()),
+        Just("：".to_string()),
+        Just("İ".to_string()),
+        nasty_text(),
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn normalize_subject_is_idempotent(s in subject()) {
+        let once = normalize_subject(&s);
+        prop_assert_eq!(normalize_subject(&once), once.clone());
+        let _ = strip_prefixes(&s);
+    }
+
+    #[test]
+    fn reply_subject_carries_our_token(
+        s in subject(),
+        tag in prop_oneof![Just("SHOP".to_string()), "[A-Z]{1,8}"],
+        id in 1i64..i64::MAX,
+    ) {
+        let reply = reply_subject(&s, &tag, id);
+        prop_assert_eq!(find_token(&reply, &tag), Some(id), "{:?}", reply);
+    }
+
+    #[test]
+    fn find_token_takes_any_tag(s in subject(), tag in any::<String>()) {
+        if let Some(id) = find_token(&s, &tag) {
+            prop_assert!(id > 0);
+        }
+    }
+}
+
+// ---- threading ------------------------------------------------------------------------
+
+/// Known tickets and message ids, searched linearly as the store would by index.
+#[derive(Debug)]
+struct Known {
+    tickets: Vec<(TicketId, Vec<String>)>,
+    messages: Vec<(String, TicketId)>,
+    subjects: Vec<(String, String, TicketId)>,
+}
+
+impl ThreadLookup for Known {
+    fn ticket(&self, id: TicketId) -> Option<TicketFacts> {
+        self.tickets
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, a)| TicketFacts {
+                addresses: a.clone(),
+            })
+    }
+
+    fn ticket_of_message_id(&self, message_id: &str, _correspondent: &str) -> Option<TicketId> {
+        self.messages
+            .iter()
+            .find(|(m, _)| m == message_id)
+            .map(|(_, t)| *t)
+    }
+
+    fn recent_ticket_by_subject(
+        &self,
+        customer: &str,
+        normalized_subject: &str,
+        _since: chrono::DateTime<Utc>,
+    ) -> Option<TicketId> {
+        self.subjects
+            .iter()
+            .find(|(c, s, _)| c == customer && s == normalized_subject)
+            .map(|(_, _, t)| *t)
+    }
+}
+
+fn known() -> impl Strategy<Value = Known> {
+    (
+        prop::collection::vec((1i64..20, prop::collection::vec("[a-c]@x", 0..3)), 0..5),
+        prop::collection::vec(("<[a-d]@x>", 1i64..20), 0..5),
+        prop::collection::vec(("[a-c]@x", subject(), 1i64..20), 0..5),
+    )
+        .prop_map(|(tickets, messages, subjects)| Known {
+            tickets,
+            messages,
+            subjects: subjects
+                .into_iter()
+                .map(|(c, s, t)| (c, normalize_subject(&s), t))
+                .collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn threading_places_anything(
+        lookup in known(),
+        tag in prop_oneof![Just("SHOP".to_string()), any::<String>()],
+        message_id in prop::option::of(prop_oneof!["<[a-d]@x>", any::<String>()]),
+        in_reply_to in prop::collection::vec(prop_oneof!["<[a-d]@x>", any::<String>()], 0..3),
+        references in prop::collection::vec(prop_oneof!["<[a-d]@x>", any::<String>()], 0..3),
+        subject in subject(),
+        from in prop_oneof!["[a-c]@x", any::<String>()],
+        customer in prop_oneof!["[a-c]@x", any::<String>()],
+        outgoing in any::<bool>(),
+        secs in any::<i32>(),
+        window in any::<i32>(),
+    ) {
+        let input = ThreadInput {
+            tag: &tag,
+            message_id: message_id.as_deref(),
+            in_reply_to: &in_reply_to,
+            references: &references,
+            subject: &subject,
+            from: &from,
+            customer: &customer,
+            outgoing,
+            date: Utc.timestamp_opt(i64::from(secs), 0).single().unwrap(),
+        };
+        let _ = place(&input, &lookup, Duration::seconds(i64::from(window)));
+    }
+}
+
+// ---- the query parser -----------------------------------------------------------------
+
+fn query() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "(from|to|status|tag|owner|order|lang|before|after|is|x):[a-z0-9@.-]{0,8}",
+        Just("\"".to_string()),
+        Just("-".to_string()),
+        Just(":".to_string()),
+        Just("中文".to_string()),
+        Just("before:2024-02-30".to_string()),
+        Just("after:-99999999999d".to_string()),
+        Just("\u{301}".to_string()),
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..10).prop_map(|v| v.join(" "))
+}
+
+fn check_query(input: &str) -> Result<(), TestCaseError> {
+    match parse_query(input) {
+        Ok(q) => {
+            for t in &q.terms {
+                prop_assert!(t.span.start <= t.span.end && t.span.end <= input.len());
+            }
+        }
+        Err(e) => {
+            prop_assert!(
+                e.span.start <= e.span.end && e.span.end <= input.len(),
+                "{e:?}"
+            );
+            let rendered = e.render_caret(input);
+            let caret = rendered.lines().last().unwrap_or("");
+            prop_assert!(caret.trim_start().chars().all(|c| c == '^'), "{rendered:?}");
+            // the carets sit under the input: at most one column past its end
+            prop_assert!(
+                caret.width() <= 2 + input.width() + 1,
+                "caret line {caret:?} wider than {input:?}"
+            );
+            prop_assert!(!e.message.contains('\n'), "{:?}", e.message);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn query_parser_takes_anything(input in query()) {
+        check_query(&input)?;
+    }
+}
+
+// ---- the config loader ----------------------------------------------------------------
+
+fn config_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("[[accounts]]".to_string()),
+        Just("[accounts.imap]".to_string()),
+        Just("[accounts.smtp]".to_string()),
+        Just("agent = \"alice\"".to_string()),
+        Just("name = \"shop\"".to_string()),
+        Just("email = \"support@example.test\"".to_string()),
+        Just("host = \"imap.example.test\"".to_string()),
+        Just("port = 99999".to_string()),
+        Just("port = -1".to_string()),
+        Just("security = \"startls\"".to_string()),
+        Just("password_cmd = \"true\"".to_string()),
+        Just("oauth2_token_cmd = \"x\"".to_string()),
+        Just("folders = [\"INBOX\", \"\u{202e}\"]".to_string()),
+        Just("ticket_tag = \"\u{1b}[31m\"".to_string()),
+        Just("x = \"\"\"\nmulti\nline\"\"\"".to_string()),
+        "[a-z_]{1,12} = \"[^\"\\\\]{0,12}\"",
+        any::<String>(),
+    ];
+    prop::collection::vec(line, 0..16).prop_map(|v| v.join("\n"))
+}
+
+fn check_config(text: &str) -> Result<(), TestCaseError> {
+    if let Err(e) = Config::parse(text, Path::new("config.toml")) {
+        let msg = e.to_string();
+        prop_assert!(!msg.contains('\n') && !msg.contains('\r'), "{msg:?}");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn config_loader_takes_anything(text in config_text()) {
+        check_config(&text)?;
+    }
+}
+
+// ---- the seed corpus ------------------------------------------------------------------
+
+fn seeds(ext: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nasty");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .{ext} seeds");
+    files
+}
+
+fn run(path: &Path, result: Result<(), TestCaseError>) {
+    if let Err(e) = result {
+        panic!("{}: {e}", path.display());
+    }
+}
+
+#[test]
+fn seed_mails_decode_cleanly() {
+    for path in seeds("eml") {
+        let raw = std::fs::read(&path).unwrap();
+        run(&path, check_parsed(&parse_message(&raw)));
+    }
+}
+
+#[test]
+fn seed_queries_parse_or_point_at_the_error() {
+    for path in seeds("query") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        run(&path, check_query(text.trim_end_matches('\n')));
+    }
+}
+
+#[test]
+fn seed_configs_load_or_fail_on_one_line() {
+    for path in seeds("toml") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        run(&path, check_config(&text));
+    }
+}
