@@ -541,64 +541,7 @@ fn derived_message_id(message_id: &str, parsed: &ParsedMessage) -> String {
 pub(crate) const DUP_MARK: &str = "#dup-";
 
 /// Who status changes made by sync (not by an agent) are logged as.
-const SYNC_AGENT: &str = "sync";
-
-/// Conversations from a mailbox's history (mail there before its first sync) start where
-/// they stand (`Status::settled`): quiet past the cutoff, solved; else pending or open by
-/// who spoke last. Only tickets made of history alone, whose status no agent has set.
-pub fn settle_history(
-    tx: &Transaction,
-    tickets: &[TicketId],
-    now: i64,
-    cutoff_secs: i64,
-) -> Result<(), StoreError> {
-    let mut seen = std::collections::HashSet::new();
-    for &ticket in tickets.iter().filter(|t| seen.insert(**t)) {
-        let eligible: bool = tx
-            .prepare_cached(
-                "SELECT NOT EXISTS (
-                     SELECT 1 FROM ticket_events
-                      WHERE ticket_id = ?1 AND kind = 'status' AND agent != ?2)
-                 AND NOT EXISTS (
-                     SELECT 1 FROM messages m
-                      WHERE m.ticket_id = ?1 AND NOT EXISTS (
-                          SELECT 1 FROM message_locations l
-                            JOIN mailboxes b ON b.id = l.mailbox_id
-                           WHERE l.message = m.id AND l.uid < b.first_uidnext))",
-            )?
-            .query_row(params![ticket, SYNC_AGENT], |r| r.get(0))?;
-        if !eligible {
-            continue;
-        }
-        let (mut last_in, mut last_out) = (None, None);
-        let rows: Vec<(String, i64, String)> = tx
-            .prepare_cached("SELECT direction, date, auto_json FROM messages WHERE ticket_id = ?1")?
-            .query_map([ticket], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        for (direction, date, auto) in rows {
-            let auto: crate::domain::AutoHeaders = serde_json::from_str(&auto).unwrap_or_default();
-            match direction.as_str() {
-                "in" => last_in = last_in.max(Some(date)),
-                "out" if !auto.is_auto_submitted() => last_out = last_out.max(Some(date)),
-                _ => {}
-            }
-        }
-        let status = Status::settled(last_in, last_out, now, cutoff_secs);
-        let changed = tx
-            .prepare_cached(
-                "UPDATE tickets SET status = ?2, due_at = NULL WHERE id = ?1 AND status != ?2",
-            )?
-            .execute(params![ticket, status.as_str()])?;
-        if changed > 0 {
-            tx.prepare_cached(
-                "INSERT INTO ticket_events (ticket_id, at, agent, kind, value)
-                 VALUES (?1, ?2, ?3, 'status', ?4)",
-            )?
-            .execute(params![ticket, now, SYNC_AGENT, status.as_str()])?;
-        }
-    }
-    Ok(())
-}
+pub(crate) const SYNC_AGENT: &str = "sync";
 
 /// Removes a message's location (expunged or moved away on the server). The message
 /// itself stays: a ticket's history must survive an agent archiving or deleting mail in

@@ -6,6 +6,7 @@
 
 pub mod drafts;
 mod error;
+pub mod history;
 pub mod ingest;
 mod lookup;
 pub mod mailboxes;

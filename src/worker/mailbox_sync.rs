@@ -167,7 +167,7 @@ pub fn sync_mailbox(
             report.new_messages += 1;
         }
         // The mail that was there before: its conversations start where they stand.
-        crate::store::ingest::settle_history(
+        crate::store::history::settle_history(
             &tx,
             &history,
             Utc::now().timestamp(),
