@@ -64,6 +64,7 @@ struct RowJson<'a> {
     delivered: bool,
     appended: bool,
     smtp_reply: Option<String>,
+    resent_after_cut: i64,
 }
 
 impl<'a> From<&'a OutboxRow> for RowJson<'a> {
@@ -87,6 +88,7 @@ impl<'a> From<&'a OutboxRow> for RowJson<'a> {
             delivered: r.progress.delivered,
             appended: r.progress.appended,
             smtp_reply: r.smtp_reply.as_deref().map(sanitize_line),
+            resent_after_cut: r.cut_resends,
         }
     }
 }

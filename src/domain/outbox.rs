@@ -118,6 +118,8 @@ impl UnknownValue {
 /// What the outbox knows of a row's progress, as the crash-safe marks record it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
+    /// An earlier attempt passed its last check and began sending the content.
+    pub data_started: bool,
     /// The content and its final dot reached the server in an earlier attempt, and no
     /// answer was recorded: the server has the whole message.
     pub content_out: bool,
@@ -189,6 +191,7 @@ mod tests {
     #[test]
     fn steps_follow_the_marks() {
         let p = |content_out, delivered, filing_started, appended| Progress {
+            data_started: content_out,
             content_out,
             delivered,
             filing_started,

@@ -12,6 +12,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_outbox_claims.sql"),
     include_str!("migrations/0003_first_contact.sql"),
+    include_str!("migrations/0004_outbox_cut_resends.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -64,6 +64,8 @@ pub struct OutboxRow {
     pub created_at: i64,
     pub sent_at: Option<i64>,
     pub claimed_by: Option<String>,
+    /// Times it was sent again after a sender was cut off mid-hand-over.
+    pub cut_resends: i64,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -119,7 +121,8 @@ pub fn enqueue(conn: &Connection, r: &NewReply) -> Result<Enqueued, StoreError> 
 const COLUMNS: &str = "id, account, ticket_id, answers, message_id, kind, envelope_from,
     recipients_json, subject, raw, status_after, agent, state, not_before, attempts,
     last_error, permanent, content_at IS NOT NULL, delivered_at IS NOT NULL,
-    filing_at IS NOT NULL, appended, smtp_reply, created_at, sent_at, claimed_by";
+    filing_at IS NOT NULL, appended, smtp_reply, created_at, sent_at, claimed_by,
+    data_at IS NOT NULL, cut_resends";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
     let recipients: String = r.get(7)?;
@@ -145,6 +148,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
         last_error: r.get(15)?,
         permanent: r.get(16)?,
         progress: Progress {
+            data_started: r.get(25)?,
             content_out: r.get(17)?,
             delivered: r.get(18)?,
             filing_started: r.get(19)?,
@@ -154,6 +158,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
         created_at: r.get(22)?,
         sent_at: r.get(23)?,
         claimed_by: r.get(24)?,
+        cut_resends: r.get(26)?,
     })
 }
 
@@ -290,6 +295,12 @@ pub fn begin_data(
         "data_at = ?3, lease_until = ?3 + ?4",
         params![id, owner, now_unix(), lease_secs],
     )
+}
+
+/// The row is sent again although an earlier attempt began handing it over (a sender
+/// killed between its last write and recording it): counted, since it may arrive twice.
+pub fn count_cut_resend(conn: &Connection, owner: &str, id: i64) -> Result<bool, StoreError> {
+    held_update(conn, "cut_resends = cut_resends + 1", params![id, owner])
 }
 
 /// Content and final dot reached the server: from here on a crash counts it delivered.

@@ -245,6 +245,12 @@ impl Sender<'_> {
                     row.progress.delivered = true;
                 }
                 Step::Send => {
+                    if row.progress.data_started {
+                        // Cut off while the content was going out: sending again is right
+                        // unless the cut fell after the final write (see `next_step`).
+                        outbox::count_cut_resend(self.store.conn(), &self.owner, row.id)?;
+                        tracing::info!(outbox = row.id, "sending again after a cut-off hand-over");
+                    }
                     if !self.send(account, &row)? {
                         return Ok(());
                     }
