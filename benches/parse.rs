@@ -125,13 +125,7 @@ fn throughput() {
             std::process::exit(1);
         }
     };
-    let account = AccountIdentity {
-        name: "shop".into(),
-        tag: "SHOP".into(),
-        addresses: vec!["shop@example.test".into()],
-        sla: None,
-        sync: Default::default(),
-    };
+    let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
     let t = Instant::now();
     for chunk in raws.chunks(500) {
         if let Err(e) = ingest_raw(&mut store, &account, "INBOX", chunk) {

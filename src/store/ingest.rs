@@ -27,6 +27,18 @@ pub struct AccountIdentity {
 }
 
 impl AccountIdentity {
+    /// An account with no service-level target and the default sync rules: for imports,
+    /// tests and benchmarks.
+    pub fn new(name: &str, tag: &str, addresses: &[&str]) -> AccountIdentity {
+        AccountIdentity {
+            name: name.to_string(),
+            tag: tag.to_string(),
+            addresses: addresses.iter().map(|a| a.to_string()).collect(),
+            sla: None,
+            sync: Default::default(),
+        }
+    }
+
     pub fn is_own(&self, email: &str) -> bool {
         self.addresses.iter().any(|a| a == email)
     }

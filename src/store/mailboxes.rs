@@ -181,13 +181,7 @@ mod tests {
              Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\nHi\r\n"
         )
         .into_bytes();
-        let account = AccountIdentity {
-            name: "shop".into(),
-            tag: "SHOP".into(),
-            addresses: vec!["shop@example.test".into()],
-            sla: None,
-            sync: Default::default(),
-        };
+        let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
         let fetched = Fetched {
             uid,
             flags: flags.into(),

@@ -134,13 +134,7 @@ mod tests {
     #[test]
     fn verbs_change_tickets_and_log_events() {
         let mut store = Store::open_in_memory().expect("store");
-        let account = AccountIdentity {
-            name: "shop".into(),
-            tag: "SHOP".into(),
-            addresses: vec!["shop@example.test".into()],
-            sla: None,
-            sync: Default::default(),
-        };
+        let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
         let raw = b"From: a@x.example\r\nSubject: Help\r\nMessage-ID: <1@x>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\nHi\r\n".to_vec();
         ingest_raw(&mut store, &account, "INBOX", &[raw]).expect("ingest");
         let c = store.conn();

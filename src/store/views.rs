@@ -166,13 +166,7 @@ mod tests {
     #[test]
     fn windows_read_from_either_end_agree() {
         let mut store = Store::open_in_memory().expect("store");
-        let account = AccountIdentity {
-            name: "shop".into(),
-            tag: "SHOP".into(),
-            addresses: vec!["shop@example.test".into()],
-            sla: None,
-            sync: Default::default(),
-        };
+        let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
         let raws: Vec<Vec<u8>> = (0..40)
             .map(|i| {
                 format!(

@@ -111,13 +111,7 @@ mod tests {
     #[test]
     fn saved_attachments_are_private() {
         let mut store = Store::open_in_memory().expect("store");
-        let account = AccountIdentity {
-            name: "shop".into(),
-            tag: "SHOP".into(),
-            addresses: vec!["shop@example.test".into()],
-            sla: None,
-            sync: Default::default(),
-        };
+        let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
         let raw = b"From: a@x.example\r\nTo: shop@example.test\r\nSubject: My passport\r\n\
             Message-ID: <p1@x>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\
             Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\

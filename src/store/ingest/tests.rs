@@ -4,13 +4,7 @@ use super::*;
 use crate::store::Store;
 
 fn shop() -> AccountIdentity {
-    AccountIdentity {
-        name: "shop".into(),
-        tag: "SHOP".into(),
-        addresses: vec!["shop@example.test".into()],
-        sla: None,
-        sync: Default::default(),
-    }
+    AccountIdentity::new("shop", "SHOP", &["shop@example.test"])
 }
 
 fn mail(id: &str, from: &str, subject: &str, body: &str, extra: &str) -> Vec<u8> {

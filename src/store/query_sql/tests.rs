@@ -15,13 +15,7 @@ fn mail(n: u32, from: &str, subject: &str, body: &str) -> Vec<u8> {
 
 fn store() -> Store {
     let mut store = Store::open_in_memory().expect("store");
-    let account = AccountIdentity {
-        name: "shop".into(),
-        tag: "SHOP".into(),
-        addresses: vec!["shop@example.test".into()],
-        sla: None,
-        sync: Default::default(),
-    };
+    let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
     let raws = vec![
         mail(
             1,
