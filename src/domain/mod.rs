@@ -6,6 +6,7 @@
 pub mod autoreply;
 pub mod language;
 pub mod message;
+pub mod order;
 pub mod outbox;
 pub mod query;
 pub mod quotes;
