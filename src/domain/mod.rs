@@ -16,6 +16,7 @@ pub mod sla;
 pub mod subject;
 pub mod threading;
 pub mod ticket;
+pub mod views;
 
 pub use message::{Address, AttachmentMeta, AutoHeaders, Direction, ParsedMessage, PlacedBy};
 pub use ticket::{Status, TicketId};

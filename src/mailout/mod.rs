@@ -40,7 +40,7 @@ pub enum MailoutError {
 
 impl From<rusqlite::Error> for MailoutError {
     fn from(e: rusqlite::Error) -> Self {
-        MailoutError::Store(StoreError::Sqlite(e))
+        MailoutError::Store(StoreError::from(e))
     }
 }
 

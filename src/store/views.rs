@@ -3,32 +3,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::columns::time;
 use super::query_sql::{QueryContext, ticket_count, ticket_query};
-use super::read::{self, TicketSummary};
+use super::read;
 use super::{StoreError, search};
 use crate::domain::TicketId;
 use crate::domain::query::parse_query;
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrderLine {
-    pub number: String,
-    pub status: String,
-    pub placed_at: i64,
-    pub total: Option<String>,
-    pub carrier: Option<String>,
-    pub tracking_number: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerInfo {
-    pub name: Option<String>,
-    pub addresses: Vec<String>,
-    pub language: Option<String>,
-    pub notes: Option<String>,
-    /// (id, status, subject, updated unix time), newest first, the open ticket included.
-    pub tickets: Vec<(TicketId, String, String, i64)>,
-    pub orders: Vec<OrderLine>,
-}
+use crate::domain::views::{CustomerInfo, CustomerTicket, OrderLine, TicketSummary};
 
 /// How many tickets each query matches; `None` for a query that does not parse.
 pub fn counts(conn: &Connection, queries: &[String], ctx: &QueryContext) -> Vec<Option<usize>> {
@@ -117,7 +98,14 @@ pub fn customer_of_ticket(
             "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1
              ORDER BY updated_at DESC LIMIT 50",
         )?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([id], |r| {
+            Ok(CustomerTicket {
+                id: r.get(0)?,
+                status: r.get(1)?,
+                subject: r.get(2)?,
+                updated_at: time(r, 3)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
     let language = language.or_else(|| {
         conn.query_row(
@@ -140,7 +128,7 @@ pub fn customer_of_ticket(
             Ok(OrderLine {
                 number: r.get(0)?,
                 status: r.get(1)?,
-                placed_at: r.get(2)?,
+                placed_at: time(r, 2)?,
                 total: cents.map(|c| format!("{}.{:02} {}", c / 100, c % 100, currency.unwrap_or_default()).trim().to_string()),
                 carrier: r.get(5)?,
                 tracking_number: r.get(6)?,
