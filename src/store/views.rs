@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::columns::time;
-use super::query_sql::{QueryContext, ticket_count, ticket_query};
+use super::query_sql::{Order, QueryContext, Select, ticket_plan};
 use super::read;
 use super::{StoreError, search};
 use crate::domain::TicketId;
@@ -17,15 +17,7 @@ pub fn counts(conn: &Connection, queries: &[String], ctx: &QueryContext) -> Vec<
         .iter()
         .map(|q| {
             let q = parse_query(q).ok()?;
-            let plan = ticket_count(&q, ctx);
-            conn.prepare_cached(&plan.sql)
-                .and_then(|mut s| {
-                    s.query_row(rusqlite::params_from_iter(plan.params.iter()), |r| {
-                        r.get::<_, i64>(0)
-                    })
-                })
-                .ok()
-                .map(|n| n as usize)
+            search::run_count(conn, &ticket_plan(&q, ctx, Select::Count)).ok()
         })
         .collect()
 }
@@ -43,31 +35,29 @@ pub fn window(
     let Ok(q) = parse_query(query) else {
         return Ok((0, Vec::new()));
     };
-    let total: i64 = match known_total {
-        Some(t) => t as i64,
-        None => {
-            let count = ticket_count(&q, ctx);
-            conn.prepare_cached(&count.sql)?
-                .query_row(rusqlite::params_from_iter(count.params.iter()), |r| {
-                    r.get(0)
-                })?
-        }
+    let total = match known_total {
+        Some(t) => t,
+        None => search::run_count(conn, &ticket_plan(&q, ctx, Select::Count))?,
     };
-    let total = total.max(0) as usize;
     // SQLite walks past every skipped row: near the far end of a long list, read it from
     // the other end instead (the jump to the last row stays as cheap as the first).
     let ids = if offset > total / 2 && offset < total {
         let end = (offset + limit).min(total);
-        let mut plan = ticket_query(&q, ctx, end - offset, total - end);
-        plan.sql = plan.sql.replace(
-            "ORDER BY t.updated_at DESC, t.id DESC",
-            "ORDER BY t.updated_at ASC, t.id ASC",
-        );
-        let mut ids = search::run_ids(conn, &plan)?;
+        let select = Select::Ids {
+            order: Order::OldestFirst,
+            limit: end - offset,
+            offset: total - end,
+        };
+        let mut ids = search::run_ids(conn, &ticket_plan(&q, ctx, select))?;
         ids.reverse();
         ids
     } else {
-        search::run_ids(conn, &ticket_query(&q, ctx, limit, offset))?
+        let select = Select::Ids {
+            order: Order::NewestFirst,
+            limit,
+            offset,
+        };
+        search::run_ids(conn, &ticket_plan(&q, ctx, select))?
     };
     Ok((total, read::ticket_summaries(conn, &ids)?))
 }
