@@ -10,7 +10,8 @@
 //!   that report plain data (where a mailbox stands, what changed, vanished or is new).
 //! - [`worker`]: long-lived jobs: IMAP sync (one-shot and `--watch`), where
 //!   `worker::mailbox_sync` decides what of the server's answers to store, and stores it.
-//! - [`cli`]: one file per subcommand.
+//! - [`cli`]: one file per subcommand; the JSON of tickets and messages is shaped here
+//!   from the domain's read models (`domain::views`), which the store returns.
 //!
 //! Data flow: IMAP (`mail::imap::sync`, plain data) → `worker::mailbox_sync` → `mail::parse`
 //! → `domain::threading` → `store` (one transaction per batch, cursor included) → `cli` /

@@ -16,13 +16,9 @@ const KNOWN: &[(&str, &str)] = &[
     // The demo shop dresses its tickets and orders with SQL of its own; it moves onto store
     // functions (ticket changes, order import) as those land.
     ("src/demo/mod.rs", "sql"),
-    // The console's state holds store view types; it gets view models of its own.
-    ("src/app/mod.rs", "app-store"),
-    ("src/app/fixtures.rs", "app-store"),
     // The runtime and its effects live in `ui` for now; they move to a runtime module.
     ("src/ui/run.rs", "ui-store"),
     ("src/ui/attachments.rs", "ui-store"),
-    ("src/ui/thread_view.rs", "ui-store"),
 ];
 
 const SQL_STARTS: &[&str] = &[

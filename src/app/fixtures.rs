@@ -1,23 +1,26 @@
 //! Plain-data tickets for the console's tests and snapshots: no database, fixed clock.
 
 use super::{App, Event, ListWindow, update};
-use crate::domain::AttachmentMeta;
-use crate::store::read::{CustomerRef, MessageView, TicketDetail, TicketSummary};
-use crate::store::views::{CustomerInfo, OrderLine};
+use chrono::{DateTime, Utc};
+
+use crate::domain::views::{
+    CustomerInfo, CustomerRef, CustomerTicket, MessageView, OrderLine, TicketDetail, TicketSummary,
+};
+use crate::domain::{AttachmentMeta, Direction, PlacedBy, Status};
 
 /// 2026-11-24 12:00 UTC.
 pub const NOW: i64 = 1_795_521_600;
 
-fn ts(secs_ago: i64) -> String {
-    crate::store::read::rfc3339(NOW - secs_ago)
+fn ts(secs_ago: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(NOW - secs_ago, 0).unwrap_or_default()
 }
 
-pub fn ticket(id: i64, status: &str, who: &str, subject: &str, hours_ago: i64) -> TicketSummary {
+pub fn ticket(id: i64, status: Status, who: &str, subject: &str, hours_ago: i64) -> TicketSummary {
     TicketSummary {
         id,
         account: "shop".into(),
         subject: subject.into(),
-        status: status.into(),
+        status,
         customer: CustomerRef {
             email: Some(format!(
                 "{}@example.com",
@@ -35,21 +38,33 @@ pub fn ticket(id: i64, status: &str, who: &str, subject: &str, hours_ago: i64) -
         created_at: ts(hours_ago * 3600 + 600),
         updated_at: ts(hours_ago * 3600),
         first_response_at: None,
-        due_at: matches!(status, "new" | "open").then(|| ts(hours_ago * 3600 - 4 * 3600)),
+        due_at: status.is_active().then(|| ts(hours_ago * 3600 - 4 * 3600)),
         message_count: 2,
     }
 }
 
 pub fn rows() -> Vec<TicketSummary> {
     vec![
-        ticket(101, "new", "Anna Berg", "Where is my order #10023?", 1),
-        ticket(102, "open", "Åsa Öberg", "Var är min beställning?", 3),
-        ticket(103, "pending", "Ayşe Yılmaz", "Siparişim nerede?", 5),
-        ticket(104, "new", "Иван Петров", "Где мой заказ №10031?", 8),
-        ticket(105, "solved", "王小明", "我的订单在哪里？退货申请", 30),
+        ticket(
+            101,
+            Status::New,
+            "Anna Berg",
+            "Where is my order #10023?",
+            1,
+        ),
+        ticket(102, Status::Open, "Åsa Öberg", "Var är min beställning?", 3),
+        ticket(103, Status::Pending, "Ayşe Yılmaz", "Siparişim nerede?", 5),
+        ticket(104, Status::New, "Иван Петров", "Где мой заказ №10031?", 8),
+        ticket(
+            105,
+            Status::Solved,
+            "王小明",
+            "我的订单在哪里？退货申请",
+            30,
+        ),
         ticket(
             106,
-            "open",
+            Status::Open,
             "Zoë O'Brien",
             "Parcel arrived damaged \u{1b}[31m(red)\u{1b}[0m",
             50,
@@ -67,7 +82,7 @@ pub fn detail() -> TicketDetail {
                 id: 1,
                 ticket_id: Some(101),
                 message_id: "a1@example.com".into(),
-                direction: "in".into(),
+                direction: Direction::In,
                 from: CustomerRef {
                     email: Some("anna@example.com".into()),
                     name: Some("Anna Berg".into()),
@@ -84,7 +99,7 @@ pub fn detail() -> TicketDetail {
                     size: 48_213,
                     part: 2,
                 }],
-                placed_by: "new".into(),
+                placed_by: PlacedBy::New,
                 warnings: Vec::new(),
                 language: Some("en".into()),
             },
@@ -92,7 +107,7 @@ pub fn detail() -> TicketDetail {
                 id: 2,
                 ticket_id: Some(101),
                 message_id: "r1@shop.example".into(),
-                direction: "out".into(),
+                direction: Direction::Out,
                 from: CustomerRef {
                     email: Some("support@shop.example".into()),
                     name: Some("Shop".into()),
@@ -104,7 +119,7 @@ pub fn detail() -> TicketDetail {
                 text: "It left our warehouse today; tracking TR123456789.".into(),
                 quotes: Vec::new(),
                 attachments: Vec::new(),
-                placed_by: "references".into(),
+                placed_by: PlacedBy::References,
                 warnings: Vec::new(),
                 language: None,
             },
@@ -119,18 +134,23 @@ pub fn customer() -> CustomerInfo {
         language: Some("en".into()),
         notes: None,
         tickets: vec![
-            (
-                101,
-                "new".into(),
-                "Where is my order #10023?".into(),
-                NOW - 3600,
-            ),
-            (77, "solved".into(), "Wrong size".into(), NOW - 40 * 86_400),
+            CustomerTicket {
+                id: 101,
+                status: Status::New,
+                subject: "Where is my order #10023?".into(),
+                updated_at: ts(3600),
+            },
+            CustomerTicket {
+                id: 77,
+                status: Status::Solved,
+                subject: "Wrong size".into(),
+                updated_at: ts(40 * 86_400),
+            },
         ],
         orders: vec![OrderLine {
             number: "10023".into(),
             status: "shipped".into(),
-            placed_at: NOW - 5 * 86_400,
+            placed_at: ts(5 * 86_400),
             total: Some("129.00 EUR".into()),
             carrier: Some("PostNord".into()),
             tracking_number: Some("TR123456789".into()),

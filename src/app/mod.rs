@@ -13,9 +13,8 @@ pub use palette::{PaletteCommand, parse_command};
 
 use ratatui_textarea::{Input, TextArea};
 
+use crate::domain::views::{CustomerInfo, TicketDetail, TicketSummary};
 use crate::domain::{Status, TicketId};
-use crate::store::read::{TicketDetail, TicketSummary};
-use crate::store::views::CustomerInfo;
 
 /// The fixed queues, then one per tag.
 pub fn default_queues() -> Vec<Queue> {

@@ -9,6 +9,7 @@ use crate::store::{read, search};
 
 use super::json::write_json;
 use super::output::{age, fit, terminal};
+use super::ticket_json::TicketJson;
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -37,25 +38,20 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let ids = search::run_ids(store.conn(), &ticket_query(&query, &qctx, args.limit, 0))?;
     let tickets = read::ticket_summaries(store.conn(), &ids)?;
     if args.json {
-        write_json(std::io::stdout().lock(), &tickets)?;
+        let json: Vec<TicketJson> = tickets.iter().map(TicketJson::from).collect();
+        write_json(std::io::stdout().lock(), &json)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = terminal();
     let now = chrono::Utc::now();
     for t in &tickets {
-        let who = t
-            .customer
-            .name
-            .clone()
-            .or_else(|| t.customer.email.clone())
-            .unwrap_or_default();
         writeln!(
             out,
             "{:>6}  {}  {:>4}  {}  {}  {}",
             format!("#{}", t.id),
-            fit(&t.status, 7),
-            age(&t.updated_at, now),
-            fit(&who, 22),
+            fit(t.status.as_str(), 7),
+            age(t.updated_at, now),
+            fit(t.customer.label(), 22),
             fit(t.owner.as_deref().unwrap_or("-"), 8),
             fit(&t.subject, 60).trim_end(),
         )?;

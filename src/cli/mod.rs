@@ -16,6 +16,7 @@ mod search;
 mod show;
 mod sync;
 mod templates_cmd;
+mod ticket_json;
 mod verbs;
 
 use std::io::Write;

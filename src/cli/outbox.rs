@@ -10,6 +10,7 @@ use crate::worker::send::{FlushOptions, flush};
 
 use super::json::write_json;
 use super::output::{fit, terminal};
+use super::ticket_json::{Rfc3339, rfc3339};
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -58,9 +59,9 @@ struct RowJson<'a> {
     permanent: bool,
     recipients: Vec<String>,
     subject: String,
-    not_before: String,
-    created_at: String,
-    sent_at: Option<String>,
+    not_before: Rfc3339,
+    created_at: Rfc3339,
+    sent_at: Option<Rfc3339>,
     delivered: bool,
     appended: bool,
     smtp_reply: Option<String>,
@@ -69,7 +70,6 @@ struct RowJson<'a> {
 
 impl<'a> From<&'a OutboxRow> for RowJson<'a> {
     fn from(r: &'a OutboxRow) -> Self {
-        let time = crate::store::read::rfc3339;
         RowJson {
             id: r.id,
             account: &r.account,
@@ -82,9 +82,9 @@ impl<'a> From<&'a OutboxRow> for RowJson<'a> {
             permanent: r.permanent,
             recipients: r.recipients.iter().map(|a| sanitize_line(a)).collect(),
             subject: sanitize_line(&r.subject),
-            not_before: time(r.not_before),
-            created_at: time(r.created_at),
-            sent_at: r.sent_at.map(time),
+            not_before: Rfc3339(r.not_before),
+            created_at: Rfc3339(r.created_at),
+            sent_at: r.sent_at.map(Rfc3339),
             delivered: r.progress.delivered,
             appended: r.progress.appended,
             smtp_reply: r.smtp_reply.as_deref().map(sanitize_line),
@@ -182,7 +182,7 @@ fn list(ctx: &Context, all: bool, json: bool) -> anyhow::Result<ExitCode> {
         eprintln!("outbox is empty");
     }
     for r in rows {
-        let when = crate::store::read::rfc3339(r.not_before);
+        let when = rfc3339(r.not_before);
         let state = match (r.state, r.progress.delivered) {
             (OutboxState::Failed, true) => "filing",
             (OutboxState::Failed, false) if r.permanent => "refused",

@@ -84,12 +84,9 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
-/// "5m", "3h", "2d", "6w" since `at` (RFC 3339).
-pub fn age(at: &str, now: DateTime<Utc>) -> String {
-    let Ok(t) = DateTime::parse_from_rfc3339(at) else {
-        return "?".into();
-    };
-    let secs = (now - t.with_timezone(&Utc)).num_seconds().max(0);
+/// "5m", "3h", "2d", "6w" since `at`.
+pub fn age(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - at).num_seconds().max(0);
     match secs {
         s if s < 3600 => format!("{}m", s / 60),
         s if s < 86_400 => format!("{}h", s / 3600),

@@ -9,6 +9,7 @@ use crate::store::{read, search};
 
 use super::json::write_json;
 use super::output::{fit, terminal};
+use super::ticket_json::MessageJson;
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -37,7 +38,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let ids = search::run_ids(store.conn(), &message_search(&query, &qctx, args.limit))?;
     let hits = read::messages(store.conn(), &ids)?;
     if args.json {
-        write_json(std::io::stdout().lock(), &hits)?;
+        let json: Vec<MessageJson> = hits.iter().map(MessageJson::from).collect();
+        write_json(std::io::stdout().lock(), &json)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = terminal();
@@ -46,7 +48,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             out,
             "{:>6}  {}  {}  {}",
             m.ticket_id.map_or("-".into(), |t| format!("#{t}")),
-            m.date.get(..10).unwrap_or(&m.date),
+            m.date.format("%Y-%m-%d"),
             fit(m.from.email.as_deref().unwrap_or("?"), 26),
             fit(&m.subject, 60).trim_end()
         )?;

@@ -3,11 +3,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 use crate::store::{StoreError, read};
 
 use super::json::write_json;
 use super::output::terminal;
+use super::ticket_json::{DetailJson, rfc3339};
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -38,7 +40,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         other => other?,
     };
     if args.json {
-        write_json(std::io::stdout().lock(), &detail)?;
+        write_json(std::io::stdout().lock(), &DetailJson::from(&detail))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = terminal();
@@ -47,7 +49,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "status {} · owner {} · customer {} · {} message(s){}",
-        sanitize_line(&t.status),
+        t.status,
         sanitize_line(t.owner.as_deref().unwrap_or("none")),
         sanitize_line(t.customer.email.as_deref().unwrap_or("?")),
         t.message_count,
@@ -67,10 +69,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "── {} {} {} [{}]",
-            m.date,
-            if m.direction == "out" { "→" } else { "←" },
+            rfc3339(m.date),
+            if m.direction == Direction::Out {
+                "→"
+            } else {
+                "←"
+            },
             sanitize_line(&from),
-            sanitize_line(&m.placed_by)
+            m.placed_by.as_str()
         )?;
         for w in &m.warnings {
             writeln!(out, "   ! {}", sanitize_line(w))?;

@@ -18,6 +18,7 @@ pub mod subject;
 pub mod threading;
 pub mod ticket;
 pub mod tracking;
+pub mod views;
 
 pub use message::{Address, AttachmentMeta, AutoHeaders, Direction, ParsedMessage, PlacedBy};
 pub use ticket::{Status, TicketId};

@@ -10,7 +10,7 @@ use crate::config::{AccountConfig, Config};
 use crate::domain::autoreply::{RATE_LIMIT, RATE_WINDOW_SECS, refuse_reason};
 use crate::domain::outbox::ReplyKind;
 use crate::domain::sla::{add_business_time, reply_by_text};
-use crate::domain::{AutoHeaders, TicketId};
+use crate::domain::{Direction, TicketId};
 use crate::store::outbox::{self, Enqueued};
 use crate::store::{mailboxes, now_unix, reply_facts};
 use crate::templates::Templates;
@@ -79,14 +79,14 @@ fn consider(
         message,
         direction,
         from,
-        auto_json,
+        auto,
         date,
         due_at: due,
     }) = reply_facts::opening(conn, ticket)?
     else {
         return Ok(Err("no message".into()));
     };
-    if direction != "in" {
+    if direction != Direction::In {
         return Ok(Err("started by the shop".into()));
     }
     // Held as a fact in the store, not as "this run is the first": a first sync killed and
@@ -94,10 +94,9 @@ fn consider(
     if mailboxes::predates_first_contact(conn, message)? {
         return Ok(Err("already in the mailbox when it was first synced".into()));
     }
-    if now - date > MAX_AGE_SECS {
+    if now - date.timestamp() > MAX_AGE_SECS {
         return Ok(Err("older than six hours when it arrived here".into()));
     }
-    let auto: AutoHeaders = serde_json::from_str(&auto_json).unwrap_or_default();
     if let Some(reason) = refuse_reason(&auto, &from, &|e| account.is_own_address(e)) {
         return Ok(Err(reason));
     }
@@ -106,14 +105,12 @@ fn consider(
             "{from} already got {RATE_LIMIT} automatic replies in three hours"
         )));
     }
-    let due = due
-        .and_then(|d| chrono::DateTime::from_timestamp(d, 0))
-        .unwrap_or_else(|| {
-            add_business_time(
-                chrono::Utc::now(),
-                account.sla.first_response,
-                &account.sla.hours,
-            )
-        });
+    let due = due.unwrap_or_else(|| {
+        add_business_time(
+            chrono::Utc::now(),
+            account.sla.first_response,
+            &account.sla.hours,
+        )
+    });
     Ok(Ok(due))
 }

@@ -14,7 +14,7 @@ use crate::config::{AccountConfig, Config};
 use crate::domain::outbox::ReplyKind;
 use crate::domain::reply::{Original, assemble_body, plan_reply, quote};
 use crate::domain::subject::token;
-use crate::domain::{Address, Status, TicketId};
+use crate::domain::{Address, Direction, Status, TicketId};
 use crate::mail::compose::{ComposeError, Outgoing, compose, new_message_id};
 use crate::store::outbox::{self, Enqueued, NewReply};
 use crate::store::{StoreError, now_unix, reply_facts, ticket_ops};
@@ -40,7 +40,7 @@ pub enum MailoutError {
 
 impl From<rusqlite::Error> for MailoutError {
     fn from(e: rusqlite::Error) -> Self {
-        MailoutError::Store(StoreError::Sqlite(e))
+        MailoutError::Store(StoreError::from(e))
     }
 }
 
@@ -114,13 +114,13 @@ pub fn prepare(
         reply_facts::answered(conn, req.ticket)?.ok_or(MailoutError::NoRecipient(req.ticket))?;
     let own = |e: &str| account.is_own_address(e);
     // Our own last message (a ticket we started): answer to its recipients.
-    let outgoing_original = original.direction != "in";
+    let outgoing_original = original.direction != Direction::In;
     let from_for_plan = if outgoing_original {
         original.to.iter().find(|a| !own(&a.email)).cloned()
     } else {
         original.from.clone()
     };
-    let date = chrono::DateTime::from_timestamp(original.date, 0);
+    let date = Some(original.date);
     let o = Original {
         message_id: &original.message_id,
         references: &original.references,

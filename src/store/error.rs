@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::columns::UnknownColumn;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database {path}: {source}")]
@@ -33,10 +35,29 @@ pub enum StoreError {
     /// fault, not the database.
     #[error("bad query: too large for the database ({0}); use fewer or shorter terms")]
     QueryTooLarge(String),
+    /// A stored value no domain variant names: shown, never read as a default.
+    #[error("database: unknown {what} '{value}' (written by a newer shopdesk, or by hand?)")]
+    Unknown { what: &'static str, value: String },
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("database: stored JSON is damaged: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A column that did not convert because its value is unknown to the domain type is
+    /// `Unknown`, naming both; anything else stays SQLite's error.
+    fn from(e: rusqlite::Error) -> StoreError {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, source) = &e
+            && let Some(u) = source.downcast_ref::<UnknownColumn>()
+        {
+            return StoreError::Unknown {
+                what: u.what,
+                value: u.value.clone(),
+            };
+        }
+        StoreError::Sqlite(e)
+    }
 }
 
 impl StoreError {
@@ -84,7 +105,7 @@ impl StoreError {
         if too_big || TOO_LARGE.iter().any(|m| lower.contains(m)) {
             StoreError::QueryTooLarge(text)
         } else {
-            StoreError::Sqlite(e)
+            StoreError::from(e)
         }
     }
 

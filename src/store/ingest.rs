@@ -384,10 +384,9 @@ fn update_ticket_after_message(
     shop_reply: Option<Option<Status>>,
 ) -> Result<(), StoreError> {
     let at = date.timestamp();
-    let (status, customer_id): (String, Option<i64>) = tx
+    let (status, customer_id): (Status, Option<i64>) = tx
         .prepare_cached("SELECT status, customer_id FROM tickets WHERE id = ?1")?
         .query_row([ticket], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let status: Status = status.parse().unwrap_or(Status::Open);
     match direction {
         Direction::In => {
             let is_new = matches!(placement, Placement::New);

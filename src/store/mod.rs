@@ -4,6 +4,7 @@
 //! readers never block the sync writer, short transactions, numbered migrations that never
 //! wipe the cache. Workers write here; the console and the CLI only read and record intent.
 
+mod columns;
 pub mod drafts;
 mod error;
 pub mod history;
@@ -75,7 +76,7 @@ impl Store {
 
     /// A private in-memory database, for tests and the demo.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory().map_err(StoreError::Sqlite)?;
+        let conn = Connection::open_in_memory().map_err(StoreError::from)?;
         let mut store = Store { conn, path: None };
         store.configure()?;
         migrations::migrate(&mut store.conn)?;

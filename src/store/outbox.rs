@@ -8,8 +8,10 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::columns::{opt_time, time};
 use super::{StoreError, now_unix};
 
 use crate::domain::outbox::{OutboxState, Progress, ReplyKind};
@@ -53,7 +55,7 @@ pub struct OutboxRow {
     pub status_after: Option<Status>,
     pub agent: Option<String>,
     pub state: OutboxState,
-    pub not_before: i64,
+    pub not_before: DateTime<Utc>,
     pub attempts: i64,
     pub last_error: Option<String>,
     /// The server refused for good: not retried until `outbox retry`.
@@ -61,8 +63,8 @@ pub struct OutboxRow {
     pub progress: Progress,
     /// The server's answer to the content (its queue id, usually).
     pub smtp_reply: Option<String>,
-    pub created_at: i64,
-    pub sent_at: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
     pub claimed_by: Option<String>,
     /// Times it was sent again after a sender was cut off mid-hand-over.
     pub cut_resends: i64,
@@ -126,24 +128,23 @@ const COLUMNS: &str = "id, account, ticket_id, answers, message_id, kind, envelo
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
     let recipients: String = r.get(7)?;
-    let status_after: Option<String> = r.get(10)?;
     Ok(OutboxRow {
         id: r.get(0)?,
         account: r.get(1)?,
         ticket_id: r.get(2)?,
         answers: r.get(3)?,
         message_id: r.get(4)?,
-        kind: parsed(r, 5)?,
+        kind: r.get(5)?,
         envelope_from: r.get(6)?,
         recipients: serde_json::from_str(&recipients).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into())
         })?,
         subject: r.get(8)?,
         raw: r.get(9)?,
-        status_after: status_after.and_then(|s| s.parse().ok()),
+        status_after: r.get(10)?,
         agent: r.get(11)?,
-        state: parsed(r, 12)?,
-        not_before: r.get(13)?,
+        state: r.get(12)?,
+        not_before: time(r, 13)?,
         attempts: r.get(14)?,
         last_error: r.get(15)?,
         permanent: r.get(16)?,
@@ -155,22 +156,10 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<OutboxRow> {
             appended: r.get(20)?,
         },
         smtp_reply: r.get(21)?,
-        created_at: r.get(22)?,
-        sent_at: r.get(23)?,
+        created_at: time(r, 22)?,
+        sent_at: opt_time(r, 23)?,
         claimed_by: r.get(24)?,
         cut_resends: r.get(26)?,
-    })
-}
-
-/// A text column parsed into its domain type.
-fn parsed<T>(r: &rusqlite::Row, i: usize) -> rusqlite::Result<T>
-where
-    T: std::str::FromStr,
-    T::Err: std::error::Error + Send + Sync + 'static,
-{
-    let s: String = r.get(i)?;
-    s.parse().map_err(|e: T::Err| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 

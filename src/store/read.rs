@@ -1,69 +1,12 @@
-//! Typed reads for the CLI and the console: tickets and messages shaped as the public JSON
-//! contract (design.md, "Ticket JSON").
+//! Typed reads for the CLI and the console: tickets and messages as the domain's read
+//! models (`domain::views`); the CLI shapes them into the public JSON.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
 
 use super::StoreError;
-use crate::domain::{Address, AttachmentMeta, TicketId};
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CustomerRef {
-    pub email: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TicketSummary {
-    pub id: TicketId,
-    pub account: String,
-    pub subject: String,
-    pub status: String,
-    pub customer: CustomerRef,
-    pub owner: Option<String>,
-    pub tags: Vec<String>,
-    pub language: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-    pub first_response_at: Option<String>,
-    pub due_at: Option<String>,
-    pub message_count: i64,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct MessageView {
-    pub id: i64,
-    pub ticket_id: Option<TicketId>,
-    pub message_id: String,
-    pub direction: String,
-    pub from: CustomerRef,
-    pub to: Vec<Address>,
-    pub cc: Vec<Address>,
-    pub date: String,
-    pub subject: String,
-    pub text: String,
-    /// Byte ranges of `text` quoting earlier mail.
-    pub quotes: Vec<(usize, usize)>,
-    pub attachments: Vec<AttachmentMeta>,
-    pub placed_by: String,
-    pub warnings: Vec<String>,
-    pub language: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TicketDetail {
-    #[serde(flatten)]
-    pub ticket: TicketSummary,
-    pub messages: Vec<MessageView>,
-}
-
-/// RFC 3339 in UTC, as every JSON time is written.
-pub fn rfc3339(unix: i64) -> String {
-    DateTime::<Utc>::from_timestamp(unix, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Secs, true)
-}
+use super::columns::{opt_time, time, unix_time};
+use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
+use crate::domain::{Direction, PlacedBy, TicketId};
 
 const TICKET_COLUMNS: &str = "t.id, t.account, t.subject, t.status,
     (SELECT email FROM customer_addresses WHERE customer_id = t.customer_id ORDER BY rowid LIMIT 1),
@@ -87,10 +30,10 @@ fn ticket_row(r: &Row) -> rusqlite::Result<TicketSummary> {
             .map(|t| t.split('\u{1f}').map(str::to_string).collect())
             .unwrap_or_default(),
         language: r.get(8)?,
-        created_at: rfc3339(r.get(9)?),
-        updated_at: rfc3339(r.get(10)?),
-        first_response_at: r.get::<_, Option<i64>>(11)?.map(rfc3339),
-        due_at: r.get::<_, Option<i64>>(12)?.map(rfc3339),
+        created_at: time(r, 9)?,
+        updated_at: time(r, 10)?,
+        first_response_at: opt_time(r, 11)?,
+        due_at: opt_time(r, 12)?,
         message_count: r.get(13)?,
     })
 }
@@ -151,7 +94,7 @@ pub fn messages(conn: &Connection, ids: &[i64]) -> Result<Vec<MessageView>, Stor
                     r.get::<_, i64>(0)?,
                     r.get::<_, Option<i64>>(1)?,
                     r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
+                    r.get::<_, Direction>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, String>(6)?,
@@ -161,7 +104,7 @@ pub fn messages(conn: &Connection, ids: &[i64]) -> Result<Vec<MessageView>, Stor
                     r.get::<_, String>(10)?,
                     r.get::<_, String>(11)?,
                     r.get::<_, String>(12)?,
-                    r.get::<_, String>(13)?,
+                    r.get::<_, PlacedBy>(13)?,
                     r.get::<_, String>(14)?,
                     r.get::<_, Option<String>>(15)?,
                 ))
@@ -179,7 +122,7 @@ pub fn messages(conn: &Connection, ids: &[i64]) -> Result<Vec<MessageView>, Stor
             },
             to: serde_json::from_str(&r.6)?,
             cc: serde_json::from_str(&r.7)?,
-            date: rfc3339(r.8),
+            date: unix_time(r.8),
             subject: r.9,
             text: r.10,
             quotes: serde_json::from_str(&r.11)?,

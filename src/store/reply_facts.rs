@@ -2,10 +2,12 @@
 //! language, customer), the customer's name and address, the message answered, the order
 //! the ticket is about, and how the conversation began (for acknowledgements).
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use crate::domain::{Address, TicketId};
+use super::columns::{opt_time, time};
+use crate::domain::{Address, AutoHeaders, Direction, TicketId};
 
 /// A ticket as a reply sees it.
 #[derive(Debug, Clone)]
@@ -55,14 +57,14 @@ pub fn customer_contact(
 pub struct Answered {
     pub id: i64,
     pub message_id: String,
-    pub direction: String,
+    pub direction: Direction,
     pub from: Option<Address>,
     pub reply_to: Vec<Address>,
     pub to: Vec<Address>,
     pub cc: Vec<Address>,
     pub references: Vec<String>,
     pub subject: String,
-    pub date: i64,
+    pub date: DateTime<Utc>,
     pub text: String,
 }
 
@@ -89,7 +91,7 @@ pub fn answered(conn: &Connection, ticket: TicketId) -> Result<Option<Answered>,
                 cc: json(r.get(7)?),
                 references: serde_json::from_str(&refs).unwrap_or_default(),
                 subject: r.get(9)?,
-                date: r.get(10)?,
+                date: time(r, 10)?,
                 text: r.get(11)?,
             })
         })
@@ -141,11 +143,12 @@ pub fn order_for(
 #[derive(Debug, Clone)]
 pub struct Opening {
     pub message: i64,
-    pub direction: String,
+    pub direction: Direction,
     pub from: String,
-    pub auto_json: String,
-    pub date: i64,
-    pub due_at: Option<i64>,
+    /// Its auto-reply headers (none known when the stored JSON does not read).
+    pub auto: AutoHeaders,
+    pub date: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 pub fn opening(conn: &Connection, ticket: TicketId) -> Result<Option<Opening>, StoreError> {
@@ -156,13 +159,14 @@ pub fn opening(conn: &Connection, ticket: TicketId) -> Result<Option<Opening>, S
               WHERE m.ticket_id = ?1 ORDER BY m.date, m.id LIMIT 1",
         )?
         .query_row([ticket], |r| {
+            let auto: String = r.get(3)?;
             Ok(Opening {
                 message: r.get(0)?,
                 direction: r.get(1)?,
                 from: r.get(2)?,
-                auto_json: r.get(3)?,
-                date: r.get(4)?,
-                due_at: r.get(5)?,
+                auto: serde_json::from_str(&auto).unwrap_or_default(),
+                date: time(r, 4)?,
+                due_at: opt_time(r, 5)?,
             })
         })
         .optional()?)

@@ -15,3 +15,14 @@ pub fn run_ids(conn: &Connection, plan: &SqlPlan) -> Result<Vec<i64>, StoreError
     };
     run().map_err(StoreError::from_query)
 }
+
+/// Runs a plan that selects one count (`Select::Count`).
+pub fn run_count(conn: &Connection, plan: &SqlPlan) -> Result<usize, StoreError> {
+    let run = || -> rusqlite::Result<i64> {
+        conn.prepare_cached(&plan.sql)?
+            .query_row(rusqlite::params_from_iter(plan.params.iter()), |r| r.get(0))
+    };
+    run()
+        .map(|n| usize::try_from(n).unwrap_or(0))
+        .map_err(StoreError::from_query)
+}

@@ -3,32 +3,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::query_sql::{QueryContext, ticket_count, ticket_query};
-use super::read::{self, TicketSummary};
+use super::columns::time;
+use super::query_sql::{Order, QueryContext, Select, ticket_plan};
+use super::read;
 use super::{StoreError, search};
 use crate::domain::TicketId;
 use crate::domain::query::parse_query;
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrderLine {
-    pub number: String,
-    pub status: String,
-    pub placed_at: i64,
-    pub total: Option<String>,
-    pub carrier: Option<String>,
-    pub tracking_number: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerInfo {
-    pub name: Option<String>,
-    pub addresses: Vec<String>,
-    pub language: Option<String>,
-    pub notes: Option<String>,
-    /// (id, status, subject, updated unix time), newest first, the open ticket included.
-    pub tickets: Vec<(TicketId, String, String, i64)>,
-    pub orders: Vec<OrderLine>,
-}
+use crate::domain::views::{CustomerInfo, CustomerTicket, OrderLine, TicketSummary};
 
 /// How many tickets each query matches; `None` for a query that does not parse.
 pub fn counts(conn: &Connection, queries: &[String], ctx: &QueryContext) -> Vec<Option<usize>> {
@@ -36,15 +17,7 @@ pub fn counts(conn: &Connection, queries: &[String], ctx: &QueryContext) -> Vec<
         .iter()
         .map(|q| {
             let q = parse_query(q).ok()?;
-            let plan = ticket_count(&q, ctx);
-            conn.prepare_cached(&plan.sql)
-                .and_then(|mut s| {
-                    s.query_row(rusqlite::params_from_iter(plan.params.iter()), |r| {
-                        r.get::<_, i64>(0)
-                    })
-                })
-                .ok()
-                .map(|n| n as usize)
+            search::run_count(conn, &ticket_plan(&q, ctx, Select::Count)).ok()
         })
         .collect()
 }
@@ -62,31 +35,29 @@ pub fn window(
     let Ok(q) = parse_query(query) else {
         return Ok((0, Vec::new()));
     };
-    let total: i64 = match known_total {
-        Some(t) => t as i64,
-        None => {
-            let count = ticket_count(&q, ctx);
-            conn.prepare_cached(&count.sql)?
-                .query_row(rusqlite::params_from_iter(count.params.iter()), |r| {
-                    r.get(0)
-                })?
-        }
+    let total = match known_total {
+        Some(t) => t,
+        None => search::run_count(conn, &ticket_plan(&q, ctx, Select::Count))?,
     };
-    let total = total.max(0) as usize;
     // SQLite walks past every skipped row: near the far end of a long list, read it from
     // the other end instead (the jump to the last row stays as cheap as the first).
     let ids = if offset > total / 2 && offset < total {
         let end = (offset + limit).min(total);
-        let mut plan = ticket_query(&q, ctx, end - offset, total - end);
-        plan.sql = plan.sql.replace(
-            "ORDER BY t.updated_at DESC, t.id DESC",
-            "ORDER BY t.updated_at ASC, t.id ASC",
-        );
-        let mut ids = search::run_ids(conn, &plan)?;
+        let select = Select::Ids {
+            order: Order::OldestFirst,
+            limit: end - offset,
+            offset: total - end,
+        };
+        let mut ids = search::run_ids(conn, &ticket_plan(&q, ctx, select))?;
         ids.reverse();
         ids
     } else {
-        search::run_ids(conn, &ticket_query(&q, ctx, limit, offset))?
+        let select = Select::Ids {
+            order: Order::NewestFirst,
+            limit,
+            offset,
+        };
+        search::run_ids(conn, &ticket_plan(&q, ctx, select))?
     };
     Ok((total, read::ticket_summaries(conn, &ids)?))
 }
@@ -117,7 +88,14 @@ pub fn customer_of_ticket(
             "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1
              ORDER BY updated_at DESC LIMIT 50",
         )?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([id], |r| {
+            Ok(CustomerTicket {
+                id: r.get(0)?,
+                status: r.get(1)?,
+                subject: r.get(2)?,
+                updated_at: time(r, 3)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
     let language = language.or_else(|| {
         conn.query_row(
@@ -140,7 +118,7 @@ pub fn customer_of_ticket(
             Ok(OrderLine {
                 number: r.get(0)?,
                 status: r.get(1)?,
-                placed_at: r.get(2)?,
+                placed_at: time(r, 2)?,
                 total: cents.map(|c| format!("{}.{:02} {}", c / 100, c % 100, currency.unwrap_or_default()).trim().to_string()),
                 carrier: r.get(5)?,
                 tracking_number: r.get(6)?,

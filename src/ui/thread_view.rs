@@ -8,7 +8,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::theme::Theme;
 use super::view::{block, short_age};
 use crate::app::{App, Pane};
+use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::views::CustomerInfo;
 
 /// The thread as lines: header, then each message with quoted text folded.
 pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
@@ -27,7 +29,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     ));
     let mut meta = vec![
         Span::styled(
-            s.status.clone(),
+            s.status.as_str(),
             theme.style(&format!("status.{}", s.status)),
         ),
         Span::raw(format!(
@@ -54,17 +56,12 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             (Some(n), None) => n.clone(),
             _ => "?".into(),
         };
-        let style = match m.direction.as_str() {
-            "out" => theme.style("message.out"),
-            "note" => theme.style("message.note"),
-            _ => theme.style("message.header"),
+        let (style, label) = match m.direction {
+            Direction::Out => (theme.style("message.out"), "reply"),
+            Direction::Note => (theme.style("message.note"), "note"),
+            Direction::In => (theme.style("message.header"), "from"),
         };
-        let label = match m.direction.as_str() {
-            "out" => "reply",
-            "note" => "note",
-            _ => "from",
-        };
-        let date = m.date.get(..16).unwrap_or(&m.date).replace('T', " ");
+        let date = m.date.format("%Y-%m-%d %H:%M");
         lines.push(Line::styled(
             format!("── {label} {} · {date}", sanitize_line(&who)),
             style,
@@ -159,11 +156,7 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(p, area);
 }
 
-fn customer_lines(
-    c: &crate::store::views::CustomerInfo,
-    app: &App,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+fn customer_lines(c: &CustomerInfo, app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
         format!(
             "{} · {} · {} tickets · {} orders",
@@ -191,18 +184,18 @@ fn customer_lines(
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Tickets", theme.style("list.header")));
-    for (id, status, subject, updated) in c.tickets.iter().take(12) {
+    for t in c.tickets.iter().take(12) {
         lines.push(Line::from(vec![
-            Span::raw(format!("#{id} ")),
+            Span::raw(format!("#{} ", t.id)),
             Span::styled(
-                format!("{status} "),
-                theme.style(&format!("status.{status}")),
+                format!("{} ", t.status),
+                theme.style(&format!("status.{}", t.status)),
             ),
             Span::styled(
-                format!("{} ", short_age(app.now - updated)),
+                format!("{} ", short_age(app.now - t.updated_at.timestamp())),
                 theme.style("hint.desc"),
             ),
-            Span::raw(sanitize_line(subject)),
+            Span::raw(sanitize_line(&t.subject)),
         ]));
     }
     if !c.orders.is_empty() {

@@ -1,6 +1,5 @@
 //! Drawing: the whole screen from `App` alone. No I/O here.
 
-use chrono::DateTime;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -49,10 +48,6 @@ pub fn short_age(secs: i64) -> String {
         format!("{}d", s / 86_400)
     };
     if secs < 0 { format!("-{v}") } else { v }
-}
-
-pub(crate) fn unix(rfc: &str) -> i64 {
-    DateTime::parse_from_rfc3339(rfc).map_or(0, |d| d.timestamp())
 }
 
 pub(crate) fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
@@ -186,14 +181,11 @@ fn draw_queues(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_stateful_widget(list, area, &mut state);
 }
 
-fn sla_cell(due: Option<&str>, status: &str, now: i64, theme: &Theme) -> Span<'static> {
-    let Some(due) = due else {
+/// Time left until the due time, for a ticket that waits on us.
+fn sla_cell(left: Option<i64>, theme: &Theme) -> Span<'static> {
+    let Some(left) = left else {
         return Span::raw("    ");
     };
-    if !matches!(status, "new" | "open") {
-        return Span::raw("    ");
-    }
-    let left = unix(due) - now;
     let style = if left < 0 {
         theme.style("sla.breaching")
     } else if left < 2 * 3600 {
@@ -250,25 +242,19 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let subj_w = w.saturating_sub(fixed + who_w + 1);
     let mut lines = Vec::new();
     for (i, t) in app.list.rows.iter().enumerate().skip(start).take(height) {
-        let who = t
-            .customer
-            .name
-            .clone()
-            .or_else(|| t.customer.email.clone())
-            .unwrap_or_default();
-        let age = short_age(app.now - unix(&t.updated_at));
+        let age = short_age(app.now - t.updated_at.timestamp());
         let mut spans = vec![
             Span::raw(format!("{:>7} ", format!("#{}", t.id))),
             Span::styled(
-                fit(&t.status, 7),
+                fit(t.status.as_str(), 7),
                 theme.style(&format!("status.{}", t.status)),
             ),
             Span::raw(" "),
             Span::styled(format!("{age:>4}"), theme.style("hint.desc")),
             Span::raw(" "),
-            sla_cell(t.due_at.as_deref(), &t.status, app.now, theme),
+            sla_cell(t.due_in(app.now), theme),
             Span::raw(" "),
-            Span::raw(fit(&who, who_w)),
+            Span::raw(fit(t.customer.label(), who_w)),
             Span::raw(" "),
             Span::raw(fit(&t.subject, subj_w)),
         ];

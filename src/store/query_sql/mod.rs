@@ -205,8 +205,45 @@ fn finish(sql: String) -> String {
     sql.replace("?1x", "?")
 }
 
-/// Ticket ids matching the query, most recently active first.
-pub fn ticket_query(q: &Query, ctx: &QueryContext, limit: usize, offset: usize) -> SqlPlan {
+/// Which end of a ticket list comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Most recently active first: how every list is shown.
+    NewestFirst,
+    /// Least recently active first: the same list read from its far end.
+    OldestFirst,
+}
+
+impl Order {
+    fn sql(self) -> &'static str {
+        match self {
+            Order::NewestFirst => " ORDER BY t.updated_at DESC, t.id DESC",
+            Order::OldestFirst => " ORDER BY t.updated_at ASC, t.id ASC",
+        }
+    }
+}
+
+/// What a ticket plan reads: a page of ids in an order, or how many match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Select {
+    Ids {
+        order: Order,
+        limit: usize,
+        offset: usize,
+    },
+    Count,
+}
+
+/// The tickets a query matches, as a WHERE clause (empty when everything matches) and
+/// its parameters, in placeholder order. A plan adds its select, order and page to this;
+/// nothing is ever cut out of it.
+pub struct TicketFilter {
+    pub where_clause: String,
+    pub params: Vec<Value>,
+}
+
+/// The WHERE clause and parameters for the tickets `q` matches.
+pub fn ticket_filter(q: &Query, ctx: &QueryContext) -> TicketFilter {
     let (mut b, fts) = conditions(q, ctx, Subject::Ticket);
     let mut params = Vec::new();
     if let Some(fts) = fts {
@@ -220,30 +257,56 @@ pub fn ticket_query(q: &Query, ctx: &QueryContext, limit: usize, offset: usize) 
         params.push(Value::Text(fts));
     }
     params.append(&mut b.params);
-    params.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
-    params.push(Value::Integer(offset.min(i64::MAX as usize) as i64));
-    SqlPlan {
-        sql: finish(format!(
-            "SELECT t.id FROM tickets t{} ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
-            b.where_clause()
-        )),
+    TicketFilter {
+        where_clause: finish(b.where_clause()),
         params,
     }
 }
 
+fn sql_count(n: usize) -> Value {
+    Value::Integer(n.min(i64::MAX as usize) as i64)
+}
+
+/// The plan reading `select` of the tickets `q` matches.
+pub fn ticket_plan(q: &Query, ctx: &QueryContext, select: Select) -> SqlPlan {
+    let TicketFilter {
+        where_clause,
+        mut params,
+    } = ticket_filter(q, ctx);
+    let sql = match select {
+        Select::Ids {
+            order,
+            limit,
+            offset,
+        } => {
+            params.push(sql_count(limit));
+            params.push(sql_count(offset));
+            format!(
+                "SELECT t.id FROM tickets t{where_clause}{} LIMIT ? OFFSET ?",
+                order.sql()
+            )
+        }
+        Select::Count => format!("SELECT count(*) FROM tickets t{where_clause}"),
+    };
+    SqlPlan { sql, params }
+}
+
+/// Ticket ids matching the query, most recently active first.
+pub fn ticket_query(q: &Query, ctx: &QueryContext, limit: usize, offset: usize) -> SqlPlan {
+    ticket_plan(
+        q,
+        ctx,
+        Select::Ids {
+            order: Order::NewestFirst,
+            limit,
+            offset,
+        },
+    )
+}
+
 /// How many tickets match (for counts in the console's queues and bulk summaries).
 pub fn ticket_count(q: &Query, ctx: &QueryContext) -> SqlPlan {
-    let plan = ticket_query(q, ctx, usize::MAX, 0);
-    let mut params = plan.params;
-    params.truncate(params.len() - 2);
-    let inner = plan
-        .sql
-        .trim_end_matches(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?")
-        .to_string();
-    SqlPlan {
-        sql: format!("SELECT count(*) FROM ({inner})"),
-        params,
-    }
+    ticket_plan(q, ctx, Select::Count)
 }
 
 /// Message ids matching the query: best text match first, then newest.

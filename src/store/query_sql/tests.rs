@@ -222,16 +222,7 @@ fn hostile_input_is_only_ever_a_value() {
 fn counts_match_lists() {
     let s = store();
     let q = parse_query("tag:wismo").expect("q");
-    let n: i64 = {
-        let plan = ticket_count(&q, &ctx());
-        s.conn()
-            .query_row(
-                &plan.sql,
-                rusqlite::params_from_iter(plan.params.iter()),
-                |r| r.get(0),
-            )
-            .expect("count")
-    };
+    let n = search::run_count(s.conn(), &ticket_count(&q, &ctx())).expect("count");
     assert_eq!(n, 2);
 }
 
@@ -270,4 +261,101 @@ fn plans_sqlite_finds_too_large_are_usage_errors() {
     };
     let e = search::run_ids(s.conn(), &broken).expect_err("no table");
     assert!(!e.is_usage(), "{e}");
+}
+
+/// The plan builder adds select, order and page to the filter, and drops nothing: every
+/// placeholder has its parameter, in order.
+#[test]
+fn plans_are_built_from_the_filter() {
+    let newest = |limit, offset| Select::Ids {
+        order: Order::NewestFirst,
+        limit,
+        offset,
+    };
+    let oldest = |limit, offset| Select::Ids {
+        order: Order::OldestFirst,
+        limit,
+        offset,
+    };
+    let text = |s: &str| Value::Text(s.into());
+    let int = Value::Integer;
+    #[rustfmt::skip]
+    let cases: Vec<(&str, Select, &str, Vec<Value>)> = vec![
+        ("", Select::Count, "SELECT count(*) FROM tickets t", vec![]),
+        ("", newest(10, 5),
+         "SELECT t.id FROM tickets t ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
+         vec![int(10), int(5)]),
+        ("status:open", Select::Count,
+         "SELECT count(*) FROM tickets t WHERE (t.status = ?)", vec![text("open")]),
+        ("status:open", oldest(3, 0),
+         "SELECT t.id FROM tickets t WHERE (t.status = ?) ORDER BY t.updated_at ASC, t.id ASC LIMIT ? OFFSET ?",
+         vec![text("open"), int(3), int(0)]),
+        ("tag:a -owner:me", newest(usize::MAX, 0),
+         "SELECT t.id FROM tickets t WHERE (t.id IN (SELECT g.ticket_id FROM ticket_tags g WHERE g.tag = ?)) AND NOT COALESCE((t.owner = ?), 0) ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
+         vec![text("a"), text("alice"), int(i64::MAX), int(0)]),
+    ];
+    for (query, select, sql, params) in cases {
+        let plan = ticket_plan(&parse_query(query).expect("query"), &ctx(), select);
+        assert_eq!(plan.sql, sql, "{query} {select:?}");
+        assert_eq!(plan.params, params, "{query} {select:?}");
+    }
+    for query in [
+        "",
+        "refund",
+        "from:anna status:new",
+        "size -tag:x is:breaching after:3d",
+        "退货 owner:me",
+    ] {
+        let q = parse_query(query).expect("query");
+        let filter = ticket_filter(&q, &ctx());
+        for select in [Select::Count, newest(5, 1), oldest(5, 1)] {
+            let plan = ticket_plan(&q, &ctx(), select);
+            assert!(
+                plan.sql.contains(&filter.where_clause),
+                "{query} {select:?}"
+            );
+            assert_eq!(
+                plan.sql.matches('?').count(),
+                plan.params.len(),
+                "{query} {select:?}: {}",
+                plan.sql
+            );
+            assert_eq!(
+                plan.params[..filter.params.len()],
+                filter.params[..],
+                "{query}"
+            );
+        }
+    }
+}
+
+/// Counts agree with the lists, and the oldest-first list is the newest-first one turned
+/// round, for every filter.
+#[test]
+fn counts_and_both_orders_agree_with_the_list() {
+    let s = store();
+    for query in [
+        "",
+        "tag:wismo",
+        "-status:new",
+        "owner:none",
+        "order:#10023",
+        "status:closed",
+    ] {
+        let q = parse_query(query).expect("query");
+        let ids = |order| {
+            let select = Select::Ids {
+                order,
+                limit: 100,
+                offset: 0,
+            };
+            search::run_ids(s.conn(), &ticket_plan(&q, &ctx(), select)).expect("ids")
+        };
+        let newest = ids(Order::NewestFirst);
+        let mut oldest = ids(Order::OldestFirst);
+        oldest.reverse();
+        assert_eq!(oldest, newest, "{query}");
+        let count = search::run_count(s.conn(), &ticket_count(&q, &ctx())).expect("count");
+        assert_eq!(count, newest.len(), "{query}");
+    }
 }

@@ -1,0 +1,271 @@
+//! The public JSON of tickets and messages (design.md, "Ticket JSON"), shaped here from the
+//! domain's read models. Field names, their order and their formats are the contract that
+//! scripts rely on: statuses, directions and rules as lower-case words, times as RFC 3339
+//! in UTC to the second (`2026-11-24T12:00:00Z`).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Serialize, Serializer};
+
+use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
+use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
+
+/// RFC 3339 in UTC, to the second, as every JSON time is written.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A time that serialises as [`rfc3339`].
+#[derive(Debug, Clone, Copy)]
+pub struct Rfc3339(pub DateTime<Utc>);
+
+impl Serialize for Rfc3339 {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(self.0))
+    }
+}
+
+#[derive(Serialize)]
+pub struct CustomerJson<'a> {
+    email: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+impl<'a> From<&'a CustomerRef> for CustomerJson<'a> {
+    fn from(c: &'a CustomerRef) -> Self {
+        CustomerJson {
+            email: c.email.as_deref(),
+            name: c.name.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TicketJson<'a> {
+    id: TicketId,
+    account: &'a str,
+    subject: &'a str,
+    status: Status,
+    customer: CustomerJson<'a>,
+    owner: Option<&'a str>,
+    tags: &'a [String],
+    language: Option<&'a str>,
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+    first_response_at: Option<Rfc3339>,
+    due_at: Option<Rfc3339>,
+    message_count: i64,
+}
+
+impl<'a> From<&'a TicketSummary> for TicketJson<'a> {
+    fn from(t: &'a TicketSummary) -> Self {
+        TicketJson {
+            id: t.id,
+            account: &t.account,
+            subject: &t.subject,
+            status: t.status,
+            customer: (&t.customer).into(),
+            owner: t.owner.as_deref(),
+            tags: &t.tags,
+            language: t.language.as_deref(),
+            created_at: Rfc3339(t.created_at),
+            updated_at: Rfc3339(t.updated_at),
+            first_response_at: t.first_response_at.map(Rfc3339),
+            due_at: t.due_at.map(Rfc3339),
+            message_count: t.message_count,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct MessageJson<'a> {
+    id: i64,
+    ticket_id: Option<TicketId>,
+    message_id: &'a str,
+    direction: Direction,
+    from: CustomerJson<'a>,
+    to: &'a [Address],
+    cc: &'a [Address],
+    date: Rfc3339,
+    subject: &'a str,
+    text: &'a str,
+    quotes: &'a [(usize, usize)],
+    attachments: &'a [AttachmentMeta],
+    placed_by: PlacedBy,
+    warnings: &'a [String],
+    language: Option<&'a str>,
+}
+
+impl<'a> From<&'a MessageView> for MessageJson<'a> {
+    fn from(m: &'a MessageView) -> Self {
+        MessageJson {
+            id: m.id,
+            ticket_id: m.ticket_id,
+            message_id: &m.message_id,
+            direction: m.direction,
+            from: (&m.from).into(),
+            to: &m.to,
+            cc: &m.cc,
+            date: Rfc3339(m.date),
+            subject: &m.subject,
+            text: &m.text,
+            quotes: &m.quotes,
+            attachments: &m.attachments,
+            placed_by: m.placed_by,
+            warnings: &m.warnings,
+            language: m.language.as_deref(),
+        }
+    }
+}
+
+/// A ticket's fields with its `messages` after them, in one object.
+#[derive(Serialize)]
+pub struct DetailJson<'a> {
+    #[serde(flatten)]
+    ticket: TicketJson<'a>,
+    messages: Vec<MessageJson<'a>>,
+}
+
+impl<'a> From<&'a TicketDetail> for DetailJson<'a> {
+    fn from(d: &'a TicketDetail) -> Self {
+        DetailJson {
+            ticket: (&d.ticket).into(),
+            messages: d.messages.iter().map(MessageJson::from).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::json::write_json;
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(secs, 0).unwrap_or_default()
+    }
+
+    fn detail() -> TicketDetail {
+        TicketDetail {
+            ticket: TicketSummary {
+                id: 7,
+                account: "shop".into(),
+                subject: "Where is my order?".into(),
+                status: Status::Pending,
+                customer: CustomerRef {
+                    email: Some("anna@example.com".into()),
+                    name: None,
+                },
+                owner: Some("bob".into()),
+                tags: vec!["wismo".into()],
+                language: Some("en".into()),
+                created_at: at(1_795_521_600),
+                updated_at: at(1_795_525_200),
+                first_response_at: Some(at(1_795_525_200)),
+                due_at: None,
+                message_count: 1,
+            },
+            messages: vec![MessageView {
+                id: 3,
+                ticket_id: Some(7),
+                message_id: "a1@example.com".into(),
+                direction: Direction::In,
+                from: CustomerRef {
+                    email: Some("anna@example.com".into()),
+                    name: Some("Anna".into()),
+                },
+                to: vec![Address::new("shop@example.test", None)],
+                cc: Vec::new(),
+                date: at(1_795_521_601),
+                subject: "Where is my order?".into(),
+                text: "Hello".into(),
+                quotes: vec![(0, 2)],
+                attachments: Vec::new(),
+                placed_by: PlacedBy::References,
+                warnings: Vec::new(),
+                language: None,
+            }],
+        }
+    }
+
+    /// The contract, byte for byte: field order, lower-case words, RFC 3339 times.
+    #[test]
+    fn detail_json_keeps_the_contract() {
+        let mut out = Vec::new();
+        write_json(&mut out, &DetailJson::from(&detail())).expect("json");
+        let want = r#"{
+  "id": 7,
+  "account": "shop",
+  "subject": "Where is my order?",
+  "status": "pending",
+  "customer": {
+    "email": "anna@example.com",
+    "name": null
+  },
+  "owner": "bob",
+  "tags": [
+    "wismo"
+  ],
+  "language": "en",
+  "created_at": "2026-11-24T12:00:00Z",
+  "updated_at": "2026-11-24T13:00:00Z",
+  "first_response_at": "2026-11-24T13:00:00Z",
+  "due_at": null,
+  "message_count": 1,
+  "messages": [
+    {
+      "id": 3,
+      "ticket_id": 7,
+      "message_id": "a1@example.com",
+      "direction": "in",
+      "from": {
+        "email": "anna@example.com",
+        "name": "Anna"
+      },
+      "to": [
+        {
+          "email": "shop@example.test",
+          "name": null
+        }
+      ],
+      "cc": [],
+      "date": "2026-11-24T12:00:01Z",
+      "subject": "Where is my order?",
+      "text": "Hello",
+      "quotes": [
+        [
+          0,
+          2
+        ]
+      ],
+      "attachments": [],
+      "placed_by": "references",
+      "warnings": [],
+      "language": null
+    }
+  ]
+}
+"#;
+        assert_eq!(String::from_utf8(out).expect("utf-8"), want);
+    }
+
+    #[test]
+    fn every_word_is_the_stored_one() {
+        for st in Status::ALL {
+            let json = serde_json::to_string(&st).expect("status");
+            assert_eq!(json, format!("\"{}\"", st.as_str()));
+        }
+        for d in [Direction::In, Direction::Out, Direction::Note] {
+            let json = serde_json::to_string(&d).expect("direction");
+            assert_eq!(json, format!("\"{}\"", d.as_str()));
+        }
+        for p in [
+            PlacedBy::Token,
+            PlacedBy::References,
+            PlacedBy::Subject,
+            PlacedBy::New,
+            PlacedBy::Manual,
+        ] {
+            let json = serde_json::to_string(&p).expect("placed_by");
+            assert_eq!(json, format!("\"{}\"", p.as_str()));
+        }
+    }
+}

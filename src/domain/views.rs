@@ -1,0 +1,159 @@
+//! The read models: a ticket's summary, its messages, a customer's history, as the store
+//! hands them to the CLI and the console. Plain typed data (statuses, directions, times),
+//! no formatting: the CLI shapes its JSON from these, the console draws them.
+
+use chrono::{DateTime, Utc};
+
+use super::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
+
+/// Who a ticket or a message is from, as far as it is known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerRef {
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+impl CustomerRef {
+    /// The name if there is one, else the address, else empty: the list's "who" column.
+    pub fn label(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.email.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketSummary {
+    pub id: TicketId,
+    pub account: String,
+    pub subject: String,
+    pub status: Status,
+    pub customer: CustomerRef,
+    pub owner: Option<String>,
+    pub tags: Vec<String>,
+    pub language: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub message_count: i64,
+}
+
+impl TicketSummary {
+    /// Seconds until the service-level due time (negative once breached), for a ticket
+    /// that still waits on us; `None` when nothing is due.
+    pub fn due_in(&self, now: i64) -> Option<i64> {
+        let due = self.due_at?;
+        self.status
+            .is_active()
+            .then(|| due.timestamp().saturating_sub(now))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageView {
+    pub id: i64,
+    pub ticket_id: Option<TicketId>,
+    pub message_id: String,
+    pub direction: Direction,
+    pub from: CustomerRef,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub date: DateTime<Utc>,
+    pub subject: String,
+    pub text: String,
+    /// Byte ranges of `text` quoting earlier mail.
+    pub quotes: Vec<(usize, usize)>,
+    pub attachments: Vec<AttachmentMeta>,
+    pub placed_by: PlacedBy,
+    pub warnings: Vec<String>,
+    pub language: Option<String>,
+}
+
+/// A ticket with all its messages, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketDetail {
+    pub ticket: TicketSummary,
+    pub messages: Vec<MessageView>,
+}
+
+/// An order of the customer's, as imported from the shop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderLine {
+    pub number: String,
+    /// The shop's own word for it (placed, paid, shipped, …), shown as it came.
+    pub status: String,
+    pub placed_at: DateTime<Utc>,
+    pub total: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+}
+
+/// One of a customer's tickets, in their history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerTicket {
+    pub id: TicketId,
+    pub status: Status,
+    pub subject: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerInfo {
+    pub name: Option<String>,
+    pub addresses: Vec<String>,
+    pub language: Option<String>,
+    pub notes: Option<String>,
+    /// Newest first, the open ticket included.
+    pub tickets: Vec<CustomerTicket>,
+    pub orders: Vec<OrderLine>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_time_counts_only_while_the_ticket_waits_on_us() {
+        let now = 1_000_000;
+        let at = |secs: i64| DateTime::<Utc>::from_timestamp(secs, 0);
+        let ticket = |status, due_at| TicketSummary {
+            id: 1,
+            account: "shop".into(),
+            subject: String::new(),
+            status,
+            customer: CustomerRef::default(),
+            owner: None,
+            tags: Vec::new(),
+            language: None,
+            created_at: DateTime::default(),
+            updated_at: DateTime::default(),
+            first_response_at: None,
+            due_at,
+            message_count: 1,
+        };
+        #[rustfmt::skip]
+        let cases = [
+            (Status::New, at(now + 60), Some(60)),
+            (Status::Open, at(now - 60), Some(-60)),
+            (Status::Pending, at(now + 60), None),
+            (Status::Solved, at(now - 60), None),
+            (Status::Open, None, None),
+        ];
+        for (status, due, want) in cases {
+            assert_eq!(ticket(status, due).due_in(now), want, "{status} {due:?}");
+        }
+    }
+
+    #[test]
+    fn label_prefers_the_name() {
+        let r = |email: Option<&str>, name: Option<&str>| CustomerRef {
+            email: email.map(str::to_string),
+            name: name.map(str::to_string),
+        };
+        assert_eq!(r(Some("a@x"), Some("Anna")).label(), "Anna");
+        assert_eq!(r(Some("a@x"), None).label(), "a@x");
+        assert_eq!(r(None, None).label(), "");
+    }
+}
