@@ -318,13 +318,13 @@ pub fn merge(
         &mut order.tracking_url,
         &patch.tracking_url,
     );
-    set(
+    set_time(
         &mut changes,
         "shipped_at",
         &mut order.shipped_at,
         &patch.shipped_at,
     );
-    set(
+    set_time(
         &mut changes,
         "delivered_at",
         &mut order.delivered_at,
@@ -353,6 +353,25 @@ fn set<T: Clone + PartialEq + fmt::Display>(
             new: Some(new.to_string()),
         });
         *field = Some(new.clone());
+    }
+}
+
+/// `set` for times, logged as RFC 3339 like every time shopdesk prints.
+fn set_time(
+    changes: &mut Vec<OrderChange>,
+    name: &'static str,
+    field: &mut Option<DateTime<Utc>>,
+    new: &Option<DateTime<Utc>>,
+) {
+    if let Some(new) = new
+        && field.as_ref() != Some(new)
+    {
+        changes.push(OrderChange {
+            field: name,
+            old: field.map(|t| t.to_rfc3339()),
+            new: Some(new.to_rfc3339()),
+        });
+        *field = Some(*new);
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 
+use crate::domain::order::OrderStatus;
 use crate::domain::outbox::{OutboxState, ReplyKind};
 use crate::domain::{Direction, PlacedBy, Status};
 
@@ -63,6 +64,14 @@ impl FromSql for ReplyKind {
 impl FromSql for OutboxState {
     fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
         text_as(v, "outbox state", |s| s.parse().ok())
+    }
+}
+
+impl FromSql for OrderStatus {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        text_as(v, "order status", |s| {
+            OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
+        })
     }
 }
 

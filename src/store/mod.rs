@@ -12,6 +12,7 @@ pub mod ingest;
 mod lookup;
 pub mod mailboxes;
 mod migrations;
+pub mod orders;
 pub mod outbox;
 pub mod query_sql;
 pub mod read;
