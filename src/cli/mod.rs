@@ -9,6 +9,8 @@ mod init;
 mod json;
 mod list;
 mod log_file;
+mod order_json;
+mod orders;
 mod outbox;
 mod output;
 mod reply;
@@ -63,6 +65,8 @@ pub enum Command {
     BulkReply(bulk::Args),
     /// Replies waiting to be sent, and what went wrong
     Outbox(outbox::Args),
+    /// The shop's orders: import an export, show one
+    Orders(orders::Args),
     /// Set a ticket's status
     Status(verbs::StatusArgs),
     /// Give a ticket an owner (`none` to unassign)
@@ -130,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Reply(a)) => reply::run(&ctx, a),
         Some(Command::BulkReply(a)) => bulk::run(&ctx, a),
         Some(Command::Outbox(a)) => outbox::run(&ctx, a),
+        Some(Command::Orders(a)) => orders::run(&ctx, a),
         Some(Command::Status(a)) => verbs::status(&ctx, a),
         Some(Command::Assign(a)) => verbs::assign(&ctx, a),
         Some(Command::Tag(a)) => verbs::tag(&ctx, a),
