@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use super::columns::{opt_time, time, unix_time};
 use crate::domain::order::{
-    MergeError, Merged, Order, OrderItem, OrderPatch, OrderSource, OrderStatus, normalize_number,
+    MergeError, Merged, Order, OrderItem, OrderPatch, OrderSource, normalize_number,
 };
 
 /// What applying one patch did.

@@ -1,6 +1,7 @@
 use chrono::TimeZone;
 
 use super::*;
+use crate::domain::order::OrderStatus;
 use crate::import::orders::{Format, read};
 use crate::store::Store;
 
