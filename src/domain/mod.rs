@@ -4,6 +4,7 @@
 //! unit-tested with plain values.
 
 pub mod autoreply;
+pub mod decide;
 pub mod language;
 pub mod message;
 pub mod outbox;
@@ -16,6 +17,8 @@ pub mod sla;
 pub mod subject;
 pub mod threading;
 pub mod ticket;
+pub mod ticket_change;
 
 pub use message::{Address, AttachmentMeta, AutoHeaders, Direction, ParsedMessage, PlacedBy};
 pub use ticket::{Status, TicketId};
+pub use ticket_change::{EventSource, Origin, TicketChange};
