@@ -59,7 +59,16 @@ pub fn status(ctx: &Context, a: StatusArgs) -> anyhow::Result<ExitCode> {
         parse_status(Some(&a.status))?.ok_or_else(|| UsageError("status needed".into()))?;
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
-    done(ticket_ops::set_status(store.conn(), id, status, &agent), id)
+    done(
+        ticket_ops::set_status(
+            store.conn(),
+            id,
+            status,
+            &agent,
+            crate::domain::EventSource::Cli,
+        ),
+        id,
+    )
 }
 
 pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
@@ -72,7 +81,13 @@ pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
     };
     let store = ctx.store()?;
     done(
-        ticket_ops::assign(store.conn(), id, Some(&owner), &agent),
+        ticket_ops::assign(
+            store.conn(),
+            id,
+            Some(&owner),
+            &agent,
+            crate::domain::EventSource::Cli,
+        ),
         id,
     )
 }
@@ -92,7 +107,17 @@ pub fn tag(ctx: &Context, a: TagArgs) -> anyhow::Result<ExitCode> {
     }
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
-    done(ticket_ops::tag(store.conn(), id, &add, &remove, &agent), id)
+    done(
+        ticket_ops::tag(
+            store.conn(),
+            id,
+            &add,
+            &remove,
+            &agent,
+            crate::domain::EventSource::Cli,
+        ),
+        id,
+    )
 }
 
 pub fn note(ctx: &Context, a: NoteArgs) -> anyhow::Result<ExitCode> {
@@ -104,7 +129,14 @@ pub fn note(ctx: &Context, a: NoteArgs) -> anyhow::Result<ExitCode> {
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
     done(
-        ticket_ops::add_note(store.conn(), id, &text, &agent).map(|_| ()),
+        ticket_ops::add_note(
+            store.conn(),
+            id,
+            &text,
+            &agent,
+            crate::domain::EventSource::Cli,
+        )
+        .map(|_| ()),
         id,
     )
 }

@@ -4,16 +4,20 @@
 //! readers never block the sync writer, short transactions, numbered migrations that never
 //! wipe the cache. Workers write here; the console and the CLI only read and record intent.
 
+pub mod customers;
 pub mod drafts;
 mod error;
+pub mod events;
 pub mod history;
 pub mod ingest;
 mod lookup;
 pub mod mailboxes;
 mod migrations;
+pub mod orders;
 pub mod outbox;
 pub mod query_sql;
 pub mod read;
+pub mod replay;
 pub mod reply_facts;
 pub mod search;
 pub mod sent;
