@@ -217,3 +217,77 @@ pub(crate) fn status_column(r: &rusqlite::Row, idx: usize) -> rusqlite::Result<S
         rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::domain::EventSource;
+    use crate::domain::ticket_change::NewTicket;
+    use crate::store::Store;
+
+    fn created() -> TicketChange {
+        TicketChange::Created(NewTicket {
+            account: "shop".into(),
+            subject: "Hi".into(),
+            normalized_subject: "hi".into(),
+            status: Status::New,
+            customer: None,
+        })
+    }
+
+    #[test]
+    fn changes_apply_in_order_and_only_real_ones_are_logged() {
+        let mut store = Store::open_in_memory().expect("store");
+        let tx = store.write().expect("tx");
+        let origin = Origin::new("alice", EventSource::Console, Utc::now());
+        let id = next_ticket_id(&tx).expect("id");
+        let tag = |t: &str| TicketChange::Tagged { tag: t.into() };
+        apply(&tx, id, &[created(), tag("a"), tag("a")], &origin).expect("apply");
+        let kinds: Vec<(String, String)> = tx
+            .prepare("SELECT kind, source FROM ticket_events ORDER BY id")
+            .expect("p")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("q")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            kinds,
+            [
+                ("created".to_string(), "console".to_string()),
+                ("tag".into(), "console".into())
+            ]
+        );
+        assert!(matches!(
+            apply(&tx, id + 1, &[tag("b")], &origin),
+            Err(StoreError::NoTicket(_))
+        ));
+        // Merges wait for the threading corrections that will define them.
+        assert!(matches!(
+            apply(&tx, id, &[TicketChange::Merged { into: 9 }], &origin),
+            Err(StoreError::NotApplicable { kind: "merge", .. })
+        ));
+    }
+
+    #[test]
+    fn a_log_row_from_before_typed_events_is_not_replayed() {
+        let store = Store::open_in_memory().expect("store");
+        let c = store.conn();
+        atomically(c, |tx| {
+            let origin = Origin::new("alice", EventSource::Cli, Utc::now());
+            apply(tx, 1, &[created()], &origin)
+        })
+        .expect("created");
+        c.execute(
+            "INSERT INTO ticket_events (ticket_id, at, agent, kind, value)
+             VALUES (1, 0, 'alice', 'status', 'open')",
+            [],
+        )
+        .expect("old row");
+        assert!(matches!(
+            crate::store::replay::recorded(c),
+            Err(StoreError::Untyped(2))
+        ));
+    }
+}
