@@ -282,6 +282,25 @@ mod tests {
 
     const NOW: i64 = 1_795_510_800;
 
+    /// How many messages each word finds.
+    fn search(store: &Store, words: &[&str]) -> Vec<usize> {
+        use crate::domain::query::parse_query;
+        use crate::store::query_sql::{QueryContext, message_search};
+        let ctx = QueryContext {
+            agent: "you".into(),
+            now: NOW,
+        };
+        words
+            .iter()
+            .map(|w| {
+                let q = parse_query(w).expect("query");
+                crate::store::search::run_ids(store.conn(), &message_search(&q, &ctx, 10_000))
+                    .expect("search")
+                    .len()
+            })
+            .collect()
+    }
+
     #[test]
     fn generates_a_shop_in_five_languages() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -335,6 +354,9 @@ mod tests {
         assert!(original.iter().any(|t| t.first_response_at.is_some()));
         drop(store);
 
+        let words = ["order", "beställning", "sipariş", "заказ", "carrier"];
+        let found = search(&Store::open(&db).expect("reopen"), &words);
+        assert!(found.iter().all(|hits| hits > &0), "{found:?}");
         let mut rebuilt = Store::open_in_memory().expect("empty");
         let replayed = replay::rebuild(&mut rebuilt, &db).expect("replay");
         assert_eq!(replayed, log.len());
@@ -343,6 +365,8 @@ mod tests {
         for (a, b) in original.iter().zip(&again) {
             assert_eq!(a, b);
         }
+        // Searches find as much (the index is rebuilt, the notes filed again).
+        assert_eq!(search(&rebuilt, &words), found);
         // The log itself comes across in the same order, and a second replay is refused.
         let relog = replay::recorded(rebuilt.conn()).expect("relog");
         let strip = |l: &[replay::Recorded]| {

@@ -19,6 +19,7 @@ use crate::domain::threading::{Placement, ThreadInput, default_subject_window, p
 use crate::domain::{Direction, EventSource, Origin, ParsedMessage, TicketId};
 pub(crate) use known::DUP_MARK;
 use known::{derived_message_id, known_at, known_message, synthetic_message_id};
+pub(crate) use row::index_text;
 
 /// Who the shop is on one account: its ticket tag and its own addresses.
 #[derive(Debug, Clone)]

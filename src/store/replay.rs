@@ -10,8 +10,9 @@ use chrono::DateTime;
 use rusqlite::{Connection, params};
 
 use super::events::{apply, status_column};
+use super::ingest::index_text;
 use super::{Store, StoreError};
-use crate::domain::{EventSource, Origin, Status, TicketChange, TicketId};
+use crate::domain::{Address, EventSource, Origin, Status, TicketChange, TicketId};
 
 /// A ticket as its row, tags and notes have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,7 +146,7 @@ fn read_log(conn: &Connection, schema: &str) -> Result<Vec<Recorded>, StoreError
 }
 
 /// What goes across as it is: mail, customers, mailboxes and orders. Internal notes do
-/// not; their events carry them. (The full-text index is not rebuilt.)
+/// not; their events carry them. The full-text index is built anew (it keeps no text).
 const COPIED: &[(&str, &str)] = &[
     ("customers", ""),
     ("customer_addresses", ""),
@@ -190,6 +191,7 @@ fn replay_attached(conn: &mut Connection) -> Result<usize, StoreError> {
             [],
         )?;
     }
+    index_copied(&tx)?;
     for event in &log {
         apply(
             &tx,
@@ -200,4 +202,34 @@ fn replay_attached(conn: &mut Connection) -> Result<usize, StoreError> {
     }
     tx.commit()?;
     Ok(log.len())
+}
+
+/// Full-text entries for the copied messages, from their stored columns: the same words
+/// ingest indexed.
+fn index_copied(tx: &Connection) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare(
+        "SELECT id, subject, text, from_email, from_name, to_json, cc_json FROM main.messages",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, subject, text, from_email, from_name, to, cc) = row?;
+        let from = from_email.map(|email| Address {
+            email,
+            name: from_name,
+        });
+        let to: Vec<Address> = serde_json::from_str(&to)?;
+        let cc: Vec<Address> = serde_json::from_str(&cc)?;
+        index_text(tx, id, &subject, &text, from.iter().chain(&to).chain(&cc))?;
+    }
+    Ok(())
 }

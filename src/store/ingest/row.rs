@@ -1,11 +1,11 @@
 //! The message row itself: its columns, its raw source, its IMAP location and its
 //! full-text entry.
 
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
 use super::Fetched;
 use crate::domain::search_text::fold_for_index;
-use crate::domain::{Direction, ParsedMessage, PlacedBy, TicketId};
+use crate::domain::{Address, Direction, ParsedMessage, PlacedBy, TicketId};
 use crate::store::StoreError;
 
 /// What is stored with a message besides what was parsed.
@@ -93,13 +93,21 @@ pub(super) fn unquoted(parsed: &ParsedMessage) -> String {
 }
 
 fn index_message(tx: &Transaction, row: i64, parsed: &ParsedMessage) -> Result<(), StoreError> {
+    let people = parsed.from.iter().chain(&parsed.to).chain(&parsed.cc);
+    index_text(tx, row, &parsed.subject, &parsed.text, people)
+}
+
+/// The full-text entry of message `row`: its subject, its words, and the names and
+/// addresses of sender and recipients, folded as queries are.
+pub(crate) fn index_text<'a>(
+    conn: &Connection,
+    row: i64,
+    subject: &str,
+    text: &str,
+    people: impl Iterator<Item = &'a Address>,
+) -> Result<(), StoreError> {
     let mut names = String::new();
-    for a in parsed
-        .from
-        .iter()
-        .chain(parsed.to.iter())
-        .chain(parsed.cc.iter())
-    {
+    for a in people {
         if let Some(n) = &a.name {
             names.push_str(n);
             names.push(' ');
@@ -107,13 +115,13 @@ fn index_message(tx: &Transaction, row: i64, parsed: &ParsedMessage) -> Result<(
         names.push_str(&a.email);
         names.push(' ');
     }
-    tx.prepare_cached(
+    conn.prepare_cached(
         "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![
         row,
-        fold_for_index(&parsed.subject),
-        fold_for_index(&parsed.text),
+        fold_for_index(subject),
+        fold_for_index(text),
         fold_for_index(&names),
     ])?;
     Ok(())
