@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use crate::domain::EventSource;
 use crate::store::{StoreError, ticket_ops};
 
 use super::reply::parse_status;
@@ -60,13 +61,7 @@ pub fn status(ctx: &Context, a: StatusArgs) -> anyhow::Result<ExitCode> {
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
     done(
-        ticket_ops::set_status(
-            store.conn(),
-            id,
-            status,
-            &agent,
-            crate::domain::EventSource::Cli,
-        ),
+        ticket_ops::set_status(store.conn(), id, status, &agent, EventSource::Cli),
         id,
     )
 }
@@ -81,13 +76,7 @@ pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
     };
     let store = ctx.store()?;
     done(
-        ticket_ops::assign(
-            store.conn(),
-            id,
-            Some(&owner),
-            &agent,
-            crate::domain::EventSource::Cli,
-        ),
+        ticket_ops::assign(store.conn(), id, Some(&owner), &agent, EventSource::Cli),
         id,
     )
 }
@@ -108,14 +97,7 @@ pub fn tag(ctx: &Context, a: TagArgs) -> anyhow::Result<ExitCode> {
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
     done(
-        ticket_ops::tag(
-            store.conn(),
-            id,
-            &add,
-            &remove,
-            &agent,
-            crate::domain::EventSource::Cli,
-        ),
+        ticket_ops::tag(store.conn(), id, &add, &remove, &agent, EventSource::Cli),
         id,
     )
 }
@@ -129,14 +111,7 @@ pub fn note(ctx: &Context, a: NoteArgs) -> anyhow::Result<ExitCode> {
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
     done(
-        ticket_ops::add_note(
-            store.conn(),
-            id,
-            &text,
-            &agent,
-            crate::domain::EventSource::Cli,
-        )
-        .map(|_| ()),
+        ticket_ops::add_note(store.conn(), id, &text, &agent, EventSource::Cli).map(|_| ()),
         id,
     )
 }

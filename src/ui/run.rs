@@ -24,6 +24,7 @@ use super::theme::{ColorMode, Theme};
 use super::view::draw;
 use crate::app::{App, Effect, Event, ListWindow, Mode, PendingSend, update};
 use crate::config::Config;
+use crate::domain::EventSource;
 use crate::domain::outbox::ReplyKind;
 use crate::mailout::{self, Body, ReplyRequest};
 use crate::store::outbox::{self, Enqueued};
@@ -448,13 +449,7 @@ impl Runner<'_> {
                 .map_err(|e| e.to_string()),
             )],
             Effect::SetStatus(id, s) => {
-                ticket_ops::set_status(
-                    conn,
-                    id,
-                    s,
-                    &self.opts.config.agent,
-                    crate::domain::EventSource::Console,
-                )?;
+                ticket_ops::set_status(conn, id, s, &self.opts.config.agent, EventSource::Console)?;
                 vec![
                     Event::Status(format!("#{id} is {}", s.as_str())),
                     Event::DataChanged,
@@ -466,7 +461,7 @@ impl Runner<'_> {
                     id,
                     who.as_deref(),
                     &self.opts.config.agent,
-                    crate::domain::EventSource::Console,
+                    EventSource::Console,
                 )?;
                 vec![
                     Event::Status(format!("#{id} owner: {}", who.as_deref().unwrap_or("none"))),
@@ -480,7 +475,7 @@ impl Runner<'_> {
                     &add,
                     &remove,
                     &self.opts.config.agent,
-                    crate::domain::EventSource::Console,
+                    EventSource::Console,
                 )?;
                 vec![
                     Event::Status(format!("#{id} tags updated")),
@@ -493,7 +488,7 @@ impl Runner<'_> {
                     id,
                     &text,
                     &self.opts.config.agent,
-                    crate::domain::EventSource::Console,
+                    EventSource::Console,
                 )?;
                 vec![
                     Event::Status(format!("note added to #{id}")),
