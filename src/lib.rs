@@ -14,8 +14,9 @@
 //!   from the domain's read models (`domain::views`), which the store returns.
 //!
 //! Data flow: IMAP (`mail::imap::sync`, plain data) → `worker::mailbox_sync` → `mail::parse`
-//! → `domain::threading` → `store` (one transaction per batch, cursor included) → `cli` /
-//! console read the store.
+//! → `domain::threading` → `domain::decide` (what the mail changes on its ticket) →
+//! `store::events` (applied and logged; one transaction per batch, cursor included) →
+//! `cli` / console read the store. Agents' verbs are ticket changes through the same door.
 
 pub mod app;
 pub mod cli;

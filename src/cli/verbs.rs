@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use crate::domain::EventSource;
 use crate::store::{StoreError, ticket_ops};
 
 use super::reply::parse_status;
@@ -59,7 +60,10 @@ pub fn status(ctx: &Context, a: StatusArgs) -> anyhow::Result<ExitCode> {
         parse_status(Some(&a.status))?.ok_or_else(|| UsageError("status needed".into()))?;
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
-    done(ticket_ops::set_status(store.conn(), id, status, &agent), id)
+    done(
+        ticket_ops::set_status(store.conn(), id, status, &agent, EventSource::Cli),
+        id,
+    )
 }
 
 pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
@@ -72,7 +76,7 @@ pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
     };
     let store = ctx.store()?;
     done(
-        ticket_ops::assign(store.conn(), id, Some(&owner), &agent),
+        ticket_ops::assign(store.conn(), id, Some(&owner), &agent, EventSource::Cli),
         id,
     )
 }
@@ -92,7 +96,10 @@ pub fn tag(ctx: &Context, a: TagArgs) -> anyhow::Result<ExitCode> {
     }
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
-    done(ticket_ops::tag(store.conn(), id, &add, &remove, &agent), id)
+    done(
+        ticket_ops::tag(store.conn(), id, &add, &remove, &agent, EventSource::Cli),
+        id,
+    )
 }
 
 pub fn note(ctx: &Context, a: NoteArgs) -> anyhow::Result<ExitCode> {
@@ -104,7 +111,7 @@ pub fn note(ctx: &Context, a: NoteArgs) -> anyhow::Result<ExitCode> {
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
     done(
-        ticket_ops::add_note(store.conn(), id, &text, &agent).map(|_| ()),
+        ticket_ops::add_note(store.conn(), id, &text, &agent, EventSource::Cli).map(|_| ()),
         id,
     )
 }

@@ -13,8 +13,12 @@ use crate::config::{
     AccountConfig, AutoAckConfig, Config, OutboxConfig, PasswordSource, Security, SentFolder,
     ServerConfig, ShopConfig, SlaConfig,
 };
+use crate::domain::ticket_change::StatusCause;
+use crate::domain::{EventSource, Origin, Status, TicketChange};
 use crate::store::ingest::{AccountIdentity, ingest_raw};
-use crate::store::{Store, StoreError};
+use crate::store::orders::{self, NewOrder};
+use crate::store::replay::ticket_states;
+use crate::store::{Store, StoreError, customers, events};
 use content::{KINDS, LANGS};
 
 pub const SHOP_EMAIL: &str = "support@nordic-boots.example";
@@ -174,12 +178,11 @@ pub fn generate(db: &Path, config: &Config, tickets: usize, now: i64) -> Result<
 }
 
 /// Orders, owners, tags, statuses and due times, as a shop in mid-week would have them.
+/// Ticket changes are dated at each ticket's last activity, so they do not reorder the
+/// queue.
 fn decorate(store: &mut Store, rng: &mut Lcg, now: i64) -> Result<(), StoreError> {
     let tx = store.write()?;
-    let emails: Vec<String> = tx
-        .prepare("SELECT email FROM customer_addresses")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let emails = customers::addresses(&tx)?;
     let carriers = [
         "PostNord",
         "DHL",
@@ -203,54 +206,70 @@ fn decorate(store: &mut Store, rng: &mut Lcg, now: i64) -> Result<(), StoreError
             let shipped = (status != "paid").then_some(placed + 86_400);
             let carrier = carriers[rng.below(carriers.len() as u64) as usize];
             let tracking = format!("TR{:09}", rng.below(1_000_000_000));
-            tx.execute(
-                "INSERT OR IGNORE INTO orders (number, customer_email, status, total_cents, currency, placed_at,
-                    shipped_at, carrier, tracking_number, tracking_url)
-                 VALUES (?1, ?2, ?3, ?4, 'EUR', ?5, ?6, ?7, ?8, ?9)",
-                rusqlite::params![
-                    number,
-                    email,
+            orders::add(
+                &tx,
+                &NewOrder {
+                    number: &number,
+                    customer_email: email,
+                    customer_name: None,
                     status,
-                    (4_900 + rng.below(20_000)) as i64,
-                    placed,
-                    shipped,
-                    carrier,
-                    tracking,
-                    format!("https://track.example/{tracking}")
-                ],
+                    total_cents: Some((4_900 + rng.below(20_000)) as i64),
+                    currency: Some("EUR"),
+                    placed_at: placed,
+                    shipped_at: shipped,
+                    carrier: Some(carrier),
+                    tracking_number: Some(&tracking),
+                    tracking_url: Some(&format!("https://track.example/{tracking}")),
+                },
             )?;
         }
     }
-    let ids: Vec<(i64, String, Option<i64>)> = tx
-        .prepare("SELECT id, subject, first_response_at FROM tickets")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
     let owners = [Some("you"), Some("bob"), Some("carol"), None, None];
-    for (id, subject, answered) in ids {
+    for t in ticket_states(&tx)? {
         let owner = owners[rng.below(owners.len() as u64) as usize];
-        let status = match (answered.is_some(), rng.below(10)) {
-            (true, 0..=3) => "pending",
-            (true, 4..=6) => "solved",
-            (true, _) => "open",
-            (false, 0..=5) => "new",
-            (false, _) => "open",
+        let status = match (t.first_response_at.is_some(), rng.below(10)) {
+            (true, 0..=3) => Status::Pending,
+            (true, 4..=6) => Status::Solved,
+            (true, _) => Status::Open,
+            (false, 0..=5) => Status::New,
+            (false, _) => Status::Open,
         };
         // Due times spread from four hours overdue to a day ahead.
-        let due =
-            matches!(status, "new" | "open").then(|| now - 4 * 3600 + rng.below(28 * 3600) as i64);
-        tx.execute(
-            "UPDATE tickets SET owner = ?2, status = ?3, due_at = ?4 WHERE id = ?1",
-            rusqlite::params![id, owner, status, due],
-        )?;
-        let lower = subject.to_lowercase();
+        let due = status
+            .is_active()
+            .then(|| now - 4 * 3600 + rng.below(28 * 3600) as i64);
+        let mut changes = Vec::new();
+        if owner != t.owner.as_deref() {
+            changes.push(TicketChange::Assigned {
+                owner: owner.map(str::to_string),
+            });
+        }
+        if status != t.status {
+            changes.push(TicketChange::StatusSet {
+                status,
+                cause: StatusCause::Agent,
+            });
+        }
+        if due != t.due_at {
+            changes.push(TicketChange::DueSet {
+                due: due.and_then(|d| DateTime::from_timestamp(d, 0)),
+            });
+        }
+        let lower = t.subject.to_lowercase();
         for (needle, tag) in content::TAG_RULES {
             if lower.contains(needle) {
-                tx.execute(
-                    "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)",
-                    rusqlite::params![id, tag],
-                )?;
+                changes.push(TicketChange::Tagged {
+                    tag: tag.to_string(),
+                });
             }
         }
+        let at = DateTime::from_timestamp(t.updated_at, 0).unwrap_or_default();
+        events::apply(
+            &tx,
+            t.id,
+            &changes,
+            &Origin::new("demo", EventSource::Demo, at),
+        )?;
     }
     tx.commit()?;
     Ok(())
@@ -259,42 +278,103 @@ fn decorate(store: &mut Store, rng: &mut Lcg, now: i64) -> Result<(), StoreError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{replay, ticket_ops};
+
+    const NOW: i64 = 1_795_510_800;
+
+    /// How many messages each word finds.
+    fn search(store: &Store, words: &[&str]) -> Vec<usize> {
+        use crate::domain::query::parse_query;
+        use crate::store::query_sql::{QueryContext, message_search};
+        let ctx = QueryContext {
+            agent: "you".into(),
+            now: NOW,
+        };
+        words
+            .iter()
+            .map(|w| {
+                let q = parse_query(w).expect("query");
+                crate::store::search::run_ids(store.conn(), &message_search(&q, &ctx, 10_000))
+                    .expect("search")
+                    .len()
+            })
+            .collect()
+    }
 
     #[test]
     fn generates_a_shop_in_five_languages() {
         let dir = tempfile::tempdir().expect("tmp");
         let db = dir.path().join("demo.db");
         let config = config("you");
-        let now = 1_795_510_800;
-        generate(&db, &config, 120, now).expect("generate");
+        generate(&db, &config, 120, NOW).expect("generate");
         let store = Store::open(&db).expect("open");
-        let n: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
-            .expect("n");
-        assert!((100..=120).contains(&n), "{n} tickets");
-        let langs: i64 = store
-            .conn()
-            .query_row(
-                "SELECT count(DISTINCT language) FROM tickets WHERE language IS NOT NULL",
-                [],
-                |r| r.get(0),
-            )
-            .expect("langs");
-        assert!(langs >= 4, "{langs} languages");
-        let orders: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
-            .expect("orders");
-        assert!(orders > 20);
-        let breaching: i64 = store
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM tickets WHERE due_at < ?1 AND status IN ('new','open')",
-                [now],
-                |r| r.get(0),
-            )
-            .expect("breaching");
+        let tickets = ticket_states(store.conn()).expect("tickets");
+        assert!(
+            (100..=120).contains(&tickets.len()),
+            "{} tickets",
+            tickets.len()
+        );
+        let langs: std::collections::HashSet<_> = tickets
+            .iter()
+            .filter_map(|t| t.language.as_deref())
+            .collect();
+        assert!(langs.len() >= 4, "{langs:?} languages");
+        assert!(orders::count(store.conn()).expect("orders") > 20);
+        let breaching = tickets
+            .iter()
+            .filter(|t| t.status.is_active() && t.due_at.is_some_and(|d| d < NOW))
+            .count();
         assert!(breaching > 0);
+    }
+
+    /// Every ticket of the demo shop, after agents worked on it too, comes back the same
+    /// from its events alone (with its mail, customers and orders copied).
+    #[test]
+    fn replaying_the_events_rebuilds_the_same_tickets() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("demo.db");
+        generate(&db, &config("you"), 150, NOW).expect("generate");
+        let store = Store::open(&db).expect("open");
+        let c = store.conn();
+        let cli = EventSource::Cli;
+        ticket_ops::set_status(c, 3, Status::Solved, "bob", cli).expect("status");
+        ticket_ops::assign(c, 4, Some("carol"), "bob", cli).expect("assign");
+        ticket_ops::assign(c, 5, None, "bob", cli).expect("unassign");
+        ticket_ops::tag(c, 6, &["VIP".into(), "refund".into()], &[], "bob", cli).expect("tag");
+        ticket_ops::tag(c, 6, &[], &["vip".into(), "wismo".into()], "bob", cli).expect("untag");
+        ticket_ops::add_note(c, 7, "called the carrier", "bob", cli).expect("note");
+        ticket_ops::add_note(c, 7, "called again", "carol", EventSource::Console).expect("note");
+        let original = ticket_states(c).expect("original");
+        let log = replay::recorded(c).expect("log");
+        assert!(
+            original
+                .iter()
+                .any(|t| !t.tags.is_empty() && t.owner.is_some())
+        );
+        assert!(original.iter().any(|t| t.first_response_at.is_some()));
+        drop(store);
+
+        let words = ["order", "beställning", "sipariş", "заказ", "carrier"];
+        let found = search(&Store::open(&db).expect("reopen"), &words);
+        assert!(found.iter().all(|hits| hits > &0), "{found:?}");
+        let mut rebuilt = Store::open_in_memory().expect("empty");
+        let replayed = replay::rebuild(&mut rebuilt, &db).expect("replay");
+        assert_eq!(replayed, log.len());
+        let again = ticket_states(rebuilt.conn()).expect("rebuilt");
+        assert_eq!(again.len(), original.len());
+        for (a, b) in original.iter().zip(&again) {
+            assert_eq!(a, b);
+        }
+        // Searches find as much (the index is rebuilt, the notes filed again).
+        assert_eq!(search(&rebuilt, &words), found);
+        // The log itself comes across in the same order, and a second replay is refused.
+        let relog = replay::recorded(rebuilt.conn()).expect("relog");
+        let strip = |l: &[replay::Recorded]| {
+            l.iter()
+                .map(|r| (r.ticket, r.change.clone(), r.origin.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&relog), strip(&log));
+        assert!(replay::rebuild(&mut rebuilt, &db).is_err());
     }
 }

@@ -4,6 +4,7 @@
 //! unit-tested with plain values.
 
 pub mod autoreply;
+pub mod decide;
 pub mod language;
 pub mod message;
 pub mod order;
@@ -17,8 +18,10 @@ pub mod sla;
 pub mod subject;
 pub mod threading;
 pub mod ticket;
+pub mod ticket_change;
 pub mod tracking;
 pub mod views;
 
 pub use message::{Address, AttachmentMeta, AutoHeaders, Direction, ParsedMessage, PlacedBy};
 pub use ticket::{Status, TicketId};
+pub use ticket_change::{EventSource, Origin, TicketChange};

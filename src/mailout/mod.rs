@@ -225,7 +225,14 @@ pub fn queue(
         },
     )?;
     if matches!(result, Enqueued::Queued(_)) && !p.tags.is_empty() {
-        ticket_ops::tag(conn, p.ticket, &p.tags, &[], agent)?;
+        ticket_ops::tag(
+            conn,
+            p.ticket,
+            &p.tags,
+            &[],
+            agent,
+            crate::domain::EventSource::Mailout,
+        )?;
     }
     Ok(result)
 }

@@ -31,6 +31,14 @@ pub enum StoreError {
     },
     #[error("no ticket #{0}")]
     NoTicket(i64),
+    /// A change this version records but cannot apply yet (merge, split, customer merge).
+    #[error("ticket #{ticket}: a {kind} change cannot be applied yet")]
+    NotApplicable { ticket: i64, kind: &'static str },
+    /// A logged change from before changes were typed: it cannot be replayed.
+    #[error("ticket event {0} predates typed events and cannot be replayed")]
+    Untyped(i64),
+    #[error("replay: {0}")]
+    Replay(String),
     /// SQLite refused a query plan as too large or too complex: the user's query is at
     /// fault, not the database.
     #[error("bad query: too large for the database ({0}); use fewer or shorter terms")]

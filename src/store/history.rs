@@ -1,11 +1,14 @@
 //! A mailbox's history: the mail that was there before its first sync. Its conversations
-//! start where they stand (`Status::settled`) instead of all waiting on the shop.
+//! start where they stand (`domain::decide::settle`) instead of all waiting on the shop.
 
+use chrono::DateTime;
 use rusqlite::{Transaction, params};
 
 use super::StoreError;
+use super::events::{apply, status_column};
 use super::ingest::SYNC_AGENT;
-use crate::domain::{Status, TicketId};
+use crate::domain::decide::settle;
+use crate::domain::{EventSource, Origin, TicketId};
 
 /// Conversations from a mailbox's history (mail there before its first sync) start where
 /// they stand (`Status::settled`): quiet past the cutoff, solved; else pending or open by
@@ -47,19 +50,20 @@ pub fn settle_history(
                 _ => {}
             }
         }
-        let status = Status::settled(last_in, last_out, now, cutoff_secs);
-        let changed = tx
-            .prepare_cached(
-                "UPDATE tickets SET status = ?2, due_at = NULL WHERE id = ?1 AND status != ?2",
-            )?
-            .execute(params![ticket, status.as_str()])?;
-        if changed > 0 {
-            tx.prepare_cached(
-                "INSERT INTO ticket_events (ticket_id, at, agent, kind, value)
-                 VALUES (?1, ?2, ?3, 'status', ?4)",
-            )?
-            .execute(params![ticket, now, SYNC_AGENT, status.as_str()])?;
-        }
+        let (status, due) = tx
+            .prepare_cached("SELECT status, due_at FROM tickets WHERE id = ?1")?
+            .query_row([ticket], |r| {
+                Ok((status_column(r, 0)?, r.get::<_, Option<i64>>(1)?))
+            })?;
+        let due = due.and_then(|d| DateTime::from_timestamp(d, 0));
+        let changes = settle(status, due, last_in, last_out, now, cutoff_secs);
+        let at = DateTime::from_timestamp(now, 0).unwrap_or_default();
+        apply(
+            tx,
+            ticket,
+            &changes,
+            &Origin::new(SYNC_AGENT, EventSource::History, at),
+        )?;
     }
     Ok(())
 }

@@ -13,7 +13,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_outbox_claims.sql"),
     include_str!("migrations/0003_first_contact.sql"),
     include_str!("migrations/0004_outbox_cut_resends.sql"),
-    include_str!("migrations/0007_orders.sql"),
+    include_str!("migrations/0005_ticket_events.sql"),
+    include_str!("migrations/0006_orders.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

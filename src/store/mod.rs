@@ -5,8 +5,10 @@
 //! wipe the cache. Workers write here; the console and the CLI only read and record intent.
 
 mod columns;
+pub mod customers;
 pub mod drafts;
 mod error;
+pub mod events;
 pub mod history;
 pub mod ingest;
 mod lookup;
@@ -16,6 +18,7 @@ pub mod orders;
 pub mod outbox;
 pub mod query_sql;
 pub mod read;
+pub mod replay;
 pub mod reply_facts;
 pub mod search;
 pub mod sent;

@@ -6,10 +6,10 @@
 use chrono::Utc;
 use rusqlite::TransactionBehavior;
 
-use super::ingest::{AccountIdentity, Fetched, ingest};
+use super::ingest::{AccountIdentity, Fetched, ingest_from};
 use super::outbox::{self, OutboxRow};
 use super::{Store, StoreError, ticket_ops};
-use crate::domain::ParsedMessage;
+use crate::domain::{EventSource, ParsedMessage};
 
 /// Files `row` (whose content `parsed` is) on its ticket and marks it sent. False when the
 /// row is no longer `owner`'s (nothing is written then).
@@ -35,9 +35,15 @@ pub fn record_sent(
         return Ok(false);
     }
     // An automatic message (Auto-Submitted) does not count as the answer: ingest knows.
-    ingest(&tx, account, None, &fetched, parsed)?;
+    ingest_from(&tx, account, None, &fetched, parsed, EventSource::Send)?;
     if let (Some(ticket), Some(status)) = (row.ticket_id, row.status_after) {
-        ticket_ops::set_status(&tx, ticket, status, row.agent.as_deref().unwrap_or(""))?;
+        ticket_ops::set_status(
+            &tx,
+            ticket,
+            status,
+            row.agent.as_deref().unwrap_or(""),
+            EventSource::Send,
+        )?;
     }
     tx.commit()?;
     Ok(true)

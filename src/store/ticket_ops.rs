@@ -1,31 +1,16 @@
-//! What agents do to tickets: status, owner, tags, internal notes. Each change is also
-//! appended to `ticket_events`, the log that KPI reports and team mode build on.
+//! What agents do to tickets: status, owner, tags, internal notes. Each verb is one
+//! transaction of `TicketChange`s applied through `store::events`, which also logs them.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use chrono::Utc;
+use rusqlite::Connection;
 
-use super::{StoreError, now_unix};
-use crate::domain::{Status, TicketId};
+use super::StoreError;
+use super::events::{apply, atomically, exists};
+use crate::domain::ticket_change::StatusCause;
+use crate::domain::{EventSource, Origin, Status, TicketChange, TicketId};
 
-fn exists(conn: &Connection, id: TicketId) -> Result<(), StoreError> {
-    let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM tickets WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    found.map(|_| ()).ok_or(StoreError::NoTicket(id))
-}
-
-fn event(
-    conn: &Connection,
-    id: TicketId,
-    agent: &str,
-    kind: &str,
-    value: Option<&str>,
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO ticket_events (ticket_id, at, agent, kind, value) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![id, now_unix(), agent, kind, value])?;
-    Ok(())
+fn origin(agent: &str, source: EventSource) -> Origin {
+    Origin::new(agent, source, Utc::now())
 }
 
 pub fn set_status(
@@ -33,13 +18,13 @@ pub fn set_status(
     id: TicketId,
     status: Status,
     agent: &str,
+    source: EventSource,
 ) -> Result<(), StoreError> {
-    exists(conn, id)?;
-    conn.prepare_cached(
-        "UPDATE tickets SET status = ?2, updated_at = max(updated_at, ?3) WHERE id = ?1",
-    )?
-    .execute(params![id, status.as_str(), now_unix()])?;
-    event(conn, id, agent, "status", Some(status.as_str()))
+    let change = TicketChange::StatusSet {
+        status,
+        cause: StatusCause::Agent,
+    };
+    atomically(conn, |tx| apply(tx, id, &[change], &origin(agent, source)))
 }
 
 /// Sets the owner; `None` (or "none") unassigns.
@@ -48,81 +33,70 @@ pub fn assign(
     id: TicketId,
     owner: Option<&str>,
     agent: &str,
+    source: EventSource,
 ) -> Result<(), StoreError> {
-    exists(conn, id)?;
     let owner = owner.filter(|o| !o.is_empty() && !o.eq_ignore_ascii_case("none"));
-    conn.prepare_cached("UPDATE tickets SET owner = ?2 WHERE id = ?1")?
-        .execute(params![id, owner])?;
-    event(conn, id, agent, "owner", owner)
+    let change = TicketChange::Assigned {
+        owner: owner.map(str::to_string),
+    };
+    atomically(conn, |tx| apply(tx, id, &[change], &origin(agent, source)))
 }
 
-/// Adds and removes tags (lower-cased).
+/// Adds and removes tags (trimmed, lower-cased).
 pub fn tag(
     conn: &Connection,
     id: TicketId,
     add: &[String],
     remove: &[String],
     agent: &str,
+    source: EventSource,
 ) -> Result<(), StoreError> {
-    exists(conn, id)?;
-    for t in add {
-        let t = t.trim().to_lowercase();
-        if t.is_empty() {
-            continue;
-        }
-        let n = conn
-            .prepare_cached("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?1, ?2)")?
-            .execute(params![id, t])?;
-        if n > 0 {
-            event(conn, id, agent, "tag", Some(&t))?;
-        }
-    }
-    for t in remove {
-        let t = t.trim().to_lowercase();
-        let n = conn
-            .prepare_cached("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2")?
-            .execute(params![id, t])?;
-        if n > 0 {
-            event(conn, id, agent, "untag", Some(&t))?;
-        }
-    }
-    Ok(())
+    let clean = |t: &String| t.trim().to_lowercase();
+    let changes: Vec<TicketChange> = add
+        .iter()
+        .map(clean)
+        .filter(|t| !t.is_empty())
+        .map(|tag| TicketChange::Tagged { tag })
+        .chain(
+            remove
+                .iter()
+                .map(clean)
+                .map(|tag| TicketChange::Untagged { tag }),
+        )
+        .collect();
+    atomically(conn, |tx| {
+        exists(tx, id)?;
+        apply(tx, id, &changes, &origin(agent, source))
+    })
 }
 
-/// An internal note: a message with direction `note`, never sent, searchable.
+/// An internal note: a message with direction `note`, never sent, searchable. Returns its
+/// message row.
 pub fn add_note(
     conn: &Connection,
     id: TicketId,
     text: &str,
     agent: &str,
+    source: EventSource,
 ) -> Result<i64, StoreError> {
-    let account: String = conn
-        .prepare_cached("SELECT account FROM tickets WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?
-        .ok_or(StoreError::NoTicket(id))?;
-    let now = now_unix();
-    let text = crate::domain::sanitize::sanitize_text(text);
-    let message_id = format!("note.{id}.{now}.{}@shopdesk.invalid", std::process::id());
-    conn.prepare_cached(
-        "INSERT INTO messages (account, message_id, ticket_id, direction, from_email, from_name,
-            subject, date, text, placed_by, created_at)
-         VALUES (?1, ?2, ?3, 'note', NULL, ?4, '', ?5, ?6, 'manual', ?5)",
-    )?
-    .execute(params![account, message_id, id, agent, now, text])?;
-    let row = conn.last_insert_rowid();
-    conn.prepare_cached(
-        "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, '', ?2, ?3)",
-    )?
-    .execute(params![
-        row,
-        crate::domain::search_text::fold_for_index(&text),
-        agent
-    ])?;
-    conn.prepare_cached("UPDATE tickets SET message_count = message_count + 1, updated_at = max(updated_at, ?2) WHERE id = ?1")?
-        .execute(params![id, now])?;
-    event(conn, id, agent, "note", Some(&text))?;
-    Ok(row)
+    let now = Utc::now();
+    // Unique per ticket, instant and process: two notes in one second are two notes.
+    let message_id = format!(
+        "note.{id}.{}.{}@shopdesk.invalid",
+        now.timestamp_nanos_opt().unwrap_or_else(|| now.timestamp()),
+        std::process::id()
+    );
+    let change = TicketChange::Noted {
+        message_id: message_id.clone(),
+        author: agent.to_string(),
+        text: crate::domain::sanitize::sanitize_text(text),
+    };
+    atomically(conn, |tx| {
+        apply(tx, id, &[change], &Origin::new(agent, source, now))?;
+        Ok(tx
+            .prepare_cached("SELECT id FROM messages WHERE ticket_id = ?1 AND message_id = ?2")?
+            .query_row(rusqlite::params![id, message_id], |r| r.get(0))?)
+    })
 }
 
 #[cfg(test)]
@@ -130,6 +104,7 @@ mod tests {
     use super::*;
     use crate::store::Store;
     use crate::store::ingest::{AccountIdentity, ingest_raw};
+    const CLI: EventSource = EventSource::Cli;
 
     #[test]
     fn verbs_change_tickets_and_log_events() {
@@ -138,17 +113,18 @@ mod tests {
         let raw = b"From: a@x.example\r\nSubject: Help\r\nMessage-ID: <1@x>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\nHi\r\n".to_vec();
         ingest_raw(&mut store, &account, "INBOX", &[raw]).expect("ingest");
         let c = store.conn();
-        set_status(c, 1, Status::Pending, "alice").expect("status");
-        assign(c, 1, Some("bob"), "alice").expect("assign");
+        set_status(c, 1, Status::Pending, "alice", CLI).expect("status");
+        assign(c, 1, Some("bob"), "alice", CLI).expect("assign");
         tag(
             c,
             1,
             &["WISMO".into(), "vip".into()],
             &["vip".into()],
             "alice",
+            CLI,
         )
         .expect("tag");
-        add_note(c, 1, "called the carrier \u{1b}[31m", "alice").expect("note");
+        add_note(c, 1, "called the carrier \u{1b}[31m", "alice", CLI).expect("note");
         let (status, owner, count): (String, String, i64) = c
             .query_row(
                 "SELECT status, owner, message_count FROM tickets WHERE id = 1",
@@ -169,8 +145,13 @@ mod tests {
             .collect();
         assert_eq!(tags, ["wismo"]);
         let events: i64 = c
-            .query_row("SELECT count(*) FROM ticket_events", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM ticket_events WHERE source = 'cli' AND agent = 'alice'",
+                [],
+                |r| r.get(0),
+            )
             .expect("n");
+        // status, owner, two tags added, one removed, the note
         assert_eq!(events, 6);
         let note: String = c
             .query_row(
@@ -181,9 +162,9 @@ mod tests {
             .expect("note");
         assert_eq!(note, "called the carrier ");
         assert!(matches!(
-            set_status(c, 99, Status::Open, "a"),
+            set_status(c, 99, Status::Open, "a", CLI),
             Err(StoreError::NoTicket(99))
         ));
-        assign(c, 1, Some("none"), "alice").expect("unassign");
+        assign(c, 1, Some("none"), "alice", CLI).expect("unassign");
     }
 }

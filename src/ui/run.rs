@@ -24,6 +24,7 @@ use super::theme::{ColorMode, Theme};
 use super::view::draw;
 use crate::app::{App, Effect, Event, ListWindow, Mode, PendingSend, update};
 use crate::config::Config;
+use crate::domain::EventSource;
 use crate::domain::outbox::ReplyKind;
 use crate::mailout::{self, Body, ReplyRequest};
 use crate::store::outbox::{self, Enqueued};
@@ -448,28 +449,47 @@ impl Runner<'_> {
                 .map_err(|e| e.to_string()),
             )],
             Effect::SetStatus(id, s) => {
-                ticket_ops::set_status(conn, id, s, &self.opts.config.agent)?;
+                ticket_ops::set_status(conn, id, s, &self.opts.config.agent, EventSource::Console)?;
                 vec![
                     Event::Status(format!("#{id} is {}", s.as_str())),
                     Event::DataChanged,
                 ]
             }
             Effect::Assign(id, who) => {
-                ticket_ops::assign(conn, id, who.as_deref(), &self.opts.config.agent)?;
+                ticket_ops::assign(
+                    conn,
+                    id,
+                    who.as_deref(),
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
                 vec![
                     Event::Status(format!("#{id} owner: {}", who.as_deref().unwrap_or("none"))),
                     Event::DataChanged,
                 ]
             }
             Effect::Tag(id, add, remove) => {
-                ticket_ops::tag(conn, id, &add, &remove, &self.opts.config.agent)?;
+                ticket_ops::tag(
+                    conn,
+                    id,
+                    &add,
+                    &remove,
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
                 vec![
                     Event::Status(format!("#{id} tags updated")),
                     Event::DataChanged,
                 ]
             }
             Effect::Note(id, text) => {
-                ticket_ops::add_note(conn, id, &text, &self.opts.config.agent)?;
+                ticket_ops::add_note(
+                    conn,
+                    id,
+                    &text,
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
                 vec![
                     Event::Status(format!("note added to #{id}")),
                     Event::DataChanged,

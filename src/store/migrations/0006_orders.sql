@@ -1,4 +1,4 @@
--- 0007: orders from shops' exports, platform notifications and lookups. The number
+-- 0006: orders from shops' exports, platform notifications and lookups. The number
 -- customers see stays `number` (stored without a leading '#'); `platform_id` is the
 -- platform's own id where it differs (WooCommerce's order_id), matched too. Every change an
 -- import or a notification makes is logged in `order_events`, what shipping notices and

@@ -1,0 +1,217 @@
+//! What a mail does to its ticket, decided from plain facts: which side wrote it, whether a
+//! ticket begins and in which status, reopening on a customer's reply, the shop's answer
+//! moving a ticket to pending, the first response, the service-level due time, a second
+//! address of the customer, and where a mailbox's history settles. The store gathers the
+//! facts, calls these, and applies the changes they return.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::message::{Address, Direction, PlacedBy};
+use super::sanitize::sanitize_line;
+use super::sla::{BusinessHours, add_business_time};
+use super::subject::normalize_subject;
+use super::ticket::Status;
+use super::ticket_change::{CustomerId, NewTicket, StatusCause, TicketChange};
+
+/// Who is who on a mail: its direction, and the customer's side of the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sides<'a> {
+    pub direction: Direction,
+    /// The sender of incoming mail; the first recipient outside the shop of outgoing mail.
+    pub customer: Option<&'a Address>,
+}
+
+/// Mail from one of the shop's own addresses is outgoing, whichever client sent it.
+pub fn sides<'a>(
+    from: Option<&'a Address>,
+    to: &'a [Address],
+    is_own: &dyn Fn(&str) -> bool,
+) -> Sides<'a> {
+    match from {
+        Some(f) if is_own(&f.email) => Sides {
+            direction: Direction::Out,
+            customer: to.iter().find(|a| !is_own(&a.email)),
+        },
+        _ => Sides {
+            direction: Direction::In,
+            customer: from,
+        },
+    }
+}
+
+/// The facts of one mail that the ticket rules look at.
+#[derive(Debug, Clone)]
+pub struct MailFacts<'a> {
+    pub message_id: &'a str,
+    pub direction: Direction,
+    pub placed_by: PlacedBy,
+    /// Threaded onto an existing ticket without a warning: the headers or token are the
+    /// sender's own, not copied by a stranger.
+    pub trusted: bool,
+    pub date: DateTime<Utc>,
+    /// Lower-cased sender address ("" when there is none).
+    pub from: &'a str,
+    /// Sent by a program (RFC 3834): an acknowledgement of ours is not an answer.
+    pub auto_submitted: bool,
+    /// The language of the customer's own words, when detected.
+    pub language: Option<&'a str>,
+    /// Mail that was in the mailbox before its first sync: it starts no clock.
+    pub history: bool,
+}
+
+/// What the store knows about the ticket a mail goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketFacts<'a> {
+    /// No ticket yet: the mail begins one.
+    New {
+        account: &'a str,
+        subject: &'a str,
+        customer: Option<CustomerId>,
+    },
+    Existing(TicketNow),
+}
+
+/// The parts of an existing ticket the rules read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketNow {
+    pub status: Status,
+    pub language: Option<String>,
+    pub due: Option<DateTime<Utc>>,
+    pub first_response: Option<DateTime<Utc>>,
+    pub has_customer: bool,
+    /// The sender's address already belongs to a customer (this one or another).
+    pub from_known: bool,
+}
+
+/// An account's rules for mail.
+#[derive(Debug, Clone, Copy)]
+pub struct MailRules<'a> {
+    /// First-response target in business time; `None`: tickets get no due time.
+    pub first_response: Option<(Duration, &'a BusinessHours)>,
+    /// The status an active ticket takes when the shop answers; `None` leaves it.
+    pub shop_reply_status: Option<Status>,
+}
+
+/// The changes one new mail makes to its ticket, in the order they apply.
+pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<TicketChange> {
+    let mut out = Vec::new();
+    let now = match ticket {
+        TicketFacts::New {
+            account,
+            subject,
+            customer,
+        } => {
+            // A conversation the shop started waits on the customer.
+            let status = match mail.direction {
+                Direction::In => Status::New,
+                Direction::Out | Direction::Note => Status::Pending,
+            };
+            out.push(TicketChange::Created(NewTicket {
+                account: account.to_string(),
+                subject: sanitize_line(subject),
+                normalized_subject: normalize_subject(subject),
+                status,
+                customer: *customer,
+            }));
+            TicketNow {
+                status,
+                language: None,
+                due: None,
+                first_response: None,
+                has_customer: customer.is_some(),
+                from_known: true,
+            }
+        }
+        TicketFacts::Existing(now) => now.clone(),
+    };
+    let is_new = matches!(ticket, TicketFacts::New { .. });
+    out.push(TicketChange::MessageAdded {
+        message_id: mail.message_id.to_string(),
+        direction: mail.direction,
+        placed_by: mail.placed_by,
+    });
+    match mail.direction {
+        Direction::In => {
+            let next = now.status.on_customer_reply();
+            if !is_new && next != now.status {
+                out.push(TicketChange::StatusSet {
+                    status: next,
+                    cause: StatusCause::CustomerReply,
+                });
+            }
+            if let (None, Some(language)) = (&now.language, mail.language) {
+                out.push(TicketChange::LanguageSet {
+                    language: language.to_string(),
+                });
+            }
+            if now.due.is_none()
+                && !mail.history
+                && let Some((work, hours)) = rules.first_response
+            {
+                out.push(TicketChange::DueSet {
+                    due: Some(add_business_time(mail.date, work, hours)),
+                });
+            }
+            // A customer writing from a second address, threaded by headers: remember it
+            // (not a stranger who merely copied a ticket token).
+            if !is_new
+                && mail.trusted
+                && !mail.from.is_empty()
+                && now.has_customer
+                && !now.from_known
+            {
+                out.push(TicketChange::AddressLearned {
+                    email: mail.from.to_string(),
+                });
+            }
+        }
+        Direction::Out | Direction::Note => {
+            if mail.auto_submitted {
+                return out;
+            }
+            if now.first_response.is_none() {
+                out.push(TicketChange::FirstResponse { at: mail.date });
+            }
+            if now.due.is_some() {
+                out.push(TicketChange::DueSet { due: None });
+            }
+            if let Some(to) = rules.shop_reply_status.filter(|_| !is_new) {
+                let next = now.status.on_shop_reply(to);
+                if next != now.status {
+                    out.push(TicketChange::StatusSet {
+                        status: next,
+                        cause: StatusCause::ShopReply,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where a conversation from a mailbox's history settles (`Status::settled`), as changes:
+/// none when it already stands there.
+pub fn settle(
+    status: Status,
+    due: Option<DateTime<Utc>>,
+    last_in: Option<i64>,
+    last_out: Option<i64>,
+    now: i64,
+    cutoff_secs: i64,
+) -> Vec<TicketChange> {
+    let settled = Status::settled(last_in, last_out, now, cutoff_secs);
+    if settled == status {
+        return Vec::new();
+    }
+    let mut out = vec![TicketChange::StatusSet {
+        status: settled,
+        cause: StatusCause::History,
+    }];
+    if due.is_some() {
+        out.push(TicketChange::DueSet { due: None });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

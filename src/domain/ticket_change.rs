@@ -1,0 +1,274 @@
+//! Every change to a ticket as a value: what happened (`TicketChange`), where it came from
+//! (`EventSource`) and who did it. Rules decide changes (`domain::decide` for mail); the
+//! store applies them and appends each one to `ticket_events`, whose JSON payload is this
+//! type's serde form. That log is what service levels, KPIs and team mode read, and what a
+//! replay rebuilds tickets from, so a payload, once written, must stay readable: variants
+//! and fields may be added, never renamed.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::message::{Direction, PlacedBy};
+use super::ticket::{Status, TicketId};
+
+/// Row id of a customer.
+pub type CustomerId = i64;
+
+/// A ticket as it begins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub account: String,
+    /// Sanitised, as shown.
+    pub subject: String,
+    /// What subject threading compares (`subject::normalize_subject`).
+    pub normalized_subject: String,
+    pub status: Status,
+    pub customer: Option<CustomerId>,
+}
+
+/// Why a status changed. Only an agent's choice counts as activity on the ticket (it moves
+/// `updated_at`); the rules' own moves ride on the message that caused them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusCause {
+    /// Set by a person: the console, the CLI, the status chosen for after a reply.
+    Agent,
+    /// The customer wrote again (`Status::on_customer_reply`).
+    CustomerReply,
+    /// The shop answered, from shopdesk or any client (`Status::on_shop_reply`).
+    ShopReply,
+    /// A conversation found in a mailbox's history settled where it stands.
+    History,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TicketChange {
+    /// The ticket begins (at the event's time).
+    Created(NewTicket),
+    /// A mail joined the ticket (at the event's time, the message's date). The message
+    /// itself is stored apart; `message_id` names it in every copy of the database.
+    MessageAdded {
+        message_id: String,
+        direction: Direction,
+        placed_by: PlacedBy,
+    },
+    StatusSet {
+        status: Status,
+        cause: StatusCause,
+    },
+    /// `None` unassigns.
+    Assigned {
+        owner: Option<String>,
+    },
+    Tagged {
+        tag: String,
+    },
+    Untagged {
+        tag: String,
+    },
+    /// An internal note, carried whole so another copy of the database can file it.
+    Noted {
+        message_id: String,
+        author: String,
+        text: String,
+    },
+    /// The shop's first answer.
+    FirstResponse {
+        at: DateTime<Utc>,
+    },
+    /// The service-level due time; `None` clears it (answered, or settled history).
+    DueSet {
+        due: Option<DateTime<Utc>>,
+    },
+    /// The language the customer writes in, from their first message that shows one.
+    LanguageSet {
+        language: String,
+    },
+    /// The ticket belongs to this customer (not yet produced: for corrections by hand).
+    CustomerLinked {
+        customer: CustomerId,
+    },
+    /// The ticket's customer also writes from this address (a reply threaded by headers
+    /// from a second address).
+    AddressLearned {
+        email: String,
+    },
+    /// Not yet produced (threading corrections): this ticket was merged into `into`.
+    Merged {
+        into: TicketId,
+    },
+    /// Not yet produced (threading corrections): these messages left for ticket `into`.
+    Split {
+        message_ids: Vec<String>,
+        into: TicketId,
+    },
+    /// Not yet produced (customer merge): customer `from` became `into`.
+    CustomerMerged {
+        from: CustomerId,
+        into: CustomerId,
+    },
+}
+
+impl TicketChange {
+    /// The `kind` column of `ticket_events`: a short name, the same as the payload's tag.
+    /// Rows written before payloads existed use status, owner, tag, untag, note, merge.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TicketChange::Created(_) => "created",
+            TicketChange::MessageAdded { .. } => "message",
+            TicketChange::StatusSet { .. } => "status",
+            TicketChange::Assigned { .. } => "owner",
+            TicketChange::Tagged { .. } => "tag",
+            TicketChange::Untagged { .. } => "untag",
+            TicketChange::Noted { .. } => "note",
+            TicketChange::FirstResponse { .. } => "first_response",
+            TicketChange::DueSet { .. } => "due",
+            TicketChange::LanguageSet { .. } => "language",
+            TicketChange::CustomerLinked { .. } => "customer",
+            TicketChange::AddressLearned { .. } => "address",
+            TicketChange::Merged { .. } => "merge",
+            TicketChange::Split { .. } => "split",
+            TicketChange::CustomerMerged { .. } => "customer_merge",
+        }
+    }
+
+    /// The `value` column: the one value a reader of the old log looked for.
+    pub fn value(&self) -> Option<String> {
+        match self {
+            TicketChange::Created(t) => Some(t.status.as_str().to_string()),
+            TicketChange::MessageAdded { message_id, .. } => Some(message_id.clone()),
+            TicketChange::StatusSet { status, .. } => Some(status.as_str().to_string()),
+            TicketChange::Assigned { owner } => owner.clone(),
+            TicketChange::Tagged { tag } | TicketChange::Untagged { tag } => Some(tag.clone()),
+            TicketChange::Noted { text, .. } => Some(text.clone()),
+            TicketChange::FirstResponse { at } => Some(at.to_rfc3339()),
+            TicketChange::DueSet { due } => due.map(|d| d.to_rfc3339()),
+            TicketChange::LanguageSet { language } => Some(language.clone()),
+            TicketChange::CustomerLinked { customer } => Some(customer.to_string()),
+            TicketChange::AddressLearned { email } => Some(email.clone()),
+            TicketChange::Merged { into } | TicketChange::Split { into, .. } => {
+                Some(into.to_string())
+            }
+            TicketChange::CustomerMerged { into, .. } => Some(into.to_string()),
+        }
+    }
+}
+
+/// Where a change came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventSource {
+    /// Mail synced from a mailbox (or stored by an import).
+    Sync,
+    /// A mailbox's history settling on its first sync.
+    History,
+    /// A reply delivered by the send worker.
+    Send,
+    /// An agent in the console.
+    Console,
+    /// An agent on the command line (or a script).
+    Cli,
+    /// Automatic mail: acknowledgements, bulk replies' tags.
+    Mailout,
+    /// The generated demo shop.
+    Demo,
+}
+
+impl EventSource {
+    pub const ALL: [EventSource; 7] = [
+        EventSource::Sync,
+        EventSource::History,
+        EventSource::Send,
+        EventSource::Console,
+        EventSource::Cli,
+        EventSource::Mailout,
+        EventSource::Demo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventSource::Sync => "sync",
+            EventSource::History => "history",
+            EventSource::Send => "send",
+            EventSource::Console => "console",
+            EventSource::Cli => "cli",
+            EventSource::Mailout => "mailout",
+            EventSource::Demo => "demo",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventSource> {
+        EventSource::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+impl fmt::Display for EventSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who made a set of changes, from where, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The agent's name, or `"sync"` for what the rules did on their own.
+    pub who: String,
+    pub source: EventSource,
+    pub at: DateTime<Utc>,
+}
+
+impl Origin {
+    pub fn new(who: &str, source: EventSource, at: DateTime<Utc>) -> Origin {
+        Origin {
+            who: who.to_string(),
+            source,
+            at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(s, 0).unwrap_or_default()
+    }
+
+    /// The payloads are a contract with other copies of the database: pinned here.
+    #[test]
+    fn payloads_are_stable_json() {
+        #[rustfmt::skip]
+        let cases = [
+            (TicketChange::StatusSet { status: Status::Pending, cause: StatusCause::Agent },
+             r#"{"kind":"status_set","status":"pending","cause":"agent"}"#),
+            (TicketChange::Assigned { owner: None }, r#"{"kind":"assigned","owner":null}"#),
+            (TicketChange::Tagged { tag: "wismo".into() }, r#"{"kind":"tagged","tag":"wismo"}"#),
+            (TicketChange::DueSet { due: Some(ts(1_800_000_000)) },
+             r#"{"kind":"due_set","due":"2027-01-15T08:00:00Z"}"#),
+            (TicketChange::MessageAdded { message_id: "a@b".into(), direction: Direction::In,
+                                          placed_by: PlacedBy::References },
+             r#"{"kind":"message_added","message_id":"a@b","direction":"in","placed_by":"references"}"#),
+            (TicketChange::Created(NewTicket { account: "shop".into(), subject: "Hi".into(),
+                                               normalized_subject: "hi".into(),
+                                               status: Status::New, customer: Some(3) }),
+             r#"{"kind":"created","account":"shop","subject":"Hi","normalized_subject":"hi","status":"new","customer":3}"#),
+        ];
+        for (change, json) in cases {
+            assert_eq!(serde_json::to_string(&change).expect("ser"), json);
+            let back: TicketChange = serde_json::from_str(json).expect("de");
+            assert_eq!(back, change);
+        }
+    }
+
+    #[test]
+    fn sources_round_trip() {
+        for s in EventSource::ALL {
+            assert_eq!(EventSource::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(EventSource::parse("carrier pigeon"), None);
+    }
+}

@@ -1,0 +1,150 @@
+//! The message row itself: its columns, its raw source, its IMAP location and its
+//! full-text entry.
+
+use rusqlite::{Connection, Transaction, params};
+
+use super::Fetched;
+use crate::domain::search_text::fold_for_index;
+use crate::domain::{Address, Direction, ParsedMessage, PlacedBy, TicketId};
+use crate::store::StoreError;
+
+/// What is stored with a message besides what was parsed.
+pub(super) struct MessageRow<'a> {
+    pub account: &'a str,
+    pub message_id: &'a str,
+    pub ticket: TicketId,
+    pub direction: Direction,
+    pub date: i64,
+    pub placed_by: PlacedBy,
+    pub warnings: &'a [String],
+    pub language: Option<&'a str>,
+}
+
+/// Inserts the message, its raw source, its location (if any) and its index entry.
+pub(super) fn insert(
+    tx: &Transaction,
+    m: &MessageRow,
+    mailbox_id: Option<i64>,
+    fetched: &Fetched,
+    parsed: &ParsedMessage,
+) -> Result<(), StoreError> {
+    let now = chrono::Utc::now().timestamp();
+    tx.prepare_cached(
+        "INSERT INTO messages (account, message_id, ticket_id, direction, from_email, from_name,
+            to_json, cc_json, reply_to_json, subject, date, text, quotes_json, attachments_json,
+            in_reply_to, references_json, auto_json, placed_by, warnings_json, language, size,
+            created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21, ?22)",
+    )?
+    .execute(params![
+        m.account,
+        m.message_id,
+        m.ticket,
+        m.direction.as_str(),
+        parsed.from.as_ref().map(|a| &a.email),
+        parsed.from.as_ref().and_then(|a| a.name.as_ref()),
+        serde_json::to_string(&parsed.to)?,
+        serde_json::to_string(&parsed.cc)?,
+        serde_json::to_string(&parsed.reply_to)?,
+        parsed.subject,
+        m.date,
+        parsed.text,
+        serde_json::to_string(
+            &parsed
+                .quotes
+                .iter()
+                .map(|r| (r.start, r.end))
+                .collect::<Vec<_>>()
+        )?,
+        serde_json::to_string(&parsed.attachments)?,
+        parsed.in_reply_to.first(),
+        serde_json::to_string(&parsed.references)?,
+        serde_json::to_string(&parsed.auto)?,
+        m.placed_by.as_str(),
+        serde_json::to_string(m.warnings)?,
+        m.language,
+        fetched.raw.len() as i64,
+        now,
+    ])?;
+    let row = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO raw_messages (message_id, raw) VALUES (?1, ?2)")?
+        .execute(params![row, fetched.raw])?;
+    if let Some(mailbox_id) = mailbox_id {
+        add_location(tx, mailbox_id, fetched, row)?;
+    }
+    index_message(tx, row, parsed)
+}
+
+/// The customer's own words, without quoted earlier mail: what language detection reads.
+pub(super) fn unquoted(parsed: &ParsedMessage) -> String {
+    let mut out = String::with_capacity(parsed.text.len());
+    let mut pos = 0;
+    for q in &parsed.quotes {
+        if let Some(s) = parsed.text.get(pos..q.start) {
+            out.push_str(s);
+        }
+        pos = q.end;
+    }
+    if let Some(s) = parsed.text.get(pos..) {
+        out.push_str(s);
+    }
+    out
+}
+
+fn index_message(tx: &Transaction, row: i64, parsed: &ParsedMessage) -> Result<(), StoreError> {
+    let people = parsed.from.iter().chain(&parsed.to).chain(&parsed.cc);
+    index_text(tx, row, &parsed.subject, &parsed.text, people)
+}
+
+/// The full-text entry of message `row`: its subject, its words, and the names and
+/// addresses of sender and recipients, folded as queries are.
+pub(crate) fn index_text<'a>(
+    conn: &Connection,
+    row: i64,
+    subject: &str,
+    text: &str,
+    people: impl Iterator<Item = &'a Address>,
+) -> Result<(), StoreError> {
+    let mut names = String::new();
+    for a in people {
+        if let Some(n) = &a.name {
+            names.push_str(n);
+            names.push(' ');
+        }
+        names.push_str(&a.email);
+        names.push(' ');
+    }
+    conn.prepare_cached(
+        "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        row,
+        fold_for_index(subject),
+        fold_for_index(text),
+        fold_for_index(&names),
+    ])?;
+    Ok(())
+}
+
+pub(super) fn add_location(
+    tx: &Transaction,
+    mailbox_id: i64,
+    f: &Fetched,
+    message_row: i64,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO message_locations (mailbox_id, uid, message, flags, modseq)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (mailbox_id, uid) DO UPDATE SET
+            message = excluded.message, flags = excluded.flags, modseq = excluded.modseq",
+    )?
+    .execute(params![
+        mailbox_id,
+        f.uid,
+        message_row,
+        f.flags,
+        f.modseq.map(|m| m as i64)
+    ])?;
+    Ok(())
+}
