@@ -10,6 +10,8 @@
 //!   that report plain data (where a mailbox stands, what changed, vanished or is new).
 //! - [`worker`]: long-lived jobs: IMAP sync (one-shot and `--watch`), where
 //!   `worker::mailbox_sync` decides what of the server's answers to store, and stores it.
+//! - [`app`]: the console's state and `update` (pure); [`ui`]: keymaps, themes and drawing;
+//!   [`console`]: the runtime that reads the terminal and performs the app's effects.
 //! - [`cli`]: one file per subcommand.
 //!
 //! Data flow: IMAP (`mail::imap::sync`, plain data) → `worker::mailbox_sync` → `mail::parse`
@@ -19,8 +21,10 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod domain;
+pub mod editor;
 pub mod mail;
 pub mod mailout;
 pub mod store;

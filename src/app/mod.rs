@@ -1,5 +1,5 @@
 //! The console's state and its one way of changing: `update(&mut App, Event) -> Vec<Effect>`.
-//! Pure: no terminal, no database. The runner (`ui::run`) turns keys into events through
+//! Pure: no terminal, no database. The runtime (`console`) turns keys into events through
 //! the keymap, performs the effects (store reads and writes, the outbox) and feeds their
 //! results back as events; the views (`ui::view`) draw from this state alone.
 

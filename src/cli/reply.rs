@@ -82,20 +82,8 @@ fn read_body(args: &Args) -> anyhow::Result<Body> {
         };
         return Ok(Body::Text(text));
     }
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
-    let file = tempfile::Builder::new().suffix(".txt").tempfile()?;
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(file.path())
-        .status()?;
-    if !status.success() {
-        anyhow::bail!("{editor} exited with {status}; nothing sent");
-    }
-    Ok(Body::Text(std::fs::read_to_string(file.path())?))
+    let text = crate::editor::edit("").map_err(|e| anyhow::anyhow!("{e}; nothing sent"))?;
+    Ok(Body::Text(text))
 }
 
 pub(super) fn print_prepared(

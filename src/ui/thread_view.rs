@@ -145,10 +145,8 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let b = block(&title, app.focus == Pane::Thread, theme);
     let mut lines = Vec::new();
-    if app.width < 160
-        && let Some(c) = &app.customer
-    {
-        lines.extend(customer_lines(c, app, theme).into_iter().take(3));
+    if app.width < 160 && app.customer.is_some() {
+        lines.extend(customer_lines(app, theme).into_iter().take(3));
         lines.push(Line::raw(""));
     }
     lines.extend(thread_lines(app, theme));
@@ -159,11 +157,11 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(p, area);
 }
 
-fn customer_lines(
-    c: &crate::store::views::CustomerInfo,
-    app: &App,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
+/// The selected customer: who, their tickets and orders (nothing when none is loaded).
+fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(c) = &app.customer else {
+        return Vec::new();
+    };
     let mut lines = vec![Line::styled(
         format!(
             "{} · {} · {} tickets · {} orders",
@@ -226,7 +224,7 @@ fn customer_lines(
 
 pub(crate) fn draw_customer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lines = match &app.customer {
-        Some(c) => customer_lines(c, app, theme),
+        Some(_) => customer_lines(app, theme),
         None => vec![Line::styled(
             "No customer selected.",
             theme.style("hint.desc"),
