@@ -4,11 +4,13 @@
 //! results back as events; the views (`ui::view`) draw from this state alone.
 
 mod action;
+mod context;
 #[doc(hidden)]
 pub mod fixtures;
 mod palette;
 
 pub use action::Action;
+pub use context::Context;
 pub use palette::{PaletteCommand, parse_command};
 
 use ratatui_textarea::{Input, TextArea};
@@ -50,6 +52,17 @@ pub enum Pane {
     Queues,
     List,
     Thread,
+}
+
+impl Pane {
+    /// The keys read while this pane has focus.
+    pub fn context(self) -> Context {
+        match self {
+            Pane::Queues => Context::Queues,
+            Pane::List => Context::List,
+            Pane::Thread => Context::Thread,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -257,18 +270,14 @@ impl App {
         self.width < 120
     }
 
-    pub fn context(&self) -> &'static str {
+    pub fn context(&self) -> Context {
         match &self.mode {
-            Mode::Search { .. } => "search",
-            Mode::Palette { .. } => "palette",
-            Mode::Help => "help",
-            Mode::Composer => "composer",
-            Mode::Picker { .. } => "picker",
-            Mode::Normal => match self.focus {
-                Pane::Queues => "queues",
-                Pane::List => "list",
-                Pane::Thread => "thread",
-            },
+            Mode::Search { .. } => Context::Search,
+            Mode::Palette { .. } => Context::Palette,
+            Mode::Help => Context::Help,
+            Mode::Composer => Context::Composer,
+            Mode::Picker { .. } => Context::Picker,
+            Mode::Normal => self.focus.context(),
         }
     }
 

@@ -13,7 +13,7 @@ fn act(app: &mut App, actions: &[Action]) -> Vec<Effect> {
 #[test]
 fn moving_through_the_list_and_opening_a_ticket() {
     let mut app = loaded_app(100, 30);
-    assert_eq!(app.context(), "list");
+    assert_eq!(app.context(), Context::List);
     act(&mut app, &[Action::Down, Action::Down]);
     assert_eq!(app.list.selected, 2);
     act(&mut app, &[Action::Up]);
@@ -67,7 +67,7 @@ fn queues_switch_the_list() {
 fn search_is_live_and_bad_queries_only_show_an_error() {
     let mut app = loaded_app(100, 30);
     act(&mut app, &[Action::Search]);
-    assert_eq!(app.context(), "search");
+    assert_eq!(app.context(), Context::Search);
     let mut fx = Vec::new();
     for c in "tag:wismo".chars() {
         fx = update(&mut app, Event::Char(c));

@@ -13,7 +13,7 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use super::effects::Runner;
 use super::loader::Loader;
 use super::terminal::{self, Reader, Term};
-use crate::app::{App, Effect, Event, Mode, update};
+use crate::app::{App, Context, Effect, Event, Mode, update};
 use crate::config::Config;
 use crate::store::query_sql::QueryContext;
 use crate::store::{Store, now_unix};
@@ -315,9 +315,9 @@ fn latest_loads(effects: Vec<Effect>) -> Vec<Effect> {
 }
 
 /// While typing in a text field, global single keys ("q", "?", "/") are text, not actions.
-fn context_is_global_only(keymap: &Keymap, context: &str, keys: &[Key]) -> bool {
+fn context_is_global_only(keymap: &Keymap, context: Context, keys: &[Key]) -> bool {
     !keymap
         .contexts
-        .get(context)
+        .get(&context)
         .is_some_and(|list| list.iter().any(|b| b.keys == keys))
 }

@@ -2,6 +2,7 @@
 //! No I/O past reading the keymap and theme files; the runtime lives in `console`.
 
 pub mod keymap;
+pub mod styles;
 pub mod theme;
 pub mod thread_view;
 pub mod view;

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::styles::StyleName;
 use super::theme::Theme;
 use super::view::{block, short_age};
 use crate::app::{App, Pane};
@@ -16,19 +17,19 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let Some(t) = &app.ticket else {
         lines.push(Line::styled(
             "Enter opens the selected ticket.",
-            theme.style("hint.desc"),
+            theme.style(StyleName::HintDesc),
         ));
         return lines;
     };
     let s = &t.ticket;
     lines.push(Line::styled(
         format!("#{} {}", s.id, sanitize_line(&s.subject)),
-        theme.style("title"),
+        theme.style(StyleName::Title),
     ));
     let mut meta = vec![
         Span::styled(
             s.status.clone(),
-            theme.style(&format!("status.{}", s.status)),
+            theme.style(StyleName::status_named(&s.status)),
         ),
         Span::raw(format!(
             " · {}",
@@ -42,7 +43,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     if !s.tags.is_empty() {
         meta.push(Span::styled(
             format!(" · {}", s.tags.join(" ")),
-            theme.style("hint.key"),
+            theme.style(StyleName::HintKey),
         ));
     }
     lines.push(Line::from(meta));
@@ -55,9 +56,9 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             _ => "?".into(),
         };
         let style = match m.direction.as_str() {
-            "out" => theme.style("message.out"),
-            "note" => theme.style("message.note"),
-            _ => theme.style("message.header"),
+            "out" => theme.style(StyleName::MessageOut),
+            "note" => theme.style(StyleName::MessageNote),
+            _ => theme.style(StyleName::MessageHeader),
         };
         let label = match m.direction.as_str() {
             "out" => "reply",
@@ -72,7 +73,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         for w in &m.warnings {
             lines.push(Line::styled(
                 format!("   ! {}", sanitize_line(w)),
-                theme.style("warning"),
+                theme.style(StyleName::Warning),
             ));
         }
         let text = sanitize_text(&m.text);
@@ -80,7 +81,10 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         let push_text = |lines: &mut Vec<Line<'static>>, s: &str, quote: bool| {
             for l in s.trim_end_matches('\n').split('\n') {
                 if quote {
-                    lines.push(Line::styled(format!("  {l}"), theme.style("quote")));
+                    lines.push(Line::styled(
+                        format!("  {l}"),
+                        theme.style(StyleName::Quote),
+                    ));
                 } else {
                     lines.push(Line::raw(l.to_string()));
                 }
@@ -112,7 +116,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                         "  ┆ {n} quoted line{} (z shows)",
                         if n == 1 { "" } else { "s" }
                     ),
-                    theme.style("quote"),
+                    theme.style(StyleName::Quote),
                 ));
             }
             pos = end;
@@ -131,7 +135,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                     a.content_type,
                     a.size.div_ceil(1024)
                 ),
-                theme.style("hint.key"),
+                theme.style(StyleName::HintKey),
             ));
         }
     }
@@ -170,7 +174,7 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             c.tickets.len(),
             c.orders.len()
         ),
-        theme.style("title"),
+        theme.style(StyleName::Title),
     )];
     lines.push(Line::raw(sanitize_line(&c.addresses.join(", "))));
     if let Some(o) = c.orders.first() {
@@ -184,28 +188,28 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                     .map(|t| format!(" · {} {t}", o.carrier.clone().unwrap_or_default()))
                     .unwrap_or_default()
             ),
-            theme.style("hint.desc"),
+            theme.style(StyleName::HintDesc),
         ));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Tickets", theme.style("list.header")));
+    lines.push(Line::styled("Tickets", theme.style(StyleName::ListHeader)));
     for (id, status, subject, updated) in c.tickets.iter().take(12) {
         lines.push(Line::from(vec![
             Span::raw(format!("#{id} ")),
             Span::styled(
                 format!("{status} "),
-                theme.style(&format!("status.{status}")),
+                theme.style(StyleName::status_named(status)),
             ),
             Span::styled(
                 format!("{} ", short_age(app.now - updated)),
-                theme.style("hint.desc"),
+                theme.style(StyleName::HintDesc),
             ),
             Span::raw(sanitize_line(subject)),
         ]));
     }
     if !c.orders.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Orders", theme.style("list.header")));
+        lines.push(Line::styled("Orders", theme.style(StyleName::ListHeader)));
         for o in c.orders.iter().take(10) {
             lines.push(Line::raw(format!(
                 "{} {} {}",
@@ -227,7 +231,7 @@ pub(crate) fn draw_customer(f: &mut Frame, area: Rect, app: &App, theme: &Theme)
         Some(_) => customer_lines(app, theme),
         None => vec![Line::styled(
             "No customer selected.",
-            theme.style("hint.desc"),
+            theme.style(StyleName::HintDesc),
         )],
     };
     f.render_widget(
