@@ -22,17 +22,26 @@ use crate::store::views::CustomerInfo;
 /// The fixed queues, then one per tag.
 pub fn default_queues() -> Vec<Queue> {
     [
-        ("Open", "-status:solved -status:closed"),
-        ("New", "status:new"),
-        ("Mine", "owner:me -status:solved -status:closed"),
-        ("Unassigned", "owner:none -status:solved -status:closed"),
-        ("Pending", "status:pending"),
-        ("Breaching SLA", "is:breaching"),
-        ("Solved", "status:solved"),
-        ("All", ""),
+        (QueueKind::Open, "Open", "-status:solved -status:closed"),
+        (QueueKind::New, "New", "status:new"),
+        (
+            QueueKind::Mine,
+            "Mine",
+            "owner:me -status:solved -status:closed",
+        ),
+        (
+            QueueKind::Unassigned,
+            "Unassigned",
+            "owner:none -status:solved -status:closed",
+        ),
+        (QueueKind::Pending, "Pending", "status:pending"),
+        (QueueKind::Breaching, "Breaching SLA", "is:breaching"),
+        (QueueKind::Solved, "Solved", "status:solved"),
+        (QueueKind::All, "All", ""),
     ]
     .into_iter()
-    .map(|(name, query)| Queue {
+    .map(|(kind, name, query)| Queue {
+        kind,
         name: name.into(),
         query: query.into(),
         count: None,
@@ -40,11 +49,34 @@ pub fn default_queues() -> Vec<Queue> {
     .collect()
 }
 
+/// Which queue it is, for what the views show differently (a breaching queue with
+/// tickets in it is drawn as an alarm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueKind {
+    Open,
+    New,
+    Mine,
+    Unassigned,
+    Pending,
+    Breaching,
+    Solved,
+    All,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queue {
+    pub kind: QueueKind,
     pub name: String,
     pub query: String,
     pub count: Option<usize>,
+}
+
+/// The template picker's preview: the rendered text, or why the template cannot be used
+/// for this ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Preview {
+    Rendered(String),
+    Failed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +160,7 @@ pub struct App {
     pub filter: Option<String>,
     pub composer: Option<Composer>,
     pub templates: Vec<String>,
-    pub preview: Option<String>,
+    pub preview: Option<Preview>,
     pub status: Option<(String, bool)>,
     pub outbox: (i64, i64),
     /// What the mail server said about the newest failed reply.

@@ -170,6 +170,53 @@ fn composing_with_a_template_and_undoing_the_send() {
 }
 
 #[test]
+fn only_a_rendered_preview_is_taken_into_the_composer() {
+    // (preview, what the composer holds after Enter in the picker, error shown)
+    let cases = [
+        (Ok("Hi Anna,"), "Hi Anna,", false),
+        // a text that happens to read like a failure is still the text
+        (
+            Ok("(cannot render this) is fine"),
+            "(cannot render this) is fine",
+            false,
+        ),
+        (Err("no order on this ticket"), "", true),
+    ];
+    for (preview, want, error) in cases {
+        let mut app = with_ticket(loaded_app(100, 30));
+        act(
+            &mut app,
+            &[Action::Open, Action::Reply, Action::PickTemplate],
+        );
+        update(
+            &mut app,
+            Event::Preview(preview.map(str::to_string).map_err(str::to_string)),
+        );
+        act(&mut app, &[Action::Open]);
+        assert_eq!(app.mode, Mode::Composer, "{preview:?}");
+        let body = app.composer.as_ref().map(|c| c.area.lines().join("\n"));
+        assert_eq!(body.as_deref(), Some(want), "{preview:?}");
+        assert_eq!(
+            app.status.as_ref().is_some_and(|s| s.1),
+            error,
+            "{preview:?}"
+        );
+    }
+}
+
+#[test]
+fn the_breaching_queue_is_known_by_kind_not_name() {
+    let app = loaded_app(100, 30);
+    let breaching: Vec<_> = app
+        .queues
+        .iter()
+        .filter(|q| q.kind == QueueKind::Breaching)
+        .map(|q| q.query.as_str())
+        .collect();
+    assert_eq!(breaching, ["is:breaching"]);
+}
+
+#[test]
 fn empty_reply_is_refused_and_quit_is_not_taken_while_writing() {
     let mut app = with_ticket(loaded_app(100, 30));
     act(&mut app, &[Action::Reply]);

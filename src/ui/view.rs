@@ -12,7 +12,7 @@ use super::keymap::Keymap;
 use super::styles::StyleName;
 use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
-use crate::app::{App, Context, Mode, Pane, filtered_templates};
+use crate::app::{App, Context, Mode, Pane, Preview, QueueKind, filtered_templates};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
 /// Cuts `s` to `width` terminal columns (CJK and emoji count double), padding with spaces.
@@ -175,7 +175,7 @@ fn draw_queues(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|q| {
             let count = q.count.map_or("…".to_string(), |c| c.to_string());
             let name_w = inner_w.saturating_sub(count.width() + 1);
-            let style = if q.name.starts_with("Breaching") && q.count.unwrap_or(0) > 0 {
+            let style = if q.kind == QueueKind::Breaching && q.count.unwrap_or(0) > 0 {
                 theme.style(StyleName::SlaBreaching)
             } else {
                 Style::default()
@@ -486,10 +486,11 @@ fn draw_picker(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         cols[0],
         &mut state,
     );
-    let preview = app
-        .preview
-        .clone()
-        .unwrap_or_else(|| "No template matches.".into());
+    let preview = match &app.preview {
+        Some(Preview::Rendered(text)) => text.clone(),
+        Some(Preview::Failed(why)) => format!("(cannot render: {why})"),
+        None => "No template matches.".into(),
+    };
     f.render_widget(
         Paragraph::new(sanitize_text(&preview))
             .block(block("Preview", false, theme))
