@@ -22,9 +22,13 @@ pub fn command() -> String {
         .unwrap_or_else(|_| "vi".into())
 }
 
-/// Opens `text` in the editor and returns what was saved.
+/// Opens `text` in the user's editor and returns what was saved.
 pub fn edit(text: &str) -> Result<String, EditorError> {
-    let editor = command();
+    edit_with(command(), text)
+}
+
+/// Opens `text` in `editor` (a command line) and returns what was saved.
+pub fn edit_with(editor: String, text: &str) -> Result<String, EditorError> {
     let io = |source| EditorError::Io {
         editor: editor.clone(),
         source,
@@ -47,4 +51,29 @@ pub fn edit(text: &str) -> Result<String, EditorError> {
         return Err(EditorError::Failed { editor, status });
     }
     std::fs::read_to_string(file.path()).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_editor_gets_the_text_and_gives_back_what_it_saved() {
+        // (editor command line, text in, text out or the error's start)
+        let cases: &[(&str, &str, Result<&str, &str>)] = &[
+            ("true", "draft", Ok("draft")),
+            ("sed -i s/colour/color/", "my colour", Ok("my color")),
+            ("sh -c 'printf hi > \"$0\"'", "", Ok("hi")),
+            ("false", "draft", Err("false exited with")),
+            ("exit 3 #", "draft", Err("exit 3 # exited with")),
+        ];
+        for (editor, text, want) in cases {
+            let got = edit_with((*editor).to_string(), text).map_err(|e| e.to_string());
+            match (got, want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, *want, "{editor}"),
+                (Err(got), Err(want)) => assert!(got.starts_with(want), "{editor}: {got}"),
+                (got, want) => panic!("{editor}: {got:?}, wanted {want:?}"),
+            }
+        }
+    }
 }

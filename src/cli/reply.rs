@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use crate::config::Config;
 use crate::domain::Status;
-use crate::domain::outbox::ReplyKind;
 use crate::domain::sanitize::sanitize_line;
 use crate::mailout::{self, Body, PreparedReply, ReplyRequest};
 use crate::store::StoreError;
@@ -122,14 +121,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let store = ctx.store()?;
     let body = read_body(&args)?;
     let req = ReplyRequest {
-        ticket: id,
-        body,
         status_after,
         attachments: args.attach.clone(),
         quote: args.quote,
-        agent: config.agent.clone(),
-        kind: ReplyKind::Reply,
-        reply_by: None,
+        ..ReplyRequest::new(id, body, &config.agent)
     };
     let prepared = match mailout::prepare(store.conn(), &config, &templates, &req) {
         Err(mailout::MailoutError::Store(StoreError::NoTicket(_))) => {

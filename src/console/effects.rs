@@ -7,7 +7,6 @@ use std::sync::mpsc::Sender;
 use super::attachments;
 use super::runtime::{Inbox, Options};
 use crate::app::{Effect, Event, ListWindow, PendingSend};
-use crate::domain::outbox::ReplyKind;
 use crate::mailout::{self, Body, ReplyRequest};
 use crate::store::outbox::{self, Enqueued};
 use crate::store::query_sql::QueryContext;
@@ -122,7 +121,10 @@ impl Runner<'_> {
                     .ok()
                 });
                 let status = status.or(rendered.as_ref().and_then(|r| r.status));
-                let req = self.request(ticket, Body::Text(body), status);
+                let req = ReplyRequest {
+                    status_after: status,
+                    ..ReplyRequest::new(ticket, Body::Text(body), &self.opts.config.agent)
+                };
                 let mut p = mailout::prepare(conn, &self.opts.config, self.templates, &req)?;
                 if let Some(r) = rendered {
                     p.tags = r.tags;
@@ -169,24 +171,6 @@ impl Runner<'_> {
                 vec![Event::Outbox(q, f, error), Event::Synced(synced)]
             }
         })
-    }
-
-    fn request(
-        &self,
-        ticket: i64,
-        body: Body,
-        status: Option<crate::domain::Status>,
-    ) -> ReplyRequest {
-        ReplyRequest {
-            ticket,
-            body,
-            status_after: status,
-            attachments: Vec::new(),
-            quote: false,
-            agent: self.opts.config.agent.clone(),
-            kind: ReplyKind::Reply,
-            reply_by: None,
-        }
     }
 
     /// Replies past their undo window go out: locally for the demo, else through the send

@@ -11,6 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
 use crate::app::{Action, Context};
+use crate::config::line_col;
 
 pub const DEFAULT: &str = include_str!("../../keymaps/default.toml");
 
@@ -176,13 +177,6 @@ enum RawValue {
 
 type RawFile =
     BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<RawValue>>>;
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
 
 /// What is left of the user's file: actions bound, and keys freed with "none".
 enum Change {

@@ -3,6 +3,7 @@
 
 pub mod keymap;
 pub mod styles;
+pub mod text;
 pub mod theme;
 pub mod thread_view;
 pub mod view;

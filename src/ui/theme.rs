@@ -10,6 +10,7 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
 use super::styles::StyleName;
+use crate::config::line_col;
 
 pub const SHIPPED: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
@@ -103,14 +104,6 @@ pub struct Theme {
     pub name: String,
     /// Resolved at load, fallbacks applied: one per `StyleName`, in `StyleName::ALL` order.
     styles: Vec<Style>,
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    (
-        before.matches('\n').count() + 1,
-        before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-    )
 }
 
 fn named(c: &str) -> Option<Color> {

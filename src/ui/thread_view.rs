@@ -6,8 +6,9 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::styles::StyleName;
+use super::text::short_age;
 use super::theme::Theme;
-use super::view::{block, short_age};
+use super::view::block;
 use crate::app::{App, Pane};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 

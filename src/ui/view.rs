@@ -6,51 +6,15 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::keymap::Keymap;
 use super::styles::StyleName;
+use super::text::{Cut, fit, short_age};
 use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
 use crate::app::{App, Context, Mode, Pane, Preview, QueueKind, filtered_templates};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-
-/// Cuts `s` to `width` terminal columns (CJK and emoji count double), padding with spaces.
-pub fn fit(s: &str, width: usize) -> String {
-    let s = sanitize_line(s);
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > width {
-            if w < width && width > 0 {
-                out.push('…');
-                w += 1;
-            }
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    while w < width {
-        out.push(' ');
-        w += 1;
-    }
-    out
-}
-
-/// "5m", "3h", "2d" from a difference in seconds.
-pub fn short_age(secs: i64) -> String {
-    let s = secs.abs();
-    let v = if s < 3600 {
-        format!("{}m", s / 60)
-    } else if s < 86_400 {
-        format!("{}h", s / 3600)
-    } else {
-        format!("{}d", s / 86_400)
-    };
-    if secs < 0 { format!("-{v}") } else { v }
-}
 
 pub(crate) fn unix(rfc: &str) -> i64 {
     DateTime::parse_from_rfc3339(rfc).map_or(0, |d| d.timestamp())
@@ -181,7 +145,7 @@ fn draw_queues(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Style::default()
             };
             ListItem::new(Line::from(vec![
-                Span::styled(fit(&q.name, name_w), style),
+                Span::styled(fit(&q.name, name_w, Cut::Clip), style),
                 Span::raw(" "),
                 Span::styled(count, theme.style(StyleName::QueueCount)),
             ]))
@@ -268,7 +232,7 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut spans = vec![
             Span::raw(format!("{:>7} ", format!("#{}", t.id))),
             Span::styled(
-                fit(&t.status, 7),
+                fit(&t.status, 7, Cut::Clip),
                 theme.style(StyleName::status_named(&t.status)),
             ),
             Span::raw(" "),
@@ -276,9 +240,9 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::raw(" "),
             sla_cell(t.due_at.as_deref(), &t.status, app.now, theme),
             Span::raw(" "),
-            Span::raw(fit(&who, who_w)),
+            Span::raw(fit(&who, who_w, Cut::Clip)),
             Span::raw(" "),
-            Span::raw(fit(&t.subject, subj_w)),
+            Span::raw(fit(&t.subject, subj_w, Cut::Clip)),
         ];
         if app.list.offset + i == app.list.selected {
             let sel = theme.style(StyleName::ListSelected);
@@ -345,7 +309,7 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     // the server's words, as far as they fit beside the rest
                     Some(e) => format!(
                         "outbox: {q} queued, {f} failed: {} · ",
-                        fit(e, usize::from(area.width / 3).clamp(12, 60)).trim_end()
+                        fit(e, usize::from(area.width / 3).clamp(12, 60), Cut::Clip).trim_end()
                     ),
                     None => format!("outbox: {q} queued, {f} failed · "),
                 },
