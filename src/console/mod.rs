@@ -10,4 +10,3 @@ mod terminal;
 
 pub use effects::Runner;
 pub use runtime::{Inbox, Options, run};
-pub use terminal::restore;

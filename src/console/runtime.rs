@@ -321,3 +321,37 @@ fn context_is_global_only(keymap: &Keymap, context: Context, keys: &[Key]) -> bo
         .get(&context)
         .is_some_and(|list| list.iter().any(|b| b.keys == keys))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(query: &str) -> Effect {
+        Effect::LoadList {
+            query: query.into(),
+            offset: 0,
+            limit: 60,
+            selected: 0,
+            total: None,
+        }
+    }
+
+    #[test]
+    fn only_the_newest_list_load_is_kept() {
+        let cases = [
+            (vec![], vec![]),
+            (vec![list("a")], vec![list("a")]),
+            (
+                vec![list("s"), list("si"), Effect::LoadOutbox, list("sip")],
+                vec![Effect::LoadOutbox, list("sip")],
+            ),
+            (
+                vec![list("s"), Effect::LoadTicket(7), Effect::LoadOutbox],
+                vec![list("s"), Effect::LoadTicket(7), Effect::LoadOutbox],
+            ),
+        ];
+        for (effects, want) in cases {
+            assert_eq!(latest_loads(effects.clone()), want, "{effects:?}");
+        }
+    }
+}
