@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use shopdesk::app::{Action, App, Effect, Event, update};
+use shopdesk::console::{Options, Runner};
 use shopdesk::store::Store;
 use shopdesk::store::query_sql::QueryContext;
 use shopdesk::templates::Templates;
 use shopdesk::ui::keymap::Keymap;
-use shopdesk::ui::run::{Options, Runner};
 use shopdesk::ui::theme::{ColorMode, Theme};
 use shopdesk::ui::view::draw;
 
@@ -22,7 +22,7 @@ fn settle(app: &mut App, runner: &mut Runner, store: &mut Store, mut fx: Vec<Eff
     while !fx.is_empty() {
         let batch = std::mem::take(&mut fx);
         for e in batch {
-            for ev in runner.perform_headless(store, e) {
+            for ev in runner.perform(store, e) {
                 fx.extend(update(app, ev));
             }
         }

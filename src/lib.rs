@@ -10,8 +10,12 @@
 //!   that report plain data (where a mailbox stands, what changed, vanished or is new).
 //! - [`worker`]: long-lived jobs: IMAP sync (one-shot and `--watch`), where
 //!   `worker::mailbox_sync` decides what of the server's answers to store, and stores it.
+//! - [`app`]: the console's state and `update` (pure); [`ui`]: keymaps, themes and drawing;
+//!   [`console`]: the runtime that reads the terminal and performs the app's effects.
 //! - [`cli`]: one file per subcommand; the JSON of tickets and messages is shaped here
 //!   from the domain's read models (`domain::views`), which the store returns.
+//! - [`import`]: files shops export (orders from Shopify, WooCommerce, a generic CSV),
+//!   read into domain patches.
 //!
 //! Data flow: IMAP (`mail::imap::sync`, plain data) → `worker::mailbox_sync` → `mail::parse`
 //! → `domain::threading` → `domain::decide` (what the mail changes on its ticket) →
@@ -21,8 +25,10 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod domain;
+pub mod editor;
 pub mod import;
 pub mod mail;
 pub mod mailout;

@@ -3,7 +3,9 @@
 //! - `src/domain` is pure: no database, network, terminal, runtime, files or processes, and
 //!   none of the layers above it;
 //! - `src/mail` (protocols and decoding) does not reach into the store;
-//! - `src/app` (console state) and the views in `src/ui` depend on neither store nor mail.
+//! - `src/app` (console state) and the views in `src/ui` depend on neither store nor mail;
+//! - the console's runtime (`src/console`: terminal, threads, effects) is the only console
+//!   code that does I/O: `ui` draws and `app` decides, and neither reaches into it.
 //!
 //! `KNOWN` lists the crossings still to be mended, each with where it goes. The list must
 //! stay true both ways: a new crossing fails, and so does a listed one that is gone (take
@@ -12,11 +14,7 @@
 use std::path::{Path, PathBuf};
 
 /// (file, rule) crossings that exist today and why; shrink this list, never grow it.
-const KNOWN: &[(&str, &str)] = &[
-    // The runtime and its effects live in `ui` for now; they move to a runtime module.
-    ("src/ui/run.rs", "ui-store"),
-    ("src/ui/attachments.rs", "ui-store"),
-];
+const KNOWN: &[(&str, &str)] = &[];
 
 const SQL_STARTS: &[&str] = &[
     "SELECT ", "INSERT ", "UPDATE ", "DELETE ", "CREATE ", "PRAGMA ", "WITH ", "REPLACE ",
@@ -40,6 +38,17 @@ const IMPURE: &[&str] = &[
     "crate::mailout",
     "crate::templates",
     "crate::config",
+];
+
+/// What only the console's runtime does: threads, processes, reading the terminal, effects.
+const UI_RUNTIME: &[&str] = &[
+    "crate::console",
+    "crate::worker",
+    "crate::mailout",
+    "std::thread",
+    "std::process",
+    "event::read",
+    "event::poll",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -85,6 +94,12 @@ fn crossings(rel: &str, text: &str) -> Vec<&'static str> {
     }
     if rel.starts_with("src/ui/") && any(&["crate::store", "crate::mail"]) {
         found.push("ui-store");
+    }
+    if rel.starts_with("src/ui/") && any(UI_RUNTIME) {
+        found.push("ui-runtime");
+    }
+    if rel.starts_with("src/app/") && any(&["crate::console", "crate::ui"]) {
+        found.push("app-console");
     }
     found
 }
@@ -155,6 +170,23 @@ fn the_checks_see_each_kind_of_crossing() {
             "c: &crate::store::views::CustomerInfo,",
             "ui-store",
         ),
+        (
+            "src/ui/view.rs",
+            "use crate::console::Runner;",
+            "ui-runtime",
+        ),
+        (
+            "src/ui/x.rs",
+            "if crossterm::event::poll(wait)? {",
+            "ui-runtime",
+        ),
+        ("src/ui/x.rs", "std::thread::spawn(f);", "ui-runtime"),
+        (
+            "src/app/x.rs",
+            "use crate::ui::theme::Theme;",
+            "app-console",
+        ),
+        ("src/app/x.rs", "use crate::console::Inbox;", "app-console"),
     ];
     for (file, line, rule) in cases {
         assert_eq!(crossings(file, line), [rule], "{file}: {line}");

@@ -2,7 +2,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+use ratatui::style::Color;
+use shopdesk::app::Context;
 use shopdesk::ui::keymap::{Keymap, Lookup, parse_key};
+use shopdesk::ui::styles::StyleName;
 use shopdesk::ui::theme::{ColorMode, Theme};
 
 fn fixture(path: &str) -> String {
@@ -18,16 +21,16 @@ fn fixture(path: &str) -> String {
 fn shipped_keymap_loads_and_resolves_sequences() {
     let km = Keymap::load(None).unwrap();
     let g = parse_key("g").unwrap();
-    assert_eq!(km.lookup("list", &[g]), Lookup::Prefix);
-    assert!(matches!(km.lookup("list", &[g, g]), Lookup::Action(a) if a.name() == "top"));
+    assert_eq!(km.lookup(Context::List, &[g]), Lookup::Prefix);
+    assert!(matches!(km.lookup(Context::List, &[g, g]), Lookup::Action(a) if a.name() == "top"));
     assert!(
-        matches!(km.lookup("list", &[parse_key("<C-d>").unwrap()]), Lookup::Action(a) if a.name() == "page_down")
+        matches!(km.lookup(Context::List, &[parse_key("<C-d>").unwrap()]), Lookup::Action(a) if a.name() == "page_down")
     );
     assert!(
-        matches!(km.lookup("thread", &[parse_key("q").unwrap()]), Lookup::Action(a) if a.name() == "quit"),
+        matches!(km.lookup(Context::Thread, &[parse_key("q").unwrap()]), Lookup::Action(a) if a.name() == "quit"),
         "global keys reach every context"
     );
-    assert!(!km.describe("list").is_empty());
+    assert!(!km.describe(Context::List).is_empty());
 }
 
 #[test]
@@ -37,9 +40,12 @@ fn user_keymap_merges_over_the_default() {
     std::fs::write(&user, "[list]\n\"x\" = \"reply\"\n\"r\" = \"none\"\n").unwrap();
     let km = Keymap::load(Some(&user)).unwrap();
     assert!(
-        matches!(km.lookup("list", &[parse_key("x").unwrap()]), Lookup::Action(a) if a.name() == "reply")
+        matches!(km.lookup(Context::List, &[parse_key("x").unwrap()]), Lookup::Action(a) if a.name() == "reply")
     );
-    assert_eq!(km.lookup("list", &[parse_key("r").unwrap()]), Lookup::None);
+    assert_eq!(
+        km.lookup(Context::List, &[parse_key("r").unwrap()]),
+        Lookup::None
+    );
 }
 
 #[test]
@@ -81,7 +87,7 @@ fn shipped_themes_load_in_every_colour_mode() {
             ColorMode::None,
         ] {
             let t = Theme::load(name, None, mode).unwrap();
-            let sel = t.style("list.selected");
+            let sel = t.style(StyleName::ListSelected);
             if mode == ColorMode::None {
                 assert!(
                     sel.fg.is_none() && sel.bg.is_none(),
@@ -97,13 +103,26 @@ fn shipped_themes_load_in_every_colour_mode() {
             }
         }
     }
+}
+
+#[test]
+fn a_style_a_theme_leaves_out_is_its_groups_then_base() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sparse.toml"),
+        "[styles]\n\"base\" = { fg = \"red\" }\n\"status\" = { fg = \"green\" }\n\
+         \"border\" = { fg = \"blue\" }\n\"status.new\" = { bold = true }\n",
+    )
+    .unwrap();
+    let t = Theme::load("sparse", Some(dir.path()), ColorMode::TrueColor).unwrap();
+    let fg = |s: StyleName| t.style(s).fg;
+    assert_eq!(fg(StyleName::StatusPending), Some(Color::Green));
+    assert_eq!(fg(StyleName::BorderFocused), Some(Color::Blue));
+    assert_eq!(fg(StyleName::Quote), Some(Color::Red));
     assert_eq!(
-        Theme::load("dark", None, ColorMode::TrueColor)
-            .unwrap()
-            .style("status.pending.extra"),
-        Theme::load("dark", None, ColorMode::TrueColor)
-            .unwrap()
-            .style("status.pending")
+        fg(StyleName::StatusNew),
+        None,
+        "a style set is not mixed with its group"
     );
 }
 
@@ -117,6 +136,10 @@ fn broken_themes_name_file_line_and_column() {
             "unknownstyle.toml:2:19: style \"list.selected\": unknown colour 'nope'",
         ),
         ("loop", "inherits itself"),
+        (
+            "unknownkey",
+            "unknownkey.toml:4:3: unknown style \"list.selceted\"; styles are base, border,",
+        ),
         ("syntax", "syntax.toml:2:"),
     ] {
         std::fs::write(

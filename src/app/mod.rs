@@ -1,14 +1,16 @@
 //! The console's state and its one way of changing: `update(&mut App, Event) -> Vec<Effect>`.
-//! Pure: no terminal, no database. The runner (`ui::run`) turns keys into events through
+//! Pure: no terminal, no database. The runtime (`console`) turns keys into events through
 //! the keymap, performs the effects (store reads and writes, the outbox) and feeds their
 //! results back as events; the views (`ui::view`) draw from this state alone.
 
 mod action;
+mod context;
 #[doc(hidden)]
 pub mod fixtures;
 mod palette;
 
 pub use action::Action;
+pub use context::Context;
 pub use palette::{PaletteCommand, parse_command};
 
 use ratatui_textarea::{Input, TextArea};
@@ -19,17 +21,26 @@ use crate::domain::{Status, TicketId};
 /// The fixed queues, then one per tag.
 pub fn default_queues() -> Vec<Queue> {
     [
-        ("Open", "-status:solved -status:closed"),
-        ("New", "status:new"),
-        ("Mine", "owner:me -status:solved -status:closed"),
-        ("Unassigned", "owner:none -status:solved -status:closed"),
-        ("Pending", "status:pending"),
-        ("Breaching SLA", "is:breaching"),
-        ("Solved", "status:solved"),
-        ("All", ""),
+        (QueueKind::Open, "Open", "-status:solved -status:closed"),
+        (QueueKind::New, "New", "status:new"),
+        (
+            QueueKind::Mine,
+            "Mine",
+            "owner:me -status:solved -status:closed",
+        ),
+        (
+            QueueKind::Unassigned,
+            "Unassigned",
+            "owner:none -status:solved -status:closed",
+        ),
+        (QueueKind::Pending, "Pending", "status:pending"),
+        (QueueKind::Breaching, "Breaching SLA", "is:breaching"),
+        (QueueKind::Solved, "Solved", "status:solved"),
+        (QueueKind::All, "All", ""),
     ]
     .into_iter()
-    .map(|(name, query)| Queue {
+    .map(|(kind, name, query)| Queue {
+        kind,
         name: name.into(),
         query: query.into(),
         count: None,
@@ -37,11 +48,34 @@ pub fn default_queues() -> Vec<Queue> {
     .collect()
 }
 
+/// Which queue it is, for what the views show differently (a breaching queue with
+/// tickets in it is drawn as an alarm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueKind {
+    Open,
+    New,
+    Mine,
+    Unassigned,
+    Pending,
+    Breaching,
+    Solved,
+    All,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queue {
+    pub kind: QueueKind,
     pub name: String,
     pub query: String,
     pub count: Option<usize>,
+}
+
+/// The template picker's preview: the rendered text, or why the template cannot be used
+/// for this ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Preview {
+    Rendered(String),
+    Failed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +83,17 @@ pub enum Pane {
     Queues,
     List,
     Thread,
+}
+
+impl Pane {
+    /// The keys read while this pane has focus.
+    pub fn context(self) -> Context {
+        match self {
+            Pane::Queues => Context::Queues,
+            Pane::List => Context::List,
+            Pane::Thread => Context::Thread,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +159,7 @@ pub struct App {
     pub filter: Option<String>,
     pub composer: Option<Composer>,
     pub templates: Vec<String>,
-    pub preview: Option<String>,
+    pub preview: Option<Preview>,
     pub status: Option<(String, bool)>,
     pub outbox: (i64, i64),
     /// What the mail server said about the newest failed reply.
@@ -256,18 +301,14 @@ impl App {
         self.width < 120
     }
 
-    pub fn context(&self) -> &'static str {
+    pub fn context(&self) -> Context {
         match &self.mode {
-            Mode::Search { .. } => "search",
-            Mode::Palette { .. } => "palette",
-            Mode::Help => "help",
-            Mode::Composer => "composer",
-            Mode::Picker { .. } => "picker",
-            Mode::Normal => match self.focus {
-                Pane::Queues => "queues",
-                Pane::List => "list",
-                Pane::Thread => "thread",
-            },
+            Mode::Search { .. } => Context::Search,
+            Mode::Palette { .. } => Context::Palette,
+            Mode::Help => Context::Help,
+            Mode::Composer => Context::Composer,
+            Mode::Picker { .. } => Context::Picker,
+            Mode::Normal => self.focus.context(),
         }
     }
 

@@ -13,7 +13,7 @@ fn act(app: &mut App, actions: &[Action]) -> Vec<Effect> {
 #[test]
 fn moving_through_the_list_and_opening_a_ticket() {
     let mut app = loaded_app(100, 30);
-    assert_eq!(app.context(), "list");
+    assert_eq!(app.context(), Context::List);
     act(&mut app, &[Action::Down, Action::Down]);
     assert_eq!(app.list.selected, 2);
     act(&mut app, &[Action::Up]);
@@ -67,7 +67,7 @@ fn queues_switch_the_list() {
 fn search_is_live_and_bad_queries_only_show_an_error() {
     let mut app = loaded_app(100, 30);
     act(&mut app, &[Action::Search]);
-    assert_eq!(app.context(), "search");
+    assert_eq!(app.context(), Context::Search);
     let mut fx = Vec::new();
     for c in "tag:wismo".chars() {
         fx = update(&mut app, Event::Char(c));
@@ -167,6 +167,53 @@ fn composing_with_a_template_and_undoing_the_send() {
     );
     let fx = act(&mut app, &[Action::UndoSend]);
     assert_eq!(fx, vec![Effect::CancelSend(9)]);
+}
+
+#[test]
+fn only_a_rendered_preview_is_taken_into_the_composer() {
+    // (preview, what the composer holds after Enter in the picker, error shown)
+    let cases = [
+        (Ok("Hi Anna,"), "Hi Anna,", false),
+        // a text that happens to read like a failure is still the text
+        (
+            Ok("(cannot render this) is fine"),
+            "(cannot render this) is fine",
+            false,
+        ),
+        (Err("no order on this ticket"), "", true),
+    ];
+    for (preview, want, error) in cases {
+        let mut app = with_ticket(loaded_app(100, 30));
+        act(
+            &mut app,
+            &[Action::Open, Action::Reply, Action::PickTemplate],
+        );
+        update(
+            &mut app,
+            Event::Preview(preview.map(str::to_string).map_err(str::to_string)),
+        );
+        act(&mut app, &[Action::Open]);
+        assert_eq!(app.mode, Mode::Composer, "{preview:?}");
+        let body = app.composer.as_ref().map(|c| c.area.lines().join("\n"));
+        assert_eq!(body.as_deref(), Some(want), "{preview:?}");
+        assert_eq!(
+            app.status.as_ref().is_some_and(|s| s.1),
+            error,
+            "{preview:?}"
+        );
+    }
+}
+
+#[test]
+fn the_breaching_queue_is_known_by_kind_not_name() {
+    let app = loaded_app(100, 30);
+    let breaching: Vec<_> = app
+        .queues
+        .iter()
+        .filter(|q| q.kind == QueueKind::Breaching)
+        .map(|q| q.query.as_str())
+        .collect();
+    assert_eq!(breaching, ["is:breaching"]);
 }
 
 #[test]

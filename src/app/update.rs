@@ -104,10 +104,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Preview(r) => {
-            match r {
-                Ok(text) => app.preview = Some(text),
-                Err(e) => app.preview = Some(format!("(cannot render: {e})")),
-            }
+            app.preview = Some(match r {
+                Ok(text) => Preview::Rendered(text),
+                Err(e) => Preview::Failed(e),
+            });
             Vec::new()
         }
         Event::Queued(p) => {
@@ -446,8 +446,8 @@ fn on_picker(app: &mut App, a: Action) -> Vec<Effect> {
                 .map(|s| (*s).clone());
             let preview = app.preview.take();
             app.mode = Mode::Composer;
-            if let (Some(name), Some(text), Some(c)) = (name, preview, app.composer.as_mut()) {
-                if !text.starts_with("(cannot render") {
+            if let (Some(name), Some(preview), Some(c)) = (name, preview, app.composer.as_mut()) {
+                if let Preview::Rendered(text) = preview {
                     let mut area =
                         TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
                     area.set_placeholder_text("");

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use crate::domain::outbox::{ReplyKind, pace_offset_secs};
+use crate::domain::outbox::pace_offset_secs;
 use crate::domain::query::parse_query;
 use crate::mailout::{self, Body, ReplyRequest};
 use crate::store::outbox::{self, Enqueued};
@@ -75,14 +75,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut skipped: BTreeMap<i64, String> = BTreeMap::new();
     for &ticket in &tickets {
         let req = ReplyRequest {
-            ticket,
-            body: Body::Template(args.template.clone()),
             status_after,
-            attachments: Vec::new(),
-            quote: false,
-            agent: config.agent.clone(),
-            kind: ReplyKind::Reply,
-            reply_by: None,
+            ..ReplyRequest::new(ticket, Body::Template(args.template.clone()), &config.agent)
         };
         match mailout::prepare(store.conn(), &config, &templates, &req) {
             Ok(p) => {

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::ui::run::{Options, run};
+use crate::console::{Options, run};
 use crate::ui::theme::ColorMode;
 
 use super::{Context, UsageError};

@@ -8,9 +8,10 @@ use crate::store::query_sql::{QueryContext, ticket_query};
 use crate::store::{read, search};
 
 use super::json::write_json;
-use super::output::{age, fit, terminal};
+use super::output::{age, terminal};
 use super::ticket_json::TicketJson;
 use super::{Context, UsageError};
+use crate::ui::text::{Cut, fit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,11 +50,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             out,
             "{:>6}  {}  {:>4}  {}  {}  {}",
             format!("#{}", t.id),
-            fit(t.status.as_str(), 7),
+            fit(t.status.as_str(), 7, Cut::Ellipsis),
             age(t.updated_at, now),
-            fit(t.customer.label(), 22),
-            fit(t.owner.as_deref().unwrap_or("-"), 8),
-            fit(&t.subject, 60).trim_end(),
+            fit(t.customer.label(), 22, Cut::Ellipsis),
+            fit(t.owner.as_deref().unwrap_or("-"), 8, Cut::Ellipsis),
+            fit(&t.subject, 60, Cut::Ellipsis).trim_end(),
         )?;
     }
     out.flush()?;

@@ -9,9 +9,10 @@ use crate::store::outbox::{self, Cancelled, OutboxRow};
 use crate::worker::send::{FlushOptions, flush};
 
 use super::json::write_json;
-use super::output::{fit, terminal};
+use super::output::terminal;
 use super::ticket_json::{Rfc3339, rfc3339};
 use super::{Context, UsageError};
+use crate::ui::text::{Cut, fit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -195,8 +196,8 @@ fn list(ctx: &Context, all: bool, json: bool) -> anyhow::Result<ExitCode> {
             state,
             r.ticket_id.map_or("-".into(), |t| format!("#{t}")),
             &when[..16.min(when.len())],
-            fit(&r.recipients.join(", "), 28),
-            fit(&r.subject, 40).trim_end(),
+            fit(&r.recipients.join(", "), 28, Cut::Ellipsis),
+            fit(&r.subject, 40, Cut::Ellipsis).trim_end(),
         )?;
         if let Some(e) = &r.last_error {
             let what = if r.permanent {

@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::sanitize::sanitize_text;
+use crate::ui::text::short_age;
 
 /// Standard output for people: each line passes the sanitiser on its way out, whatever
 /// field it was made of, so a value a command forgot to clean still cannot reach the
@@ -61,37 +61,14 @@ impl<W: Write> Drop for Terminal<W> {
     }
 }
 
-/// Pads or truncates `s` to exactly `width` terminal columns.
-pub fn fit(s: &str, width: usize) -> String {
-    let s = sanitize_line(s);
-    if s.width() <= width {
-        let pad = width - s.width();
-        return format!("{s}{}", " ".repeat(pad));
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    w += 1;
-    out.push_str(&" ".repeat(width.saturating_sub(w)));
-    out
-}
-
 /// "5m", "3h", "2d", "6w" since `at`.
 pub fn age(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (now - at).num_seconds().max(0);
-    match secs {
-        s if s < 3600 => format!("{}m", s / 60),
-        s if s < 86_400 => format!("{}h", s / 3600),
-        s if s < 14 * 86_400 => format!("{}d", s / 86_400),
-        s => format!("{}w", s / (7 * 86_400)),
+    // past two weeks, days are too many to read at a glance
+    if secs < 14 * 86_400 {
+        short_age(secs)
+    } else {
+        format!("{}w", secs / (7 * 86_400))
     }
 }
 
@@ -128,13 +105,5 @@ mod tests {
             }
             assert_eq!(String::from_utf8(buf).expect("utf-8"), *want, "{name}");
         }
-    }
-
-    #[test]
-    fn fit_counts_columns_not_bytes() {
-        assert_eq!(fit("abc", 5), "abc  ");
-        assert_eq!(fit("我的订单", 8), "我的订单");
-        assert_eq!(fit("我的订单还没有到", 7).width(), 7);
-        assert_eq!(fit("hello world", 6), "hello…");
     }
 }

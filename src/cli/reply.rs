@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use crate::config::Config;
 use crate::domain::Status;
-use crate::domain::outbox::ReplyKind;
 use crate::domain::sanitize::sanitize_line;
 use crate::mailout::{self, Body, PreparedReply, ReplyRequest};
 use crate::store::StoreError;
@@ -82,20 +81,8 @@ fn read_body(args: &Args) -> anyhow::Result<Body> {
         };
         return Ok(Body::Text(text));
     }
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
-    let file = tempfile::Builder::new().suffix(".txt").tempfile()?;
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(file.path())
-        .status()?;
-    if !status.success() {
-        anyhow::bail!("{editor} exited with {status}; nothing sent");
-    }
-    Ok(Body::Text(std::fs::read_to_string(file.path())?))
+    let text = crate::editor::edit("").map_err(|e| anyhow::anyhow!("{e}; nothing sent"))?;
+    Ok(Body::Text(text))
 }
 
 pub(super) fn print_prepared(
@@ -134,14 +121,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let store = ctx.store()?;
     let body = read_body(&args)?;
     let req = ReplyRequest {
-        ticket: id,
-        body,
         status_after,
         attachments: args.attach.clone(),
         quote: args.quote,
-        agent: config.agent.clone(),
-        kind: ReplyKind::Reply,
-        reply_by: None,
+        ..ReplyRequest::new(id, body, &config.agent)
     };
     let prepared = match mailout::prepare(store.conn(), &config, &templates, &req) {
         Err(mailout::MailoutError::Store(StoreError::NoTicket(_))) => {

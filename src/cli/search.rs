@@ -8,9 +8,10 @@ use crate::store::query_sql::{QueryContext, message_search};
 use crate::store::{read, search};
 
 use super::json::write_json;
-use super::output::{fit, terminal};
+use super::output::terminal;
 use super::ticket_json::MessageJson;
 use super::{Context, UsageError};
+use crate::ui::text::{Cut, fit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,8 +50,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             "{:>6}  {}  {}  {}",
             m.ticket_id.map_or("-".into(), |t| format!("#{t}")),
             m.date.format("%Y-%m-%d"),
-            fit(m.from.email.as_deref().unwrap_or("?"), 26),
-            fit(&m.subject, 60).trim_end()
+            fit(m.from.email.as_deref().unwrap_or("?"), 26, Cut::Ellipsis),
+            fit(&m.subject, 60, Cut::Ellipsis).trim_end()
         )?;
     }
     out.flush()?;

@@ -44,14 +44,13 @@ pub fn acknowledge(
             Ok(due) => {
                 let language = reply_facts::ticket(conn, ticket)?.and_then(|t| t.language);
                 let req = ReplyRequest {
-                    ticket,
-                    body: Body::Template(account.auto_ack.template.clone()),
-                    status_after: None,
-                    attachments: Vec::new(),
-                    quote: false,
-                    agent: "shopdesk".into(),
                     kind: ReplyKind::AutoAck,
                     reply_by: Some(reply_by_text(due, &account.sla.hours, language.as_deref())),
+                    ..ReplyRequest::new(
+                        ticket,
+                        Body::Template(account.auto_ack.template.clone()),
+                        "shopdesk",
+                    )
                 };
                 match prepare(conn, config, templates, &req) {
                     Ok(p) => {

@@ -64,6 +64,23 @@ pub struct ReplyRequest {
     pub reply_by: Option<String>,
 }
 
+impl ReplyRequest {
+    /// A plain reply by `agent`: no status change, attachments or quote; set those fields
+    /// with struct update syntax (`ReplyRequest { quote: true, ..ReplyRequest::new(..) }`).
+    pub fn new(ticket: TicketId, body: Body, agent: &str) -> ReplyRequest {
+        ReplyRequest {
+            ticket,
+            body,
+            status_after: None,
+            attachments: Vec::new(),
+            quote: false,
+            agent: agent.to_string(),
+            kind: ReplyKind::Reply,
+            reply_by: None,
+        }
+    }
+}
+
 /// A rendered, composed reply, not yet queued.
 #[derive(Debug, Clone)]
 pub struct PreparedReply {

@@ -10,14 +10,10 @@ use std::path::Path;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use crate::app::Action;
+use crate::app::{Action, Context};
+use crate::config::line_col;
 
 pub const DEFAULT: &str = include_str!("../../keymaps/default.toml");
-
-/// Where keys are read: the pane or overlay that has focus.
-pub const CONTEXTS: &[&str] = &[
-    "global", "queues", "list", "thread", "composer", "picker", "search", "palette", "help",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -157,7 +153,7 @@ pub struct Binding {
 /// Bindings per context, in file order.
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
-    pub contexts: BTreeMap<String, Vec<Binding>>,
+    pub contexts: BTreeMap<Context, Vec<Binding>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,20 +178,13 @@ enum RawValue {
 type RawFile =
     BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<RawValue>>>;
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 /// What is left of the user's file: actions bound, and keys freed with "none".
 enum Change {
     Bind(Binding),
     Unbind(Vec<Key>),
 }
 
-fn parse_file(file: &str, text: &str) -> Result<Vec<(String, Change)>, KeymapError> {
+fn parse_file(file: &str, text: &str) -> Result<Vec<(Context, Change)>, KeymapError> {
     let err = |offset: usize, message: String| {
         let (line, column) = line_col(text, offset);
         KeymapError {
@@ -210,17 +199,18 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<(String, Change)>, KeymapErr
         err(at, e.message().trim().to_string())
     })?;
     let mut out = Vec::new();
-    for (context, table) in raw {
-        if !CONTEXTS.contains(&context.get_ref().as_str()) {
-            return Err(err(
-                context.span().start,
+    for (name, table) in raw {
+        let context = Context::from_name(name.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+            err(
+                name.span().start,
                 format!(
                     "unknown context [{}]; contexts are {}",
-                    context.get_ref(),
-                    CONTEXTS.join(", ")
+                    name.get_ref(),
+                    names.join(", ")
                 ),
-            ));
-        }
+            )
+        })?;
         for (key, value) in table {
             let keys = parse_sequence(key.get_ref()).ok_or_else(|| {
                 err(
@@ -233,7 +223,7 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<(String, Change)>, KeymapErr
                 RawValue::Full { action, desc } => (action.clone(), desc.clone()),
             };
             if name == "none" {
-                out.push((context.get_ref().clone(), Change::Unbind(keys)));
+                out.push((context, Change::Unbind(keys)));
                 continue;
             }
             let action = Action::from_name(&name).ok_or_else(|| {
@@ -245,10 +235,7 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<(String, Change)>, KeymapErr
                     ),
                 )
             })?;
-            out.push((
-                context.get_ref().clone(),
-                Change::Bind(Binding { keys, action, desc }),
-            ));
+            out.push((context, Change::Bind(Binding { keys, action, desc })));
         }
     }
     Ok(out)
@@ -285,18 +272,18 @@ impl Keymap {
     fn apply(&mut self, file: &str, text: &str) -> Result<(), KeymapError> {
         let changes = parse_file(file, text)?;
         // A user file rebinds: keys it names replace the earlier binding of the same keys.
-        let mut seen: std::collections::HashSet<(String, Vec<Key>)> =
+        let mut seen: std::collections::HashSet<(Context, Vec<Key>)> =
             std::collections::HashSet::new();
         for (context, change) in changes {
-            let list = self.contexts.entry(context.clone()).or_default();
+            let list = self.contexts.entry(context).or_default();
             match change {
                 Change::Unbind(keys) => list.retain(|b| b.keys != keys),
                 Change::Bind(b) => {
-                    if !seen.insert((context.clone(), b.keys.clone())) {
+                    if !seen.insert((context, b.keys.clone())) {
                         return Err(self.locate(
                             file,
                             text,
-                            &context,
+                            context,
                             &b.keys,
                             "is bound twice in this file",
                         ));
@@ -310,12 +297,6 @@ impl Keymap {
             for a in list {
                 for b in list {
                     if a.keys.len() < b.keys.len() && b.keys.starts_with(&a.keys) {
-                        let short = a
-                            .keys
-                            .iter()
-                            .map(Key::to_string)
-                            .collect::<Vec<_>>()
-                            .join(" ");
                         let msg = format!(
                             "is a prefix of \"{}\" in [{context}], so the longer one could never be typed",
                             b.keys
@@ -324,8 +305,7 @@ impl Keymap {
                                 .collect::<Vec<_>>()
                                 .join(" ")
                         );
-                        let _ = short;
-                        return Err(self.locate(file, text, context, &a.keys, &msg));
+                        return Err(self.locate(file, text, *context, &a.keys, &msg));
                     }
                 }
             }
@@ -339,7 +319,7 @@ impl Keymap {
         &self,
         file: &str,
         text: &str,
-        context: &str,
+        context: Context,
         keys: &[Key],
         message: &str,
     ) -> KeymapError {
@@ -353,7 +333,7 @@ impl Keymap {
         for (i, line) in text.lines().enumerate() {
             let t = line.trim();
             if t.starts_with('[') {
-                in_table = t.trim_matches(|c| c == '[' || c == ']') == context;
+                in_table = t.trim_matches(|c| c == '[' || c == ']') == context.name();
                 continue;
             }
             if in_table
@@ -373,10 +353,10 @@ impl Keymap {
 
     /// The action for `pending` keys in `context` (then global): a full match, a prefix
     /// of some binding (wait for more keys), or nothing.
-    pub fn lookup(&self, context: &str, pending: &[Key]) -> Lookup {
+    pub fn lookup(&self, context: Context, pending: &[Key]) -> Lookup {
         let mut prefix = false;
-        for ctx in [context, "global"] {
-            if let Some(list) = self.contexts.get(ctx) {
+        for ctx in [context, Context::Global] {
+            if let Some(list) = self.contexts.get(&ctx) {
                 for b in list {
                     if b.keys == pending {
                         return Lookup::Action(b.action);
@@ -394,9 +374,9 @@ impl Keymap {
     }
 
     /// (keys, description) for the help overlay and hint bar of a context.
-    pub fn describe(&self, context: &str) -> Vec<(String, String)> {
+    pub fn describe(&self, context: Context) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
-        for b in self.contexts.get(context).into_iter().flatten() {
+        for b in self.contexts.get(&context).into_iter().flatten() {
             let keys = b
                 .keys
                 .iter()
@@ -418,10 +398,10 @@ impl Keymap {
     }
 
     /// Bindings with a description: what the hint bar shows.
-    pub fn hints(&self, context: &str) -> Vec<(String, String)> {
+    pub fn hints(&self, context: Context) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for ctx in [context, "global"] {
-            for b in self.contexts.get(ctx).into_iter().flatten() {
+        for ctx in [context, Context::Global] {
+            for b in self.contexts.get(&ctx).into_iter().flatten() {
                 if let Some(d) = &b.desc {
                     let keys = b
                         .keys

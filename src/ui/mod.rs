@@ -1,9 +1,9 @@
-//! The terminal side of the console: keymaps, themes, drawing, and the runner that owns
-//! the terminal, turns keys into events and performs effects.
+//! The console's looks: keymaps, themes, and drawing the screen from `app` state alone.
+//! No I/O past reading the keymap and theme files; the runtime lives in `console`.
 
-pub mod attachments;
 pub mod keymap;
-pub mod run;
+pub mod styles;
+pub mod text;
 pub mod theme;
 pub mod thread_view;
 pub mod view;

@@ -9,6 +9,9 @@ use std::path::Path;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
+use super::styles::StyleName;
+use crate::config::line_col;
+
 pub const SHIPPED: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
@@ -76,7 +79,7 @@ struct RawTheme {
     #[serde(default)]
     palette: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
-    styles: BTreeMap<String, toml::Spanned<RawStyle>>,
+    styles: BTreeMap<toml::Spanned<String>, toml::Spanned<RawStyle>>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -99,15 +102,8 @@ struct RawStyle {
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub name: String,
-    styles: BTreeMap<String, Style>,
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    (
-        before.matches('\n').count() + 1,
-        before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-    )
+    /// Resolved at load, fallbacks applied: one per `StyleName`, in `StyleName::ALL` order.
+    styles: Vec<Style>,
 }
 
 fn named(c: &str) -> Option<Color> {
@@ -233,6 +229,20 @@ impl Theme {
                     message: e.message().trim().to_string(),
                 }
             })?;
+            if let Some(k) = raw.styles.keys().find(|k| !StyleName::is_key(k.get_ref())) {
+                let (line, column) = line_col(&text, k.span().start);
+                let names: Vec<&str> = StyleName::ALL.iter().map(|s| s.name()).collect();
+                return Err(ThemeError {
+                    file,
+                    line,
+                    column,
+                    message: format!(
+                        "unknown style \"{}\"; styles are {}",
+                        k.get_ref(),
+                        names.join(", ")
+                    ),
+                });
+            }
             next = raw.inherits.clone();
             chain.push((file, text));
         }
@@ -262,6 +272,7 @@ impl Theme {
                 palette.insert(k.clone(), c);
             }
             for (k, v) in &raw.styles {
+                let k = k.get_ref();
                 let s = v.get_ref();
                 let color = |name: &Option<String>| -> Result<Option<Color>, ThemeError> {
                     match name {
@@ -298,24 +309,23 @@ impl Theme {
                 styles.insert(k.clone(), style.add_modifier(m));
             }
         }
+        // `a.b` falls back to `a`, then base.
+        let resolved = StyleName::ALL
+            .iter()
+            .map(|n| {
+                n.fallbacks()
+                    .find_map(|key| styles.get(key).copied())
+                    .unwrap_or_default()
+            })
+            .collect();
         Ok(Theme {
             name: name.to_string(),
-            styles,
+            styles: resolved,
         })
     }
 
-    /// The style for a semantic name; `a.b.c` falls back to `a.b`, then `a`, then base.
-    pub fn style(&self, name: &str) -> Style {
-        let mut key = name;
-        loop {
-            if let Some(s) = self.styles.get(key) {
-                return *s;
-            }
-            match key.rfind('.') {
-                Some(i) => key = &key[..i],
-                None => return self.styles.get("base").copied().unwrap_or_default(),
-            }
-        }
+    pub fn style(&self, name: StyleName) -> Style {
+        self.styles.get(name as usize).copied().unwrap_or_default()
     }
 }
 

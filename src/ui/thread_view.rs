@@ -5,12 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::styles::StyleName;
+use super::text::short_age;
 use super::theme::Theme;
-use super::view::{block, short_age};
+use super::view::block;
 use crate::app::{App, Pane};
 use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-use crate::domain::views::CustomerInfo;
 
 /// The thread as lines: header, then each message with quoted text folded.
 pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
@@ -18,19 +19,19 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let Some(t) = &app.ticket else {
         lines.push(Line::styled(
             "Enter opens the selected ticket.",
-            theme.style("hint.desc"),
+            theme.style(StyleName::HintDesc),
         ));
         return lines;
     };
     let s = &t.ticket;
     lines.push(Line::styled(
         format!("#{} {}", s.id, sanitize_line(&s.subject)),
-        theme.style("title"),
+        theme.style(StyleName::Title),
     ));
     let mut meta = vec![
         Span::styled(
             s.status.as_str(),
-            theme.style(&format!("status.{}", s.status)),
+            theme.style(StyleName::status_named(s.status.as_str())),
         ),
         Span::raw(format!(
             " · {}",
@@ -44,7 +45,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     if !s.tags.is_empty() {
         meta.push(Span::styled(
             format!(" · {}", s.tags.join(" ")),
-            theme.style("hint.key"),
+            theme.style(StyleName::HintKey),
         ));
     }
     lines.push(Line::from(meta));
@@ -57,9 +58,9 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             _ => "?".into(),
         };
         let (style, label) = match m.direction {
-            Direction::Out => (theme.style("message.out"), "reply"),
-            Direction::Note => (theme.style("message.note"), "note"),
-            Direction::In => (theme.style("message.header"), "from"),
+            Direction::Out => (theme.style(StyleName::MessageOut), "reply"),
+            Direction::Note => (theme.style(StyleName::MessageNote), "note"),
+            Direction::In => (theme.style(StyleName::MessageHeader), "from"),
         };
         let date = m.date.format("%Y-%m-%d %H:%M");
         lines.push(Line::styled(
@@ -69,7 +70,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         for w in &m.warnings {
             lines.push(Line::styled(
                 format!("   ! {}", sanitize_line(w)),
-                theme.style("warning"),
+                theme.style(StyleName::Warning),
             ));
         }
         let text = sanitize_text(&m.text);
@@ -77,7 +78,10 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         let push_text = |lines: &mut Vec<Line<'static>>, s: &str, quote: bool| {
             for l in s.trim_end_matches('\n').split('\n') {
                 if quote {
-                    lines.push(Line::styled(format!("  {l}"), theme.style("quote")));
+                    lines.push(Line::styled(
+                        format!("  {l}"),
+                        theme.style(StyleName::Quote),
+                    ));
                 } else {
                     lines.push(Line::raw(l.to_string()));
                 }
@@ -109,7 +113,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                         "  ┆ {n} quoted line{} (z shows)",
                         if n == 1 { "" } else { "s" }
                     ),
-                    theme.style("quote"),
+                    theme.style(StyleName::Quote),
                 ));
             }
             pos = end;
@@ -128,7 +132,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                     a.content_type,
                     a.size.div_ceil(1024)
                 ),
-                theme.style("hint.key"),
+                theme.style(StyleName::HintKey),
             ));
         }
     }
@@ -142,10 +146,8 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let b = block(&title, app.focus == Pane::Thread, theme);
     let mut lines = Vec::new();
-    if app.width < 160
-        && let Some(c) = &app.customer
-    {
-        lines.extend(customer_lines(c, app, theme).into_iter().take(3));
+    if app.width < 160 && app.customer.is_some() {
+        lines.extend(customer_lines(app, theme).into_iter().take(3));
         lines.push(Line::raw(""));
     }
     lines.extend(thread_lines(app, theme));
@@ -156,7 +158,11 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(p, area);
 }
 
-fn customer_lines(c: &CustomerInfo, app: &App, theme: &Theme) -> Vec<Line<'static>> {
+/// The selected customer: who, their tickets and orders (nothing when none is loaded).
+fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(c) = &app.customer else {
+        return Vec::new();
+    };
     let mut lines = vec![Line::styled(
         format!(
             "{} · {} · {} tickets · {} orders",
@@ -165,7 +171,7 @@ fn customer_lines(c: &CustomerInfo, app: &App, theme: &Theme) -> Vec<Line<'stati
             c.tickets.len(),
             c.orders.len()
         ),
-        theme.style("title"),
+        theme.style(StyleName::Title),
     )];
     lines.push(Line::raw(sanitize_line(&c.addresses.join(", "))));
     if let Some(o) = c.orders.first() {
@@ -179,28 +185,28 @@ fn customer_lines(c: &CustomerInfo, app: &App, theme: &Theme) -> Vec<Line<'stati
                     .map(|t| format!(" · {} {t}", o.carrier.clone().unwrap_or_default()))
                     .unwrap_or_default()
             ),
-            theme.style("hint.desc"),
+            theme.style(StyleName::HintDesc),
         ));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Tickets", theme.style("list.header")));
+    lines.push(Line::styled("Tickets", theme.style(StyleName::ListHeader)));
     for t in c.tickets.iter().take(12) {
         lines.push(Line::from(vec![
             Span::raw(format!("#{} ", t.id)),
             Span::styled(
                 format!("{} ", t.status),
-                theme.style(&format!("status.{}", t.status)),
+                theme.style(StyleName::status_named(t.status.as_str())),
             ),
             Span::styled(
                 format!("{} ", short_age(app.now - t.updated_at.timestamp())),
-                theme.style("hint.desc"),
+                theme.style(StyleName::HintDesc),
             ),
             Span::raw(sanitize_line(&t.subject)),
         ]));
     }
     if !c.orders.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Orders", theme.style("list.header")));
+        lines.push(Line::styled("Orders", theme.style(StyleName::ListHeader)));
         for o in c.orders.iter().take(10) {
             lines.push(Line::raw(format!(
                 "{} {} {}",
@@ -219,10 +225,10 @@ fn customer_lines(c: &CustomerInfo, app: &App, theme: &Theme) -> Vec<Line<'stati
 
 pub(crate) fn draw_customer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lines = match &app.customer {
-        Some(c) => customer_lines(c, app, theme),
+        Some(_) => customer_lines(app, theme),
         None => vec![Line::styled(
             "No customer selected.",
-            theme.style("hint.desc"),
+            theme.style(StyleName::HintDesc),
         )],
     };
     f.render_widget(

@@ -5,61 +5,33 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::keymap::Keymap;
+use super::styles::StyleName;
+use super::text::{Cut, fit, short_age};
 use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
-use crate::app::{App, Mode, Pane, filtered_templates};
+use crate::app::{App, Context, Mode, Pane, Preview, QueueKind, filtered_templates};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-
-/// Cuts `s` to `width` terminal columns (CJK and emoji count double), padding with spaces.
-pub fn fit(s: &str, width: usize) -> String {
-    let s = sanitize_line(s);
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > width {
-            if w < width && width > 0 {
-                out.push('…');
-                w += 1;
-            }
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    while w < width {
-        out.push(' ');
-        w += 1;
-    }
-    out
-}
-
-/// "5m", "3h", "2d" from a difference in seconds.
-pub fn short_age(secs: i64) -> String {
-    let s = secs.abs();
-    let v = if s < 3600 {
-        format!("{}m", s / 60)
-    } else if s < 86_400 {
-        format!("{}h", s / 3600)
-    } else {
-        format!("{}d", s / 86_400)
-    };
-    if secs < 0 { format!("-{v}") } else { v }
-}
 
 pub(crate) fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.style(if focused { "border.focused" } else { "border" }))
-        .title(Span::styled(format!(" {title} "), theme.style("title")))
+        .border_style(theme.style(if focused {
+            StyleName::BorderFocused
+        } else {
+            StyleName::Border
+        }))
+        .title(Span::styled(
+            format!(" {title} "),
+            theme.style(StyleName::Title),
+        ))
 }
 
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
     let area = f.area();
-    f.render_widget(Block::default().style(theme.style("base")), area);
+    f.render_widget(Block::default().style(theme.style(StyleName::Base)), area);
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -84,10 +56,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
 fn draw_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let q = app.queues.get(app.queue_selected);
     let mut spans = vec![
-        Span::styled(" shopdesk ", theme.style("queue.selected")),
+        Span::styled(" shopdesk ", theme.style(StyleName::QueueSelected)),
         Span::styled(
             format!(" {} ", sanitize_line(&app.title)),
-            theme.style("title"),
+            theme.style(StyleName::Title),
         ),
     ];
     if let Some(q) = q {
@@ -96,7 +68,7 @@ fn draw_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(filter) = &app.filter {
         spans.push(Span::styled(
             format!("/ {} ", sanitize_line(filter)),
-            theme.style("hint.key"),
+            theme.style(StyleName::HintKey),
         ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -145,9 +117,9 @@ fn draw_queue_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             q.count.map_or("?".into(), |c| c.to_string())
         );
         let style = if i == app.queue_selected {
-            theme.style("queue.selected")
+            theme.style(StyleName::QueueSelected)
         } else {
-            theme.style("queue.count")
+            theme.style(StyleName::QueueCount)
         };
         spans.push(Span::styled(label, style));
     }
@@ -162,22 +134,22 @@ fn draw_queues(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|q| {
             let count = q.count.map_or("…".to_string(), |c| c.to_string());
             let name_w = inner_w.saturating_sub(count.width() + 1);
-            let style = if q.name.starts_with("Breaching") && q.count.unwrap_or(0) > 0 {
-                theme.style("sla.breaching")
+            let style = if q.kind == QueueKind::Breaching && q.count.unwrap_or(0) > 0 {
+                theme.style(StyleName::SlaBreaching)
             } else {
                 Style::default()
             };
             ListItem::new(Line::from(vec![
-                Span::styled(fit(&q.name, name_w), style),
+                Span::styled(fit(&q.name, name_w, Cut::Clip), style),
                 Span::raw(" "),
-                Span::styled(count, theme.style("queue.count")),
+                Span::styled(count, theme.style(StyleName::QueueCount)),
             ]))
         })
         .collect();
     let mut state = ListState::default().with_selected(Some(app.queue_selected));
     let list = List::new(items)
         .block(block("Queues", app.focus == Pane::Queues, theme))
-        .highlight_style(theme.style("queue.selected"));
+        .highlight_style(theme.style(StyleName::QueueSelected));
     f.render_stateful_widget(list, area, &mut state);
 }
 
@@ -187,11 +159,11 @@ fn sla_cell(left: Option<i64>, theme: &Theme) -> Span<'static> {
         return Span::raw("    ");
     };
     let style = if left < 0 {
-        theme.style("sla.breaching")
+        theme.style(StyleName::SlaBreaching)
     } else if left < 2 * 3600 {
-        theme.style("sla.soon")
+        theme.style(StyleName::SlaSoon)
     } else {
-        theme.style("sla.ok")
+        theme.style(StyleName::SlaOk)
     };
     Span::styled(format!("{:>4}", short_age(left)), style)
 }
@@ -219,7 +191,7 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         f.render_widget(
             Paragraph::new(msg)
-                .style(theme.style("hint.desc"))
+                .style(theme.style(StyleName::HintDesc))
                 .wrap(Wrap { trim: true }),
             inner,
         );
@@ -246,20 +218,20 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut spans = vec![
             Span::raw(format!("{:>7} ", format!("#{}", t.id))),
             Span::styled(
-                fit(t.status.as_str(), 7),
-                theme.style(&format!("status.{}", t.status)),
+                fit(t.status.as_str(), 7, Cut::Clip),
+                theme.style(StyleName::status_named(t.status.as_str())),
             ),
             Span::raw(" "),
-            Span::styled(format!("{age:>4}"), theme.style("hint.desc")),
+            Span::styled(format!("{age:>4}"), theme.style(StyleName::HintDesc)),
             Span::raw(" "),
             sla_cell(t.due_in(app.now), theme),
             Span::raw(" "),
-            Span::raw(fit(t.customer.label(), who_w)),
+            Span::raw(fit(t.customer.label(), who_w, Cut::Clip)),
             Span::raw(" "),
-            Span::raw(fit(&t.subject, subj_w)),
+            Span::raw(fit(&t.subject, subj_w, Cut::Clip)),
         ];
         if app.list.offset + i == app.list.selected {
-            let sel = theme.style("list.selected");
+            let sel = theme.style(StyleName::ListSelected);
             spans = spans.into_iter().map(|s| s.patch_style(sel)).collect();
         }
         lines.push(Line::from(spans));
@@ -270,23 +242,29 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let line = match &app.mode {
         Mode::Search { input } => Line::from(vec![
-            Span::styled("/", theme.style("hint.key")),
-            Span::styled(format!("{}▏", sanitize_line(input)), theme.style("input")),
+            Span::styled("/", theme.style(StyleName::HintKey)),
+            Span::styled(
+                format!("{}▏", sanitize_line(input)),
+                theme.style(StyleName::Input),
+            ),
             Span::raw("  "),
             match &app.status {
-                Some((s, true)) => Span::styled(sanitize_line(s), theme.style("error")),
+                Some((s, true)) => Span::styled(sanitize_line(s), theme.style(StyleName::Error)),
                 _ => Span::styled(
                     format!("{} matching", app.list.total),
-                    theme.style("hint.desc"),
+                    theme.style(StyleName::HintDesc),
                 ),
             },
         ]),
         Mode::Palette { input } => Line::from(vec![
-            Span::styled(":", theme.style("hint.key")),
-            Span::styled(format!("{}▏", sanitize_line(input)), theme.style("input")),
+            Span::styled(":", theme.style(StyleName::HintKey)),
+            Span::styled(
+                format!("{}▏", sanitize_line(input)),
+                theme.style(StyleName::Input),
+            ),
             Span::styled(
                 "  status S · assign A · tag +a -b · note TEXT · reply · quit",
-                theme.style("hint.desc"),
+                theme.style(StyleName::HintDesc),
             ),
         ]),
         _ => {
@@ -298,13 +276,13 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                         p.ticket,
                         (p.deadline - app.now).max(0)
                     ),
-                    theme.style("sla.soon"),
+                    theme.style(StyleName::SlaSoon),
                 ));
             }
             match &app.status {
                 Some((s, true)) => spans.push(Span::styled(
                     format!(" {}", sanitize_line(s)),
-                    theme.style("error"),
+                    theme.style(StyleName::Error),
                 )),
                 Some((s, false)) => spans.push(Span::raw(format!(" {}", sanitize_line(s)))),
                 None => {}
@@ -317,7 +295,7 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     // the server's words, as far as they fit beside the rest
                     Some(e) => format!(
                         "outbox: {q} queued, {f} failed: {} · ",
-                        fit(e, usize::from(area.width / 3).clamp(12, 60)).trim_end()
+                        fit(e, usize::from(area.width / 3).clamp(12, 60), Cut::Clip).trim_end()
                     ),
                     None => format!("outbox: {q} queued, {f} failed · "),
                 },
@@ -332,15 +310,18 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             spans.push(Span::styled(
                 right,
                 if failed > 0 {
-                    theme.style("error")
+                    theme.style(StyleName::Error)
                 } else {
-                    theme.style("hint.desc")
+                    theme.style(StyleName::HintDesc)
                 },
             ));
             Line::from(spans)
         }
     };
-    f.render_widget(Paragraph::new(line).style(theme.style("statusbar")), area);
+    f.render_widget(
+        Paragraph::new(line).style(theme.style(StyleName::Statusbar)),
+        area,
+    );
 }
 
 fn draw_hints(f: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keymap) {
@@ -352,8 +333,11 @@ fn draw_hints(f: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keym
             break;
         }
         width += w;
-        spans.push(Span::styled(keys, theme.style("hint.key")));
-        spans.push(Span::styled(format!(" {desc}  "), theme.style("hint.desc")));
+        spans.push(Span::styled(keys, theme.style(StyleName::HintKey)));
+        spans.push(Span::styled(
+            format!(" {desc}  "),
+            theme.style(StyleName::HintDesc),
+        ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -373,16 +357,14 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keyma
     let r = centered(area, 70, 80);
     f.render_widget(Clear, r);
     let mut lines = Vec::new();
-    let context = match app.focus {
-        Pane::Queues => "queues",
-        Pane::List => "list",
-        Pane::Thread => "thread",
-    };
-    for ctx in [context, "global"] {
-        lines.push(Line::styled(format!("[{ctx}]"), theme.style("list.header")));
+    for ctx in [app.focus.context(), Context::Global] {
+        lines.push(Line::styled(
+            format!("[{ctx}]"),
+            theme.style(StyleName::ListHeader),
+        ));
         for (keys, desc) in keymap.describe(ctx) {
             lines.push(Line::from(vec![
-                Span::styled(format!("{keys:>16}  "), theme.style("hint.key")),
+                Span::styled(format!("{keys:>16}  "), theme.style(StyleName::HintKey)),
                 Span::raw(desc),
             ]));
         }
@@ -446,14 +428,19 @@ fn draw_picker(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_stateful_widget(
         List::new(items)
             .block(block(&title, true, theme))
-            .highlight_style(theme.style("list.selected").add_modifier(Modifier::BOLD)),
+            .highlight_style(
+                theme
+                    .style(StyleName::ListSelected)
+                    .add_modifier(Modifier::BOLD),
+            ),
         cols[0],
         &mut state,
     );
-    let preview = app
-        .preview
-        .clone()
-        .unwrap_or_else(|| "No template matches.".into());
+    let preview = match &app.preview {
+        Some(Preview::Rendered(text)) => text.clone(),
+        Some(Preview::Failed(why)) => format!("(cannot render: {why})"),
+        None => "No template matches.".into(),
+    };
     f.render_widget(
         Paragraph::new(sanitize_text(&preview))
             .block(block("Preview", false, theme))

@@ -1,0 +1,231 @@
+//! Effects: the store reads and writes, template renders and outbox work that the app asks
+//! for, performed and reported back as events. Everything but `$EDITOR`, which needs the
+//! terminal (see `runtime`), so benchmarks and tests can drive it headless.
+
+use std::sync::mpsc::Sender;
+
+use super::attachments;
+use super::runtime::{Inbox, Options};
+use crate::app::{Effect, Event, ListWindow, PendingSend};
+use crate::domain::EventSource;
+use crate::mailout::{self, Body, ReplyRequest};
+use crate::store::outbox::{self, Enqueued};
+use crate::store::query_sql::QueryContext;
+use crate::store::{Store, drafts, mailboxes, now_unix, read, ticket_ops, views};
+use crate::templates::Templates;
+
+/// Performs effects against the store and reports back as events.
+pub struct Runner<'a> {
+    pub opts: &'a Options,
+    pub templates: &'a Templates,
+    pub ctx: QueryContext,
+}
+
+impl Runner<'_> {
+    /// Performs one effect (any but `OpenEditor`, which needs the terminal); a failure
+    /// comes back as an error event.
+    pub fn perform(&mut self, store: &mut Store, fx: Effect) -> Vec<Event> {
+        self.try_perform(store, fx)
+            .unwrap_or_else(|e| vec![Event::Error(format!("{e:#}"))])
+    }
+
+    fn try_perform(&mut self, store: &mut Store, fx: Effect) -> anyhow::Result<Vec<Event>> {
+        let conn = store.conn();
+        Ok(match fx {
+            Effect::LoadCounts(queries) => vec![Event::CountsLoaded(views::counts(
+                conn, &queries, &self.ctx,
+            ))],
+            Effect::LoadList {
+                query,
+                offset,
+                limit,
+                selected,
+                total,
+            } => {
+                let (total, rows) = views::window(conn, &query, &self.ctx, offset, limit, total)?;
+                vec![Event::ListLoaded(ListWindow {
+                    query,
+                    total,
+                    offset,
+                    rows,
+                    selected,
+                })]
+            }
+            Effect::LoadTicket(id) => {
+                let detail = read::ticket_detail(conn, id)?;
+                let customer = views::customer_of_ticket(conn, id)?;
+                vec![Event::TicketLoaded(Box::new(detail), customer)]
+            }
+            Effect::LoadTemplates => vec![Event::TemplatesLoaded(
+                self.templates.names().map(str::to_string).collect(),
+            )],
+            Effect::Preview { ticket, template } => vec![Event::Preview(
+                mailout::render_template(
+                    conn,
+                    &self.opts.config,
+                    self.templates,
+                    ticket,
+                    &template,
+                    &self.opts.config.agent,
+                )
+                .map(|r| r.body)
+                .map_err(|e| e.to_string()),
+            )],
+            Effect::SetStatus(id, s) => {
+                ticket_ops::set_status(conn, id, s, &self.opts.config.agent, EventSource::Console)?;
+                vec![
+                    Event::Status(format!("#{id} is {}", s.as_str())),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::Assign(id, who) => {
+                ticket_ops::assign(
+                    conn,
+                    id,
+                    who.as_deref(),
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
+                vec![
+                    Event::Status(format!("#{id} owner: {}", who.as_deref().unwrap_or("none"))),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::Tag(id, add, remove) => {
+                ticket_ops::tag(
+                    conn,
+                    id,
+                    &add,
+                    &remove,
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
+                vec![
+                    Event::Status(format!("#{id} tags updated")),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::Note(id, text) => {
+                ticket_ops::add_note(
+                    conn,
+                    id,
+                    &text,
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
+                vec![
+                    Event::Status(format!("note added to #{id}")),
+                    Event::DataChanged,
+                ]
+            }
+            Effect::SaveDraft(ticket, body) => {
+                drafts::save(conn, ticket, &body)?;
+                Vec::new()
+            }
+            Effect::QueueReply {
+                ticket,
+                body,
+                template,
+                status,
+            } => {
+                // A template's status and tags apply when its text was used.
+                let rendered = template.as_deref().and_then(|name| {
+                    mailout::render_template(
+                        conn,
+                        &self.opts.config,
+                        self.templates,
+                        ticket,
+                        name,
+                        &self.opts.config.agent,
+                    )
+                    .ok()
+                });
+                let status = status.or(rendered.as_ref().and_then(|r| r.status));
+                let req = ReplyRequest {
+                    status_after: status,
+                    ..ReplyRequest::new(ticket, Body::Text(body), &self.opts.config.agent)
+                };
+                let mut p = mailout::prepare(conn, &self.opts.config, self.templates, &req)?;
+                if let Some(r) = rendered {
+                    p.tags = r.tags;
+                }
+                let undo = self.opts.config.outbox.undo_seconds;
+                match mailout::queue(conn, &p, undo, &self.opts.config.agent, None)? {
+                    Enqueued::Queued(id) | Enqueued::Duplicate(id) => {
+                        drafts::discard(conn, ticket)?;
+                        vec![Event::Queued(PendingSend {
+                            outbox_id: id,
+                            ticket,
+                            deadline: now_unix() + undo as i64,
+                        })]
+                    }
+                }
+            }
+            Effect::CancelSend(id) => match outbox::cancel(conn, id)? {
+                outbox::Cancelled::Yes => vec![
+                    Event::Status("reply cancelled; nothing was sent".into()),
+                    Event::DataChanged,
+                ],
+                _ => vec![Event::Error(
+                    "too late to undo: the reply already went out".into(),
+                )],
+            },
+            Effect::OpenEditor(_) => vec![Event::Error("$EDITOR needs a terminal".into())],
+            Effect::SaveAttachments(ticket) => {
+                let dir = attachments::ticket_dir(&attachments::download_dir(), ticket);
+                match attachments::save_all(conn, ticket, &dir)? {
+                    0 => vec![Event::Status(format!("#{ticket} has no attachments"))],
+                    saved => vec![Event::Status(format!(
+                        "saved {saved} attachment(s) to {}",
+                        dir.display()
+                    ))],
+                }
+            }
+            Effect::LoadDraft(ticket) => drafts::load(conn, ticket)?
+                .map(|b| vec![Event::DraftLoaded(ticket, b)])
+                .unwrap_or_default(),
+            Effect::LoadOutbox => {
+                let (q, f) = outbox::counts(conn)?;
+                let synced = mailboxes::last_synced(conn)?;
+                let error = outbox::last_failure(conn)?;
+                vec![Event::Outbox(q, f, error), Event::Synced(synced)]
+            }
+        })
+    }
+
+    /// Replies past their undo window go out: locally for the demo, else through the send
+    /// worker on a thread of its own so the screen never waits for SMTP; that thread says
+    /// `Flushed` in the inbox when it is done. True when the demo delivered some.
+    pub fn deliver_due(
+        &self,
+        store: &mut Store,
+        flusher: &mut Option<std::thread::JoinHandle<()>>,
+        inbox: &Sender<Inbox>,
+    ) -> bool {
+        if !outbox::has_due(store.conn(), now_unix()).unwrap_or(false) {
+            return false;
+        }
+        if self.opts.demo {
+            return match crate::worker::send::deliver_locally(store, &self.opts.config) {
+                Ok(n) => n > 0,
+                Err(e) => {
+                    tracing::warn!(error = %e, "demo delivery");
+                    false
+                }
+            };
+        }
+        if flusher.as_ref().is_some_and(|h| !h.is_finished()) {
+            return false;
+        }
+        let config = self.opts.config.clone();
+        let db = self.opts.db.clone();
+        let inbox = inbox.clone();
+        *flusher = Some(std::thread::spawn(move || {
+            if let Err(e) = crate::worker::send::flush(&config, &db, &Default::default()) {
+                tracing::warn!(error = %e, "outbox flush");
+            }
+            let _ = inbox.send(Inbox::Flushed);
+        }));
+        false
+    }
+}
