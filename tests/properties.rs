@@ -19,6 +19,8 @@ use shopdesk::domain::query::parse_query;
 use shopdesk::domain::subject::{find_token, normalize_subject, reply_subject, strip_prefixes};
 use shopdesk::domain::threading::{ThreadInput, ThreadLookup, TicketFacts, place};
 use shopdesk::domain::ticket::TicketId;
+use shopdesk::domain::tracking;
+use shopdesk::import::orders;
 use shopdesk::mail::parse::parse_message;
 
 fn config() -> ProptestConfig {
@@ -501,6 +503,84 @@ proptest! {
     }
 }
 
+// ---- order exports and tracking numbers -------------------------------------------------
+
+fn csv_text() -> impl Strategy<Value = Vec<u8>> {
+    let header = prop_oneof![
+        Just("Name,Email,Financial Status,Fulfillment Status,Created at,Lineitem quantity,Lineitem name,Total,Cancelled at".to_string()),
+        Just("order_id,order_number,order_date,status,order_total,customer_email,line_item_1".to_string()),
+        Just("number,email,status,created_at,total,items,tracking_number,carrier".to_string()),
+        Just("number,tracking_number".to_string()),
+        "[a-z_, ]{0,40}",
+    ];
+    let cell = prop_oneof![
+        Just(String::new()),
+        Just("#1001".to_string()),
+        Just("2024-03-01 12:34:56 +0900".to_string()),
+        Just("\"quoted, with comma\"".to_string()),
+        Just("\"multi\nline\"".to_string()),
+        Just("\"unclosed".to_string()),
+        Just("name:Hat|sku:H-1|quantity:99999999999".to_string()),
+        Just("1Z5R89390357567127".to_string()),
+        Just("a@b.c".to_string()),
+        Just("1.234,5".to_string()),
+        Just("\u{1b}[31mred".to_string()),
+        Just("\u{202e}evil".to_string()),
+        "[^,\n\"]{0,20}",
+        any::<String>(),
+    ];
+    let row = prop::collection::vec(cell, 0..12).prop_map(|c| c.join(","));
+    (
+        header,
+        prop::collection::vec(row, 0..8),
+        prop::collection::vec(any::<u8>(), 0..4),
+    )
+        .prop_map(|(h, rows, junk)| {
+            let mut out = format!("{h}\n{}", rows.join("\r\n")).into_bytes();
+            out.extend(junk);
+            out
+        })
+}
+
+fn check_import(bytes: &[u8]) -> Result<(), TestCaseError> {
+    for format in [
+        None,
+        Some(orders::Format::Shopify),
+        Some(orders::Format::WooCommerce),
+        Some(orders::Format::Generic),
+    ] {
+        match orders::read(bytes, format) {
+            Ok(parsed) => {
+                for r in &parsed.rejected {
+                    prop_assert!(r.line >= 1, "{r:?}");
+                    prop_assert!(!r.reason.contains('\n'), "{r:?}");
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(!msg.contains('\n') && !msg.contains('\r'), "{msg:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn order_import_takes_anything(bytes in csv_text()) {
+        check_import(&bytes)?;
+    }
+
+    #[test]
+    fn tracking_numbers_are_found_in_anything(text in nasty_text()) {
+        for t in tracking::table().find_in_text(&text, &["dhl".to_string()]) {
+            prop_assert!(t.number.chars().all(|c| c.is_ascii_alphanumeric()), "{t:?}");
+        }
+    }
+}
+
 // ---- the seed corpus ------------------------------------------------------------------
 
 fn seeds(ext: &str) -> Vec<PathBuf> {
@@ -542,5 +622,13 @@ fn seed_configs_load_or_fail_on_one_line() {
     for path in seeds("toml") {
         let text = std::fs::read_to_string(&path).unwrap();
         run(&path, check_config(&text));
+    }
+}
+
+#[test]
+fn seed_order_exports_import_or_fail_on_one_line() {
+    for path in seeds("csv") {
+        let bytes = std::fs::read(&path).unwrap();
+        run(&path, check_import(&bytes));
     }
 }

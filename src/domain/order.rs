@@ -204,6 +204,12 @@ pub fn normalize_number(number: &str) -> String {
     n.strip_prefix('#').unwrap_or(n).trim().to_string()
 }
 
+/// Whether `number` (normalised) can be an order number: not empty, at most 64
+/// characters, no control characters (a broken export can put a line break in a cell).
+pub fn valid_number(number: &str) -> bool {
+    !number.is_empty() && number.chars().count() <= 64 && !number.chars().any(char::is_control)
+}
+
 /// Applies `patch` to what is known (`known`), from `source`, at `now` (the creation time
 /// of an order no row dates).
 pub fn merge(

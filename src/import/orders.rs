@@ -11,6 +11,7 @@ mod woocommerce;
 use std::fmt;
 
 use crate::domain::order::{OrderPatch, OrderSource};
+use crate::domain::sanitize::sanitize_line;
 use crate::domain::tracking;
 
 pub use times::parse_time;
@@ -106,7 +107,9 @@ pub fn read(bytes: &[u8], format: Option<Format>) -> Result<Parsed, FileError> {
     let format = match format {
         Some(f) => f,
         None => detect(&columns).ok_or_else(|| {
-            FileError::UnknownHeader(header.iter().take(4).collect::<Vec<_>>().join(","))
+            FileError::UnknownHeader(sanitize_line(
+                &header.iter().take(4).collect::<Vec<_>>().join(","),
+            ))
         })?,
     };
     let mut parsed = match format {

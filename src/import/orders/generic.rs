@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::columns::{Columns, Lines};
 use super::{FileError, Format, ImportedOrder, Parsed, Rejected, csv_error};
-use crate::domain::order::{OrderItem, OrderPatch, normalize_number};
+use crate::domain::order::{OrderItem, OrderPatch, normalize_number, valid_number};
 
 pub const COLUMNS: [&str; 13] = [
     "number",
@@ -42,7 +42,7 @@ pub fn read(reader: &mut Reader<&[u8]>, c: &Columns, lines: &Lines) -> Result<Pa
         .find(|n| !n.is_empty() && !COLUMNS.contains(&n.as_str()))
     {
         return Err(FileError::UnknownColumn {
-            column: unknown.clone(),
+            column: crate::domain::sanitize::sanitize_line(unknown),
             known: COLUMNS.join(","),
         });
     }
@@ -67,11 +67,11 @@ pub fn read(reader: &mut Reader<&[u8]>, c: &Columns, lines: &Lines) -> Result<Pa
 }
 
 fn order(c: &Columns, row: &StringRecord) -> Result<OrderPatch, String> {
-    let number = c
-        .get(row, "number")
-        .map(normalize_number)
-        .filter(|n| !n.is_empty())
-        .ok_or("no order number")?;
+    let raw = c.get(row, "number").ok_or("no order number")?;
+    let number = normalize_number(raw);
+    if !valid_number(&number) {
+        return Err(format!("number: not an order number: {raw:?}"));
+    }
     Ok(OrderPatch {
         number,
         platform_id: None,

@@ -7,7 +7,7 @@ use csv::{Reader, StringRecord};
 
 use super::columns::{Columns, Lines};
 use super::{FileError, Format, ImportedOrder, Parsed, Rejected, csv_error};
-use crate::domain::order::{OrderItem, OrderPatch, OrderStatus, normalize_number};
+use crate::domain::order::{OrderItem, OrderPatch, OrderStatus, normalize_number, valid_number};
 
 pub fn read(reader: &mut Reader<&[u8]>, c: &Columns, lines: &Lines) -> Result<Parsed, FileError> {
     if !c.has("name") {
@@ -31,6 +31,13 @@ pub fn read(reader: &mut Reader<&[u8]>, c: &Columns, lines: &Lines) -> Result<Pa
             continue;
         };
         let number = normalize_number(name);
+        if !valid_number(&number) {
+            rejected.push(Rejected {
+                line,
+                reason: format!("Name: not an order number: {name:?}"),
+            });
+            continue;
+        }
         let item = match item(c, &row) {
             Ok(item) => item,
             Err(reason) => {

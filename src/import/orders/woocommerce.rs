@@ -11,7 +11,7 @@ use csv::{Reader, StringRecord};
 
 use super::columns::{Columns, Lines};
 use super::{FileError, Format, ImportedOrder, Parsed, Rejected, csv_error};
-use crate::domain::order::{OrderItem, OrderPatch, OrderStatus, normalize_number};
+use crate::domain::order::{OrderItem, OrderPatch, OrderStatus, normalize_number, valid_number};
 
 pub fn read(reader: &mut Reader<&[u8]>, c: &Columns, lines: &Lines) -> Result<Parsed, FileError> {
     if !c.has("order_id") && !c.has("order_number") {
@@ -42,7 +42,15 @@ pub fn read(reader: &mut Reader<&[u8]>, c: &Columns, lines: &Lines) -> Result<Pa
             });
             continue;
         };
-        let number = normalize_number(number);
+        let raw = number;
+        let number = normalize_number(raw);
+        if !valid_number(&number) {
+            rejected.push(Rejected {
+                line,
+                reason: format!("order_number: not an order number: {raw:?}"),
+            });
+            continue;
+        }
         let items = match items(c, &row, &item_columns) {
             Ok(items) => items,
             Err(reason) => {
@@ -75,7 +83,7 @@ fn order(c: &Columns, row: &StringRecord, number: String) -> Result<OrderPatch, 
     let platform_id = c
         .get(row, "order_id")
         .map(normalize_number)
-        .filter(|id| *id != number);
+        .filter(|id| *id != number && valid_number(id));
     let name = |first: &str, last: &str| {
         let full = [c.get(row, first), c.get(row, last)]
             .into_iter()
