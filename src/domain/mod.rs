@@ -4,6 +4,7 @@
 //! unit-tested with plain values.
 
 pub mod autoreply;
+pub mod kpi;
 pub mod language;
 pub mod message;
 pub mod order;

@@ -252,4 +252,4 @@ impl From<&BusinessHours> for BusinessCalendar {
 
 #[cfg(test)]
 #[path = "calendar_tests.rs"]
-pub(super) mod tests;
+pub(crate) mod tests;
