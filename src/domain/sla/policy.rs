@@ -104,7 +104,10 @@ pub struct PolicyMatch {
     pub query: Option<Query>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+// A parsed query holds no floating point, so its equality is an equivalence.
+impl Eq for PolicyMatch {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub name: String,
     pub when: PolicyMatch,
