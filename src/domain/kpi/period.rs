@@ -90,10 +90,7 @@ pub fn buckets(window: Window, period: Period, zone: &Zone) -> Vec<Bucket> {
         return out;
     }
     let mut key = period.start(zone.local(window.since).date());
-    loop {
-        let Some(next) = period.next(key) else {
-            break;
-        };
+    while let Some(next) = period.next(key) {
         let start = zone.start_of_day(key).max(window.since);
         let end = zone.start_of_day(next).min(window.until);
         if end > start {

@@ -55,6 +55,15 @@ fn seen(c: &TargetClock) -> Seen {
     )
 }
 
+/// Name, events, now, the clocks seen, reopens.
+type Case = (
+    &'static str,
+    Vec<TimelineEvent>,
+    &'static str,
+    Vec<Seen>,
+    u32,
+);
+
 fn s(x: &str) -> Option<String> {
     Some(x.to_string())
 }
@@ -64,7 +73,7 @@ fn clocks_table() {
     let h = 60;
     // (name, events, now, clocks, reopens); only the first-reply and next-reply clocks are
     // listed when the case is about replies (resolution is checked where it matters)
-    let cases: Vec<(&str, Vec<TimelineEvent>, &str, Vec<Seen>, u32)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "reply in time",
             vec![

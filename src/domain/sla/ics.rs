@@ -81,7 +81,8 @@ mod tests {
     #[test]
     fn reads_holidays() {
         let ev = |body: &str| format!("BEGIN:VEVENT\r\nUID:x\r\n{body}END:VEVENT\r\n");
-        let cases: Vec<(&str, String, Result<Vec<NaiveDate>, IcsError>)> = vec![
+        type Case = (&'static str, String, Result<Vec<NaiveDate>, IcsError>);
+        let cases: Vec<Case> = vec![
             (
                 "one all-day event",
                 ics(&ev(

@@ -141,7 +141,7 @@ impl PolicyMatch {
                 .is_none_or(|l| s.language.is_some_and(|x| same(x, l)))
             && self.account.as_deref().is_none_or(|a| a == s.account)
             && self.priority.is_none_or(|p| s.priority == Some(p))
-            && self.query.as_ref().is_none_or(|q| query_holds(q))
+            && self.query.as_ref().is_none_or(&mut *query_holds)
     }
 }
 
