@@ -17,7 +17,8 @@
 //! - A clock is **met** if it stops with no more business time used than its target (a reply
 //!   exactly at the due time is in time), **breached** otherwise; the breach happened at the
 //!   due time, even if the clock stopped later.
-//! - Notes are internal and change nothing. Events after `now` are ignored.
+//! - Notes are internal and change nothing. Events after `now` are ignored; events at the
+//!   same instant are taken in the order given (a reply, then the status it set).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -90,8 +91,8 @@ pub enum Stage {
 pub struct TargetClock {
     pub target: Target,
     pub started_at: DateTime<Utc>,
-    /// When the target is (or was) due; `None` while paused, since the due time moves with
-    /// the pause, and when the calendar never opens.
+    /// When the target is (or was) due; `None` while paused before a breach, since the due
+    /// time moves with the pause, and when the calendar never opens.
     pub due_at: Option<DateTime<Utc>>,
     pub state: ClockState,
     /// When the clock stopped (the reply, the solve).
@@ -243,6 +244,8 @@ impl Counter {
         clock.breached_at = self.breached_at;
         if clock.breached_at.is_some() {
             clock.state = ClockState::Breached;
+            // once breached, the due time no longer moves, paused or not
+            clock.due_at = clock.due_at.or(clock.breached_at);
         }
         clock
     }

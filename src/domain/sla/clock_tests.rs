@@ -202,6 +202,24 @@ fn clocks_table() {
             0,
         ),
         (
+            "breached, then pending: the breach stands",
+            vec![
+                ev("2026-11-24T08:00:00Z", "in"),
+                ev("2026-11-24T13:00:00Z", "pending"),
+            ],
+            "2026-11-24T15:00:00Z",
+            vec![(
+                FirstReply,
+                Breached,
+                s("2026-11-24T12:00"),
+                s("2026-11-24T12:00"),
+                5 * h,
+                2 * h,
+                None,
+            )],
+            0,
+        ),
+        (
             "solving stops a reply clock",
             vec![
                 ev("2026-11-24T08:00:00Z", "in"),
