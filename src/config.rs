@@ -11,7 +11,10 @@ pub mod providers;
 pub mod render;
 mod secrets;
 mod service;
-pub use service::{OutboxConfig, ShopConfig, SlaConfig, SyncConfig, parse_duration};
+mod sla;
+mod sla_tables;
+pub use service::{OutboxConfig, ShopConfig, SyncConfig, parse_duration};
+pub use sla::SlaConfig;
 
 /// Where a config value came from, for error messages.
 #[derive(Debug, thiserror::Error)]
@@ -263,7 +266,7 @@ struct RawConfig {
     #[serde(default)]
     shop: service::RawShop,
     #[serde(default)]
-    sla: service::RawSla,
+    sla: sla::RawSla,
     #[serde(default)]
     outbox: service::RawOutbox,
     #[serde(default)]
@@ -318,7 +321,7 @@ struct RawAutoAck {
 
 impl RawConfig {
     fn validate(mut self, path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let sla = std::mem::take(&mut self.sla).validate(path)?;
+        let sla = std::mem::take(&mut self.sla).validate(path, text)?;
         let sync = std::mem::take(&mut self.sync).validate(path)?;
         let invalid = |key: String, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -404,6 +407,16 @@ impl RawConfig {
                 sla: sla.clone(),
                 sync: sync.clone(),
             });
+        }
+        for p in &sla.policies {
+            if let Some(a) = &p.when.account
+                && !accounts.iter().any(|x| x.name == *a)
+            {
+                return Err(invalid(
+                    format!("sla.policy[{}].account", p.name),
+                    format!("no account named '{a}'"),
+                ));
+            }
         }
         Ok(Config {
             path: Some(path.to_path_buf()),

@@ -1,13 +1,12 @@
-//! The shop-wide settings: who the shop is (for templates), its service-level targets over
-//! business hours, and how the outbox behaves.
+//! The shop-wide settings: who the shop is (for templates), how sync files the shop's own
+//! mail, and how the outbox behaves. Service levels are in `sla`.
 
 use std::path::Path;
 
-use chrono::{Duration, FixedOffset, NaiveTime, Weekday};
+use chrono::Duration;
 use serde::Deserialize;
 
 use super::ConfigError;
-use crate::domain::sla::BusinessHours;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ShopConfig {
@@ -18,22 +17,6 @@ pub struct ShopConfig {
     pub default_language: String,
     /// Extra template folder (besides the config folder's `templates/`).
     pub templates: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlaConfig {
-    /// First-response target, counted in business hours.
-    pub first_response: Duration,
-    pub hours: BusinessHours,
-}
-
-impl Default for SlaConfig {
-    fn default() -> Self {
-        SlaConfig {
-            first_response: Duration::hours(8),
-            hours: BusinessHours::default(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,22 +104,12 @@ pub(super) struct RawShop {
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawSla {
-    first_response: Option<String>,
-    days: Option<Vec<String>>,
-    open: Option<String>,
-    close: Option<String>,
-    utc_offset: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawOutbox {
     undo_seconds: Option<u64>,
     cli_undo_seconds: Option<u64>,
 }
 
-fn invalid(path: &Path, key: &str, message: String) -> ConfigError {
+pub(super) fn invalid(path: &Path, key: &str, message: String) -> ConfigError {
     ConfigError::Invalid {
         path: path.to_path_buf(),
         key: key.to_string(),
@@ -173,100 +146,6 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         "h" => Some(Duration::hours(n)),
         "d" => Some(Duration::days(n)),
         _ => None,
-    }
-}
-
-fn parse_time(path: &Path, key: &str, s: &str) -> Result<NaiveTime, ConfigError> {
-    NaiveTime::parse_from_str(s, "%H:%M")
-        .map_err(|_| invalid(path, key, format!("'{s}' is not a time like 09:00")))
-}
-
-fn parse_weekday(s: &str) -> Option<Weekday> {
-    Some(match s.to_ascii_lowercase().get(..3)? {
-        "mon" => Weekday::Mon,
-        "tue" => Weekday::Tue,
-        "wed" => Weekday::Wed,
-        "thu" => Weekday::Thu,
-        "fri" => Weekday::Fri,
-        "sat" => Weekday::Sat,
-        "sun" => Weekday::Sun,
-        _ => return None,
-    })
-}
-
-fn parse_offset(s: &str) -> Option<FixedOffset> {
-    let (sign, rest) = match s.as_bytes().first()? {
-        b'+' => (1, &s[1..]),
-        b'-' => (-1, &s[1..]),
-        _ => return None,
-    };
-    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
-    let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
-    FixedOffset::east_opt(sign * secs)
-}
-
-impl RawSla {
-    pub(super) fn validate(self, path: &Path) -> Result<SlaConfig, ConfigError> {
-        let d = SlaConfig::default();
-        let first_response = match self.first_response {
-            Some(s) => parse_duration(&s).ok_or_else(|| {
-                invalid(
-                    path,
-                    "sla.first_response",
-                    format!("'{s}' is not a duration like 4h or 90m"),
-                )
-            })?,
-            None => d.first_response,
-        };
-        let days = match self.days {
-            Some(list) => list
-                .iter()
-                .map(|s| {
-                    parse_weekday(s).ok_or_else(|| {
-                        invalid(
-                            path,
-                            "sla.days",
-                            format!("'{s}' is not a weekday (mon, tue, ... sun)"),
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            None => d.hours.days,
-        };
-        let open = match self.open {
-            Some(s) => parse_time(path, "sla.open", &s)?,
-            None => d.hours.open,
-        };
-        let close = match self.close {
-            Some(s) => parse_time(path, "sla.close", &s)?,
-            None => d.hours.close,
-        };
-        if close <= open {
-            return Err(invalid(
-                path,
-                "sla.close",
-                "must be later than sla.open".into(),
-            ));
-        }
-        let offset = match self.utc_offset {
-            Some(s) => parse_offset(&s).ok_or_else(|| {
-                invalid(
-                    path,
-                    "sla.utc_offset",
-                    format!("'{s}' is not an offset like +01:00"),
-                )
-            })?,
-            None => d.hours.offset,
-        };
-        Ok(SlaConfig {
-            first_response,
-            hours: BusinessHours {
-                days,
-                open,
-                close,
-                offset,
-            },
-        })
     }
 }
 

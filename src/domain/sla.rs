@@ -1,4 +1,22 @@
-//! Service-level clocks over business hours: when a first response is due.
+//! Service levels: business calendars, policies and the clocks they drive, all pure.
+//!
+//! [`calendar`] counts business time in an IANA zone with weekly hours and holidays, exact
+//! across daylight-saving changes; [`ics`] reads holidays from calendar text; [`policy`]
+//! picks the targets for a ticket; [`clock`] runs those targets over a ticket's timeline.
+//! The fixed-offset [`BusinessHours`] below is the older, single-target form that sync uses
+//! for the first-response due time and the auto-acknowledgement's "reply by".
+
+pub mod calendar;
+pub mod clock;
+pub mod ics;
+pub mod policy;
+
+pub use calendar::{BusinessCalendar, DaySpan, WeekHours, Zone};
+pub use clock::{
+    ClockState, Stage, Target, TargetClock, TicketChange, TicketClocks, TimelineEvent, run_clocks,
+};
+pub use ics::{IcsError, holidays_from_ics};
+pub use policy::{Approaching, Policy, PolicyMatch, Priority, Subject, Targets, select_policy};
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveTime, Offset, TimeZone, Utc, Weekday,
