@@ -13,8 +13,9 @@ use crate::config::{
     AccountConfig, AutoAckConfig, Config, OutboxConfig, PasswordSource, Security, SentFolder,
     ServerConfig, ShopConfig, SlaConfig,
 };
-use crate::store::ingest::{AccountIdentity, ingest_raw};
+use crate::store::ingest::AccountIdentity;
 use crate::store::{Store, StoreError};
+use crate::worker::import::ingest_raw;
 use content::{KINDS, LANGS};
 
 pub const SHOP_EMAIL: &str = "support@nordic-boots.example";

@@ -237,17 +237,23 @@ pub fn ingest(
 }
 
 /// The customer's own words, without quoted earlier mail: what language detection reads.
+/// Only the opening detection looks at is copied, not the whole of a long mail.
 fn unquoted(parsed: &ParsedMessage) -> String {
-    let mut out = String::with_capacity(parsed.text.len());
+    let limit = crate::domain::language::SAMPLE_BYTES;
+    let mut out = String::with_capacity(parsed.text.len().min(limit));
     let mut pos = 0;
+    let mut pieces = Vec::with_capacity(parsed.quotes.len() + 1);
     for q in &parsed.quotes {
-        if let Some(s) = parsed.text.get(pos..q.start) {
-            out.push_str(s);
-        }
+        pieces.push(parsed.text.get(pos..q.start));
         pos = q.end;
     }
-    if let Some(s) = parsed.text.get(pos..) {
-        out.push_str(s);
+    pieces.push(parsed.text.get(pos..));
+    for piece in pieces.into_iter().flatten() {
+        let kept = crate::domain::language::prefix(piece, limit - out.len());
+        out.push_str(kept);
+        if kept.len() < piece.len() {
+            break;
+        }
     }
     out
 }
@@ -562,37 +568,6 @@ pub fn remove_location(tx: &Transaction, mailbox_id: i64, uid: u32) -> Result<()
     tx.prepare_cached("DELETE FROM message_locations WHERE mailbox_id = ?1 AND uid = ?2")?
         .execute(params![mailbox_id, uid])?;
     Ok(())
-}
-
-/// Parses and stores raw messages into `mailbox` in one transaction, numbering UIDs after
-/// the highest one held. For imports, the demo shop, tests and benchmarks: the same path as
-/// IMAP sync, without the network.
-pub fn ingest_raw(
-    store: &mut super::Store,
-    account: &AccountIdentity,
-    mailbox: &str,
-    raws: &[Vec<u8>],
-) -> Result<Vec<IngestOutcome>, StoreError> {
-    let cursor = super::mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    let next: u32 = super::mailboxes::local_uids(store.conn(), cursor.id)?
-        .last()
-        .map_or(1, |u| u + 1);
-    let tx = store.write()?;
-    let mut outcomes = Vec::with_capacity(raws.len());
-    for (i, raw) in raws.iter().enumerate() {
-        let parsed = crate::mail::parse::parse_message(raw);
-        let fetched = Fetched {
-            uid: next + i as u32,
-            flags: String::new(),
-            modseq: None,
-            internal_date: parsed.date,
-            raw: raw.clone(),
-            history: false,
-        };
-        outcomes.push(ingest(&tx, account, Some(cursor.id), &fetched, &parsed)?);
-    }
-    tx.commit()?;
-    Ok(outcomes)
 }
 
 #[cfg(test)]

@@ -129,7 +129,8 @@ pub fn add_note(
 mod tests {
     use super::*;
     use crate::store::Store;
-    use crate::store::ingest::{AccountIdentity, ingest_raw};
+    use crate::store::ingest::AccountIdentity;
+    use crate::worker::import::ingest_raw;
 
     #[test]
     fn verbs_change_tickets_and_log_events() {
