@@ -13,6 +13,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_outbox_claims.sql"),
     include_str!("migrations/0003_first_contact.sql"),
     include_str!("migrations/0004_outbox_cut_resends.sql"),
+    include_str!("migrations/0006_sender_index.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

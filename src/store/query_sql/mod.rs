@@ -63,6 +63,9 @@ pub fn fts_phrase(text: &str) -> Option<String> {
     Some(format!("\"{}\"", words.join(" ").replace('"', "\"\"")))
 }
 
+/// Longer `from:` values skip the sender index (see `conditions`).
+const INDEXED_SENDER_MAX: usize = 1000;
+
 fn like_pattern(value: &str) -> String {
     let escaped = value
         .replace('\\', "\\\\")
@@ -115,20 +118,45 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
         let n = term.negated;
         match &term.kind {
             TermKind::From(v) => {
+                // The sender's trigram index (`message_senders`) finds candidates; the exact
+                // test follows. The index cannot take LIKE's ESCAPE, so it gets the value
+                // unescaped: its `%` and `_` match more, never less.
                 let p = Value::Text(like_pattern(v));
+                let near = Value::Text(format!("%{v}%"));
                 match subject {
+                    // No sender is this long; SQLite's own LIKE reports a pattern past its
+                    // limit as too large, which the index would answer with nothing.
+                    _ if v.len() > INDEXED_SENDER_MAX => {
+                        let sql = match subject {
+                            Subject::Ticket => {
+                                "t.customer_id IN (SELECT ca.customer_id FROM customer_addresses ca
+                                   WHERE ca.email LIKE ?1x ESCAPE '\\')
+                                 OR t.id IN (SELECT x.ticket_id FROM messages x
+                                   WHERE lower(x.from_email) LIKE ?1x ESCAPE '\\' OR lower(x.from_name) LIKE ?1x ESCAPE '\\')"
+                            }
+                            Subject::Message => {
+                                "lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\'"
+                            }
+                        };
+                        let n_params = sql.matches("?1x").count();
+                        b.push(n, sql, std::iter::repeat_n(p, n_params));
+                    }
                     Subject::Ticket => b.push(
                         n,
-                        "EXISTS (SELECT 1 FROM customer_addresses ca WHERE ca.customer_id = t.customer_id
-                           AND ca.email LIKE ?1x ESCAPE '\\')
-                         OR EXISTS (SELECT 1 FROM messages x WHERE x.ticket_id = t.id
+                        "t.customer_id IN (SELECT ca.customer_id FROM customer_addresses ca
+                           WHERE ca.email LIKE ?1x ESCAPE '\\')
+                         OR t.id IN (SELECT x.ticket_id FROM messages x WHERE x.id IN (
+                             SELECT rowid FROM message_senders WHERE from_email LIKE ?1x
+                             UNION SELECT rowid FROM message_senders WHERE from_name LIKE ?1x)
                            AND (lower(x.from_email) LIKE ?1x ESCAPE '\\' OR lower(x.from_name) LIKE ?1x ESCAPE '\\'))",
-                        [p.clone(), p.clone(), p],
+                        [p.clone(), near.clone(), near, p.clone(), p],
                     ),
                     Subject::Message => b.push(
                         n,
-                        "lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\'",
-                        [p.clone(), p],
+                        "m.id IN (SELECT rowid FROM message_senders WHERE from_email LIKE ?1x
+                           UNION SELECT rowid FROM message_senders WHERE from_name LIKE ?1x)
+                         AND (lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\')",
+                        [near.clone(), near, p.clone(), p],
                     ),
                 }
             }

@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::domain::query::parse_query;
-use crate::store::ingest::{AccountIdentity, ingest_raw};
+use crate::store::ingest::AccountIdentity;
 use crate::store::{Store, search};
+use crate::worker::import::ingest_raw;
 
 fn mail(n: u32, from: &str, subject: &str, body: &str) -> Vec<u8> {
     format!(
@@ -270,4 +271,93 @@ fn plans_sqlite_finds_too_large_are_usage_errors() {
     };
     let e = search::run_ids(s.conn(), &broken).expect_err("no table");
     assert!(!e.is_usage(), "{e}");
+}
+
+#[test]
+fn the_sender_index_changes_speed_not_answers() {
+    let mut s = store();
+    let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
+    let more = vec![
+        mail(
+            7,
+            "John Doe <john_doe@example.org>",
+            "Invoice",
+            "Please send the invoice.",
+        ),
+        mail(
+            8,
+            "Jo <johnxdoe@example.org>",
+            "Receipt",
+            "A receipt, please.",
+        ),
+        mail(
+            9,
+            "\"100% Cotton\" <shop%40@example.net>",
+            "Percent",
+            "Odd sender.",
+        ),
+        mail(
+            10,
+            "ANNA BERG <ANNA.B@Example.COM>",
+            "Again",
+            "Loud sender.",
+        ),
+    ];
+    ingest_raw(&mut s, &account, "INBOX", &more).expect("ingest");
+    let senders: Vec<(i64, String, String)> = s
+        .conn()
+        .prepare("SELECT id, coalesce(from_email, ''), coalesce(from_name, '') FROM messages")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let values = [
+        "anna",
+        "ANNA",
+        "an",
+        "a",
+        "john_doe",
+        "_",
+        "%",
+        "100%",
+        "@example.org",
+        "example.c",
+        "öberg",
+        "berg <",
+        "doe@",
+        "zz-nobody",
+    ];
+    for v in values {
+        // LIKE '%v%' as SQLite compares: ASCII letters in either case.
+        let want: Vec<i64> = senders
+            .iter()
+            .filter(|(_, email, name)| {
+                let needle = v.to_ascii_lowercase();
+                email.to_ascii_lowercase().contains(&needle)
+                    || name.to_ascii_lowercase().contains(&needle)
+            })
+            .map(|(id, ..)| *id)
+            .collect();
+        let q = Query {
+            terms: vec![Term {
+                negated: false,
+                kind: TermKind::From(v.to_string()),
+                span: 0..1,
+            }],
+        };
+        let mut got = search::run_ids(s.conn(), &message_search(&q, &ctx(), 100)).expect("run");
+        got.sort_unstable();
+        assert_eq!(got, want, "from:{v}");
+        let negated = Query {
+            terms: vec![Term {
+                negated: true,
+                ..q.terms[0].clone()
+            }],
+        };
+        let others = search::run_ids(s.conn(), &message_search(&negated, &ctx(), 100))
+            .expect("run")
+            .len();
+        assert_eq!(got.len() + others, senders.len(), "-from:{v}");
+    }
 }
