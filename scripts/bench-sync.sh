@@ -12,6 +12,7 @@
 #   scripts/bench-sync.sh [N ...]        default: 10000 100000
 #   BENCH_SEED=7                         another mailbox of the same kind (default 42)
 #   SHOPDESK_BIN=path                    time another shopdesk build (e.g. an older one)
+#   SEARCH_BENCH=path                    and its search bench (target/release/deps/search-*)
 #   CARGO="flock -o LOCK cargo"          how cargo is run (e.g. under a shared build lock)
 # Results: a Markdown table on stdout and in bench-results/sync-N.md.
 set -euo pipefail
@@ -94,7 +95,11 @@ RC
     mb_resync=$(secs "$t0" "$t1")
 
     sender=$(scripts/bench/notmuch_search.py --sender "$W/mbsync/INBOX")
-    search=$(SHOPDESK_BENCH_DB="$W/shop.db" SHOPDESK_BENCH_SENDER="$sender" $CARGO bench --quiet --bench search 2>/dev/null || echo "(search bench failed)")
+    if [ -n "${SEARCH_BENCH:-}" ]; then
+        search=$(SHOPDESK_BENCH_DB="$W/shop.db" SHOPDESK_BENCH_SENDER="$sender" "$SEARCH_BENCH" --bench 2>/dev/null || echo "(search bench failed)")
+    else
+        search=$(SHOPDESK_BENCH_DB="$W/shop.db" SHOPDESK_BENCH_SENDER="$sender" $CARGO bench --quiet --bench search 2>/dev/null || echo "(search bench failed)")
+    fi
     notmuch=$(scripts/bench/notmuch_search.py "$W/mbsync/INBOX" 2>/dev/null || echo "(notmuch bench failed)")
     out=bench-results/sync-$n.md
     {
