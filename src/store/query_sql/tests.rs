@@ -304,11 +304,23 @@ fn the_sender_index_changes_speed_not_answers() {
         ),
     ];
     ingest_raw(&mut s, &account, "INBOX", &more).expect("ingest");
-    let senders: Vec<(i64, String, String)> = s
+    let senders: Vec<(i64, String, String, i64)> = s
         .conn()
-        .prepare("SELECT id, coalesce(from_email, ''), coalesce(from_name, '') FROM messages")
+        .prepare(
+            "SELECT id, coalesce(from_email, ''), coalesce(from_name, ''), ticket_id FROM messages",
+        )
         .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let addresses: Vec<(String, i64)> = s
+        .conn()
+        .prepare(
+            "SELECT ca.email, t.id FROM customer_addresses ca JOIN tickets t ON t.customer_id = ca.customer_id",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");
@@ -324,21 +336,29 @@ fn the_sender_index_changes_speed_not_answers() {
         "@example.org",
         "example.c",
         "öberg",
+        "Öberg",
+        "王小明",
+        "BERG",
+        "o\"brien",
         "berg <",
         "doe@",
         "zz-nobody",
     ];
     for v in values {
         // LIKE '%v%' as SQLite compares: ASCII letters in either case.
-        let want: Vec<i64> = senders
+        let like = |text: &str| text.to_ascii_lowercase().contains(&v.to_ascii_lowercase());
+        let matching: Vec<_> = senders
             .iter()
-            .filter(|(_, email, name)| {
-                let needle = v.to_ascii_lowercase();
-                email.to_ascii_lowercase().contains(&needle)
-                    || name.to_ascii_lowercase().contains(&needle)
-            })
-            .map(|(id, ..)| *id)
+            .filter(|(_, email, name, _)| like(email) || like(name))
             .collect();
+        let want: Vec<i64> = matching.iter().map(|(id, ..)| *id).collect();
+        let mut want_tickets: Vec<i64> = matching
+            .iter()
+            .map(|(.., ticket)| *ticket)
+            .chain(addresses.iter().filter(|(a, _)| like(a)).map(|(_, t)| *t))
+            .collect();
+        want_tickets.sort_unstable();
+        want_tickets.dedup();
         let q = Query {
             terms: vec![Term {
                 negated: false,
@@ -349,6 +369,10 @@ fn the_sender_index_changes_speed_not_answers() {
         let mut got = search::run_ids(s.conn(), &message_search(&q, &ctx(), 100)).expect("run");
         got.sort_unstable();
         assert_eq!(got, want, "from:{v}");
+        let mut tickets =
+            search::run_ids(s.conn(), &ticket_query(&q, &ctx(), 100, 0)).expect("run");
+        tickets.sort_unstable();
+        assert_eq!(tickets, want_tickets, "list from:{v}");
         let negated = Query {
             terms: vec![Term {
                 negated: true,
