@@ -142,12 +142,12 @@ pub fn sync_mailbox(
     let new_uids = search_new(conn, known_next)?;
     let total = new_uids.len();
     let bulk = total >= BULK_FROM;
-    {
+    // A bulk load cut off before its end is finished now, when no new one begins.
+    if bulk || bulk_index::in_bulk(store.conn())? {
         let tx = store.write()?;
         if bulk {
             bulk_index::begin(&tx)?;
-        } else if bulk_index::in_bulk(&tx)? {
-            // A bulk load cut off before its end: finish it now.
+        } else {
             bulk_index::finish(&tx)?;
         }
         tx.commit().map_err(StoreError::from)?;
