@@ -277,7 +277,19 @@ fn plans_sqlite_finds_too_large_are_usage_errors() {
 fn the_sender_index_changes_speed_not_answers() {
     let mut s = store();
     let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
-    let more = vec![
+    // Enough mail that a value matching a few senders is rare (found by its trigrams) and
+    // one matching many is common (found by reading the newest mail): both ways are asked.
+    let mut more: Vec<Vec<u8>> = (0..300)
+        .map(|i| {
+            mail(
+                100 + i,
+                &format!("Customer {i} <customer{i}@bulk.example>"),
+                "Hello",
+                "A question.",
+            )
+        })
+        .collect();
+    more.extend([
         mail(
             7,
             "John Doe <john_doe@example.org>",
@@ -302,7 +314,7 @@ fn the_sender_index_changes_speed_not_answers() {
             "Again",
             "Loud sender.",
         ),
-    ];
+    ]);
     ingest_raw(&mut s, &account, "INBOX", &more).expect("ingest");
     let senders: Vec<(i64, String, String, i64)> = s
         .conn()
@@ -343,6 +355,9 @@ fn the_sender_index_changes_speed_not_answers() {
         "berg <",
         "doe@",
         "zz-nobody",
+        "customer1",
+        "bulk.example",
+        "customer299@",
     ];
     for v in values {
         // LIKE '%v%' as SQLite compares: ASCII letters in either case.
@@ -366,11 +381,11 @@ fn the_sender_index_changes_speed_not_answers() {
                 span: 0..1,
             }],
         };
-        let mut got = search::run_ids(s.conn(), &message_search(&q, &ctx(), 100)).expect("run");
+        let mut got = search::run_ids(s.conn(), &message_search(&q, &ctx(), 1000)).expect("run");
         got.sort_unstable();
         assert_eq!(got, want, "from:{v}");
         let mut tickets =
-            search::run_ids(s.conn(), &ticket_query(&q, &ctx(), 100, 0)).expect("run");
+            search::run_ids(s.conn(), &ticket_query(&q, &ctx(), 1000, 0)).expect("run");
         tickets.sort_unstable();
         assert_eq!(tickets, want_tickets, "list from:{v}");
         let negated = Query {
@@ -379,7 +394,7 @@ fn the_sender_index_changes_speed_not_answers() {
                 ..q.terms[0].clone()
             }],
         };
-        let others = search::run_ids(s.conn(), &message_search(&negated, &ctx(), 100))
+        let others = search::run_ids(s.conn(), &message_search(&negated, &ctx(), 1000))
             .expect("run")
             .len();
         assert_eq!(got.len() + others, senders.len(), "-from:{v}");
