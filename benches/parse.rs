@@ -9,7 +9,8 @@ use criterion::Criterion;
 
 use shopdesk::mail::parse::parse_message;
 use shopdesk::store::Store;
-use shopdesk::store::ingest::{AccountIdentity, ingest_raw};
+use shopdesk::store::ingest::AccountIdentity;
+use shopdesk::worker::import::ingest_raw;
 
 fn sample(i: usize) -> Vec<u8> {
     let bodies = [

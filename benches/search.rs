@@ -1,5 +1,6 @@
-//! Search latency on a filled database: five kinds of query, p50 and p95 over repeated
-//! runs, each through the same plan → SQL path as `list` and `search`.
+//! Search latency on a filled database: words, phrases, folded and CJK text, senders and
+//! filters, p50 and p95 over repeated runs, each through the same plan → SQL path as
+//! `list` and `search`.
 //!
 //! `SHOPDESK_BENCH_DB=path cargo bench --bench search` (scripts/bench-sync.sh fills one).
 
@@ -34,11 +35,19 @@ fn main() {
         agent: "alice".into(),
         now: chrono::Utc::now().timestamp(),
     };
+    // One address the mailbox holds (scripts/bench-sync.sh passes the one it compares).
+    let sender = format!(
+        "from:{}",
+        std::env::var("SHOPDESK_BENCH_SENDER").unwrap_or_else(|_| "c1@example.com".into())
+    );
     let cases: &[(&str, &str, bool)] = &[
         ("word (search)", "refund", false),
         ("phrase (search)", "\"where is my order\"", false),
         ("Turkish without diacritics (search)", "siparisim", false),
         ("Chinese (search)", "退货", false),
+        ("sender: a name (search)", "from:anna", false),
+        ("sender: a domain (search)", "from:gmail.example.com", false),
+        ("sender: one address (search)", &sender, false),
         (
             "filters + word (list)",
             "status:open from:@example.com delivery",

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine, only when missing:
 # Dovecot (IMAP, LMTP) and Postfix for the private test mail stack, tmux for the console's
-# end-to-end test, isync (mbsync) for the sync benchmark's comparison, python3 for the test
-# that decodes every subject fixture as Python's email package does.
+# end-to-end test, isync (mbsync) and notmuch (with its Python bindings) for the sync and
+# search benchmarks' comparisons, python3 for the test that decodes every subject fixture
+# as Python's email package does.
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,8 @@ command -v ss >/dev/null || missing+=(iproute2)
 command -v ps >/dev/null || missing+=(procps)
 command -v tmux >/dev/null || missing+=(tmux)
 command -v mbsync >/dev/null || missing+=(isync)
+command -v notmuch >/dev/null || missing+=(notmuch)
+/usr/bin/python3 -c 'import notmuch2' 2>/dev/null || missing+=(python3-notmuch2)
 command -v python3 >/dev/null || missing+=(python3)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -15,10 +15,11 @@ use crate::config::{
 };
 use crate::domain::ticket_change::StatusCause;
 use crate::domain::{EventSource, Origin, Status, TicketChange};
-use crate::store::ingest::{AccountIdentity, ingest_raw};
+use crate::store::ingest::AccountIdentity;
 use crate::store::orders::{self, NewOrder};
 use crate::store::replay::ticket_states;
 use crate::store::{Store, StoreError, customers, events};
+use crate::worker::import::ingest_raw;
 use content::{KINDS, LANGS};
 
 pub const SHOP_EMAIL: &str = "support@nordic-boots.example";

@@ -1,9 +1,11 @@
 //! Long-lived and one-shot jobs that talk to mail servers and write to the store:
 //! `sync` (one pass over every account and folder), `watch` (IMAP IDLE per folder), both
-//! through `mailbox_sync` (one mailbox brought up to date), and `send` (the outbox).
+//! through `mailbox_sync` (one mailbox brought up to date), `send` (the outbox), and
+//! `import` (raw messages parsed and stored without a server).
 
 pub mod backoff;
 pub mod claimant;
+pub mod import;
 pub mod mailbox_sync;
 pub mod send;
 pub mod sync;

@@ -342,7 +342,7 @@ fn a_query_of_a_thousand_terms_is_a_usage_error() {
         sync: Default::default(),
     };
     let mut store = shopdesk::store::Store::open(&db).unwrap();
-    shopdesk::store::ingest::ingest_raw(
+    shopdesk::worker::import::ingest_raw(
         &mut store,
         &account,
         "INBOX",

@@ -326,6 +326,37 @@ fn sync_killed_midway_then_rerun_has_every_message_exactly_once() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+    // The full-text indexes were loaded in bulk, through the kills: every message is
+    // found by its words and its sender, and the merge settings are FTS5's own again.
+    assert_eq!(
+        db_count(
+            &db,
+            "SELECT count(*) FROM message_fts WHERE message_fts MATCH 'late'"
+        ),
+        total as i64
+    );
+    assert_eq!(
+        db_count(
+            &db,
+            "SELECT count(*) FROM message_senders WHERE from_email LIKE '%@customer.example%'"
+        ),
+        total as i64
+    );
+    assert_eq!(
+        db_count(
+            &db,
+            "SELECT count(*) FROM message_fts_config WHERE k = 'automerge' AND v = 4"
+        ),
+        1
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for table in ["message_fts", "message_senders"] {
+        conn.execute(
+            &format!("INSERT INTO {table} ({table}) VALUES ('integrity-check')"),
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+    }
 }
 
 #[test]

@@ -95,7 +95,8 @@ pub fn safe_file_name(name: Option<&str>, message: i64, index: usize) -> String 
 mod tests {
     use super::*;
     use crate::store::Store;
-    use crate::store::ingest::{AccountIdentity, ingest_raw};
+    use crate::store::ingest::AccountIdentity;
+    use crate::worker::import::ingest_raw;
 
     #[test]
     fn attachment_names_cannot_escape_the_folder() {

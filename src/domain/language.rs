@@ -5,14 +5,33 @@ use whatlang::Lang;
 /// Below this many letters a guess is noise.
 const MIN_LETTERS: usize = 12;
 
+/// How many characters of a text detection reads: long mails' openings say enough, and
+/// detection cost grows with length.
+pub const SAMPLE_CHARS: usize = 2000;
+
+/// Bytes that always hold the first `SAMPLE_CHARS` characters (UTF-8 takes at most four
+/// per character): a caller assembling the text copies no more than this.
+pub const SAMPLE_BYTES: usize = 4 * SAMPLE_CHARS;
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+pub fn prefix(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The ISO 639-1 code of the text's language, or `None` when the guess is unreliable.
 pub fn detect_language(text: &str) -> Option<String> {
-    // Long mails: the opening says enough, and detection cost grows with length.
-    let sample: String = text.chars().take(2000).collect();
+    let sample = text
+        .char_indices()
+        .nth(SAMPLE_CHARS)
+        .map_or(text, |(end, _)| &text[..end]);
     if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
         return None;
     }
-    let info = detector().detect(&sample)?;
+    let info = detector().detect(sample)?;
     if !info.is_reliable() && info.confidence() < 0.5 {
         return None;
     }
@@ -99,6 +118,35 @@ mod tests {
         for (want, text) in cases {
             assert_eq!(detect_language(text).as_deref(), Some(want), "{text}");
         }
+    }
+
+    #[test]
+    fn prefixes_end_on_character_boundaries() {
+        let cases = [
+            ("hello", 3, "hel"),
+            ("hello", 10, "hello"),
+            ("", 4, ""),
+            ("åäö", 3, "å"),
+            ("åäö", 4, "åä"),
+            ("退货", 5, "退"),
+            ("退货", 2, ""),
+        ];
+        for (text, max, want) in cases {
+            assert_eq!(prefix(text, max), want, "{text} {max}");
+        }
+    }
+
+    #[test]
+    fn only_the_opening_is_read() {
+        // A long English opening decides, whatever follows it.
+        let opening = "Hello, I ordered a pair of shoes last week and they have not arrived. "
+            .repeat(SAMPLE_CHARS / 40);
+        let tail = "Здравствуйте! Я заказал пару обуви на прошлой неделе. ".repeat(400);
+        assert_eq!(
+            detect_language(&format!("{opening}{tail}")).as_deref(),
+            Some("en")
+        );
+        assert_eq!(detect_language(&tail).as_deref(), Some("ru"));
     }
 
     #[test]

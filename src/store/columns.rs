@@ -145,8 +145,9 @@ mod tests {
     /// naming it: it does not reopen the ticket as if it were open.
     #[test]
     fn an_unknown_stored_status_stops_ingest_and_reads() {
-        use crate::store::ingest::{AccountIdentity, ingest_raw};
+        use crate::store::ingest::AccountIdentity;
         use crate::store::{Store, read};
+        use crate::worker::import::ingest_raw;
         let mut store = Store::open_in_memory().expect("store");
         let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
         let mail = |id: &str, extra: &str| {

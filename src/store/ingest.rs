@@ -257,36 +257,5 @@ pub fn remove_location(tx: &Transaction, mailbox_id: i64, uid: u32) -> Result<()
     Ok(())
 }
 
-/// Parses and stores raw messages into `mailbox` in one transaction, numbering UIDs after
-/// the highest one held. For imports, the demo shop, tests and benchmarks: the same path as
-/// IMAP sync, without the network.
-pub fn ingest_raw(
-    store: &mut super::Store,
-    account: &AccountIdentity,
-    mailbox: &str,
-    raws: &[Vec<u8>],
-) -> Result<Vec<IngestOutcome>, StoreError> {
-    let cursor = super::mailboxes::mailbox(store.conn(), &account.name, mailbox)?;
-    let next: u32 = super::mailboxes::local_uids(store.conn(), cursor.id)?
-        .last()
-        .map_or(1, |u| u + 1);
-    let tx = store.write()?;
-    let mut outcomes = Vec::with_capacity(raws.len());
-    for (i, raw) in raws.iter().enumerate() {
-        let parsed = crate::mail::parse::parse_message(raw);
-        let fetched = Fetched {
-            uid: next + i as u32,
-            flags: String::new(),
-            modseq: None,
-            internal_date: parsed.date,
-            raw: raw.clone(),
-            history: false,
-        };
-        outcomes.push(ingest(&tx, account, Some(cursor.id), &fetched, &parsed)?);
-    }
-    tx.commit()?;
-    Ok(outcomes)
-}
-
 #[cfg(test)]
 mod tests;

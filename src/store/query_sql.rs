@@ -63,6 +63,51 @@ pub fn fts_phrase(text: &str) -> Option<String> {
     Some(format!("\"{}\"", words.join(" ").replace('"', "\"\"")))
 }
 
+/// `from:` values the sender index serves: from three characters (its trigrams) up to a
+/// length no sender has. Past that, SQLite's own LIKE reports a pattern over its limit as
+/// too large, which the index would answer with nothing.
+const SENDER_INDEX_MIN_CHARS: usize = 3;
+const SENDER_INDEX_MAX_BYTES: usize = 1000;
+
+/// `from:` — the sender's address or name contains the value (ASCII letters in either
+/// case), or, for tickets, one of the customer's addresses does. The trigram index
+/// `message_senders` finds the candidates (a phrase there is a substring, case-folded:
+/// never fewer rows than the exact test), then the exact test decides.
+fn from_condition(v: &str, subject: Subject) -> (&'static str, Vec<Value>) {
+    let p = Value::Text(like_pattern(v));
+    let indexed = v.chars().count() >= SENDER_INDEX_MIN_CHARS && v.len() <= SENDER_INDEX_MAX_BYTES;
+    let sql = match (subject, indexed) {
+        (Subject::Ticket, true) => {
+            "t.customer_id IN (SELECT ca.customer_id FROM customer_addresses ca
+               WHERE ca.email LIKE ?1x ESCAPE '\\')
+             OR t.id IN (SELECT x.ticket_id FROM messages x
+               WHERE x.id IN (SELECT rowid FROM message_senders WHERE message_senders MATCH ?1x)
+               AND (lower(x.from_email) LIKE ?1x ESCAPE '\\' OR lower(x.from_name) LIKE ?1x ESCAPE '\\'))"
+        }
+        (Subject::Ticket, false) => {
+            "t.customer_id IN (SELECT ca.customer_id FROM customer_addresses ca
+               WHERE ca.email LIKE ?1x ESCAPE '\\')
+             OR t.id IN (SELECT x.ticket_id FROM messages x
+               WHERE lower(x.from_email) LIKE ?1x ESCAPE '\\' OR lower(x.from_name) LIKE ?1x ESCAPE '\\')"
+        }
+        (Subject::Message, true) => {
+            "m.id IN (SELECT rowid FROM message_senders WHERE message_senders MATCH ?1x)
+             AND (lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\')"
+        }
+        (Subject::Message, false) => {
+            "lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\'"
+        }
+    };
+    let phrase = Value::Text(format!("\"{}\"", v.replace('"', "\"\"")));
+    let params = match (subject, indexed) {
+        (Subject::Ticket, true) => vec![p.clone(), phrase, p.clone(), p],
+        (Subject::Message, true) => vec![phrase, p.clone(), p],
+        (Subject::Ticket, false) => vec![p.clone(), p.clone(), p],
+        (Subject::Message, false) => vec![p.clone(), p],
+    };
+    (sql, params)
+}
+
 fn like_pattern(value: &str) -> String {
     let escaped = value
         .replace('\\', "\\\\")
@@ -115,22 +160,8 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
         let n = term.negated;
         match &term.kind {
             TermKind::From(v) => {
-                let p = Value::Text(like_pattern(v));
-                match subject {
-                    Subject::Ticket => b.push(
-                        n,
-                        "EXISTS (SELECT 1 FROM customer_addresses ca WHERE ca.customer_id = t.customer_id
-                           AND ca.email LIKE ?1x ESCAPE '\\')
-                         OR EXISTS (SELECT 1 FROM messages x WHERE x.ticket_id = t.id
-                           AND (lower(x.from_email) LIKE ?1x ESCAPE '\\' OR lower(x.from_name) LIKE ?1x ESCAPE '\\'))",
-                        [p.clone(), p.clone(), p],
-                    ),
-                    Subject::Message => b.push(
-                        n,
-                        "lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\'",
-                        [p.clone(), p],
-                    ),
-                }
+                let (sql, params) = from_condition(v, subject);
+                b.push(n, sql, params);
             }
             TermKind::To(v) => {
                 let p = Value::Text(like_pattern(v));

@@ -103,7 +103,8 @@ pub fn add_note(
 mod tests {
     use super::*;
     use crate::store::Store;
-    use crate::store::ingest::{AccountIdentity, ingest_raw};
+    use crate::store::ingest::AccountIdentity;
+    use crate::worker::import::ingest_raw;
     const CLI: EventSource = EventSource::Cli;
 
     #[test]

@@ -139,7 +139,8 @@ pub fn customer_of_ticket(
 mod tests {
     use super::*;
     use crate::store::Store;
-    use crate::store::ingest::{AccountIdentity, ingest_raw};
+    use crate::store::ingest::AccountIdentity;
+    use crate::worker::import::ingest_raw;
 
     #[test]
     fn windows_read_from_either_end_agree() {

@@ -8,20 +8,29 @@
 //!    has CONDSTORE, else all FLAGS and a UID diff for expunges;
 //! 4. new messages in batches, each batch stored in one transaction together with the
 //!    cursor, so a kill at any moment leaves a consistent cache the next run completes.
+//!    One thread fetches and parses the next batch while this one stores the last; a
+//!    large first sync loads the full-text indexes in bulk.
 //!
 //! Every write is an immediate transaction (`Store::write`), so two syncs of one database
 //! wait for each other instead of failing.
 
 use chrono::Utc;
 
-use crate::mail::imap::sync::{changes_since, examine, fetch_batch, search_new};
+use rusqlite::Transaction;
+
+use crate::domain::ParsedMessage;
+use crate::mail::imap::sync::{FetchedMessage, changes_since, examine, fetch_batch, search_new};
 use crate::mail::imap::{Connected, ImapError};
 use crate::mail::parse::parse_message;
 use crate::store::ingest::{AccountIdentity, Fetched, IngestOutcome, ingest};
-use crate::store::{Store, StoreError, mailboxes};
+use crate::store::{Store, StoreError, bulk_index, mailboxes};
 
 /// Messages fetched and stored per transaction.
 pub const DEFAULT_BATCH: usize = 500;
+
+/// From this many new messages on, the full-text indexes are loaded in bulk (see
+/// `store::bulk_index`).
+pub const BULK_FROM: usize = 2000;
 
 /// A sync failed on the server's side or on the database's.
 #[derive(Debug, thiserror::Error)]
@@ -132,58 +141,66 @@ pub fn sync_mailbox(
     // New mail: the UIDs at or above our cursor, fetched and stored batch by batch.
     let new_uids = search_new(conn, known_next)?;
     let total = new_uids.len();
+    let bulk = total >= BULK_FROM;
+    // A bulk load cut off before its end is finished now, when no new one begins.
+    if bulk || bulk_index::in_bulk(store.conn())? {
+        let tx = store.write()?;
+        if bulk {
+            bulk_index::begin(&tx)?;
+        } else {
+            bulk_index::finish(&tx)?;
+        }
+        tx.commit().map_err(StoreError::from)?;
+    }
+    let first_uidnext = cursor.first_uidnext;
+    let chunks: Vec<&[u32]> = new_uids.chunks(batch.max(1)).collect();
     let mut done = 0;
     let mut next = known_next;
-    for chunk in new_uids.chunks(batch.max(1)) {
-        let fetched: Vec<Fetched> = fetch_batch(conn, chunk)?
-            .into_iter()
-            .map(|m| Fetched {
-                history: cursor.first_uidnext.is_some_and(|first| m.uid < first),
-                uid: m.uid,
-                flags: m.flags,
-                modseq: m.modseq,
-                internal_date: m.internal_date,
-                raw: m.raw,
-            })
-            .collect();
-        let parsed: Vec<_> = fetched.iter().map(|f| parse_message(&f.raw)).collect();
-        let tx = store.write()?;
-        let mut history = Vec::new();
-        for (f, p) in fetched.iter().zip(&parsed) {
-            if mailboxes::has_location(&tx, cursor.id, f.uid)? {
-                continue;
-            }
-            let ticket = match ingest(&tx, account, Some(cursor.id), f, p)? {
-                IngestOutcome::NewTicket(t) => {
-                    report.new_tickets += 1;
-                    report.new_ticket_ids.push(t);
-                    t
+    // Both cores: this thread stores and indexes a batch while another fetches and parses
+    // the next. The channel holds one batch, so memory stays at about three batches.
+    std::thread::scope(|scope| -> Result<(), SyncError> {
+        let (to_store, from_fetch) = std::sync::mpsc::sync_channel(1);
+        let fetching = &chunks;
+        scope.spawn(move || {
+            for chunk in fetching {
+                let batch = fetch_batch(conn, chunk).map(|messages| {
+                    messages
+                        .into_iter()
+                        .map(|m| prepare(m, first_uidnext))
+                        .collect::<Vec<_>>()
+                });
+                let failed = batch.is_err();
+                // A closed channel means the storing side stopped (an error): stop too.
+                if to_store.send(batch).is_err() || failed {
+                    break;
                 }
-                IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => t,
-            };
-            if f.history {
-                history.push(ticket);
             }
-            report.new_messages += 1;
+        });
+        for chunk in &chunks {
+            // The fetching side ends early only after sending its error.
+            let Ok(fetched) = from_fetch.recv() else {
+                break;
+            };
+            let fetched = fetched?;
+            let tx = store.write()?;
+            store_batch(&tx, account, cursor.id, &fetched, &mut report)?;
+            if let Some(last) = chunk.last() {
+                next = next.max(last + 1);
+            }
+            // Fetched after EXAMINE, the batch is at least as new as the HIGHESTMODSEQ it
+            // gave: the cursor moves in the batch's transaction.
+            mailboxes::set_cursor(&tx, cursor.id, server_validity, next, server_modseq)?;
+            tx.commit().map_err(StoreError::from)?;
+            done += chunk.len();
+            progress(mailbox, done, total);
         }
-        // The mail that was there before: its conversations start where they stand.
-        crate::store::history::settle_history(
-            &tx,
-            &history,
-            Utc::now().timestamp(),
-            account.sync.history_cutoff_secs,
-        )?;
-        if let Some(last) = chunk.last() {
-            next = next.max(last + 1);
-        }
-        // Fetched after EXAMINE, the batch is at least as new as the HIGHESTMODSEQ it gave.
-        mailboxes::set_cursor(&tx, cursor.id, server_validity, next, server_modseq)?;
-        tx.commit().map_err(StoreError::from)?;
-        done += chunk.len();
-        progress(mailbox, done, total);
-    }
+        Ok(())
+    })?;
 
     let tx = store.write()?;
+    if bulk {
+        bulk_index::finish(&tx)?;
+    }
     mailboxes::set_cursor(
         &tx,
         cursor.id,
@@ -193,6 +210,57 @@ pub fn sync_mailbox(
     )?;
     tx.commit().map_err(StoreError::from)?;
     Ok(report)
+}
+
+/// A fetched message made ready for the store, on the fetching thread: parsed, and
+/// marked as history when it was there before the mailbox was first synced.
+fn prepare(m: FetchedMessage, first_uidnext: Option<u32>) -> (Fetched, ParsedMessage) {
+    let parsed = parse_message(&m.raw);
+    let fetched = Fetched {
+        history: first_uidnext.is_some_and(|first| m.uid < first),
+        uid: m.uid,
+        flags: m.flags,
+        modseq: m.modseq,
+        internal_date: m.internal_date,
+        raw: m.raw,
+    };
+    (fetched, parsed)
+}
+
+/// Stores one batch of new messages in the caller's transaction; the mail that was there
+/// before the first sync is settled where its conversations stand.
+fn store_batch(
+    tx: &Transaction,
+    account: &AccountIdentity,
+    mailbox_id: i64,
+    batch: &[(Fetched, ParsedMessage)],
+    report: &mut MailboxReport,
+) -> Result<(), SyncError> {
+    let mut history = Vec::new();
+    for (f, p) in batch {
+        if mailboxes::has_location(tx, mailbox_id, f.uid)? {
+            continue;
+        }
+        let ticket = match ingest(tx, account, Some(mailbox_id), f, p)? {
+            IngestOutcome::NewTicket(t) => {
+                report.new_tickets += 1;
+                report.new_ticket_ids.push(t);
+                t
+            }
+            IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => t,
+        };
+        if f.history {
+            history.push(ticket);
+        }
+        report.new_messages += 1;
+    }
+    crate::store::history::settle_history(
+        tx,
+        &history,
+        Utc::now().timestamp(),
+        account.sync.history_cutoff_secs,
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -267,8 +267,10 @@ fn check_boundary(m: &Message, warnings: &mut Vec<String>) -> bool {
                 ));
                 return true;
             } else {
+                // The closing delimiter ends the message: look from the end, so a large
+                // attachment before it is not compared byte by byte.
                 let end = format!("--{b}--");
-                if !raw.windows(end.len()).any(|w| w == end.as_bytes()) {
+                if !raw.windows(end.len()).rev().any(|w| w == end.as_bytes()) {
                     warnings
                         .push("multipart message is not terminated; it may be truncated".into());
                 }

@@ -77,17 +77,23 @@ pub(super) fn insert(
 }
 
 /// The customer's own words, without quoted earlier mail: what language detection reads.
+/// Only the opening detection looks at is copied, not the whole of a long mail.
 pub(super) fn unquoted(parsed: &ParsedMessage) -> String {
-    let mut out = String::with_capacity(parsed.text.len());
+    let limit = crate::domain::language::SAMPLE_BYTES;
+    let mut out = String::with_capacity(parsed.text.len().min(limit));
     let mut pos = 0;
+    let mut pieces = Vec::with_capacity(parsed.quotes.len() + 1);
     for q in &parsed.quotes {
-        if let Some(s) = parsed.text.get(pos..q.start) {
-            out.push_str(s);
-        }
+        pieces.push(parsed.text.get(pos..q.start));
         pos = q.end;
     }
-    if let Some(s) = parsed.text.get(pos..) {
-        out.push_str(s);
+    pieces.push(parsed.text.get(pos..));
+    for piece in pieces.into_iter().flatten() {
+        let kept = crate::domain::language::prefix(piece, limit - out.len());
+        out.push_str(kept);
+        if kept.len() < piece.len() {
+            break;
+        }
     }
     out
 }

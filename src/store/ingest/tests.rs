@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::store::Store;
+use crate::worker::import::ingest_raw;
 
 fn shop() -> AccountIdentity {
     AccountIdentity::new("shop", "SHOP", &["shop@example.test"])

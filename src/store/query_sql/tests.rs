@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::domain::query::parse_query;
-use crate::store::ingest::{AccountIdentity, ingest_raw};
+use crate::store::ingest::AccountIdentity;
 use crate::store::{Store, search};
+use crate::worker::import::ingest_raw;
 
 fn mail(n: u32, from: &str, subject: &str, body: &str) -> Vec<u8> {
     format!(
@@ -357,5 +358,133 @@ fn counts_and_both_orders_agree_with_the_list() {
         assert_eq!(oldest, newest, "{query}");
         let count = search::run_count(s.conn(), &ticket_count(&q, &ctx())).expect("count");
         assert_eq!(count, newest.len(), "{query}");
+    }
+}
+
+#[test]
+fn the_sender_index_changes_speed_not_answers() {
+    let mut s = store();
+    let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
+    // Enough mail that a value matching a few senders is rare (found by its trigrams) and
+    // one matching many is common (found by reading the newest mail): both ways are asked.
+    let mut more: Vec<Vec<u8>> = (0..300)
+        .map(|i| {
+            mail(
+                100 + i,
+                &format!("Customer {i} <customer{i}@bulk.example>"),
+                "Hello",
+                "A question.",
+            )
+        })
+        .collect();
+    more.extend([
+        mail(
+            7,
+            "John Doe <john_doe@example.org>",
+            "Invoice",
+            "Please send the invoice.",
+        ),
+        mail(
+            8,
+            "Jo <johnxdoe@example.org>",
+            "Receipt",
+            "A receipt, please.",
+        ),
+        mail(
+            9,
+            "\"100% Cotton\" <shop%40@example.net>",
+            "Percent",
+            "Odd sender.",
+        ),
+        mail(
+            10,
+            "ANNA BERG <ANNA.B@Example.COM>",
+            "Again",
+            "Loud sender.",
+        ),
+    ]);
+    ingest_raw(&mut s, &account, "INBOX", &more).expect("ingest");
+    let senders: Vec<(i64, String, String, i64)> = s
+        .conn()
+        .prepare(
+            "SELECT id, coalesce(from_email, ''), coalesce(from_name, ''), ticket_id FROM messages",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let addresses: Vec<(String, i64)> = s
+        .conn()
+        .prepare(
+            "SELECT ca.email, t.id FROM customer_addresses ca JOIN tickets t ON t.customer_id = ca.customer_id",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let values = [
+        "anna",
+        "ANNA",
+        "an",
+        "a",
+        "john_doe",
+        "_",
+        "%",
+        "100%",
+        "@example.org",
+        "example.c",
+        "öberg",
+        "Öberg",
+        "王小明",
+        "BERG",
+        "o\"brien",
+        "berg <",
+        "doe@",
+        "zz-nobody",
+        "customer1",
+        "bulk.example",
+        "customer299@",
+    ];
+    for v in values {
+        // LIKE '%v%' as SQLite compares: ASCII letters in either case.
+        let like = |text: &str| text.to_ascii_lowercase().contains(&v.to_ascii_lowercase());
+        let matching: Vec<_> = senders
+            .iter()
+            .filter(|(_, email, name, _)| like(email) || like(name))
+            .collect();
+        let want: Vec<i64> = matching.iter().map(|(id, ..)| *id).collect();
+        let mut want_tickets: Vec<i64> = matching
+            .iter()
+            .map(|(.., ticket)| *ticket)
+            .chain(addresses.iter().filter(|(a, _)| like(a)).map(|(_, t)| *t))
+            .collect();
+        want_tickets.sort_unstable();
+        want_tickets.dedup();
+        let q = Query {
+            terms: vec![Term {
+                negated: false,
+                kind: TermKind::From(v.to_string()),
+                span: 0..1,
+            }],
+        };
+        let mut got = search::run_ids(s.conn(), &message_search(&q, &ctx(), 1000)).expect("run");
+        got.sort_unstable();
+        assert_eq!(got, want, "from:{v}");
+        let mut tickets =
+            search::run_ids(s.conn(), &ticket_query(&q, &ctx(), 1000, 0)).expect("run");
+        tickets.sort_unstable();
+        assert_eq!(tickets, want_tickets, "list from:{v}");
+        let negated = Query {
+            terms: vec![Term {
+                negated: true,
+                ..q.terms[0].clone()
+            }],
+        };
+        let others = search::run_ids(s.conn(), &message_search(&negated, &ctx(), 1000))
+            .expect("run")
+            .len();
+        assert_eq!(got.len() + others, senders.len(), "-from:{v}");
     }
 }
