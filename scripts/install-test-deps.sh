@@ -3,7 +3,7 @@
 # Dovecot (IMAP, LMTP) and Postfix for the private test mail stack, tmux for the console's
 # end-to-end test, isync (mbsync) and notmuch (with its Python bindings) for the sync and
 # search benchmarks' comparisons, python3 for the test that decodes every subject fixture
-# as Python's email package does.
+# as Python's email package does, jq for the order-lookup scripts in contrib/.
 set -euo pipefail
 
 missing=()
@@ -18,6 +18,7 @@ command -v mbsync >/dev/null || missing+=(isync)
 command -v notmuch >/dev/null || missing+=(notmuch)
 /usr/bin/python3 -c 'import notmuch2' 2>/dev/null || missing+=(python3-notmuch2)
 command -v python3 >/dev/null || missing+=(python3)
+command -v jq >/dev/null || missing+=(jq)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""

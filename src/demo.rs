@@ -78,7 +78,7 @@ pub fn config(agent: &str) -> Config {
             name: Some("Nordic Boots".into()),
             return_address: Some("Nordic Boots Returns, Hamngatan 1, 111 47 Stockholm".into()),
             default_language: "en".into(),
-            templates: None,
+            ..ShopConfig::default()
         },
         sla: SlaConfig::default(),
         outbox: OutboxConfig::default(),

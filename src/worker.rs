@@ -6,6 +6,7 @@
 pub mod backoff;
 pub mod claimant;
 pub mod import;
+pub mod lookup;
 pub mod mailbox_sync;
 pub mod send;
 pub mod sync;

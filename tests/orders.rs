@@ -167,3 +167,105 @@ fn files_that_cannot_be_read_fail_with_one_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no order 424242"));
 }
+
+/// A shop whose `order_lookup_cmd` is one of the scripts in contrib/, reading a saved API
+/// answer instead of asking the platform.
+fn lookup_shop(script: &str, env: &str, response: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, config, db) = shop();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cmd = format!(
+        "{env}='{}' '{}'",
+        root.join("tests/fixtures/orders/lookup")
+            .join(response)
+            .display(),
+        root.join("contrib/order-lookup").join(script).display()
+    );
+    std::fs::write(
+        &config,
+        format!("[shop]\norder_lookup_cmd = {}\n", toml_string(&cmd)),
+    )
+    .unwrap();
+    (dir, config, db)
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[test]
+fn lookup_asks_the_platform_script_then_the_cache() {
+    let (_dir, config, db) = lookup_shop(
+        "shopify.sh",
+        "SHOPIFY_RESPONSE_FILE",
+        "shopify-response.json",
+    );
+    for (i, args) in [
+        vec!["orders", "lookup", "#1001", "--json"],
+        vec!["orders", "lookup", "--json", "1001"],
+        vec!["orders", "lookup", "--refresh", "1001", "--json"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = json(&ok(shopdesk(&config, &db).args(args)));
+        assert_eq!(
+            keys(&out),
+            ["age_seconds", "cached", "looked_up_at", "orders", "query"]
+        );
+        assert_eq!(out["cached"], i == 1, "{args:?}: {out}");
+        let order = &out["orders"][0];
+        assert_eq!(order["number"], "1001");
+        assert_eq!(order["status"], "shipped");
+        assert_eq!(order["tracking_number"], "1Z5R89390357567127");
+        assert_eq!(order["source"], "lookup");
+        assert_eq!(order["items"][1]["quantity"], 2);
+    }
+    // what a lookup found is an order like any other
+    let order = json(&ok(
+        shopdesk(&config, &db).args(["orders", "show", "1001", "--json"])
+    ));
+    assert_eq!(order["total"], "9500.00");
+}
+
+#[test]
+fn lookup_reads_woocommerce_answers_by_id() {
+    let (_dir, config, db) = lookup_shop(
+        "woocommerce.sh",
+        "WC_RESPONSE_FILE",
+        "woocommerce-response.json",
+    );
+    let out = json(&ok(
+        shopdesk(&config, &db).args(["orders", "lookup", "4711", "--json"])
+    ));
+    let order = &out["orders"][0];
+    assert_eq!(order["number"], "SD-2024-0001");
+    assert_eq!(order["status"], "shipped", "WooCommerce's completed");
+    assert_eq!(order["carrier"], "PTT");
+    assert_eq!(order["tracking_number"], "CP123456785TR");
+    assert_eq!(order["shipped_at"], "2024-04-02T09:00:00Z");
+    let human = run(shopdesk(&config, &db).args(["orders", "lookup", "4711"]));
+    assert!(
+        stderr(&human).contains("looked up") && stderr(&human).contains("(cached)"),
+        "{}",
+        stderr(&human)
+    );
+}
+
+#[test]
+fn lookup_without_a_command_or_with_a_failing_one() {
+    let (_dir, config, db) = shop();
+    let o = run(shopdesk(&config, &db).args(["orders", "lookup", "1001"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no order_lookup_cmd"), "{}", stderr(&o));
+    std::fs::write(
+        &config,
+        "[shop]\norder_lookup_cmd = \"echo 'HTTP 401 Unauthorized' >&2; exit 22; :\"\n",
+    )
+    .unwrap();
+    let o = run(shopdesk(&config, &db).args(["orders", "lookup", "1001", "--json"]));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("exit 22: HTTP 401 Unauthorized"), "{err}");
+    assert!(stdout(&o).is_empty());
+}

@@ -1,5 +1,6 @@
-//! `shopdesk orders import FILE [--format shopify|woocommerce|generic] [--dry-run] [--json]`
-//! and `shopdesk orders show NUMBER [--json]`.
+//! `shopdesk orders import FILE [--format shopify|woocommerce|generic] [--dry-run] [--json]`,
+//! `shopdesk orders lookup NUMBER|EMAIL [--refresh] [--json]` and
+//! `shopdesk orders show NUMBER [--json]`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,10 +14,14 @@ use crate::domain::order::{OrderPatch, items_text};
 use crate::domain::sanitize::sanitize_line;
 use crate::import::orders::{Format, read};
 use crate::store::orders::{self, PatchOutcome};
+use crate::ui::text::short_age;
+use crate::worker;
+use crate::worker::lookup::{Freshness, LookupError};
 
 use super::json::write_json;
 use super::order_json::{OrderJson, money};
 use super::output::terminal;
+use super::ticket_json::Rfc3339;
 use super::{Context, UsageError};
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +43,17 @@ enum Action {
         /// Say what would change, change nothing
         #[arg(long)]
         dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask the shop's platform through `order_lookup_cmd` (by order number or e-mail);
+    /// a recent answer comes from the cache, with its age
+    Lookup {
+        #[arg(value_name = "NUMBER|EMAIL")]
+        query: String,
+        /// Ask again even if a recent answer is cached
+        #[arg(long)]
+        refresh: bool,
         #[arg(long)]
         json: bool,
     },
@@ -80,6 +96,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             json,
         ),
         Action::Show { number, json } => show(ctx, &number, json),
+        Action::Lookup {
+            query,
+            refresh,
+            json,
+        } => lookup(ctx, &query, refresh, json),
     }
 }
 
@@ -146,6 +167,77 @@ fn import(
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+/// `orders lookup --json`: a contract for scripts.
+#[derive(Serialize)]
+struct LookupJson<'a> {
+    query: &'a str,
+    cached: bool,
+    looked_up_at: Rfc3339,
+    age_seconds: i64,
+    orders: Vec<OrderJson<'a>>,
+}
+
+fn lookup(ctx: &Context, query: &str, refresh: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let config = ctx.config_or_default()?;
+    let mut store = ctx.store()?;
+    let now = Utc::now();
+    let (found, how) = match worker::lookup::lookup(
+        &mut store,
+        config.shop.order_lookup_cmd.as_deref(),
+        query,
+        config.shop.order_lookup_max_age,
+        refresh,
+        now,
+    ) {
+        Ok(found) => found,
+        Err(LookupError::NotConfigured) => anyhow::bail!(UsageError(
+            "no order_lookup_cmd in [shop]: see README, \"Orders\"".into()
+        )),
+        Err(e) => return Err(e.into()),
+    };
+    let age = (now - found.at).num_seconds().max(0);
+    if json {
+        write_json(
+            std::io::stdout().lock(),
+            &LookupJson {
+                query,
+                cached: how == Freshness::Cached,
+                looked_up_at: Rfc3339(found.at),
+                age_seconds: age,
+                orders: found.orders.iter().map(OrderJson::from).collect(),
+            },
+        )?;
+    } else {
+        let mut out = terminal();
+        for o in &found.orders {
+            writeln!(
+                out,
+                "#{:<12} {:<10} {}  {}",
+                o.number,
+                o.status.as_str(),
+                o.created_at.format("%Y-%m-%d"),
+                o.tracking_number.as_deref().unwrap_or("-"),
+            )?;
+        }
+        eprintln!(
+            "{} order{} for {}, looked up {}",
+            found.orders.len(),
+            if found.orders.len() == 1 { "" } else { "s" },
+            sanitize_line(query),
+            if how == Freshness::Cached {
+                format!("{} ago (cached)", short_age(age))
+            } else {
+                "just now".to_string()
+            }
+        );
+    }
+    Ok(if found.orders.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::ConfigError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopConfig {
     /// The shop's name as customers know it; defaults to the first account's name.
     pub name: Option<String>,
@@ -17,6 +17,24 @@ pub struct ShopConfig {
     pub default_language: String,
     /// Extra template folder (besides the config folder's `templates/`).
     pub templates: Option<std::path::PathBuf>,
+    /// The shop's own script that asks its platform for an order (by number or e-mail,
+    /// given as `$1`) and prints it as JSON (README, "Orders").
+    pub order_lookup_cmd: Option<String>,
+    /// How long a lookup's answer is used before the script is asked again.
+    pub order_lookup_max_age: Duration,
+}
+
+impl Default for ShopConfig {
+    fn default() -> Self {
+        ShopConfig {
+            name: None,
+            return_address: None,
+            default_language: "en".into(),
+            templates: None,
+            order_lookup_cmd: None,
+            order_lookup_max_age: Duration::hours(1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +118,8 @@ pub(super) struct RawShop {
     return_address: Option<String>,
     default_language: Option<String>,
     templates: Option<std::path::PathBuf>,
+    order_lookup_cmd: Option<String>,
+    order_lookup_max_age: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -127,11 +147,24 @@ impl RawShop {
                 format!("'{lang}' is not a two-letter language code such as en, sv, tr, ru, zh"),
             ));
         }
+        let order_lookup_max_age = match &self.order_lookup_max_age {
+            None => Duration::hours(1),
+            Some(text) => parse_duration(text).ok_or_else(|| {
+                invalid(
+                    path,
+                    "shop.order_lookup_max_age",
+                    format!("'{text}' is not a duration such as 30m, 1h or 1d"),
+                )
+            })?,
+        };
+        let order_lookup_cmd = self.order_lookup_cmd.filter(|c| !c.trim().is_empty());
         Ok(ShopConfig {
             name: self.name,
             return_address: self.return_address,
             default_language: lang,
             templates: self.templates,
+            order_lookup_cmd,
+            order_lookup_max_age,
         })
     }
 }

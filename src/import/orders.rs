@@ -4,6 +4,7 @@
 
 mod columns;
 mod generic;
+mod lookup;
 mod shopify;
 mod times;
 mod woocommerce;
@@ -14,6 +15,7 @@ use crate::domain::order::{OrderPatch, OrderSource};
 use crate::domain::sanitize::sanitize_line;
 use crate::domain::tracking;
 
+pub use lookup::parse_lookup;
 pub use times::parse_time;
 
 /// The export formats shopdesk reads (`orders import --format`).

@@ -329,5 +329,62 @@ pub fn count(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?)
 }
 
+/// The last time the lookup command was asked about `key`, and the orders it answered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    pub at: DateTime<Utc>,
+    pub orders: Vec<Order>,
+}
+
+/// The lookup key for a number or an e-mail: numbers without `#`, addresses lower-cased.
+pub fn lookup_key(query: &str) -> String {
+    if query.contains('@') {
+        query.trim().to_lowercase()
+    } else {
+        normalize_number(query)
+    }
+}
+
+/// Records that the lookup command answered `key` with `numbers` at `at`.
+pub fn record_lookup(
+    conn: &Connection,
+    key: &str,
+    numbers: &[String],
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO order_lookups (key, at, numbers) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET at = excluded.at, numbers = excluded.numbers",
+    )?
+    .execute(params![
+        key,
+        at.timestamp(),
+        serde_json::to_string(numbers)?
+    ])?;
+    Ok(())
+}
+
+/// The last lookup of `key`, with the orders it found as they are stored now.
+pub fn last_lookup(conn: &Connection, key: &str) -> Result<Option<Lookup>, StoreError> {
+    let row: Option<(i64, String)> = conn
+        .prepare_cached("SELECT at, numbers FROM order_lookups WHERE key = ?1")?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((at, numbers)) = row else {
+        return Ok(None);
+    };
+    let numbers: Vec<String> = serde_json::from_str(&numbers)?;
+    let mut orders = Vec::with_capacity(numbers.len());
+    for n in numbers {
+        if let Some(o) = by_number(conn, &n)? {
+            orders.push(o);
+        }
+    }
+    Ok(Some(Lookup {
+        at: unix_time(at),
+        orders,
+    }))
+}
+
 #[cfg(test)]
 mod tests;
