@@ -22,6 +22,7 @@ pub mod ticket;
 pub mod ticket_change;
 pub mod tracking;
 pub mod views;
+pub mod vote;
 
 pub use message::{Address, AttachmentMeta, AutoHeaders, Direction, ParsedMessage, PlacedBy};
 pub use ticket::{Status, TicketId};
