@@ -7,10 +7,12 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
+pub mod orders;
 pub mod providers;
 pub mod render;
 mod secrets;
 mod service;
+pub use orders::OrdersConfig;
 pub use service::{OutboxConfig, ShopConfig, SlaConfig, SyncConfig, parse_duration};
 
 /// Where a config value came from, for error messages.
@@ -185,6 +187,8 @@ pub struct AccountConfig {
     pub sla: SlaConfig,
     /// How sync treats the shop's own replies and a mailbox's history (from `[sync]`).
     pub sync: SyncConfig,
+    /// How orders are found in the account's mail (from `[orders]`).
+    pub orders: OrdersConfig,
 }
 
 impl AccountConfig {
@@ -269,6 +273,8 @@ struct RawConfig {
     #[serde(default)]
     sync: service::RawSync,
     #[serde(default)]
+    orders: orders::RawOrders,
+    #[serde(default)]
     accounts: Vec<RawAccount>,
 }
 
@@ -320,6 +326,7 @@ impl RawConfig {
     fn validate(mut self, path: &Path, text: &str) -> Result<Config, ConfigError> {
         let sla = std::mem::take(&mut self.sla).validate(path)?;
         let sync = std::mem::take(&mut self.sync).validate(path)?;
+        let orders = std::mem::take(&mut self.orders).validate(path)?;
         let invalid = |key: String, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             key,
@@ -403,6 +410,7 @@ impl RawConfig {
                 max_per_minute: a.max_per_minute.filter(|n| *n > 0),
                 sla: sla.clone(),
                 sync: sync.clone(),
+                orders: orders.clone(),
             });
         }
         Ok(Config {

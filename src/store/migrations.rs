@@ -15,6 +15,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_outbox_cut_resends.sql"),
     include_str!("migrations/0005_ticket_events.sql"),
     include_str!("migrations/0006_orders.sql"),
+    include_str!("migrations/0008_mail_orders.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -12,6 +12,7 @@ pub mod events;
 pub mod history;
 pub mod ingest;
 mod lookup;
+pub mod mail_orders;
 pub mod mailboxes;
 mod migrations;
 pub mod orders;

@@ -157,11 +157,12 @@ pub fn sync_mailbox(
                 IngestOutcome::NewTicket(t) => {
                     report.new_tickets += 1;
                     report.new_ticket_ids.push(t);
-                    t
+                    Some(t)
                 }
-                IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => t,
+                IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => Some(t),
+                IngestOutcome::OrderMail => None,
             };
-            if f.history {
+            if let Some(ticket) = ticket.filter(|_| f.history) {
                 history.push(ticket);
             }
             report.new_messages += 1;
