@@ -141,6 +141,40 @@ mod tests {
         );
     }
 
+    /// The README's section, read as part of a whole config, reaches every account.
+    #[test]
+    fn the_readme_section_reaches_the_accounts() {
+        let text = r#"
+[[accounts]]
+name = "shop"
+email = "shop@example.test"
+[accounts.imap]
+host = "imap.example.test"
+
+[orders]
+number_pattern = "SD-{number}"
+carriers = ["PostNord", "UPS"]
+notification_senders = ["*@shopify.com", "wordpress@*"]
+[orders.notification_subjects]
+shipped = ["A shipment from order {number} is on the way", "Your * order is now complete"]
+"#;
+        let cfg = super::super::Config::parse(text, Path::new("config.toml")).expect("config");
+        let orders = &cfg.accounts[0].orders;
+        assert_eq!(orders.number_pattern, "SD-{number}");
+        let rules = orders.rules().expect("rules");
+        assert_eq!(rules.finder.find("about SD-1001"), vec!["SD-1001"]);
+        assert!(
+            rules
+                .recognise(
+                    "mailer@shopify.com",
+                    false,
+                    "Your Nordic Boots order is now complete"
+                )
+                .is_some()
+        );
+        assert!(!rules.is_platform("noreply@example.test"));
+    }
+
     #[test]
     fn bad_values_name_their_key() {
         for (text, key) in [

@@ -14,7 +14,8 @@ use serde::Deserialize;
 use super::search_text::is_cjk;
 
 /// How the shop writes its order numbers: a literal prefix and suffix around the digits.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The default has neither (`#{number}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NumberPattern {
     prefix: String,
     suffix: String,
@@ -29,15 +30,6 @@ pub enum PatternError {
     BadText(String),
     #[error("`{text}`: {message}")]
     Regex { text: String, message: String },
-}
-
-impl Default for NumberPattern {
-    fn default() -> Self {
-        NumberPattern {
-            prefix: String::new(),
-            suffix: String::new(),
-        }
-    }
 }
 
 const SEPARATORS: &[char] = &['-', '_', '/', '.'];
@@ -232,9 +224,7 @@ fn free_before(text: &str, start: usize) -> bool {
         None => true,
         Some(c) if glued(c) || CURRENCY_SIGNS.contains(&c) => false,
         // 2024-03-01, 01.03.2024, 12:30, 1,001
-        Some(c) if matches!(c, '-' | '/' | '.' | ',' | ':') => {
-            !back.next().is_some_and(|d| d.is_ascii_digit())
-        }
+        Some('-' | '/' | '.' | ',' | ':') => !back.next().is_some_and(|d| d.is_ascii_digit()),
         Some(_) => true,
     }
 }
@@ -245,9 +235,7 @@ fn free_after(text: &str, end: usize) -> bool {
     match ahead.next() {
         None => true,
         Some(c) if glued(c) || CURRENCY_SIGNS.contains(&c) => false,
-        Some(c) if matches!(c, '-' | '/' | '.' | ',' | ':') => {
-            !ahead.next().is_some_and(|d| d.is_ascii_digit())
-        }
+        Some('-' | '/' | '.' | ',' | ':') => !ahead.next().is_some_and(|d| d.is_ascii_digit()),
         Some(c) if c.is_whitespace() => {
             let next = rest.split_whitespace().next().unwrap_or("").to_lowercase();
             let next = next.trim_end_matches([',', ';', ')', '!', '?']);
