@@ -23,7 +23,7 @@ use crate::domain::threading::{Placement, ThreadInput, default_subject_window, p
 use crate::domain::{Direction, EventSource, Origin, ParsedMessage, TicketId};
 pub(crate) use known::DUP_MARK;
 use known::{derived_message_id, known_at, known_message, synthetic_message_id};
-pub(crate) use row::index_text;
+pub(crate) use row::{index_text, without_quotes};
 
 /// Who the shop is on one account: its ticket tag and its own addresses.
 #[derive(Debug, Clone)]
@@ -166,7 +166,7 @@ pub fn ingest_from(
         ));
     }
     let body = row::unquoted(parsed);
-    let found = notification::Found::in_mail(&account.orders, &parsed.subject, &body);
+    let found = super::mail_orders::Found::in_mail(&account.orders, &parsed.subject, &body);
     if let Some(recognised) = account
         .orders
         .recognise(from, account.is_own(from), &parsed.subject)

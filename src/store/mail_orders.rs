@@ -1,5 +1,6 @@
-//! The order and tracking numbers each message names, as found when it was stored, and
-//! the order of a ticket: the newest of its mail's mentions that names a known order.
+//! The order and tracking numbers each message names, as found when it was stored (or,
+//! for mail stored before they were kept, by the next sync), and the order of a ticket:
+//! the newest of its mail's mentions that names a known order.
 
 use std::collections::HashMap;
 
@@ -7,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::StoreError;
 use crate::domain::TicketId;
+use crate::domain::notification::MailOrderRules;
 use crate::domain::order::Order;
 use crate::domain::tracking::{Tracking, table};
 
@@ -16,6 +18,52 @@ pub struct Mentions {
     /// Order numbers, in the order the message names them.
     pub orders: Vec<String>,
     pub tracking: Vec<Tracking>,
+}
+
+/// The order and tracking numbers a mail names: in its subject and its own words (not
+/// the earlier mail it quotes).
+pub(crate) struct Found {
+    pub orders: Vec<String>,
+    pub tracking: Vec<Tracking>,
+}
+
+impl Found {
+    pub(crate) fn in_mail(rules: &MailOrderRules, subject: &str, body: &str) -> Found {
+        Found {
+            orders: rules.finder.find(&format!("{subject}\n{body}")),
+            tracking: table().find_in_text(body, &rules.carriers),
+        }
+    }
+}
+
+/// Reads up to `batch` of `account`'s messages stored before numbers were kept
+/// (migration 0008) for what they name; returns how many it read (0: none are left).
+pub fn backfill(
+    tx: &Transaction,
+    account: &str,
+    rules: &MailOrderRules,
+    batch: usize,
+) -> Result<usize, StoreError> {
+    let rows: Vec<(i64, String, String, String)> = tx
+        .prepare_cached(
+            "SELECT m.id, m.subject, m.text, m.quotes_json FROM message_orders_pending p
+               JOIN messages m ON m.id = p.message
+              WHERE m.account = ?1 LIMIT ?2",
+        )?
+        .query_map(params![account, batch as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    for (id, subject, text, quotes) in &rows {
+        // Damaged quote ranges only mean the quoted text is read too.
+        let quotes: Vec<(usize, usize)> = serde_json::from_str(quotes).unwrap_or_default();
+        let body = super::ingest::without_quotes(text, quotes.into_iter());
+        let found = Found::in_mail(rules, subject, &body);
+        record(tx, *id, &found.orders, &found.tracking)?;
+        tx.prepare_cached("DELETE FROM message_orders_pending WHERE message = ?1")?
+            .execute([id])?;
+    }
+    Ok(rows.len())
 }
 
 /// Records what message `row` names (a message is stored once, so this runs once).

@@ -68,6 +68,16 @@ pub fn sync_mailbox(
     batch: usize,
     progress: Progress,
 ) -> Result<MailboxReport, SyncError> {
+    // Mail stored before order numbers were kept is read for them first, once.
+    loop {
+        let tx = store.write()?;
+        let read =
+            crate::store::mail_orders::backfill(&tx, &account.name, &account.orders, batch.max(1))?;
+        tx.commit().map_err(StoreError::from)?;
+        if read == 0 {
+            break;
+        }
+    }
     let server = examine(conn, mailbox)?;
     let server_validity = server.uidvalidity;
     let server_uidnext = server.uidnext;

@@ -1,33 +1,16 @@
 //! Mail that is no conversation: a platform's order notification is stored as a message
 //! on no ticket, and what it says of the order goes to `store::orders` (source `mail`).
-//! Also what every message names: its order and tracking numbers.
 
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 
 use super::{AccountIdentity, Fetched, IngestOutcome, row};
-use crate::domain::notification::{MailOrderRules, NotificationMail, Recognised, order_patch};
+use crate::domain::notification::{NotificationMail, Recognised, order_patch};
 use crate::domain::order::OrderSource;
-use crate::domain::tracking::{Tracking, table};
 use crate::domain::{Direction, ParsedMessage, PlacedBy};
 use crate::store::StoreError;
+use crate::store::mail_orders::Found;
 use crate::store::orders::{PatchOutcome, apply};
-
-/// The order and tracking numbers a mail names: in its subject and its own words (not
-/// the earlier mail it quotes).
-pub(super) struct Found {
-    pub orders: Vec<String>,
-    pub tracking: Vec<Tracking>,
-}
-
-impl Found {
-    pub(super) fn in_mail(rules: &MailOrderRules, subject: &str, body: &str) -> Found {
-        Found {
-            orders: rules.finder.find(&format!("{subject}\n{body}")),
-            tracking: table().find_in_text(body, &rules.carriers),
-        }
-    }
-}
 
 /// The message row's facts that ingest already settled.
 pub(super) struct Filed<'a> {

@@ -81,15 +81,20 @@ pub(super) fn insert(
 
 /// The customer's own words, without quoted earlier mail: what language detection reads.
 pub(super) fn unquoted(parsed: &ParsedMessage) -> String {
-    let mut out = String::with_capacity(parsed.text.len());
+    without_quotes(&parsed.text, parsed.quotes.iter().map(|q| (q.start, q.end)))
+}
+
+/// `text` without the byte ranges `quotes` (in order) mark as quoted.
+pub(crate) fn without_quotes(text: &str, quotes: impl Iterator<Item = (usize, usize)>) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut pos = 0;
-    for q in &parsed.quotes {
-        if let Some(s) = parsed.text.get(pos..q.start) {
+    for (start, end) in quotes {
+        if let Some(s) = text.get(pos..start) {
             out.push_str(s);
         }
-        pos = q.end;
+        pos = end;
     }
-    if let Some(s) = parsed.text.get(pos..) {
+    if let Some(s) = text.get(pos..) {
         out.push_str(s);
     }
     out

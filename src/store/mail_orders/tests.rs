@@ -158,3 +158,56 @@ fn the_ticket_order_is_the_newest_known_one_named() {
     ingest_raw(&mut store, &account, "INBOX", &[third]).expect("third");
     assert_eq!(number(&store).as_deref(), Some("1002"));
 }
+
+/// Mail stored before numbers were kept is read for them by `backfill`, once.
+#[test]
+fn mail_stored_before_the_upgrade_is_read_for_its_numbers() {
+    let mut store = Store::open_in_memory().expect("store");
+    let account = AccountIdentity::new("shop", "SHOP", &[SHOP]);
+    let raws = vec![
+        mail(
+            "old1@example.com",
+            "ben@example.com",
+            SHOP,
+            "Mon, 16 Nov 2026 10:00:00 +0000",
+            "Where is my order?",
+            "My order #1001 has not come.\n\nOn Monday you wrote:\n> your order #7777 is placed",
+        ),
+        mail(
+            "old2@example.com",
+            "eva@example.com",
+            SHOP,
+            "Mon, 16 Nov 2026 11:00:00 +0000",
+            "Hello",
+            "Nothing to see here.",
+        ),
+    ];
+    ingest_raw(&mut store, &account, "INBOX", &raws).expect("ingest");
+    let before: Vec<(i64, String)> = store
+        .conn()
+        .prepare("SELECT message, number FROM message_orders ORDER BY message, position")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("mentions");
+    assert_eq!(before.len(), 1, "{before:?}");
+    // As a database from before migration 0008 has it: nothing recorded, all pending.
+    store
+        .conn()
+        .execute_batch(
+            "DELETE FROM message_orders; DELETE FROM message_tracking;
+             INSERT INTO message_orders_pending SELECT id FROM messages;",
+        )
+        .expect("downgrade");
+    let tx = store.write().expect("tx");
+    let rules = crate::store::ingest::default_order_rules();
+    assert_eq!(backfill(&tx, "other", &rules, 10).expect("other"), 0);
+    assert_eq!(backfill(&tx, "shop", &rules, 1).expect("first"), 1);
+    assert_eq!(backfill(&tx, "shop", &rules, 10).expect("rest"), 1);
+    assert_eq!(backfill(&tx, "shop", &rules, 10).expect("done"), 0);
+    tx.commit().expect("commit");
+    let after: Vec<(i64, String)> = store
+        .conn()
+        .prepare("SELECT message, number FROM message_orders ORDER BY message, position")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("mentions");
+    assert_eq!(after, before, "the same numbers, the quoted one left out");
+}

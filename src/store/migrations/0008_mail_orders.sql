@@ -18,3 +18,10 @@ CREATE TABLE message_tracking (
     position INTEGER NOT NULL,
     PRIMARY KEY (message, number)
 ) STRICT, WITHOUT ROWID;
+
+-- Mail stored before this migration: the next sync reads it for its numbers
+-- (store::mail_orders::backfill), a batch at a time, and takes it off this list.
+CREATE TABLE message_orders_pending (
+    message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE
+) STRICT;
+INSERT INTO message_orders_pending SELECT id FROM messages WHERE direction != 'note';
