@@ -211,3 +211,54 @@ fn mail_stored_before_the_upgrade_is_read_for_its_numbers() {
         .expect("mentions");
     assert_eq!(after, before, "the same numbers, the quoted one left out");
 }
+
+/// What a template quotes: the customer's order the mail names exactly, not one whose
+/// number is part of it.
+#[test]
+fn replies_quote_the_order_named_exactly() {
+    let mut store = Store::open_in_memory().expect("store");
+    let account = AccountIdentity::new("shop", "SHOP", &[SHOP]);
+    for (n, placed) in [("10030", 1_790_000_000), ("1003", 1_790_500_000)] {
+        crate::store::orders::add(
+            store.conn(),
+            &crate::store::orders::NewOrder {
+                number: n,
+                customer_email: "ben@example.com",
+                customer_name: None,
+                status: "placed",
+                total_cents: None,
+                currency: None,
+                placed_at: placed,
+                shipped_at: None,
+                carrier: None,
+                tracking_number: None,
+                tracking_url: None,
+            },
+        )
+        .expect("order");
+    }
+    let raw = mail(
+        "q@example.com",
+        "ben@example.com",
+        SHOP,
+        "Mon, 16 Nov 2026 10:00:00 +0000",
+        "Where is it?",
+        "My order #10030 has not come.",
+    );
+    let out = ingest_raw(&mut store, &account, "INBOX", &[raw]).expect("ingest");
+    let IngestOutcome::NewTicket(ticket) = out[0] else {
+        panic!("{out:?}");
+    };
+    let customer: i64 = store
+        .conn()
+        .query_row(
+            "SELECT customer_id FROM tickets WHERE id = ?1",
+            [ticket],
+            |r| r.get(0),
+        )
+        .expect("customer");
+    let facts = crate::store::reply_facts::order_for(store.conn(), ticket, customer)
+        .expect("read")
+        .map(|o| o.number);
+    assert_eq!(facts.as_deref(), Some("10030"));
+}
