@@ -7,12 +7,14 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
+pub mod orders;
 pub mod providers;
 pub mod render;
 mod secrets;
 mod service;
 mod sla;
 mod sla_tables;
+pub use orders::OrdersConfig;
 pub use service::{OutboxConfig, ShopConfig, SyncConfig, parse_duration};
 pub use sla::SlaConfig;
 
@@ -188,6 +190,8 @@ pub struct AccountConfig {
     pub sla: SlaConfig,
     /// How sync treats the shop's own replies and a mailbox's history (from `[sync]`).
     pub sync: SyncConfig,
+    /// How orders are found in the account's mail (from `[orders]`).
+    pub orders: OrdersConfig,
 }
 
 impl AccountConfig {
@@ -272,6 +276,8 @@ struct RawConfig {
     #[serde(default)]
     sync: service::RawSync,
     #[serde(default)]
+    orders: orders::RawOrders,
+    #[serde(default)]
     accounts: Vec<RawAccount>,
 }
 
@@ -323,6 +329,7 @@ impl RawConfig {
     fn validate(mut self, path: &Path, text: &str) -> Result<Config, ConfigError> {
         let sla = std::mem::take(&mut self.sla).validate(path, text)?;
         let sync = std::mem::take(&mut self.sync).validate(path)?;
+        let orders = std::mem::take(&mut self.orders).validate(path)?;
         let invalid = |key: String, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             key,
@@ -406,6 +413,7 @@ impl RawConfig {
                 max_per_minute: a.max_per_minute.filter(|n| *n > 0),
                 sla: sla.clone(),
                 sync: sync.clone(),
+                orders: orders.clone(),
             });
         }
         for p in &sla.policies {

@@ -73,6 +73,7 @@ pub fn config(agent: &str) -> Config {
             max_per_minute: None,
             sla: SlaConfig::default(),
             sync: Default::default(),
+            orders: Default::default(),
         }],
         shop: ShopConfig {
             name: Some("Nordic Boots".into()),

@@ -13,6 +13,7 @@ pub mod events;
 pub mod history;
 pub mod ingest;
 mod lookup;
+pub mod mail_orders;
 pub mod mailboxes;
 mod migrations;
 pub mod orders;

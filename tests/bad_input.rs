@@ -340,6 +340,7 @@ fn a_query_of_a_thousand_terms_is_a_usage_error() {
         addresses: vec![SHOP.into()],
         sla: None,
         sync: Default::default(),
+        orders: shopdesk::store::ingest::default_order_rules(),
     };
     let mut store = shopdesk::store::Store::open(&db).unwrap();
     shopdesk::worker::import::ingest_raw(

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-use crate::store::{StoreError, read};
+use crate::store::{StoreError, mail_orders, read};
 
 use super::json::write_json;
 use super::output::terminal;
@@ -40,7 +40,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         other => other?,
     };
     if args.json {
-        write_json(std::io::stdout().lock(), &DetailJson::from(&detail))?;
+        let order = mail_orders::ticket_order(store.conn(), id)?;
+        let ids: Vec<i64> = detail.messages.iter().map(|m| m.id).collect();
+        let mentions = mail_orders::for_messages(store.conn(), &ids)?;
+        write_json(
+            std::io::stdout().lock(),
+            &DetailJson::new(&detail, order.as_ref(), &mentions),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = terminal();

@@ -3,11 +3,16 @@
 //! scripts rely on: statuses, directions and rules as lower-case words, times as RFC 3339
 //! in UTC to the second (`2026-11-24T12:00:00Z`).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 
+use super::order_json::OrderJson;
+use crate::domain::order::Order;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
 use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
+use crate::store::mail_orders::Mentions;
 
 /// RFC 3339 in UTC, to the second, as every JSON time is written.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
@@ -117,19 +122,64 @@ impl<'a> From<&'a MessageView> for MessageJson<'a> {
     }
 }
 
-/// A ticket's fields with its `messages` after them, in one object.
+/// A ticket's fields, its `order` (ORDER JSON or null) and its `messages` after them, in
+/// one object.
 #[derive(Serialize)]
 pub struct DetailJson<'a> {
     #[serde(flatten)]
     ticket: TicketJson<'a>,
-    messages: Vec<MessageJson<'a>>,
+    order: Option<OrderJson<'a>>,
+    messages: Vec<MessageDetailJson<'a>>,
 }
 
-impl<'a> From<&'a TicketDetail> for DetailJson<'a> {
-    fn from(d: &'a TicketDetail) -> Self {
+/// A message of `show --json`: the message, the order numbers it names and the tracking
+/// numbers found in it.
+#[derive(Serialize)]
+struct MessageDetailJson<'a> {
+    #[serde(flatten)]
+    message: MessageJson<'a>,
+    orders: &'a [String],
+    tracking: Vec<TrackingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TrackingJson<'a> {
+    number: &'a str,
+    carrier: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+impl<'a> DetailJson<'a> {
+    /// `order` is the ticket's order; `mentions` what each message names, by message id.
+    pub fn new(
+        d: &'a TicketDetail,
+        order: Option<&'a Order>,
+        mentions: &'a HashMap<i64, Mentions>,
+    ) -> Self {
         DetailJson {
             ticket: (&d.ticket).into(),
-            messages: d.messages.iter().map(MessageJson::from).collect(),
+            order: order.map(OrderJson::from),
+            messages: d
+                .messages
+                .iter()
+                .map(|m| {
+                    let found = mentions.get(&m.id);
+                    MessageDetailJson {
+                        message: m.into(),
+                        orders: found.map_or(&[], |f| f.orders.as_slice()),
+                        tracking: found
+                            .map(|f| f.tracking.as_slice())
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|t| TrackingJson {
+                                number: &t.number,
+                                carrier: t.carrier.as_deref(),
+                                url: t.url.as_deref(),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
         }
     }
 }
@@ -190,7 +240,7 @@ mod tests {
     #[test]
     fn detail_json_keeps_the_contract() {
         let mut out = Vec::new();
-        write_json(&mut out, &DetailJson::from(&detail())).expect("json");
+        write_json(&mut out, &DetailJson::new(&detail(), None, &HashMap::new())).expect("json");
         let want = r#"{
   "id": 7,
   "account": "shop",
@@ -210,6 +260,7 @@ mod tests {
   "first_response_at": "2026-11-24T13:00:00Z",
   "due_at": null,
   "message_count": 1,
+  "order": null,
   "messages": [
     {
       "id": 3,
@@ -239,12 +290,73 @@ mod tests {
       "attachments": [],
       "placed_by": "references",
       "warnings": [],
-      "language": null
+      "language": null,
+      "orders": [],
+      "tracking": []
     }
   ]
 }
 "#;
         assert_eq!(String::from_utf8(out).expect("utf-8"), want);
+    }
+
+    /// `show --json` adds the ticket's order and, per message, the numbers it names.
+    #[test]
+    fn detail_json_carries_the_order_and_each_messages_numbers() {
+        use crate::domain::order::{OrderSource, OrderStatus};
+        use crate::domain::tracking::Tracking;
+        let order = Order {
+            number: "1001".into(),
+            platform_id: None,
+            email: "anna@example.com".into(),
+            customer_name: None,
+            status: OrderStatus::Shipped,
+            financial_status: None,
+            created_at: at(1_795_000_000),
+            total_cents: Some(4990),
+            currency: Some("EUR".into()),
+            items: Vec::new(),
+            carrier: Some("UPS".into()),
+            tracking_number: Some("1Z5R89390357567127".into()),
+            tracking_url: None,
+            shipped_at: None,
+            delivered_at: None,
+            source: OrderSource::Mail,
+        };
+        let mut mentions = HashMap::new();
+        mentions.insert(
+            3,
+            Mentions {
+                orders: vec!["1001".into(), "1002".into()],
+                tracking: vec![Tracking {
+                    number: "1Z5R89390357567127".into(),
+                    carrier_id: Some("ups".into()),
+                    carrier: Some("UPS".into()),
+                    url: Some("https://www.ups.com/track?tracknum=1Z5R89390357567127".into()),
+                }],
+            },
+        );
+        let d = detail();
+        let json =
+            serde_json::to_value(DetailJson::new(&d, Some(&order), &mentions)).expect("json");
+        assert_eq!(json["order"]["number"], "1001");
+        assert_eq!(json["order"]["total"], "49.90");
+        assert_eq!(json["order"]["source"], "mail");
+        assert_eq!(
+            json["messages"][0]["orders"],
+            serde_json::json!(["1001", "1002"])
+        );
+        assert_eq!(
+            json["messages"][0]["tracking"],
+            serde_json::json!([{
+                "number": "1Z5R89390357567127",
+                "carrier": "UPS",
+                "url": "https://www.ups.com/track?tracknum=1Z5R89390357567127"
+            }])
+        );
+        // Every field of before is still there.
+        assert_eq!(json["messages"][0]["placed_by"], "references");
+        assert_eq!(json["message_count"], 1);
     }
 
     #[test]

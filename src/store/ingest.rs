@@ -5,7 +5,10 @@
 //! cursor, so a crash leaves either all or none of it.
 
 mod known;
+mod notification;
 mod row;
+
+use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -15,11 +18,12 @@ use super::customers::customer_for;
 use super::events::{apply, next_ticket_id};
 use super::lookup::TxLookup;
 use crate::domain::decide::{MailFacts, MailRules, TicketFacts, TicketNow, decide, sides};
+use crate::domain::notification::MailOrderRules;
 use crate::domain::threading::{Placement, ThreadInput, default_subject_window, place};
 use crate::domain::{Direction, EventSource, Origin, ParsedMessage, TicketId};
 pub(crate) use known::DUP_MARK;
 use known::{derived_message_id, known_at, known_message, synthetic_message_id};
-pub(crate) use row::index_text;
+pub(crate) use row::{index_text, without_quotes};
 
 /// Who the shop is on one account: its ticket tag and its own addresses.
 #[derive(Debug, Clone)]
@@ -33,6 +37,8 @@ pub struct AccountIdentity {
     pub sla: Option<crate::config::SlaConfig>,
     /// The shop's replies from other clients, and a mailbox's history.
     pub sync: crate::config::SyncConfig,
+    /// Platform notifications, order numbers and tracking numbers in mail (`[orders]`).
+    pub orders: Arc<MailOrderRules>,
 }
 
 impl AccountIdentity {
@@ -45,6 +51,7 @@ impl AccountIdentity {
             addresses: addresses.iter().map(|a| a.to_string()).collect(),
             sla: None,
             sync: Default::default(),
+            orders: default_order_rules(),
         }
     }
 
@@ -63,8 +70,19 @@ impl From<&crate::config::AccountConfig> for AccountIdentity {
             addresses,
             sla: Some(a.sla.clone()),
             sync: a.sync.clone(),
+            // Validated when the config was read; the defaults only if that was skipped.
+            orders: a.orders.rules().map(Arc::new).unwrap_or_else(|e| {
+                tracing::warn!("account {}: [orders]: {e}; using the defaults", a.name);
+                default_order_rules()
+            }),
         }
     }
+}
+
+/// The built-in `[orders]` rules, compiled once.
+pub fn default_order_rules() -> Arc<MailOrderRules> {
+    static RULES: LazyLock<Arc<MailOrderRules>> = LazyLock::new(Arc::default);
+    RULES.clone()
 }
 
 /// One message as fetched from a mailbox.
@@ -86,6 +104,8 @@ pub enum IngestOutcome {
     Threaded(TicketId),
     /// Already known (same Message-ID seen in another folder or before): location added.
     Known(TicketId),
+    /// A platform's order notification: stored, its order updated, no ticket.
+    OrderMail,
 }
 
 /// Stores one fetched message at (mailbox, uid). Idempotent: storing the same location twice
@@ -138,6 +158,28 @@ pub fn ingest_from(
     let sides = sides(parsed.from.as_ref(), &parsed.to, &|e| account.is_own(e));
     let outgoing = sides.direction == Direction::Out;
     let customer = sides.customer.map_or("", |a| a.email.as_str());
+    let mut warnings = parsed.warnings.clone();
+    if reused {
+        warnings.push(format!(
+            "another message has the same Message-ID <{}>; this one is kept apart",
+            parsed.message_id.as_deref().unwrap_or("")
+        ));
+    }
+    let body = row::unquoted(parsed);
+    let found = super::mail_orders::Found::in_mail(&account.orders, &parsed.subject, &body);
+    if let Some(recognised) = account
+        .orders
+        .recognise(from, account.is_own(from), &parsed.subject)
+    {
+        let mail = notification::Filed {
+            message_id: &message_id,
+            direction: sides.direction,
+            date,
+            warnings,
+            recognised,
+        };
+        return notification::file(tx, account, mailbox_id, fetched, parsed, mail, &found);
+    }
     let input = ThreadInput {
         tag: &account.tag,
         message_id: Some(&message_id),
@@ -154,13 +196,6 @@ pub fn ingest_from(
         account: &account.name,
     };
     let placement = place(&input, &lookup, default_subject_window());
-    let mut warnings = parsed.warnings.clone();
-    if reused {
-        warnings.push(format!(
-            "another message has the same Message-ID <{}>; this one is kept apart",
-            parsed.message_id.as_deref().unwrap_or("")
-        ));
-    }
     let (ticket, outcome, facts) = match &placement {
         Placement::Existing {
             ticket, warning, ..
@@ -190,7 +225,7 @@ pub fn ingest_from(
     let language = if outgoing {
         None
     } else {
-        crate::domain::language::detect_language(&row::unquoted(parsed))
+        crate::domain::language::detect_language(&body)
     };
     let mail = MailFacts {
         message_id: &message_id,
@@ -212,14 +247,15 @@ pub fn ingest_from(
     let stored = row::MessageRow {
         account: &account.name,
         message_id: &message_id,
-        ticket,
+        ticket: Some(ticket),
         direction: sides.direction,
         date: date.timestamp(),
         placed_by: placement.placed_by(),
         warnings: &warnings,
         language: language.as_deref(),
     };
-    row::insert(tx, &stored, mailbox_id, fetched, parsed)?;
+    let row = row::insert(tx, &stored, mailbox_id, fetched, parsed)?;
+    super::mail_orders::record(tx, row, &found.orders, &found.tracking)?;
     Ok(outcome)
 }
 

@@ -118,7 +118,7 @@ fn like_pattern(value: &str) -> String {
 
 fn text_of(term: &Term) -> Option<&str> {
     match &term.kind {
-        TermKind::Word(w) | TermKind::Phrase(w) | TermKind::Order(w) => Some(w),
+        TermKind::Word(w) | TermKind::Phrase(w) => Some(w),
         _ => None,
     }
 }
@@ -224,7 +224,24 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
                 b.push(n, "t.owner = ?1x", [Value::Text(ctx.agent.clone())])
             }
             TermKind::Is(Flag::Unassigned) => b.push(n, "t.owner IS NULL", []),
-            TermKind::Word(_) | TermKind::Phrase(_) | TermKind::Order(_) => {}
+            // Exactly a number the mail names (`store::mail_orders`): `order:1003` is not 10030.
+            TermKind::Order(number) => {
+                let number = Value::Text(crate::domain::order::normalize_number(number));
+                match subject {
+                    Subject::Ticket => b.push(
+                        n,
+                        "t.id IN (SELECT x.ticket_id FROM message_orders mo
+                           JOIN messages x ON x.id = mo.message WHERE mo.number = ?1x)",
+                        [number],
+                    ),
+                    Subject::Message => b.push(
+                        n,
+                        "m.id IN (SELECT mo.message FROM message_orders mo WHERE mo.number = ?1x)",
+                        [number],
+                    ),
+                }
+            }
+            TermKind::Word(_) | TermKind::Phrase(_) => {}
         }
     }
     let fts = (!positive_fts.is_empty()).then(|| positive_fts.join(" "));

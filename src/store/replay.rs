@@ -158,6 +158,8 @@ const COPIED: &[(&str, &str)] = &[
     ),
     ("message_locations", ""),
     ("orders", ""),
+    ("message_orders", ""),
+    ("message_tracking", ""),
 ];
 
 /// Fills `target`, a database without tickets, from the database at `source`: its mail

@@ -109,8 +109,9 @@ pub struct OrderFacts {
     pub shipped_at: Option<i64>,
 }
 
-/// The order a ticket is about: one whose number appears in the ticket's mail, else the
-/// customer's most recent.
+/// The order a ticket is about: of the customer's orders, the one the ticket's newest
+/// mail names (exactly, `store::mail_orders`), else their most recent. Only the customer's
+/// own: a reply never quotes a stranger's order because a number was mentioned.
 pub fn order_for(
     conn: &Connection,
     ticket: TicketId,
@@ -121,8 +122,9 @@ pub fn order_for(
             "SELECT o.number, o.status, o.carrier, o.tracking_number, o.tracking_url, o.shipped_at
                FROM orders o JOIN customer_addresses a ON a.email = o.customer_email
               WHERE a.customer_id = ?1
-              ORDER BY EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = ?2
-                                 AND (instr(m.text, o.number) > 0 OR instr(m.subject, o.number) > 0)) DESC,
+              ORDER BY (SELECT max(m.date) FROM message_orders mo
+                          JOIN messages m ON m.id = mo.message
+                         WHERE m.ticket_id = ?2 AND mo.number = o.number) DESC NULLS LAST,
                        o.placed_at DESC
               LIMIT 1",
         )?

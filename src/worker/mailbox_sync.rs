@@ -77,6 +77,16 @@ pub fn sync_mailbox(
     batch: usize,
     progress: Progress,
 ) -> Result<MailboxReport, SyncError> {
+    // Mail stored before order numbers were kept is read for them first, once.
+    loop {
+        let tx = store.write()?;
+        let read =
+            crate::store::mail_orders::backfill(&tx, &account.name, &account.orders, batch.max(1))?;
+        tx.commit().map_err(StoreError::from)?;
+        if read == 0 {
+            break;
+        }
+    }
     let server = examine(conn, mailbox)?;
     let server_validity = server.uidvalidity;
     let server_uidnext = server.uidnext;
@@ -245,11 +255,13 @@ fn store_batch(
             IngestOutcome::NewTicket(t) => {
                 report.new_tickets += 1;
                 report.new_ticket_ids.push(t);
-                t
+                Some(t)
             }
-            IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => t,
+            IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => Some(t),
+            // a shop platform's notification: an order updated, no ticket
+            IngestOutcome::OrderMail => None,
         };
-        if f.history {
+        if let Some(ticket) = ticket.filter(|_| f.history) {
             history.push(ticket);
         }
         report.new_messages += 1;

@@ -89,7 +89,10 @@ pub(super) fn known_at(
     if let Some(mailbox_id) = mailbox_id {
         add_location(tx, mailbox_id, fetched, known.row)?;
     }
-    Ok(IngestOutcome::Known(known.ticket.unwrap_or_default()))
+    // A message on no ticket is an order notification.
+    Ok(known
+        .ticket
+        .map_or(IngestOutcome::OrderMail, IngestOutcome::Known))
 }
 
 /// The id a message gets when its Message-ID belongs to another: `ID#dup-HASH`, stable

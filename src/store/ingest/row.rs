@@ -12,7 +12,8 @@ use crate::store::StoreError;
 pub(super) struct MessageRow<'a> {
     pub account: &'a str,
     pub message_id: &'a str,
-    pub ticket: TicketId,
+    /// `None` for mail that is no conversation (a platform's order notification).
+    pub ticket: Option<TicketId>,
     pub direction: Direction,
     pub date: i64,
     pub placed_by: PlacedBy,
@@ -20,14 +21,15 @@ pub(super) struct MessageRow<'a> {
     pub language: Option<&'a str>,
 }
 
-/// Inserts the message, its raw source, its location (if any) and its index entry.
+/// Inserts the message, its raw source, its location (if any) and its index entry;
+/// returns its row id.
 pub(super) fn insert(
     tx: &Transaction,
     m: &MessageRow,
     mailbox_id: Option<i64>,
     fetched: &Fetched,
     parsed: &ParsedMessage,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let now = chrono::Utc::now().timestamp();
     tx.prepare_cached(
         "INSERT INTO messages (account, message_id, ticket_id, direction, from_email, from_name,
@@ -73,7 +75,8 @@ pub(super) fn insert(
     if let Some(mailbox_id) = mailbox_id {
         add_location(tx, mailbox_id, fetched, row)?;
     }
-    index_message(tx, row, parsed)
+    index_message(tx, row, parsed)?;
+    Ok(row)
 }
 
 /// The customer's own words, without quoted earlier mail: what language detection reads.
@@ -94,6 +97,22 @@ pub(super) fn unquoted(parsed: &ParsedMessage) -> String {
         if kept.len() < piece.len() {
             break;
         }
+    }
+    out
+}
+
+/// `text` without the byte ranges `quotes` (in order) mark as quoted.
+pub(crate) fn without_quotes(text: &str, quotes: impl Iterator<Item = (usize, usize)>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for (start, end) in quotes {
+        if let Some(s) = text.get(pos..start) {
+            out.push_str(s);
+        }
+        pos = end;
+    }
+    if let Some(s) = text.get(pos..) {
+        out.push_str(s);
     }
     out
 }

@@ -188,6 +188,44 @@ fn message_search_ranks_and_filters() {
     assert_eq!(hits(&s, "退货"), 1);
 }
 
+/// `order:` is a number the mail names, exactly: 1003 is not 10030, nor a price or a
+/// date that happens to hold the digits.
+#[test]
+fn order_numbers_match_exactly() {
+    let mut store = Store::open_in_memory().expect("store");
+    let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
+    let raws = vec![
+        mail(1, "a@example.com", "Late", "Where is my order #1003?"),
+        mail(2, "b@example.com", "Also late", "Where is my order #10030?"),
+        mail(
+            3,
+            "c@example.com",
+            "Invoice",
+            "I paid 1003 EUR for order SKU1003.",
+        ),
+        mail(
+            4,
+            "d@example.com",
+            "Two",
+            "Order 1003 came, order #2001 did not.",
+        ),
+    ];
+    ingest_raw(&mut store, &account, "INBOX", &raws).expect("ingest");
+    let cases: &[(&str, &[&str])] = &[
+        ("order:1003", &["Late", "Two"]),
+        ("order:#1003", &["Late", "Two"]),
+        ("order:10030", &["Also late"]),
+        ("order:100", &[]),
+        ("-order:1003", &["Also late", "Invoice"]),
+        ("order:2001 order:1003", &["Two"]),
+    ];
+    for (q, want) in cases {
+        assert_eq!(subjects(&store, q), *want, "{q}");
+    }
+    assert_eq!(hits(&store, "order:1003"), 2);
+    assert_eq!(hits(&store, "order:10030 from:b@"), 1);
+}
+
 #[test]
 fn hostile_input_is_only_ever_a_value() {
     let s = store();
