@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::view::block;
 use crate::app::{App, Pane};
 use crate::domain::Direction;
+use crate::domain::order::Order;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
 /// The thread as lines: header, then each message with quoted text folded.
@@ -174,19 +175,9 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         theme.style(StyleName::Title),
     )];
     lines.push(Line::raw(sanitize_line(&c.addresses.join(", "))));
-    if let Some(o) = c.orders.first() {
-        lines.push(Line::styled(
-            format!(
-                "last order {} {}{}",
-                o.number,
-                o.status,
-                o.tracking_number
-                    .as_ref()
-                    .map(|t| format!(" · {} {t}", o.carrier.clone().unwrap_or_default()))
-                    .unwrap_or_default()
-            ),
-            theme.style(StyleName::HintDesc),
-        ));
+    if let Some(o) = c.ticket_order_ref() {
+        lines.push(Line::raw(""));
+        lines.extend(order_lines(o, theme));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Tickets", theme.style(StyleName::ListHeader)));
@@ -204,15 +195,25 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             Span::raw(sanitize_line(&t.subject)),
         ]));
     }
-    if !c.orders.is_empty() {
+    let others: Vec<&Order> = c
+        .orders_ticket_first()
+        .skip(usize::from(c.ticket_order_ref().is_some()))
+        .collect();
+    if !others.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Orders", theme.style(StyleName::ListHeader)));
-        for o in c.orders.iter().take(10) {
+        lines.push(Line::styled(
+            "Other orders",
+            theme.style(StyleName::ListHeader),
+        ));
+        for o in others.into_iter().take(10) {
             lines.push(Line::raw(format!(
-                "{} {} {}",
-                o.number,
+                "#{} {} {} {}",
+                sanitize_line(&o.number),
                 o.status,
-                o.total.clone().unwrap_or_default()
+                o.created_at.format("%Y-%m-%d"),
+                o.total_text()
+                    .map(|t| sanitize_line(&t))
+                    .unwrap_or_default()
             )));
         }
     }
@@ -220,6 +221,43 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::raw(sanitize_text(n)));
     }
+    lines
+}
+
+/// The ticket's order in full: status, items, total, dates, carrier and tracking link.
+fn order_lines(o: &Order, theme: &Theme) -> Vec<Line<'static>> {
+    let dim = theme.style(StyleName::HintDesc);
+    let field = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{label:<9} "), dim),
+            Span::raw(sanitize_line(&value)),
+        ])
+    };
+    let date = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+    let mut lines = vec![Line::styled(
+        format!("Order #{} · {}", sanitize_line(&o.number), o.status),
+        theme.style(StyleName::ListHeader),
+    )];
+    for i in &o.items {
+        lines.push(field("", format!("{} × {}", i.quantity, i.name)));
+    }
+    let mut add = |label: &str, value: Option<String>| {
+        if let Some(v) = value {
+            lines.push(field(label, v));
+        }
+    };
+    add("total", o.total_text());
+    add("placed", Some(date(o.created_at)));
+    add("shipped", o.shipped_at.map(date));
+    add("delivered", o.delivered_at.map(date));
+    add(
+        "carrier",
+        match (&o.carrier, &o.tracking_number) {
+            (Some(c), Some(t)) => Some(format!("{c} {t}")),
+            (c, t) => c.clone().or_else(|| t.clone()),
+        },
+    );
+    add("tracking", o.tracking_url.clone());
     lines
 }
 
