@@ -189,7 +189,7 @@ fn print(c: &CustomerInfo) -> anyhow::Result<()> {
             out,
             "  #{:<6} {:<8} {}  {}",
             t.id,
-            t.status,
+            t.status.as_str(),
             t.updated_at.format("%Y-%m-%d"),
             sanitize_line(&t.subject)
         )?;
@@ -205,7 +205,7 @@ fn print(c: &CustomerInfo) -> anyhow::Result<()> {
             out,
             "  #{:<8} {:<9} {}  {}{}",
             sanitize_line(&o.number),
-            o.status,
+            o.status.as_str(),
             o.created_at.format("%Y-%m-%d"),
             o.total_text().unwrap_or_default(),
             sanitize_line(&tracking)

@@ -148,7 +148,7 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let b = block(&title, app.focus == Pane::Thread, theme);
     let mut lines = Vec::new();
     if app.width < 160 && app.customer.is_some() {
-        lines.extend(customer_lines(app, theme).into_iter().take(3));
+        lines.extend(customer_summary(app, theme));
         lines.push(Line::raw(""));
     }
     lines.extend(thread_lines(app, theme));
@@ -159,7 +159,35 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(p, area);
 }
 
-/// The selected customer: who, their tickets and orders (nothing when none is loaded).
+/// Above the thread on narrower screens: who, and the ticket's order in one line.
+fn customer_summary(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = customer_lines(app, theme);
+    lines.truncate(2);
+    if let Some(o) = app.customer.as_ref().and_then(|c| c.ticket_order_ref()) {
+        let tracking = [o.carrier.as_deref(), o.tracking_number.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        lines.push(Line::styled(
+            sanitize_line(&format!(
+                "order #{} {}{}",
+                o.number,
+                o.status,
+                if tracking.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {tracking}")
+                }
+            )),
+            theme.style(StyleName::HintDesc),
+        ));
+    }
+    lines
+}
+
+/// The selected customer: who, the ticket's order in full, their tickets and other orders
+/// (nothing when none is loaded).
 fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let Some(c) = &app.customer else {
         return Vec::new();
@@ -250,14 +278,12 @@ fn order_lines(o: &Order, theme: &Theme) -> Vec<Line<'static>> {
     add("placed", Some(date(o.created_at)));
     add("shipped", o.shipped_at.map(date));
     add("delivered", o.delivered_at.map(date));
-    add(
-        "carrier",
-        match (&o.carrier, &o.tracking_number) {
-            (Some(c), Some(t)) => Some(format!("{c} {t}")),
-            (c, t) => c.clone().or_else(|| t.clone()),
-        },
-    );
-    add("tracking", o.tracking_url.clone());
+    add("carrier", o.carrier.clone());
+    add("tracking", o.tracking_number.clone());
+    // The link on a line of its own: wrapped, it still reads (and copies) in one piece.
+    if let Some(url) = &o.tracking_url {
+        lines.push(Line::raw(sanitize_line(url)));
+    }
     lines
 }
 
