@@ -150,7 +150,8 @@ pub struct Moved {
 
 /// Joins the customer writing from `other` into the one writing from `keep`: all of
 /// `other`'s addresses and tickets become `keep`'s, one `CustomerMerged` change logged on
-/// each moved ticket. `keep`'s name, language and note stay; theirs fill in what is missing.
+/// each moved ticket. `keep`'s name, language and note stay; `other`'s customer row is
+/// left as it was, with no address, so that `unmerge` gives it back whole.
 pub fn merge(
     conn: &Connection,
     keep: &str,
@@ -186,14 +187,6 @@ pub fn merge(
         for t in &moved.tickets {
             apply(tx, *t, std::slice::from_ref(&change), &origin)?;
         }
-        tx.prepare_cached(
-            "UPDATE customers SET
-                name = coalesce(name, (SELECT name FROM customers WHERE id = ?2)),
-                language = coalesce(language, (SELECT language FROM customers WHERE id = ?2)),
-                notes = coalesce(notes, (SELECT notes FROM customers WHERE id = ?2))
-             WHERE id = ?1",
-        )?
-        .execute(params![into, from])?;
         Ok(moved)
     })
 }
@@ -221,16 +214,17 @@ pub fn unmerge(
         let Some((from, addresses)) = merges
             .iter()
             .rev()
-            .find(|(_, m)| m.1.contains(&other))
-            .map(|(_, m)| m.clone())
+            .find(|m| m.addresses.contains(&other))
+            .map(|m| (m.from, m.addresses.clone()))
         else {
             return Err(not_merged());
         };
         let mut tickets: Vec<TicketId> = Vec::new();
-        for (ticket, m) in &merges {
-            if m.0 == from
-                && !tickets.contains(ticket)
-                && customer_of(tx, *ticket)? == Some(current)
+        for LoggedMerge {
+            ticket, from: f, ..
+        } in &merges
+        {
+            if *f == from && !tickets.contains(ticket) && customer_of(tx, *ticket)? == Some(current)
             {
                 tickets.push(*ticket);
             }
@@ -255,11 +249,15 @@ pub fn unmerge(
     })
 }
 
-/// Every logged merge into customer `into`, oldest first: (ticket, (from, addresses)).
-fn merges_into(
-    conn: &Connection,
-    into: i64,
-) -> Result<Vec<(TicketId, (i64, Vec<String>))>, StoreError> {
+/// A `CustomerMerged` change as logged on one ticket.
+struct LoggedMerge {
+    ticket: TicketId,
+    from: i64,
+    addresses: Vec<String>,
+}
+
+/// Every logged merge into customer `into`, oldest first.
+fn merges_into(conn: &Connection, into: i64) -> Result<Vec<LoggedMerge>, StoreError> {
     let rows: Vec<(TicketId, String)> = conn
         .prepare_cached(
             "SELECT ticket_id, payload FROM ticket_events
@@ -273,7 +271,11 @@ fn merges_into(
             from, addresses, ..
         } = serde_json::from_str(&payload)?
         {
-            out.push((ticket, (from, addresses)));
+            out.push(LoggedMerge {
+                ticket,
+                from,
+                addresses,
+            });
         }
     }
     Ok(out)
