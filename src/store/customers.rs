@@ -77,11 +77,10 @@ pub fn history(conn: &Connection, email: &str) -> Result<Option<CustomerInfo>, S
     }
 }
 
-/// Customer `id` with their addresses, tickets (newest first, at most `TICKETS`) and the
-/// orders of every address. The name falls back to one an order gives, the language to
-/// their newest ticket's.
+/// Customer `id` with their addresses, every ticket (newest first) and the orders of
+/// every address. The name falls back to one an order gives, the language to their newest
+/// ticket's.
 pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
-    const TICKETS: i64 = 200;
     let (name, language, notes): (Option<String>, Option<String>, Option<String>) = conn
         .prepare_cached("SELECT name, language, notes FROM customers WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -89,9 +88,9 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
     let tickets: Vec<CustomerTicket> = conn
         .prepare_cached(
             "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1
-             ORDER BY updated_at DESC, id DESC LIMIT ?2",
+             ORDER BY updated_at DESC, id DESC",
         )?
-        .query_map(params![id, TICKETS], |r| {
+        .query_map([id], |r| {
             Ok(CustomerTicket {
                 id: r.get(0)?,
                 status: r.get(1)?,
