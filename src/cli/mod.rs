@@ -11,6 +11,7 @@ mod json;
 mod list;
 mod log_file;
 mod order_json;
+mod order_lookup;
 mod orders;
 mod outbox;
 mod output;

@@ -41,6 +41,9 @@ enum Action {
         #[arg(long)]
         json: bool,
     },
+    /// Ask the shop's `order_lookup_cmd` for an order (by number) or a customer's orders
+    /// (by address); an answer younger than --max-age is taken from the cache
+    Lookup(super::order_lookup::Args),
     /// One order, by the number customers see or the platform's id
     Show {
         #[arg(value_name = "NUMBER")]
@@ -80,6 +83,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             json,
         ),
         Action::Show { number, json } => show(ctx, &number, json),
+        Action::Lookup(a) => super::order_lookup::run(ctx, a),
     }
 }
 

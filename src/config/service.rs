@@ -18,6 +18,8 @@ pub struct ShopConfig {
     pub default_language: String,
     /// Extra template folder (besides the config folder's `templates/`).
     pub templates: Option<std::path::PathBuf>,
+    /// A command printing ORDER JSON for an order number or an address (`orders lookup`).
+    pub order_lookup_cmd: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +119,7 @@ pub(super) struct RawShop {
     return_address: Option<String>,
     default_language: Option<String>,
     templates: Option<std::path::PathBuf>,
+    order_lookup_cmd: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -159,6 +162,7 @@ impl RawShop {
             return_address: self.return_address,
             default_language: lang,
             templates: self.templates,
+            order_lookup_cmd: self.order_lookup_cmd.filter(|c| !c.trim().is_empty()),
         })
     }
 }

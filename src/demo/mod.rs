@@ -78,6 +78,7 @@ pub fn config(agent: &str) -> Config {
             return_address: Some("Nordic Boots Returns, Hamngatan 1, 111 47 Stockholm".into()),
             default_language: "en".into(),
             templates: None,
+            order_lookup_cmd: None,
         },
         sla: SlaConfig::default(),
         outbox: OutboxConfig::default(),

@@ -279,6 +279,58 @@ pub fn events(conn: &Connection, number: &str) -> Result<Vec<OrderEvent>, StoreE
         .collect::<Result<_, _>>()?)
 }
 
+/// Records that a live lookup confirmed these orders at `at`, changed or not: the age of
+/// the stored answer (`looked_up_at`). `by_address`: the lookup asked for a customer's
+/// orders, so its answer stands for the address too.
+pub fn mark_looked_up(
+    tx: &Transaction,
+    numbers: &[String],
+    by_address: bool,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let field = if by_address {
+        "looked_up_by_address"
+    } else {
+        "looked_up"
+    };
+    for n in numbers {
+        if let Some((id, _)) = find(tx, &normalize_number(n))? {
+            log(
+                tx,
+                id,
+                at.timestamp(),
+                OrderSource::Lookup,
+                field,
+                None,
+                None,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// When a lookup last confirmed the order numbered `key`, or (for an address) last
+/// answered for that address.
+pub fn looked_up_at(conn: &Connection, key: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let at: Option<i64> = if key.contains('@') {
+        conn.prepare_cached(
+            "SELECT max(e.at) FROM order_events e JOIN orders o ON o.id = e.order_id
+              WHERE e.field = 'looked_up_by_address' AND o.customer_email = ?1",
+        )?
+        .query_row([key.trim().to_lowercase()], |r| r.get(0))?
+    } else {
+        let Some((id, _)) = find(conn, &normalize_number(key))? else {
+            return Ok(None);
+        };
+        conn.prepare_cached(
+            "SELECT max(at) FROM order_events
+              WHERE field IN ('looked_up', 'looked_up_by_address') AND order_id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?
+    };
+    Ok(at.map(unix_time))
+}
+
 /// The demo shop's orders: stored as given unless the number is known.
 /// One order to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
