@@ -7,10 +7,12 @@ mod action;
 mod context;
 #[doc(hidden)]
 pub mod fixtures;
+mod order_pick;
 mod palette;
 
 pub use action::Action;
 pub use context::Context;
+pub use order_pick::TRACKING_TEMPLATE;
 pub use palette::{PaletteCommand, parse_command};
 
 use ratatui_textarea::{Input, TextArea};
@@ -241,6 +243,8 @@ pub enum Effect {
     LoadDraft(TicketId),
     /// Writes every attachment of the ticket to the download folder.
     SaveAttachments(TicketId),
+    /// The ticket is about this order (by number), by the agent's choice.
+    LinkOrder(TicketId, String),
     LoadOutbox,
 }
 

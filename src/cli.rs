@@ -5,6 +5,7 @@ mod argv;
 mod bulk;
 mod console;
 mod context;
+mod customer;
 mod init;
 mod json;
 mod list;
@@ -67,6 +68,8 @@ pub enum Command {
     Outbox(outbox::Args),
     /// The shop's orders: import an export, show one
     Orders(orders::Args),
+    /// A customer's tickets and orders; their note; merge two customers (and undo it)
+    Customer(customer::Args),
     /// Set a ticket's status
     Status(verbs::StatusArgs),
     /// Give a ticket an owner (`none` to unassign)
@@ -135,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::BulkReply(a)) => bulk::run(&ctx, a),
         Some(Command::Outbox(a)) => outbox::run(&ctx, a),
         Some(Command::Orders(a)) => orders::run(&ctx, a),
+        Some(Command::Customer(a)) => customer::run(&ctx, a),
         Some(Command::Status(a)) => verbs::status(&ctx, a),
         Some(Command::Assign(a)) => verbs::assign(&ctx, a),
         Some(Command::Tag(a)) => verbs::tag(&ctx, a),

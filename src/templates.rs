@@ -8,6 +8,7 @@
 //! uses order details when the ticket has no order says so instead of rendering.
 
 mod context;
+mod order_words;
 mod shipped;
 
 use std::collections::{BTreeMap, HashSet};
@@ -336,9 +337,14 @@ impl Template {
             });
         }
         let env = self.env()?;
+        // Order words print in the template's language.
+        let mut ctx = ctx.clone();
+        if let Some(o) = ctx.order.as_mut() {
+            o.status = order_words::status_word(&o.status, &self.language);
+        }
         let render = |name: &str| -> Result<String, TemplateError> {
             env.get_template(name)
-                .and_then(|t| t.render(minijinja::value::Serde(ctx)))
+                .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
                 .map_err(|e| self.error(e, false))
         };
         let body = render("body")?;

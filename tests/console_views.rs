@@ -44,16 +44,20 @@ fn views(w: u16, h: u16) -> Vec<(&'static str, App)> {
         update(&mut palette, Event::Char(c));
     }
     let mut composer = with_ticket(loaded_app(w, h));
-    act(&mut composer, &[Action::Reply]);
+    // Esc leaves the offered template for a reply of one's own.
+    act(&mut composer, &[Action::Reply, Action::Back]);
     for c in "Thanks Anna, it ships today.".chars() {
         update(&mut composer, Event::Paste(c.to_string()));
     }
     let mut picker = with_ticket(loaded_app(w, h));
-    act(&mut picker, &[Action::Reply, Action::PickTemplate]);
-    update(&mut picker, Event::Char('w'));
+    // The ticket's order can be tracked: the reply opens on the offered `wismo`.
+    act(&mut picker, &[Action::Reply]);
     update(
         &mut picker,
-        Event::Preview(Ok("Hi Anna,\n\nYour order 10023 is shipped.".into())),
+        Event::Preview(Ok(
+            "Hi Anna,\n\nYour order 10023 is shipped.\nhttps://www.dhl.de/?piececode=00340434161094042557"
+                .into(),
+        )),
     );
     vec![
         ("list", list),
@@ -91,6 +95,32 @@ fn wide_screen_shows_the_customer_pane() {
         "{screen}"
     );
     insta::assert_snapshot!("thread_170x36", screen);
+}
+
+/// The ticket's order first, in full (items, total, dates, carrier, tracking link), then
+/// the customer's other orders; the order key puts another one first.
+#[test]
+fn the_customer_pane_shows_the_tickets_order_first() {
+    let mut app = with_ticket(loaded_app(170, 40));
+    act(&mut app, &[Action::Open]);
+    let screen = render(&app);
+    let at = |s: &str| {
+        screen
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing: {screen}"))
+    };
+    assert!(at("Order #10023") < at("Other orders"));
+    assert!(at("Other orders") < at("#10031"));
+    assert!(
+        screen.contains("tracking  00340434161094042557"),
+        "{screen}"
+    );
+    assert!(screen.contains("https://www.dhl.de/"), "{screen}");
+    insta::assert_snapshot!("customer_order_170x40", screen);
+    act(&mut app, &[Action::NextOrder]);
+    let switched = render(&app);
+    assert!(switched.contains("Order #10031"), "{switched}");
+    insta::assert_snapshot!("customer_other_order_170x40", switched);
 }
 
 #[test]

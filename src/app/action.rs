@@ -51,4 +51,5 @@ actions! {
     Editor => "editor",
     SaveAttachments => "save_attachments",
     CycleStatus => "cycle_status",
+    NextOrder => "next_order",
 }

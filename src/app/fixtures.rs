@@ -3,8 +3,9 @@
 use super::{App, Event, ListWindow, update};
 use chrono::{DateTime, Utc};
 
+use crate::domain::order::{Order, OrderItem, OrderSource, OrderStatus};
 use crate::domain::views::{
-    CustomerInfo, CustomerRef, CustomerTicket, MessageView, OrderLine, TicketDetail, TicketSummary,
+    CustomerInfo, CustomerRef, CustomerTicket, MessageView, TicketDetail, TicketSummary,
 };
 use crate::domain::{AttachmentMeta, Direction, PlacedBy, Status};
 
@@ -147,14 +148,53 @@ pub fn customer() -> CustomerInfo {
                 updated_at: ts(40 * 86_400),
             },
         ],
-        orders: vec![OrderLine {
-            number: "10023".into(),
-            status: "shipped".into(),
-            placed_at: ts(5 * 86_400),
-            total: Some("129.00 EUR".into()),
-            carrier: Some("PostNord".into()),
-            tracking_number: Some("TR123456789".into()),
-        }],
+        orders: vec![
+            order("10031", OrderStatus::Paid, 2, None),
+            order(
+                "10023",
+                OrderStatus::Shipped,
+                5,
+                Some("00340434161094042557"),
+            ),
+        ],
+        ticket_order: Some("10023".into()),
+    }
+}
+
+/// One of Anna's orders, placed `days_ago`, with tracking when given.
+fn order(number: &str, status: OrderStatus, days_ago: i64, tracking: Option<&str>) -> Order {
+    Order {
+        number: number.into(),
+        platform_id: None,
+        email: "anna@example.com".into(),
+        customer_name: Some("Anna Berg".into()),
+        status,
+        financial_status: Some("paid".into()),
+        created_at: ts(days_ago * 86_400),
+        total_cents: Some(12_900),
+        currency: Some("EUR".into()),
+        items: vec![
+            OrderItem {
+                name: "Wool sweater".into(),
+                sku: Some("WS-2".into()),
+                quantity: 1,
+            },
+            OrderItem {
+                name: "Socks".into(),
+                sku: None,
+                quantity: 2,
+            },
+        ],
+        carrier: tracking.map(|_| "DHL Paket".into()),
+        tracking_number: tracking.map(str::to_string),
+        tracking_url: tracking.map(|t| {
+            format!(
+                "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={t}"
+            )
+        }),
+        shipped_at: tracking.map(|_| ts(3 * 86_400)),
+        delivered_at: None,
+        source: OrderSource::Shopify,
     }
 }
 

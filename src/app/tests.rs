@@ -3,6 +3,15 @@
 use super::fixtures::{NOW, loaded_app, with_ticket};
 use super::*;
 
+/// The ticket on screen about the customer's order that has no tracking: the composer
+/// opens blank, nothing is offered.
+fn untracked(mut app: App) -> App {
+    if let Some(c) = app.customer.as_mut() {
+        c.ticket_order = Some("10031".into());
+    }
+    app
+}
+
 fn act(app: &mut App, actions: &[Action]) -> Vec<Effect> {
     actions
         .iter()
@@ -128,7 +137,7 @@ fn palette_runs_ticket_verbs() {
 
 #[test]
 fn composing_with_a_template_and_undoing_the_send() {
-    let mut app = with_ticket(loaded_app(100, 30));
+    let mut app = untracked(with_ticket(loaded_app(100, 30)));
     let fx = act(&mut app, &[Action::Open, Action::Reply]);
     assert!(fx.contains(&Effect::LoadDraft(101)), "{fx:?}");
     assert_eq!(app.mode, Mode::Composer);
@@ -183,7 +192,7 @@ fn only_a_rendered_preview_is_taken_into_the_composer() {
         (Err("no order on this ticket"), "", true),
     ];
     for (preview, want, error) in cases {
-        let mut app = with_ticket(loaded_app(100, 30));
+        let mut app = untracked(with_ticket(loaded_app(100, 30)));
         act(
             &mut app,
             &[Action::Open, Action::Reply, Action::PickTemplate],
@@ -218,7 +227,7 @@ fn the_breaching_queue_is_known_by_kind_not_name() {
 
 #[test]
 fn empty_reply_is_refused_and_quit_is_not_taken_while_writing() {
-    let mut app = with_ticket(loaded_app(100, 30));
+    let mut app = untracked(with_ticket(loaded_app(100, 30)));
     act(&mut app, &[Action::Reply]);
     assert!(act(&mut app, &[Action::Send]).is_empty());
     assert!(
@@ -243,7 +252,7 @@ fn new_data_reloads_what_is_on_screen() {
 
 #[test]
 fn a_saved_draft_comes_back() {
-    let mut app = with_ticket(loaded_app(100, 30));
+    let mut app = untracked(with_ticket(loaded_app(100, 30)));
     act(&mut app, &[Action::Reply]);
     update(
         &mut app,
@@ -272,7 +281,7 @@ fn attachments_are_saved_from_the_thread() {
 
 #[test]
 fn the_composer_sets_the_status_to_apply_after_sending() {
-    let mut app = with_ticket(loaded_app(100, 30));
+    let mut app = untracked(with_ticket(loaded_app(100, 30)));
     act(&mut app, &[Action::Reply]);
     update(&mut app, Event::Paste("Done, refunded.".into()));
     act(&mut app, &[Action::CycleStatus, Action::CycleStatus]);
@@ -287,4 +296,68 @@ fn the_composer_sets_the_status_to_apply_after_sending() {
         ),
         "{fx:?}"
     );
+}
+
+/// A where-is-my-order answer in three keys: `r` opens the picker on `wismo` (the ticket's
+/// order can be tracked), `Enter` takes its preview, `Ctrl-S` queues it.
+#[test]
+fn a_tracked_order_offers_wismo_first() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    let fx = act(&mut app, &[Action::Reply]);
+    assert!(
+        fx.contains(&Effect::Preview {
+            ticket: 101,
+            template: "wismo".into()
+        }),
+        "{fx:?}"
+    );
+    assert!(matches!(app.mode, Mode::Picker { selected: 0, .. }));
+    let names: Vec<&str> = app
+        .picker_templates("")
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(names, ["wismo", "ack", "damaged", "return"]);
+    update(
+        &mut app,
+        Event::Preview(Ok("Hi Anna, follow it here: https://track.example/1".into())),
+    );
+    act(&mut app, &[Action::Open]);
+    let fx = act(&mut app, &[Action::Send]);
+    assert!(
+        matches!(&fx[..], [Effect::QueueReply { ticket: 101, template: Some(t), body, .. }]
+            if t == "wismo" && body.contains("https://track.example/1")),
+        "{fx:?}"
+    );
+
+    // A draft that comes back wins over the offer.
+    let mut app = with_ticket(loaded_app(100, 30));
+    act(&mut app, &[Action::Reply]);
+    update(&mut app, Event::DraftLoaded(101, "Half-written".into()));
+    assert_eq!(app.mode, Mode::Composer);
+    // Without tracking, nothing is offered and the list keeps its order.
+    let mut app = untracked(with_ticket(loaded_app(100, 30)));
+    act(&mut app, &[Action::Reply]);
+    assert_eq!(app.mode, Mode::Composer);
+    assert_eq!(app.offered_template(), None);
+}
+
+#[test]
+fn a_key_switches_the_tickets_order_round_the_customers_orders() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    // the customer's orders, newest first: 10031, 10023 (the ticket's)
+    act(&mut app, &[Action::Open]);
+    let fx = act(&mut app, &[Action::NextOrder]);
+    assert_eq!(fx, vec![Effect::LinkOrder(101, "10031".into())]);
+    let fx = act(&mut app, &[Action::NextOrder]);
+    assert_eq!(fx, vec![Effect::LinkOrder(101, "10023".into())]);
+    // One order only: nothing to switch to.
+    if let Some(c) = app.customer.as_mut() {
+        c.orders.truncate(1);
+        c.ticket_order = Some("10031".into());
+    }
+    assert!(act(&mut app, &[Action::NextOrder]).is_empty());
+    app.customer = None;
+    assert!(act(&mut app, &[Action::NextOrder]).is_empty());
+    assert!(app.status.as_ref().is_some_and(|s| s.1));
 }

@@ -37,6 +37,11 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             {
                 c.area = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
                 app.status = Some(("draft restored".into(), false));
+                // The draft, not the offered template, is what the agent was writing.
+                if matches!(app.mode, Mode::Picker { .. }) {
+                    app.mode = Mode::Composer;
+                    app.preview = None;
+                }
             }
             Vec::new()
         }
@@ -226,6 +231,7 @@ fn on_normal(app: &mut App, a: Action) -> Vec<Effect> {
             }
         },
         Action::Reply => start_reply(app),
+        Action::NextOrder => super::order_pick::next_order(app),
         Action::AssignMe => match app.selected_ticket() {
             Some(t) => vec![Effect::Assign(t, Some(app.agent.clone()))],
             None => Vec::new(),
@@ -341,6 +347,15 @@ fn start_reply(app: &mut App) -> Vec<Effect> {
     if app.ticket.as_ref().map(|t| t.ticket.id) != Some(ticket) {
         fx.push(Effect::LoadTicket(ticket));
     }
+    // An order that can be tracked: the picker opens on the offered answer (Esc writes
+    // freely instead).
+    if app.offered_template().is_some() {
+        app.mode = Mode::Picker {
+            filter: String::new(),
+            selected: 0,
+        };
+        fx.extend(preview_selected(app));
+    }
     fx
 }
 
@@ -415,7 +430,7 @@ fn preview_selected(app: &mut App) -> Vec<Effect> {
     let (Mode::Picker { filter, selected }, Some(c)) = (&app.mode, app.composer.as_ref()) else {
         return Vec::new();
     };
-    match filtered_templates(&app.templates, filter).get(*selected) {
+    match app.picker_templates(filter).get(*selected) {
         Some(name) => vec![Effect::Preview {
             ticket: c.ticket,
             template: (*name).clone(),
@@ -428,10 +443,14 @@ fn preview_selected(app: &mut App) -> Vec<Effect> {
 }
 
 fn on_picker(app: &mut App, a: Action) -> Vec<Effect> {
-    let Mode::Picker { filter, selected } = &mut app.mode else {
+    let Mode::Picker { filter, .. } = &app.mode else {
         return Vec::new();
     };
-    let n = filtered_templates(&app.templates, filter).len();
+    let names: Vec<String> = app.picker_templates(filter).into_iter().cloned().collect();
+    let Mode::Picker { selected, .. } = &mut app.mode else {
+        return Vec::new();
+    };
+    let n = names.len();
     match a {
         Action::Down => *selected = (*selected + 1).min(n.saturating_sub(1)),
         Action::Up => *selected = selected.saturating_sub(1),
@@ -441,9 +460,7 @@ fn on_picker(app: &mut App, a: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Open => {
-            let name = filtered_templates(&app.templates, filter)
-                .get(*selected)
-                .map(|s| (*s).clone());
+            let name = names.get(*selected).cloned();
             let preview = app.preview.take();
             app.mode = Mode::Composer;
             if let (Some(name), Some(preview), Some(c)) = (name, preview, app.composer.as_mut()) {

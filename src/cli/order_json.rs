@@ -31,12 +31,7 @@ struct ItemJson<'a> {
     quantity: u32,
 }
 
-/// Minor units as decimal text: `4990` → `"49.90"`, `-5` → `"-0.05"`.
-pub fn money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", c / 100, c % 100)
-}
+pub use crate::domain::order::money;
 
 impl<'a> From<&'a Order> for OrderJson<'a> {
     fn from(o: &'a Order) -> Self {

@@ -105,6 +105,19 @@ impl Runner<'_> {
                     Event::DataChanged,
                 ]
             }
+            Effect::LinkOrder(id, number) => {
+                ticket_ops::link_order(
+                    conn,
+                    id,
+                    Some(&number),
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
+                vec![
+                    Event::Status(format!("#{id} is about order {number}")),
+                    Event::DataChanged,
+                ]
+            }
             Effect::Note(id, text) => {
                 ticket_ops::add_note(
                     conn,

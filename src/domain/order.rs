@@ -381,6 +381,23 @@ fn set_time(
     }
 }
 
+/// Minor units as decimal text: `4990` → `"49.90"`, `-5` → `"-0.05"`.
+pub fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", c / 100, c % 100)
+}
+
+impl Order {
+    /// The total with its currency, as people read it: `129.00 EUR`.
+    pub fn total_text(&self) -> Option<String> {
+        self.total_cents.map(|c| match &self.currency {
+            Some(cur) => format!("{} {cur}", money(c)),
+            None => money(c),
+        })
+    }
+}
+
 /// Items as people read them: `2 × Backpack (BP-1); 1 × Hat`.
 pub fn items_text(items: &[OrderItem]) -> String {
     items

@@ -105,10 +105,24 @@ pub enum TicketChange {
         message_ids: Vec<String>,
         into: TicketId,
     },
-    /// Not yet produced (customer merge): customer `from` became `into`.
+    /// Customer `from` joined `into` (`customer merge`): these addresses, and the ticket
+    /// the change is logged on, now belong to `into`. Logged on each of `from`'s tickets.
     CustomerMerged {
         from: CustomerId,
         into: CustomerId,
+        #[serde(default)]
+        addresses: Vec<String>,
+    },
+    /// A customer merge undone (`customer unmerge`): the addresses and the ticket go back
+    /// from the merged customer (`from`) to the one they came from (`into`).
+    CustomerUnmerged {
+        from: CustomerId,
+        into: CustomerId,
+        addresses: Vec<String>,
+    },
+    /// The agent chose which order the ticket is about; `None` leaves it to the mail.
+    OrderLinked {
+        number: Option<String>,
     },
 }
 
@@ -132,6 +146,8 @@ impl TicketChange {
             TicketChange::Merged { .. } => "merge",
             TicketChange::Split { .. } => "split",
             TicketChange::CustomerMerged { .. } => "customer_merge",
+            TicketChange::CustomerUnmerged { .. } => "customer_unmerge",
+            TicketChange::OrderLinked { .. } => "order_link",
         }
     }
 
@@ -152,7 +168,9 @@ impl TicketChange {
             TicketChange::Merged { into } | TicketChange::Split { into, .. } => {
                 Some(into.to_string())
             }
-            TicketChange::CustomerMerged { into, .. } => Some(into.to_string()),
+            TicketChange::CustomerMerged { into, .. }
+            | TicketChange::CustomerUnmerged { into, .. } => Some(into.to_string()),
+            TicketChange::OrderLinked { number } => number.clone(),
         }
     }
 }
@@ -256,6 +274,12 @@ mod tests {
                                                normalized_subject: "hi".into(),
                                                status: Status::New, customer: Some(3) }),
              r#"{"kind":"created","account":"shop","subject":"Hi","normalized_subject":"hi","status":"new","customer":3}"#),
+            (TicketChange::CustomerMerged { from: 4, into: 2, addresses: vec!["b@x".into()] },
+             r#"{"kind":"customer_merged","from":4,"into":2,"addresses":["b@x"]}"#),
+            (TicketChange::CustomerUnmerged { from: 2, into: 4, addresses: vec!["b@x".into()] },
+             r#"{"kind":"customer_unmerged","from":2,"into":4,"addresses":["b@x"]}"#),
+            (TicketChange::OrderLinked { number: Some("1001".into()) },
+             r#"{"kind":"order_linked","number":"1001"}"#),
         ];
         for (change, json) in cases {
             assert_eq!(serde_json::to_string(&change).expect("ser"), json);

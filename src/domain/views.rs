@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::order::Order;
 use super::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
 
 /// Who a ticket or a message is from, as far as it is known.
@@ -78,18 +79,6 @@ pub struct TicketDetail {
     pub messages: Vec<MessageView>,
 }
 
-/// An order of the customer's, as imported from the shop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderLine {
-    pub number: String,
-    /// The shop's own word for it (placed, paid, shipped, …), shown as it came.
-    pub status: String,
-    pub placed_at: DateTime<Utc>,
-    pub total: Option<String>,
-    pub carrier: Option<String>,
-    pub tracking_number: Option<String>,
-}
-
 /// One of a customer's tickets, in their history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerTicket {
@@ -107,7 +96,44 @@ pub struct CustomerInfo {
     pub notes: Option<String>,
     /// Newest first, the open ticket included.
     pub tickets: Vec<CustomerTicket>,
-    pub orders: Vec<OrderLine>,
+    /// Newest first, from every address of theirs.
+    pub orders: Vec<Order>,
+    /// The number of the order the open ticket is about (one of `orders`), if any.
+    pub ticket_order: Option<String>,
+}
+
+impl CustomerInfo {
+    /// The ticket's order first, then the others newest first: the customer pane's order.
+    pub fn orders_ticket_first(&self) -> impl Iterator<Item = &Order> {
+        let first = self.ticket_order_ref();
+        first.into_iter().chain(
+            self.orders
+                .iter()
+                .filter(move |o| Some(o.number.as_str()) != first.map(|f| f.number.as_str())),
+        )
+    }
+
+    pub fn ticket_order_ref(&self) -> Option<&Order> {
+        let n = self.ticket_order.as_deref()?;
+        self.orders.iter().find(|o| o.number == n)
+    }
+
+    /// The order after the ticket's one, round the customer's orders (newest first): what
+    /// the "next order" key links the ticket to. `None` when there is no other to pick.
+    pub fn next_order(&self) -> Option<&str> {
+        let pos = self
+            .ticket_order
+            .as_deref()
+            .and_then(|n| self.orders.iter().position(|o| o.number == n));
+        let next = match pos {
+            Some(i) => (i + 1) % self.orders.len(),
+            None => 0,
+        };
+        self.orders
+            .get(next)
+            .map(|o| o.number.as_str())
+            .filter(|n| Some(*n) != self.ticket_order.as_deref())
+    }
 }
 
 #[cfg(test)]

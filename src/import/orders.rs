@@ -140,7 +140,7 @@ fn detect(columns: &columns::Columns) -> Option<Format> {
 }
 
 /// A tracking number with no carrier or link gets them from the carrier table.
-fn link_tracking(patch: &mut OrderPatch) {
+pub(crate) fn link_tracking(patch: &mut OrderPatch) {
     let Some(number) = &patch.tracking_number else {
         return;
     };

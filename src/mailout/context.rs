@@ -54,17 +54,7 @@ fn order_for(
     let Some(customer) = customer else {
         return Ok(None);
     };
-    Ok(
-        reply_facts::order_for(conn, ticket, customer)?.map(|o| OrderVars {
-            number: o.number,
-            status: o.status,
-            carrier: o.carrier,
-            tracking_number: o.tracking_number,
-            tracking_url: o.tracking_url,
-            shipped_date: o
-                .shipped_at
-                .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-                .map(|d| d.format("%Y-%m-%d").to_string()),
-        }),
-    )
+    Ok(reply_facts::order_for(conn, ticket, customer)?
+        .as_ref()
+        .map(OrderVars::from_order))
 }

@@ -31,6 +31,14 @@ pub enum StoreError {
     },
     #[error("no ticket #{0}")]
     NoTicket(i64),
+    /// No customer, ticket or order knows this address (a usage error: exit 2).
+    #[error("no customer {0}")]
+    NoCustomer(String),
+    #[error("no order {0}")]
+    NoOrder(String),
+    /// A customer merge or unmerge that cannot be done, and why.
+    #[error("{0}")]
+    CustomerMerge(String),
     /// A change this version records but cannot apply yet (merge, split, customer merge).
     #[error("ticket #{ticket}: a {kind} change cannot be applied yet")]
     NotApplicable { ticket: i64, kind: &'static str },
@@ -92,7 +100,10 @@ impl StoreError {
     /// The user asked for something impossible (a usage error, exit 2), as opposed to a
     /// failing database.
     pub fn is_usage(&self) -> bool {
-        matches!(self, StoreError::QueryTooLarge(_))
+        matches!(
+            self,
+            StoreError::QueryTooLarge(_) | StoreError::NoCustomer(_)
+        )
     }
 
     /// Classifies an error from running a query plan: SQLite's limits on statement size

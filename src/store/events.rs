@@ -161,9 +161,22 @@ fn apply_one(
             .execute(params![ticket, email])?;
             1
         }
-        TicketChange::Merged { .. }
-        | TicketChange::Split { .. }
-        | TicketChange::CustomerMerged { .. } => {
+        TicketChange::CustomerMerged {
+            from,
+            into,
+            addresses,
+        }
+        | TicketChange::CustomerUnmerged {
+            from,
+            into,
+            addresses,
+        } => move_customer(tx, ticket, *from, *into, addresses)?,
+        // The log is the link: the newest of these names the ticket's order.
+        TicketChange::OrderLinked { .. } => {
+            exists(tx, ticket)?;
+            1
+        }
+        TicketChange::Merged { .. } | TicketChange::Split { .. } => {
             return Err(StoreError::NotApplicable {
                 ticket,
                 kind: change.kind(),
@@ -174,6 +187,27 @@ fn apply_one(
         return Err(StoreError::NoTicket(ticket));
     }
     Ok(true)
+}
+
+/// The ticket, and those of the addresses that still belong to `from`, move to customer
+/// `into`. An address already moved (the same merge logged on the customer's next ticket,
+/// or replayed over copied customers) stays where it is.
+fn move_customer(
+    tx: &Connection,
+    ticket: TicketId,
+    from: i64,
+    into: i64,
+    addresses: &[String],
+) -> Result<usize, StoreError> {
+    for email in addresses {
+        tx.prepare_cached(
+            "UPDATE customer_addresses SET customer_id = ?3 WHERE email = ?1 AND customer_id = ?2",
+        )?
+        .execute(params![email, from, into])?;
+    }
+    Ok(tx
+        .prepare_cached("UPDATE tickets SET customer_id = ?2 WHERE id = ?1")?
+        .execute(params![ticket, into])?)
 }
 
 /// A message joined the ticket: counted, and the ticket's activity moves to its date.

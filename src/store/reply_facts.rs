@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::columns::{opt_time, time};
+use crate::domain::order::Order;
 use crate::domain::{Address, AutoHeaders, Direction, TicketId};
 
 /// A ticket as a reply sees it.
@@ -98,47 +99,35 @@ pub fn answered(conn: &Connection, ticket: TicketId) -> Result<Option<Answered>,
         .optional()?)
 }
 
-/// An order as a template prints it.
-#[derive(Debug, Clone)]
-pub struct OrderFacts {
-    pub number: String,
-    pub status: String,
-    pub carrier: Option<String>,
-    pub tracking_number: Option<String>,
-    pub tracking_url: Option<String>,
-    pub shipped_at: Option<i64>,
-}
-
-/// The order a ticket is about: of the customer's orders, the one the ticket's newest
-/// mail names (exactly, `store::mail_orders`), else their most recent. Only the customer's
-/// own: a reply never quotes a stranger's order because a number was mentioned.
+/// The order a ticket is about, of the customer's own orders: the one the agent linked it
+/// to last, else the one the ticket's newest mail names (exactly, `store::mail_orders`),
+/// else their most recent. A reply never quotes a stranger's order because a number was
+/// mentioned.
 pub fn order_for(
     conn: &Connection,
     ticket: TicketId,
     customer: i64,
-) -> Result<Option<OrderFacts>, StoreError> {
-    Ok(conn
+) -> Result<Option<Order>, StoreError> {
+    let number: Option<String> = conn
         .prepare_cached(
-            "SELECT o.number, o.status, o.carrier, o.tracking_number, o.tracking_url, o.shipped_at
+            "SELECT o.number
                FROM orders o JOIN customer_addresses a ON a.email = o.customer_email
               WHERE a.customer_id = ?1
-              ORDER BY (SELECT max(m.date) FROM message_orders mo
+              ORDER BY o.number IS (SELECT value FROM ticket_events
+                                     WHERE ticket_id = ?2 AND kind = 'order_link'
+                                     ORDER BY id DESC LIMIT 1) DESC,
+                       (SELECT max(m.date) FROM message_orders mo
                           JOIN messages m ON m.id = mo.message
                          WHERE m.ticket_id = ?2 AND mo.number = o.number) DESC NULLS LAST,
                        o.placed_at DESC
               LIMIT 1",
         )?
-        .query_row(params![customer, ticket], |r| {
-            Ok(OrderFacts {
-                number: r.get(0)?,
-                status: r.get(1)?,
-                carrier: r.get(2)?,
-                tracking_number: r.get(3)?,
-                tracking_url: r.get(4)?,
-                shipped_at: r.get(5)?,
-            })
-        })
-        .optional()?)
+        .query_row(params![customer, ticket], |r| r.get(0))
+        .optional()?;
+    match number {
+        Some(n) => super::orders::by_number(conn, &n),
+        None => Ok(None),
+    }
 }
 
 /// How a conversation began: its first message, and the ticket's due time.

@@ -1,4 +1,4 @@
-//! What agents do to tickets: status, owner, tags, internal notes. Each verb is one
+//! What agents do to tickets: status, owner, tags, internal notes, the order it is about. Each verb is one
 //! transaction of `TicketChange`s applied through `store::events`, which also logs them.
 
 use chrono::Utc;
@@ -67,6 +67,33 @@ pub fn tag(
     atomically(conn, |tx| {
         exists(tx, id)?;
         apply(tx, id, &changes, &origin(agent, source))
+    })
+}
+
+/// Links the ticket to the order numbered `number` (which must be known), or with `None`
+/// leaves the choice to the mail again.
+pub fn link_order(
+    conn: &Connection,
+    id: TicketId,
+    number: Option<&str>,
+    agent: &str,
+    source: EventSource,
+) -> Result<(), StoreError> {
+    atomically(conn, |tx| {
+        let number = match number {
+            Some(n) => Some(
+                super::orders::by_number(tx, n)?
+                    .ok_or_else(|| StoreError::NoOrder(n.to_string()))?
+                    .number,
+            ),
+            None => None,
+        };
+        apply(
+            tx,
+            id,
+            &[TicketChange::OrderLinked { number }],
+            &origin(agent, source),
+        )
     })
 }
 

@@ -1,15 +1,13 @@
 //! Reads the console needs beyond the JSON shapes: counts per queue, a window of a ticket
 //! list, and a customer's history.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 
-use super::columns::time;
 use super::query_sql::{Order, QueryContext, Select, ticket_plan};
-use super::read;
-use super::{StoreError, search};
+use super::{StoreError, customers, read, reply_facts, search};
 use crate::domain::TicketId;
 use crate::domain::query::parse_query;
-use crate::domain::views::{CustomerInfo, CustomerTicket, OrderLine, TicketSummary};
+use crate::domain::views::{CustomerInfo, TicketSummary};
 
 /// How many tickets each query matches; `None` for a query that does not parse.
 pub fn counts(conn: &Connection, queries: &[String], ctx: &QueryContext) -> Vec<Option<usize>> {
@@ -62,7 +60,8 @@ pub fn window(
     Ok((total, read::ticket_summaries(conn, &ids)?))
 }
 
-/// The customer of a ticket with their other tickets and orders.
+/// The customer of a ticket with their other tickets and orders, and which order the
+/// ticket is about (`reply_facts::order_for`).
 pub fn customer_of_ticket(
     conn: &Connection,
     ticket: TicketId,
@@ -74,65 +73,17 @@ pub fn customer_of_ticket(
     let Some(Some(id)) = customer else {
         return Ok(None);
     };
-    let (name, language, notes): (Option<String>, Option<String>, Option<String>) = conn
-        .prepare_cached("SELECT name, language, notes FROM customers WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let addresses: Vec<String> = conn
-        .prepare_cached(
-            "SELECT email FROM customer_addresses WHERE customer_id = ?1 ORDER BY email",
-        )?
-        .query_map([id], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let tickets = conn
-        .prepare_cached(
-            "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1
-             ORDER BY updated_at DESC LIMIT 50",
-        )?
-        .query_map([id], |r| {
-            Ok(CustomerTicket {
-                id: r.get(0)?,
-                status: r.get(1)?,
-                subject: r.get(2)?,
-                updated_at: time(r, 3)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let language = language.or_else(|| {
-        conn.query_row(
-            "SELECT language FROM tickets WHERE id = ?1",
-            params![ticket],
-            |r| r.get(0),
-        )
-        .ok()
+    let mut info = customers::info(conn, id)?;
+    if let Some(language) = conn
+        .prepare_cached("SELECT language FROM tickets WHERE id = ?1")?
+        .query_row([ticket], |r| r.get::<_, Option<String>>(0))
+        .optional()?
         .flatten()
-    });
-    let orders = conn
-        .prepare_cached(
-            "SELECT o.number, o.status, o.placed_at, o.total_cents, o.currency, o.carrier, o.tracking_number
-               FROM orders o JOIN customer_addresses a ON a.email = o.customer_email
-              WHERE a.customer_id = ?1 ORDER BY o.placed_at DESC LIMIT 20",
-        )?
-        .query_map([id], |r| {
-            let cents: Option<i64> = r.get(3)?;
-            let currency: Option<String> = r.get(4)?;
-            Ok(OrderLine {
-                number: r.get(0)?,
-                status: r.get(1)?,
-                placed_at: time(r, 2)?,
-                total: cents.map(|c| format!("{}.{:02} {}", c / 100, c % 100, currency.unwrap_or_default()).trim().to_string()),
-                carrier: r.get(5)?,
-                tracking_number: r.get(6)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(Some(CustomerInfo {
-        name,
-        addresses,
-        language,
-        notes,
-        tickets,
-        orders,
-    }))
+    {
+        info.language.get_or_insert(language);
+    }
+    info.ticket_order = reply_facts::order_for(conn, ticket, id)?.map(|o| o.number);
+    Ok(Some(info))
 }
 
 #[cfg(test)]

@@ -48,7 +48,15 @@ pub struct ShopVars {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
 pub struct OrderVars {
     pub number: String,
+    /// Our status word (`shipped`); rendering prints it in the template's language
+    /// (`order_words`).
     pub status: String,
+    /// `2 × Backpack (BP-1); 1 × Hat`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// `129.00 EUR`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +65,27 @@ pub struct OrderVars {
     pub tracking_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipped_date: Option<String>,
+    /// `YYYY-MM-DD`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<String>,
+}
+
+impl OrderVars {
+    /// An order as templates print it: dates as `YYYY-MM-DD`, money as decimal text.
+    pub fn from_order(o: &crate::domain::order::Order) -> OrderVars {
+        let date = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+        OrderVars {
+            number: o.number.clone(),
+            status: o.status.as_str().to_string(),
+            items: (!o.items.is_empty()).then(|| crate::domain::order::items_text(&o.items)),
+            total: o.total_text(),
+            carrier: o.carrier.clone(),
+            tracking_number: o.tracking_number.clone(),
+            tracking_url: o.tracking_url.clone(),
+            shipped_date: o.shipped_at.map(date),
+            delivered_at: o.delivered_at.map(date),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
@@ -92,10 +121,13 @@ impl RenderContext {
             order: Some(OrderVars {
                 number: "10023".into(),
                 status: "shipped".into(),
+                items: Some("1 × Wool sweater (WS-2)".into()),
+                total: Some("129.00 EUR".into()),
                 carrier: Some("PostNord".into()),
                 tracking_number: Some("AB123456789SE".into()),
                 tracking_url: Some("https://tracking.example/AB123456789SE".into()),
                 shipped_date: Some("2026-11-20".into()),
+                delivered_at: Some("2026-11-23".into()),
             }),
             reply_by: Some("Tuesday 11:00".into()),
         }

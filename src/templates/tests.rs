@@ -137,3 +137,65 @@ fn customer_names() {
         ("ben.smith", "ben.smith")
     );
 }
+
+/// `wismo` in each shipped language: the status in that language, the tracking link, and
+/// the delivery date once there is one.
+#[test]
+fn wismo_speaks_the_customers_language_about_the_order() {
+    let t = templates();
+    let shipped = RenderContext {
+        order: RenderContext::sample().order.map(|o| OrderVars {
+            delivered_at: None,
+            ..o
+        }),
+        ..RenderContext::sample()
+    };
+    #[rustfmt::skip]
+    let cases = [
+        ("en", "is shipped and left our warehouse on 2026-11-20"),
+        ("sv", "har status skickad och skickades från vårt lager 2026-11-20"),
+        ("tr", "durumu: kargoya verildi; 2026-11-20 tarihinde depomuzdan çıktı"),
+        ("ru", "10023: отправлен; он отправлен со склада 2026-11-20"),
+        ("zh", "当前状态：已发货，已于 2026-11-20 从仓库发出"),
+    ];
+    for (lang, want) in cases {
+        let r = t.render("wismo", Some(lang), &shipped).expect(lang);
+        assert!(r.body.contains(want), "{lang}: {}", r.body);
+        assert!(
+            r.body.contains("https://tracking.example/AB123456789SE"),
+            "{lang}: {}",
+            r.body
+        );
+    }
+    let delivered = RenderContext {
+        order: RenderContext::sample().order.map(|o| OrderVars {
+            status: "delivered".into(),
+            ..o
+        }),
+        ..RenderContext::sample()
+    };
+    let tr = t.render("wismo", Some("tr"), &delivered).expect("tr");
+    assert!(
+        tr.body
+            .contains("durumu: teslim edildi; 2026-11-23 tarihinde teslim edildi"),
+        "{}",
+        tr.body
+    );
+}
+
+#[test]
+fn templates_print_the_orders_items_total_and_carrier() {
+    let dir = tempfile::tempdir().expect("dir");
+    let t = user_template(
+        dir.path(),
+        "contents.en.md",
+        "---\n---\n{{ order.items }} for {{ order.total }} with {{ order.carrier }}: {{ order.tracking_url }} ({{ order.delivered_at }})\n",
+    );
+    let r = t
+        .render("contents", Some("en"), &RenderContext::sample())
+        .expect("renders");
+    assert_eq!(
+        r.body,
+        "1 × Wool sweater (WS-2) for 129.00 EUR with PostNord: https://tracking.example/AB123456789SE (2026-11-23)\n"
+    );
+}

@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::view::block;
 use crate::app::{App, Pane};
 use crate::domain::Direction;
+use crate::domain::order::Order;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
 /// The thread as lines: header, then each message with quoted text folded.
@@ -147,7 +148,7 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let b = block(&title, app.focus == Pane::Thread, theme);
     let mut lines = Vec::new();
     if app.width < 160 && app.customer.is_some() {
-        lines.extend(customer_lines(app, theme).into_iter().take(3));
+        lines.extend(customer_summary(app, theme));
         lines.push(Line::raw(""));
     }
     lines.extend(thread_lines(app, theme));
@@ -158,7 +159,35 @@ pub(crate) fn draw_thread(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(p, area);
 }
 
-/// The selected customer: who, their tickets and orders (nothing when none is loaded).
+/// Above the thread on narrower screens: who, and the ticket's order in one line.
+fn customer_summary(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = customer_lines(app, theme);
+    lines.truncate(2);
+    if let Some(o) = app.customer.as_ref().and_then(|c| c.ticket_order_ref()) {
+        let tracking = [o.carrier.as_deref(), o.tracking_number.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        lines.push(Line::styled(
+            sanitize_line(&format!(
+                "order #{} {}{}",
+                o.number,
+                o.status,
+                if tracking.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {tracking}")
+                }
+            )),
+            theme.style(StyleName::HintDesc),
+        ));
+    }
+    lines
+}
+
+/// The selected customer: who, the ticket's order in full, their tickets and other orders
+/// (nothing when none is loaded).
 fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let Some(c) = &app.customer else {
         return Vec::new();
@@ -174,19 +203,9 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         theme.style(StyleName::Title),
     )];
     lines.push(Line::raw(sanitize_line(&c.addresses.join(", "))));
-    if let Some(o) = c.orders.first() {
-        lines.push(Line::styled(
-            format!(
-                "last order {} {}{}",
-                o.number,
-                o.status,
-                o.tracking_number
-                    .as_ref()
-                    .map(|t| format!(" · {} {t}", o.carrier.clone().unwrap_or_default()))
-                    .unwrap_or_default()
-            ),
-            theme.style(StyleName::HintDesc),
-        ));
+    if let Some(o) = c.ticket_order_ref() {
+        lines.push(Line::raw(""));
+        lines.extend(order_lines(o, theme));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Tickets", theme.style(StyleName::ListHeader)));
@@ -204,21 +223,66 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             Span::raw(sanitize_line(&t.subject)),
         ]));
     }
-    if !c.orders.is_empty() {
+    let others: Vec<&Order> = c
+        .orders_ticket_first()
+        .skip(usize::from(c.ticket_order_ref().is_some()))
+        .collect();
+    if !others.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Orders", theme.style(StyleName::ListHeader)));
-        for o in c.orders.iter().take(10) {
+        lines.push(Line::styled(
+            "Other orders",
+            theme.style(StyleName::ListHeader),
+        ));
+        for o in others.into_iter().take(10) {
             lines.push(Line::raw(format!(
-                "{} {} {}",
-                o.number,
+                "#{} {} {} {}",
+                sanitize_line(&o.number),
                 o.status,
-                o.total.clone().unwrap_or_default()
+                o.created_at.format("%Y-%m-%d"),
+                o.total_text()
+                    .map(|t| sanitize_line(&t))
+                    .unwrap_or_default()
             )));
         }
     }
     if let Some(n) = &c.notes {
         lines.push(Line::raw(""));
         lines.push(Line::raw(sanitize_text(n)));
+    }
+    lines
+}
+
+/// The ticket's order in full: status, items, total, dates, carrier and tracking link.
+fn order_lines(o: &Order, theme: &Theme) -> Vec<Line<'static>> {
+    let dim = theme.style(StyleName::HintDesc);
+    let field = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{label:<9} "), dim),
+            Span::raw(sanitize_line(&value)),
+        ])
+    };
+    let date = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+    let mut lines = vec![Line::styled(
+        format!("Order #{} · {}", sanitize_line(&o.number), o.status),
+        theme.style(StyleName::ListHeader),
+    )];
+    for i in &o.items {
+        lines.push(field("", format!("{} × {}", i.quantity, i.name)));
+    }
+    let mut add = |label: &str, value: Option<String>| {
+        if let Some(v) = value {
+            lines.push(field(label, v));
+        }
+    };
+    add("total", o.total_text());
+    add("placed", Some(date(o.created_at)));
+    add("shipped", o.shipped_at.map(date));
+    add("delivered", o.delivered_at.map(date));
+    add("carrier", o.carrier.clone());
+    add("tracking", o.tracking_number.clone());
+    // The link on a line of its own: wrapped, it still reads (and copies) in one piece.
+    if let Some(url) = &o.tracking_url {
+        lines.push(Line::raw(sanitize_line(url)));
     }
     lines
 }

@@ -12,7 +12,7 @@ use super::styles::StyleName;
 use super::text::{Cut, fit, short_age};
 use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
-use crate::app::{App, Context, Mode, Pane, Preview, QueueKind, filtered_templates};
+use crate::app::{App, Context, Mode, Pane, Preview, QueueKind};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
 pub(crate) fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
@@ -418,7 +418,7 @@ fn draw_picker(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .direction(Direction::Horizontal)
         .constraints([Constraint::Length(26), Constraint::Min(20)])
         .split(r);
-    let names = filtered_templates(&app.templates, filter);
+    let names = app.picker_templates(filter);
     let items: Vec<ListItem> = names
         .iter()
         .map(|n| ListItem::new(n.as_str().to_string()))
