@@ -31,7 +31,14 @@ pub enum StoreError {
     },
     #[error("no ticket #{0}")]
     NoTicket(i64),
-    /// A change this version records but cannot apply yet (merge, split, customer merge).
+    /// A message named by a correction is not there (`message 12`, or a logged Message-ID).
+    #[error("no message {0}")]
+    NoMessage(String),
+    /// A threading correction that makes no sense as asked (a ticket into itself, across
+    /// accounts, a split that would take every message).
+    #[error("{0}")]
+    Refused(String),
+    /// A change this version records but cannot apply yet (customer merge).
     #[error("ticket #{ticket}: a {kind} change cannot be applied yet")]
     NotApplicable { ticket: i64, kind: &'static str },
     /// A logged change from before changes were typed: it cannot be replayed.

@@ -15,6 +15,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_outbox_cut_resends.sql"),
     include_str!("migrations/0005_ticket_events.sql"),
     include_str!("migrations/0006_orders.sql"),
+    // 0007 and 0008 are taken by work landing alongside; 0009 follows them once it lands.
+    include_str!("migrations/0009_threading_corrections.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -5,6 +5,7 @@
 //! wipe the cache. Workers write here; the console and the CLI only read and record intent.
 
 mod columns;
+pub mod corrections;
 pub mod customers;
 pub mod drafts;
 mod error;

@@ -85,7 +85,8 @@ pub fn customer_of_ticket(
         .collect::<Result<_, _>>()?;
     let tickets = conn
         .prepare_cached(
-            "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1
+            "SELECT id, status, subject, updated_at FROM tickets
+              WHERE customer_id = ?1 AND merged_into IS NULL
              ORDER BY updated_at DESC LIMIT 50",
         )?
         .query_map([id], |r| {
