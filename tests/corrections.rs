@@ -16,8 +16,12 @@ const SHOP: &str = support::mailstack::SHOP;
 const ANNA: &str = "anna@customer.example";
 
 fn show(config: &Path, db: &Path, id: i64) -> Value {
-    serde_json::from_str(&ok(shopdesk(config, db).args(["show", &id.to_string(), "--json"])))
-        .unwrap()
+    serde_json::from_str(&ok(shopdesk(config, db).args([
+        "show",
+        &id.to_string(),
+        "--json",
+    ])))
+    .unwrap()
 }
 
 /// Anna's parcel question (and her reply to it) and her invoice question, synced: the
@@ -78,7 +82,10 @@ fn a_merged_tickets_old_token_lands_on_the_survivor() {
     let out = ok(shopdesk(&config, &db).args(["merge", "--json", &i, &p]));
     let done: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(done["kind"], "merge");
-    assert_eq!((done["from"].as_i64(), done["into"].as_i64()), (Some(invoice), Some(parcel)));
+    assert_eq!(
+        (done["from"].as_i64(), done["into"].as_i64()),
+        (Some(invoice), Some(parcel))
+    );
     assert_eq!(done["messages"].as_array().unwrap().len(), 2, "{out}");
     assert_eq!(done["undo"], false);
     assert_eq!(list_json(&config, &db, &[]).len(), 1);
@@ -86,7 +93,11 @@ fn a_merged_tickets_old_token_lands_on_the_survivor() {
     // `show A` shows B, and says so on stderr.
     let o = run(shopdesk(&config, &db).args(["show", &i, "--json"]));
     assert!(o.status.success());
-    assert!(stderr(&o).contains(&format!("#{invoice} was merged into #{parcel}")), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("#{invoice} was merged into #{parcel}")),
+        "{}",
+        stderr(&o)
+    );
     let survivor: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(survivor["id"].as_i64(), Some(parcel));
     assert_eq!(survivor["tags"], serde_json::json!(["vip"]));
@@ -97,14 +108,24 @@ fn a_merged_tickets_old_token_lands_on_the_survivor() {
         .iter()
         .map(|m| m["text"].as_str().unwrap())
         .collect();
-    assert!(texts.iter().any(|t| t.contains("sent the invoice by post")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("sent the invoice by post")),
+        "{texts:?}"
+    );
     // the ticket verbs on the merged number act on the survivor
     ok(shopdesk(&config, &db).args(["tag", &i, "+wismo"]));
-    assert_eq!(show(&config, &db, parcel)["tags"], serde_json::json!(["vip", "wismo"]));
+    assert_eq!(
+        show(&config, &db, parcel)["tags"],
+        serde_json::json!(["vip", "wismo"])
+    );
 
     // The customer answers our old mail on the invoice: the token lands on the survivor.
     let subject = format!("Re: [SHOP #{invoice}] Invoice for order 1001");
-    stack.append(SHOP, "INBOX", &[customer_mail(4, ANNA, &subject, "Got it, thanks!")]);
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(4, ANNA, &subject, "Got it, thanks!")],
+    );
     ok(shopdesk(&config, &db).arg("sync"));
     let tickets = list_json(&config, &db, &[]);
     assert_eq!(tickets.len(), 1, "{tickets:?}");
@@ -121,8 +142,14 @@ fn a_merged_tickets_old_token_lands_on_the_survivor() {
     assert_eq!(matched["token"], format!("[SHOP #{invoice}]"));
     assert_eq!(matched["number"].as_i64(), Some(invoice));
     let text = ok(shopdesk(&config, &db).args(["show", &p]));
-    assert!(text.contains(&format!("why here: our token [SHOP #{invoice}]")), "{text}");
-    assert!(text.contains(&format!("why here: moved here from #{invoice} by alice")), "{text}");
+    assert!(
+        text.contains(&format!("why here: our token [SHOP #{invoice}]")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("why here: moved here from #{invoice} by alice")),
+        "{text}"
+    );
 
     // A second sync of the same mailbox changes nothing: the correction stands.
     ok(shopdesk(&config, &db).arg("sync"));
@@ -146,7 +173,10 @@ fn split_move_and_undo_on_the_command_line() {
     let moved = show(&config, &db, new);
     assert_eq!(moved["status"], "open");
     assert_eq!(moved["messages"][0]["placed"]["matched"]["what"], "moved");
-    assert_eq!(moved["messages"][0]["placed"]["matched"]["from"].as_i64(), Some(parcel));
+    assert_eq!(
+        moved["messages"][0]["placed"]["matched"]["from"].as_i64(),
+        Some(parcel)
+    );
 
     let out = ok(shopdesk(&config, &db).args(["move", &second, &format!("#{invoice}")]));
     assert_eq!(
@@ -159,7 +189,10 @@ fn split_move_and_undo_on_the_command_line() {
     // Undo, one correction at a time, back to where threading put everything.
     let out = ok(shopdesk(&config, &db).args(["undo", "--json"]));
     let undone: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((undone["kind"].as_str(), undone["undo"].as_bool()), (Some("unmerge"), Some(true)));
+    assert_eq!(
+        (undone["kind"].as_str(), undone["undo"].as_bool()),
+        (Some("unmerge"), Some(true))
+    );
     let out = ok(shopdesk(&config, &db).arg("undo"));
     assert!(out.starts_with("undone: "), "{out}");
     let back = show(&config, &db, parcel);

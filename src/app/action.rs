@@ -51,4 +51,11 @@ actions! {
     Editor => "editor",
     SaveAttachments => "save_attachments",
     CycleStatus => "cycle_status",
+    TogglePlacement => "toggle_placement",
+    NextMessage => "next_message",
+    PrevMessage => "prev_message",
+    PromptMerge => "prompt_merge",
+    PromptMove => "prompt_move",
+    SplitHere => "split_here",
+    UndoCorrection => "undo_correction",
 }

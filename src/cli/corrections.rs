@@ -132,31 +132,7 @@ fn report(done: Result<Correction, StoreError>, json: bool) -> anyhow::Result<Ex
         )?;
     } else {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", describe(&c))?;
+        writeln!(out, "{c}")?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// One line: "merged #12 into #14 (3 messages)", "undone: …".
-pub fn describe(c: &Correction) -> String {
-    use corrections::CorrectionKind::*;
-    let n = c.messages.len();
-    let plural = if n == 1 { "" } else { "s" };
-    let what = match c.kind {
-        Merge => format!("merged #{} into #{} ({n} message{plural})", c.from, c.into),
-        Unmerge => format!(
-            "#{} is its own ticket again ({n} message{plural} back from #{})",
-            c.into, c.from
-        ),
-        Move => format!("moved {n} message{plural} from #{} to #{}", c.from, c.into),
-        Split => format!(
-            "split {n} message{plural} off #{} into new ticket #{}",
-            c.from, c.into
-        ),
-    };
-    if c.undo {
-        format!("undone: {what}")
-    } else {
-        what
-    }
 }

@@ -50,6 +50,30 @@ pub struct Correction {
     pub undo: bool,
 }
 
+/// One line for people: "merged #12 into #14 (3 messages)", "undone: …".
+impl std::fmt::Display for Correction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.messages.len();
+        let s = if n == 1 { "" } else { "s" };
+        let (from, into) = (self.from, self.into);
+        if self.undo {
+            f.write_str("undone: ")?;
+        }
+        match self.kind {
+            CorrectionKind::Merge => write!(f, "merged #{from} into #{into} ({n} message{s})"),
+            CorrectionKind::Unmerge => write!(
+                f,
+                "#{into} is its own ticket again ({n} message{s} back from #{from})"
+            ),
+            CorrectionKind::Move => write!(f, "moved {n} message{s} from #{from} to #{into}"),
+            CorrectionKind::Split => write!(
+                f,
+                "split {n} message{s} off #{from} into new ticket #{into}"
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CorrectionKind {
     Merge,
