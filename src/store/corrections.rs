@@ -313,23 +313,26 @@ struct Live {
 }
 
 fn live(tx: &Connection, id: TicketId) -> Result<Live, StoreError> {
-    let row: Option<(String, Option<i64>, Option<String>, Option<TicketId>)> = tx
+    let row = tx
         .prepare_cached(
             "SELECT account, customer_id, language, merged_into FROM tickets WHERE id = ?1",
         )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row([id], |r| {
+            let live = Live {
+                id,
+                account: r.get(0)?,
+                customer: r.get(1)?,
+                language: r.get(2)?,
+            };
+            Ok((live, r.get::<_, Option<TicketId>>(3)?))
+        })
         .optional()?;
     match row {
         None => Err(StoreError::NoTicket(id)),
-        Some((_, _, _, Some(into))) => Err(StoreError::Refused(format!(
+        Some((_, Some(into))) => Err(StoreError::Refused(format!(
             "#{id} was merged into #{into}"
         ))),
-        Some((account, customer, language, None)) => Ok(Live {
-            id,
-            account,
-            customer,
-            language,
-        }),
+        Some((live, None)) => Ok(live),
     }
 }
 

@@ -6,3 +6,6 @@
 ALTER TABLE messages ADD COLUMN placed_json TEXT;
 ALTER TABLE tickets ADD COLUMN merged_into INTEGER REFERENCES tickets(id);
 CREATE INDEX tickets_merged_into ON tickets(merged_into) WHERE merged_into IS NOT NULL;
+-- `undo` reads the corrections back, newest last, without scanning the whole log.
+CREATE INDEX ticket_events_corrections ON ticket_events(id)
+    WHERE kind IN ('merge', 'split', 'unmerge');
