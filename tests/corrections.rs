@@ -1,15 +1,18 @@
 //! Threading corrections from outside, against mail synced from a real Dovecot: merge,
 //! split, move and undo on the command line (options anywhere, exit codes, JSON), why a
-//! message is where it is, and a merged ticket's old token threading onto the survivor.
+//! message is where it is, and a merged ticket's old token threading onto the survivor,
+//! on the command line and in the console (tmux).
 
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::Value;
 use support::messages::{customer_mail, customer_reply};
+use support::tmux::Tmux;
 use support::{MailStack, list_json, ok, run, setup, shopdesk, stderr, stdout};
 
 const SHOP: &str = support::mailstack::SHOP;
@@ -223,4 +226,63 @@ fn split_move_and_undo_on_the_command_line() {
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
         assert!(stdout(&o).is_empty(), "{args:?}");
     }
+}
+
+/// The same in the real console, in tmux: `:merge` on the open ticket, the thread shows
+/// the survivor and why each message is there, the customer's next mail with the old
+/// token (synced by another process) appears on it, and `U` takes the merge back.
+#[test]
+fn merge_in_the_console_and_the_old_token_follows() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    let (parcel, invoice) = two_tickets(&stack, &config, &db);
+    let cmd = format!(
+        "env XDG_CONFIG_HOME={dir}/xdg XDG_STATE_HOME={dir}/state SHOPDESK_TEST_PASSWORD={pw} \
+         TERM=xterm-256color {bin} --config {config} --db {db}; echo EXITED $?; sleep 30",
+        dir = tmp.path().display(),
+        pw = support::mailstack::PASSWORD,
+        bin = support::shopdesk_bin().display(),
+        config = config.display(),
+        db = db.display(),
+    );
+    let t = Tmux::start(&format!("sdfix{}", std::process::id()), &cmd, 120, 36);
+    let s = t.wait_for("Invoice for order", Duration::from_secs(15));
+    assert!(s.contains("Where is my p"), "{s}");
+    // the parcel is newest: the invoice is the second row
+    t.keys(&["j", "Enter"]);
+    let s = t.wait_for("Please send it.", Duration::from_secs(5));
+    assert!(s.contains("Please send it."), "{s}");
+    t.keys(&[":", &format!("merge {parcel}"), "Enter"]);
+    let said = format!("merged #{invoice} into #{parcel} (1 message)");
+    let s = t.wait_for(&said, Duration::from_secs(5));
+    assert!(s.contains(&said), "{s}");
+    let s = t.wait_for("It has not come.", Duration::from_secs(5));
+    assert!(
+        s.contains("Please send it.") && s.contains("It has not come."),
+        "{s}"
+    );
+    t.keys(&["w"]);
+    let moved = format!("why here: moved here from #{invoice} by alice");
+    let s = t.wait_for(&moved, Duration::from_secs(5));
+    assert!(s.contains(&moved) && s.contains("why here: answers"), "{s}");
+
+    let subject = format!("Re: [SHOP #{invoice}] Invoice for order 1001");
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(4, ANNA, &subject, "Got it, thanks!")],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+    let token = format!("why here: our token [SHOP #{invoice}]");
+    let s = t.wait_for(&token, Duration::from_secs(10));
+    assert!(s.contains("Got it, thanks!") && s.contains(&token), "{s}");
+
+    t.keys(&["U"]);
+    let said = format!("undone: #{invoice} is its own ticket again");
+    let s = t.wait_for(&said, Duration::from_secs(5));
+    assert!(s.contains(&said), "{s}");
+    assert_eq!(list_json(&config, &db, &[]).len(), 2);
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED", Duration::from_secs(5));
+    assert!(s.contains("EXITED 0"), "{s}");
 }
