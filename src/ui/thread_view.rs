@@ -63,11 +63,14 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             Direction::In => (theme.style(StyleName::MessageHeader), "from"),
         };
         let date = m.date.format("%Y-%m-%d %H:%M");
-        // the message picked for :split and :move, and its number for typing them
-        let (lead, number) = if app.message_cursor == Some(i) {
-            ("▶─", format!(" · message {}", m.id))
+        // the message picked for :split and :move; numbers to type them, and for the
+        // "answers … (message N)" of the why line
+        let picked = app.message_cursor == Some(i);
+        let lead = if picked { "▶─" } else { "──" };
+        let number = if picked || app.show_placement {
+            format!(" · message {}", m.id)
         } else {
-            ("──", String::new())
+            String::new()
         };
         lines.push(Line::styled(
             format!("{lead} {label} {} · {date}{number}", sanitize_line(&who)),
