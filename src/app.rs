@@ -155,6 +155,10 @@ pub struct App {
     pub customer: Option<CustomerInfo>,
     pub thread_scroll: u16,
     pub show_quotes: bool,
+    /// A quiet line under each message: why it is on this ticket.
+    pub show_placement: bool,
+    /// The message picked with `]`/`[` in the thread, for `:split` and `:move`.
+    pub message_cursor: Option<usize>,
     pub focus: Pane,
     pub mode: Mode,
     /// A search typed with `/`, applied over the selected queue.
@@ -245,6 +249,23 @@ pub enum Effect {
     SaveAttachments(TicketId),
     /// The ticket is about this order (by number), by the agent's choice.
     LinkOrder(TicketId, String),
+    /// Ticket `from` into `into`.
+    Merge {
+        from: TicketId,
+        into: TicketId,
+    },
+    /// Message `message` (a row) and the ones after it off `ticket`, into a new ticket.
+    Split {
+        ticket: TicketId,
+        message: i64,
+    },
+    /// Message `message` to ticket `to`, or to a new one (`None`).
+    MoveMessage {
+        message: i64,
+        to: Option<TicketId>,
+    },
+    /// The last merge, split or move, taken back.
+    UndoCorrection,
     LoadOutbox,
 }
 
@@ -262,6 +283,8 @@ impl App {
             customer: None,
             thread_scroll: 0,
             show_quotes: false,
+            show_placement: false,
+            message_cursor: None,
             focus: Pane::List,
             mode: Mode::Normal,
             filter: None,
@@ -360,6 +383,12 @@ impl App {
             _ => self.list.selected_row().map(|t| t.id),
         }
         .or_else(|| self.ticket.as_ref().map(|t| t.ticket.id))
+    }
+
+    /// The message picked in the open thread (its row).
+    fn selected_message(&self) -> Option<i64> {
+        let t = self.ticket.as_ref()?;
+        t.messages.get(self.message_cursor?).map(|m| m.id)
     }
 
     fn set_status_message(&mut self, text: impl Into<String>, error: bool) {

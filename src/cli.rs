@@ -5,6 +5,7 @@ mod argv;
 mod bulk;
 mod console;
 mod context;
+mod corrections;
 mod customer;
 mod init;
 mod json;
@@ -78,6 +79,14 @@ pub enum Command {
     Tag(verbs::TagArgs),
     /// Add an internal note to a ticket
     Note(verbs::NoteArgs),
+    /// Move a message to another ticket, or to a new one (`new`)
+    Move(corrections::MoveArgs),
+    /// Split a ticket: the message and the ones after it become a new ticket
+    Split(corrections::SplitArgs),
+    /// Merge ticket A into ticket B; A's number keeps answering for B
+    Merge(corrections::MergeArgs),
+    /// Take back the last move, split or merge
+    Undo(corrections::UndoArgs),
     /// Canned replies: list, show, lint
     Templates(templates_cmd::Args),
     /// Print shell completions
@@ -143,6 +152,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Assign(a)) => verbs::assign(&ctx, a),
         Some(Command::Tag(a)) => verbs::tag(&ctx, a),
         Some(Command::Note(a)) => verbs::note(&ctx, a),
+        Some(Command::Move(a)) => corrections::move_message(&ctx, a),
+        Some(Command::Split(a)) => corrections::split(&ctx, a),
+        Some(Command::Merge(a)) => corrections::merge(&ctx, a),
+        Some(Command::Undo(a)) => corrections::undo(&ctx, a),
         Some(Command::Templates(a)) => templates_cmd::run(&ctx, a),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(

@@ -6,6 +6,7 @@
 
 pub mod bulk_index;
 mod columns;
+pub mod corrections;
 pub mod customers;
 pub mod drafts;
 mod error;

@@ -7,70 +7,13 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support::messages::customer_mail;
+use support::tmux::Tmux;
 use support::{MailStack, ok, shopdesk};
 
 const SHOP: &str = support::mailstack::SHOP;
-
-struct Tmux(String);
-
-impl Tmux {
-    fn start(name: &str, cmd: &str, width: u16, height: u16) -> Tmux {
-        let status = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                name,
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-                cmd,
-            ])
-            .status()
-            .expect("tmux");
-        assert!(status.success());
-        Tmux(name.to_string())
-    }
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.0])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            Command::new("tmux")
-                .args(["send-keys", "-t", &self.0, k])
-                .status()
-                .unwrap();
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-    fn wait_for(&self, what: &str, limit: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) || start.elapsed() > limit {
-                return s;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .status();
-    }
-}
 
 /// The console on `db` in a tmux session of 100×30.
 fn console(tmp: &Path, config: &Path, db: &Path) -> Tmux {

@@ -17,7 +17,7 @@ use shopdesk::config::Config;
 use shopdesk::domain::ParsedMessage;
 use shopdesk::domain::query::parse_query;
 use shopdesk::domain::subject::{find_token, normalize_subject, reply_subject, strip_prefixes};
-use shopdesk::domain::threading::{ThreadInput, ThreadLookup, TicketFacts, place};
+use shopdesk::domain::threading::{KnownMessage, ThreadInput, ThreadLookup, TicketFacts, place};
 use shopdesk::domain::ticket::TicketId;
 use shopdesk::domain::tracking;
 use shopdesk::import::orders;
@@ -336,16 +336,20 @@ impl ThreadLookup for Known {
         self.tickets
             .iter()
             .find(|(t, _)| *t == id)
-            .map(|(_, a)| TicketFacts {
+            .map(|(t, a)| TicketFacts {
+                id: *t,
                 addresses: a.clone(),
             })
     }
 
-    fn ticket_of_message_id(&self, message_id: &str, _correspondent: &str) -> Option<TicketId> {
+    fn find_message(&self, message_id: &str, _correspondent: &str) -> Option<KnownMessage> {
         self.messages
             .iter()
             .find(|(m, _)| m == message_id)
-            .map(|(_, t)| *t)
+            .map(|(_, t)| KnownMessage {
+                ticket: *t,
+                row: None,
+            })
     }
 
     fn recent_ticket_by_subject(

@@ -52,4 +52,11 @@ actions! {
     SaveAttachments => "save_attachments",
     CycleStatus => "cycle_status",
     NextOrder => "next_order",
+    TogglePlacement => "toggle_placement",
+    NextMessage => "next_message",
+    PrevMessage => "prev_message",
+    PromptMerge => "prompt_merge",
+    PromptMove => "prompt_move",
+    SplitHere => "split_here",
+    UndoCorrection => "undo_correction",
 }

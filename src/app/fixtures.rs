@@ -4,6 +4,7 @@ use super::{App, Event, ListWindow, update};
 use chrono::{DateTime, Utc};
 
 use crate::domain::order::{Order, OrderItem, OrderSource, OrderStatus};
+use crate::domain::threading::Placed;
 use crate::domain::views::{
     CustomerInfo, CustomerRef, CustomerTicket, MessageView, TicketDetail, TicketSummary,
 };
@@ -100,7 +101,7 @@ pub fn detail() -> TicketDetail {
                     size: 48_213,
                     part: 2,
                 }],
-                placed_by: PlacedBy::New,
+                placed: Placed::rule_only(PlacedBy::New),
                 warnings: Vec::new(),
                 language: Some("en".into()),
             },
@@ -120,7 +121,7 @@ pub fn detail() -> TicketDetail {
                 text: "It left our warehouse today; tracking TR123456789.".into(),
                 quotes: Vec::new(),
                 attachments: Vec::new(),
-                placed_by: PlacedBy::References,
+                placed: Placed::rule_only(PlacedBy::References),
                 warnings: Vec::new(),
                 language: None,
             },

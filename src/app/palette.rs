@@ -1,6 +1,6 @@
 //! The `:` command palette speaks the CLI's verbs.
 
-use crate::domain::Status;
+use crate::domain::{Status, TicketId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaletteCommand {
@@ -10,11 +10,23 @@ pub enum PaletteCommand {
     Note(String),
     Reply,
     Quit,
+    /// `:merge 12`: the open ticket into #12.
+    Merge(TicketId),
+    /// `:split [MSG]`: at message MSG, or the selected one.
+    Split(Option<i64>),
+    /// `:move [MSG] TICKET|new`: message MSG (or the selected one) to a ticket (`None`: a
+    /// new one).
+    Move(Option<i64>, Option<TicketId>),
+    /// `:undo`: the last merge, split or move.
+    Undo,
 }
 
-pub const COMMANDS: &[&str] = &["status", "assign", "tag", "note", "reply", "quit"];
+pub const COMMANDS: &[&str] = &[
+    "status", "assign", "tag", "note", "reply", "merge", "split", "move", "undo", "quit",
+];
 
-/// `:status pending`, `:assign bob` (`me`, `none`), `:tag +wismo -old`, `:note text`.
+/// `:status pending`, `:assign bob` (`me`, `none`), `:tag +wismo -old`, `:note text`,
+/// `:merge 12`, `:split`, `:move 12`, `:move 57 new`, `:undo`.
 pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String> {
     let input = input.trim().trim_start_matches(':');
     let (verb, rest) = input.split_once(' ').unwrap_or((input, ""));
@@ -47,11 +59,80 @@ pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String>
         "note" | "n" if !rest.is_empty() => Ok(PaletteCommand::Note(rest.to_string())),
         "note" | "n" => Err("the note is empty".into()),
         "reply" | "r" => Ok(PaletteCommand::Reply),
+        "merge" => match number(rest) {
+            Some(n) => Ok(PaletteCommand::Merge(n)),
+            None => Err("merge into which ticket? e.g. :merge 12".into()),
+        },
+        "split" => match rest {
+            "" => Ok(PaletteCommand::Split(None)),
+            m => number(m)
+                .map(|m| PaletteCommand::Split(Some(m)))
+                .ok_or_else(|| format!("'{m}' is not a message number")),
+        },
+        "move" => {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let (message, to) = match words.as_slice() {
+                [to] => (None, *to),
+                [m, to] => (
+                    Some(number(m).ok_or_else(|| format!("'{m}' is not a message number"))?),
+                    *to,
+                ),
+                _ => return Err("move to which ticket? e.g. :move 12, :move new".into()),
+            };
+            let to = if to.eq_ignore_ascii_case("new") {
+                None
+            } else {
+                Some(number(to).ok_or_else(|| format!("'{to}' is not a ticket number"))?)
+            };
+            Ok(PaletteCommand::Move(message, to))
+        }
+        "undo" => Ok(PaletteCommand::Undo),
         "quit" | "q" => Ok(PaletteCommand::Quit),
-        "" => Err("type a command: status, assign, tag, note, reply, quit".into()),
+        "" => Err(format!("type a command: {}", COMMANDS.join(", "))),
         other => Err(format!(
             "unknown command '{other}'; commands are {}",
             COMMANDS.join(", ")
         )),
+    }
+}
+
+/// A ticket or message number, `#` allowed.
+fn number(s: &str) -> Option<i64> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse()
+        .ok()
+        .filter(|n: &i64| *n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrections_parse() {
+        use PaletteCommand::*;
+        #[rustfmt::skip]
+        let cases: &[(&str, Result<PaletteCommand, &str>)] = &[
+            (":merge 12", Ok(Merge(12))),
+            ("merge #12", Ok(Merge(12))),
+            ("merge", Err("merge into which ticket? e.g. :merge 12")),
+            ("merge x", Err("merge into which ticket? e.g. :merge 12")),
+            ("split", Ok(Split(None))),
+            ("split 57", Ok(Split(Some(57)))),
+            ("split x", Err("'x' is not a message number")),
+            ("move 12", Ok(Move(None, Some(12)))),
+            ("move new", Ok(Move(None, None))),
+            ("move 57 NEW", Ok(Move(Some(57), None))),
+            ("move 57 #12", Ok(Move(Some(57), Some(12)))),
+            ("move", Err("move to which ticket? e.g. :move 12, :move new")),
+            ("move x 12", Err("'x' is not a message number")),
+            ("move 5 nowhere", Err("'nowhere' is not a ticket number")),
+            ("undo", Ok(Undo)),
+        ];
+        for (input, want) in cases {
+            let got = parse_command(input, "alice");
+            assert_eq!(got, want.clone().map_err(str::to_string), "{input}");
+        }
     }
 }

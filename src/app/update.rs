@@ -99,7 +99,11 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
                 .is_some_and(|t| t.ticket.id == detail.ticket.id);
             if !same {
                 app.thread_scroll = 0;
+                app.message_cursor = None;
             }
+            app.message_cursor = app
+                .message_cursor
+                .map(|i| i.min(detail.messages.len().saturating_sub(1)));
             app.ticket = Some(*detail);
             app.customer = customer;
             Vec::new()
@@ -232,6 +236,18 @@ fn on_normal(app: &mut App, a: Action) -> Vec<Effect> {
         },
         Action::Reply => start_reply(app),
         Action::NextOrder => super::order_pick::next_order(app),
+        Action::PromptMerge | Action::PromptMove => {
+            let verb = if a == Action::PromptMerge {
+                "merge "
+            } else {
+                "move "
+            };
+            app.mode = Mode::Palette {
+                input: verb.to_string(),
+            };
+            Vec::new()
+        }
+        Action::UndoCorrection => vec![Effect::UndoCorrection],
         Action::AssignMe => match app.selected_ticket() {
             Some(t) => vec![Effect::Assign(t, Some(app.agent.clone()))],
             None => Vec::new(),
@@ -318,6 +334,18 @@ fn on_thread(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Top => app.thread_scroll = 0,
         Action::Bottom => app.thread_scroll = u16::MAX / 2,
         Action::ToggleQuotes => app.show_quotes = !app.show_quotes,
+        Action::TogglePlacement => app.show_placement = !app.show_placement,
+        Action::NextMessage | Action::PrevMessage => {
+            let n = app.ticket.as_ref().map_or(0, |t| t.messages.len());
+            app.message_cursor = match (app.message_cursor, a == Action::NextMessage) {
+                _ if n == 0 => None,
+                (None, true) => Some(0),
+                (None, false) => Some(n - 1),
+                (Some(i), true) => Some((i + 1).min(n - 1)),
+                (Some(i), false) => Some(i.saturating_sub(1)),
+            };
+        }
+        Action::SplitHere => return split_at(app, None),
         Action::SaveAttachments => {
             if let Some(t) = &app.ticket {
                 return vec![Effect::SaveAttachments(t.ticket.id)];
@@ -547,6 +575,9 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
     if let PaletteCommand::Reply = cmd {
         return start_reply(app);
     }
+    if let PaletteCommand::Undo = cmd {
+        return vec![Effect::UndoCorrection];
+    }
     let Some(t) = app.selected_ticket() else {
         app.set_status_message("no ticket selected", true);
         return Vec::new();
@@ -556,6 +587,33 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
         PaletteCommand::Assign(a) => vec![Effect::Assign(t, a)],
         PaletteCommand::Tag(add, remove) => vec![Effect::Tag(t, add, remove)],
         PaletteCommand::Note(text) => vec![Effect::Note(t, text)],
-        PaletteCommand::Quit | PaletteCommand::Reply => Vec::new(),
+        PaletteCommand::Merge(into) => vec![Effect::Merge { from: t, into }],
+        PaletteCommand::Split(message) => split_at(app, message),
+        PaletteCommand::Move(message, to) => match message.or_else(|| app.selected_message()) {
+            Some(message) => vec![Effect::MoveMessage { message, to }],
+            None => no_message_picked(app, ":move MSG TICKET"),
+        },
+        PaletteCommand::Quit | PaletteCommand::Reply | PaletteCommand::Undo => Vec::new(),
     }
+}
+
+/// Splits the open ticket at `message`, or at the message picked with `]`/`[`.
+fn split_at(app: &mut App, message: Option<i64>) -> Vec<Effect> {
+    let ticket = app.ticket.as_ref().map(|t| t.ticket.id);
+    match (ticket, message.or_else(|| app.selected_message())) {
+        (Some(ticket), Some(message)) => vec![Effect::Split { ticket, message }],
+        (None, _) => {
+            app.set_status_message("open a ticket first", true);
+            Vec::new()
+        }
+        (Some(_), None) => no_message_picked(app, ":split MSG"),
+    }
+}
+
+fn no_message_picked(app: &mut App, typed: &str) -> Vec<Effect> {
+    app.set_status_message(
+        format!("pick a message first (] and [ in the thread), or type {typed}"),
+        true,
+    );
+    Vec::new()
 }

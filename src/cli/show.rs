@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-use crate::store::{StoreError, mail_orders, read};
+use crate::store::{StoreError, corrections, mail_orders, read};
 
 use super::json::write_json;
 use super::output::terminal;
@@ -33,8 +33,16 @@ pub fn parse_ticket_id(s: &str) -> Result<i64, UsageError> {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let id = parse_ticket_id(&args.id)?;
+    let asked = parse_ticket_id(&args.id)?;
     let store = ctx.store()?;
+    // a merged ticket's number shows the ticket it was merged into
+    let id = match corrections::survivor(store.conn(), asked) {
+        Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{asked}"),
+        other => other?,
+    };
+    if id != asked {
+        eprintln!("shopdesk: #{asked} was merged into #{id}");
+    }
     let detail = match read::ticket_detail(store.conn(), id) {
         Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{id}"),
         other => other?,
@@ -74,7 +82,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         };
         writeln!(
             out,
-            "── {} {} {} [{}]",
+            "── {} {} {} [{}] · message {}",
             rfc3339(m.date),
             if m.direction == Direction::Out {
                 "→"
@@ -82,8 +90,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 "←"
             },
             sanitize_line(&from),
-            m.placed_by.as_str()
+            m.placed.by.as_str(),
+            m.id
         )?;
+        if m.direction != Direction::Note {
+            writeln!(out, "   why here: {}", sanitize_line(&m.placed.to_string()))?;
+        }
         for w in &m.warnings {
             writeln!(out, "   ! {}", sanitize_line(w))?;
         }

@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 
 use super::order_json::OrderJson;
 use crate::domain::order::Order;
+use crate::domain::threading::Placed;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
 use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
 use crate::store::mail_orders::Mentions;
@@ -98,6 +99,8 @@ pub struct MessageJson<'a> {
     placed_by: PlacedBy,
     warnings: &'a [String],
     language: Option<&'a str>,
+    /// Why the message is on this ticket: `{"by", "matched", "warnings"}`.
+    placed: &'a Placed,
 }
 
 impl<'a> From<&'a MessageView> for MessageJson<'a> {
@@ -115,9 +118,10 @@ impl<'a> From<&'a MessageView> for MessageJson<'a> {
             text: &m.text,
             quotes: &m.quotes,
             attachments: &m.attachments,
-            placed_by: m.placed_by,
+            placed_by: m.placed.by,
             warnings: &m.warnings,
             language: m.language.as_deref(),
+            placed: &m.placed,
         }
     }
 }
@@ -188,6 +192,7 @@ impl<'a> DetailJson<'a> {
 mod tests {
     use super::*;
     use crate::cli::json::write_json;
+    use crate::domain::threading::Matched;
 
     fn at(secs: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(secs, 0).unwrap_or_default()
@@ -229,7 +234,14 @@ mod tests {
                 text: "Hello".into(),
                 quotes: vec![(0, 2)],
                 attachments: Vec::new(),
-                placed_by: PlacedBy::References,
+                placed: Placed {
+                    by: PlacedBy::References,
+                    matched: Some(Matched::Answers {
+                        message_id: "a0@example.com".into(),
+                        message: Some(2),
+                    }),
+                    warnings: Vec::new(),
+                },
                 warnings: Vec::new(),
                 language: None,
             }],
@@ -291,6 +303,15 @@ mod tests {
       "placed_by": "references",
       "warnings": [],
       "language": null,
+      "placed": {
+        "by": "references",
+        "matched": {
+          "what": "answers",
+          "message_id": "a0@example.com",
+          "message": 2
+        },
+        "warnings": []
+      },
       "orders": [],
       "tracking": []
     }

@@ -1,10 +1,10 @@
 //! The ticket verbs scripts need: `status ID S`, `assign ID AGENT`, `tag ID +a -b`,
-//! `note ID TEXT`.
+//! `note ID TEXT`. A merged ticket's number acts on the ticket it was merged into.
 
 use std::process::ExitCode;
 
 use crate::domain::EventSource;
-use crate::store::{StoreError, ticket_ops};
+use crate::store::{Store, StoreError, corrections, ticket_ops};
 
 use super::reply::parse_status;
 use super::show::parse_ticket_id;
@@ -46,6 +46,14 @@ pub struct NoteArgs {
     text: Vec<String>,
 }
 
+/// The ticket `id` answers for: itself, or the survivor of its merge.
+fn survivor(store: &Store, id: i64) -> anyhow::Result<i64> {
+    match corrections::survivor(store.conn(), id) {
+        Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{id}"),
+        other => Ok(other?),
+    }
+}
+
 fn done(r: Result<(), StoreError>, id: i64) -> anyhow::Result<ExitCode> {
     match r {
         Ok(()) => Ok(ExitCode::SUCCESS),
@@ -60,6 +68,7 @@ pub fn status(ctx: &Context, a: StatusArgs) -> anyhow::Result<ExitCode> {
         parse_status(Some(&a.status))?.ok_or_else(|| UsageError("status needed".into()))?;
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
+    let id = survivor(&store, id)?;
     done(
         ticket_ops::set_status(store.conn(), id, status, &agent, EventSource::Cli),
         id,
@@ -75,6 +84,7 @@ pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
         a.agent.clone()
     };
     let store = ctx.store()?;
+    let id = survivor(&store, id)?;
     done(
         ticket_ops::assign(store.conn(), id, Some(&owner), &agent, EventSource::Cli),
         id,
@@ -96,6 +106,7 @@ pub fn tag(ctx: &Context, a: TagArgs) -> anyhow::Result<ExitCode> {
     }
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
+    let id = survivor(&store, id)?;
     done(
         ticket_ops::tag(store.conn(), id, &add, &remove, &agent, EventSource::Cli),
         id,
@@ -110,6 +121,7 @@ pub fn note(ctx: &Context, a: NoteArgs) -> anyhow::Result<ExitCode> {
     }
     let agent = ctx.config_or_default()?.agent;
     let store = ctx.store()?;
+    let id = survivor(&store, id)?;
     done(
         ticket_ops::add_note(store.conn(), id, &text, &agent, EventSource::Cli).map(|_| ()),
         id,

@@ -9,6 +9,7 @@ use super::runtime::{Inbox, Options};
 use crate::app::{Effect, Event, ListWindow, PendingSend};
 use crate::domain::EventSource;
 use crate::mailout::{self, Body, ReplyRequest};
+use crate::store::corrections::{self, Correction};
 use crate::store::outbox::{self, Enqueued};
 use crate::store::query_sql::QueryContext;
 use crate::store::{Store, drafts, mailboxes, now_unix, read, ticket_ops, views};
@@ -52,6 +53,8 @@ impl Runner<'_> {
                 })]
             }
             Effect::LoadTicket(id) => {
+                // a merged ticket opens as the ticket it was merged into
+                let id = corrections::survivor(conn, id)?;
                 let detail = read::ticket_detail(conn, id)?;
                 let customer = views::customer_of_ticket(conn, id)?;
                 vec![Event::TicketLoaded(Box::new(detail), customer)]
@@ -197,6 +200,36 @@ impl Runner<'_> {
             Effect::LoadDraft(ticket) => drafts::load(conn, ticket)?
                 .map(|b| vec![Event::DraftLoaded(ticket, b)])
                 .unwrap_or_default(),
+            Effect::Merge { from, into } => corrected(corrections::merge(
+                conn,
+                from,
+                into,
+                &self.opts.config.agent,
+                EventSource::Console,
+            )?),
+            Effect::Split { ticket, message } => corrected(corrections::split(
+                conn,
+                ticket,
+                message,
+                &self.opts.config.agent,
+                EventSource::Console,
+            )?),
+            Effect::MoveMessage { message, to } => {
+                let target = to.map_or(corrections::Target::New, corrections::Target::Ticket);
+                corrected(corrections::move_message(
+                    conn,
+                    message,
+                    target,
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?)
+            }
+            Effect::UndoCorrection => {
+                match corrections::undo(conn, &self.opts.config.agent, EventSource::Console)? {
+                    Some(c) => corrected(c),
+                    None => vec![Event::Status("nothing to undo".into())],
+                }
+            }
             Effect::LoadOutbox => {
                 let (q, f) = outbox::counts(conn)?;
                 let synced = mailboxes::last_synced(conn)?;
@@ -241,4 +274,9 @@ impl Runner<'_> {
         }));
         false
     }
+}
+
+/// A correction made: say what it did, and reload what is on screen.
+fn corrected(c: Correction) -> Vec<Event> {
+    vec![Event::Status(c.to_string()), Event::DataChanged]
 }

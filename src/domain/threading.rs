@@ -3,12 +3,17 @@
 //!
 //! Rule order: a message already known by its Message-ID → our subject token `[TAG #id]`
 //! → In-Reply-To/References → same customer and normalised subject within a window → new.
+//! Each placement says what it matched (`why`), so an agent can see why a message is where
+//! it is.
+
+mod why;
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::message::PlacedBy;
 use super::subject::{find_token, is_generic, normalize_subject, token};
 use super::ticket::TicketId;
+pub use why::{Matched, Placed};
 
 /// The facts of one message that threading looks at.
 #[derive(Debug, Clone)]
@@ -31,6 +36,9 @@ pub struct ThreadInput<'a> {
 /// What threading needs to know about an existing ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketFacts {
+    /// The ticket the number resolves to: itself, or the ticket it was merged into, so an
+    /// old token still threads.
+    pub id: TicketId,
     /// Every address of the ticket's customer, and any address that wrote on the ticket.
     pub addresses: Vec<String>,
 }
@@ -38,9 +46,9 @@ pub struct TicketFacts {
 /// Read access to what is already threaded.
 pub trait ThreadLookup {
     fn ticket(&self, id: TicketId) -> Option<TicketFacts>;
-    /// The ticket of the message with this id; where several messages share it (a reused
+    /// The message with this id and its ticket; where several messages share it (a reused
     /// Message-ID), the one on `correspondent`'s ticket first.
-    fn ticket_of_message_id(&self, message_id: &str, correspondent: &str) -> Option<TicketId>;
+    fn find_message(&self, message_id: &str, correspondent: &str) -> Option<KnownMessage>;
     /// The most recent ticket of this customer (any of its addresses) whose normalised
     /// subject equals `normalized_subject` and that had mail at or after `since`.
     fn recent_ticket_by_subject(
@@ -51,12 +59,21 @@ pub trait ThreadLookup {
     ) -> Option<TicketId>;
 }
 
+/// A message threading already knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownMessage {
+    pub ticket: TicketId,
+    /// Its row; `None` for our reply that only the outbox knows yet.
+    pub row: Option<i64>,
+}
+
 /// Where a message goes, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placement {
     Existing {
         ticket: TicketId,
         by: PlacedBy,
+        matched: Matched,
         /// Set when the placement deserves a second look, e.g. a token from a stranger.
         warning: Option<String>,
     },
@@ -70,6 +87,31 @@ impl Placement {
             Placement::New => PlacedBy::New,
         }
     }
+
+    /// The record kept with the message: rule, what matched, and `warnings` (threading's
+    /// own, plus any the caller adds, such as a reused Message-ID).
+    pub fn placed(&self, mut warnings: Vec<String>) -> Placed {
+        match self {
+            Placement::Existing {
+                by,
+                matched,
+                warning,
+                ..
+            } => {
+                warnings.extend(warning.iter().cloned());
+                Placed {
+                    by: *by,
+                    matched: Some(matched.clone()),
+                    warnings,
+                }
+            }
+            Placement::New => Placed {
+                by: PlacedBy::New,
+                matched: None,
+                warnings,
+            },
+        }
+    }
 }
 
 /// Default window for subject threading.
@@ -80,7 +122,8 @@ pub fn default_subject_window() -> Duration {
 /// Places one message. Rules in order, first hit wins:
 /// 1. its own Message-ID is already known (a copy in a second folder, our own reply
 ///    whose id the outbox recorded) → that ticket;
-/// 2. our `[TAG #id]` token for a ticket that exists → that ticket; from a sender the
+/// 2. our `[TAG #id]` token for a ticket that exists → that ticket (or, for a merged
+///    ticket, the one it was merged into); from a sender the
 ///    ticket has never seen, and without headers pointing at the same ticket, the
 ///    placement carries a warning (tokens are easy to copy, e.g. into a phishing mail);
 /// 3. In-Reply-To, then References newest first → the ticket of the first known id;
@@ -88,13 +131,16 @@ pub fn default_subject_window() -> Duration {
 ///    most recent such ticket;
 /// 5. otherwise a new ticket.
 pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) -> Placement {
-    if let Some(t) = input
-        .message_id
-        .and_then(|m| lookup.ticket_of_message_id(m, input.customer))
+    if let Some(m) = input.message_id
+        && let Some(known) = lookup.find_message(m, input.customer)
     {
         return Placement::Existing {
-            ticket: t,
+            ticket: known.ticket,
             by: PlacedBy::References,
+            matched: Matched::SameMessageId {
+                message_id: m.to_string(),
+                message: known.row,
+            },
             warning: None,
         };
     }
@@ -103,36 +149,45 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
             .in_reply_to
             .iter()
             .chain(input.references.iter().rev())
-            .find_map(|id| lookup.ticket_of_message_id(id, input.customer))
+            .find_map(|id| Some((id, lookup.find_message(id, input.customer)?)))
     };
-    if let Some(id) = find_token(input.subject, input.tag)
-        && let Some(facts) = lookup.ticket(id)
+    if let Some(number) = find_token(input.subject, input.tag)
+        && let Some(facts) = lookup.ticket(number)
     {
+        let id = facts.id;
         let known_sender = input.outgoing
             || input.from.is_empty()
             || facts
                 .addresses
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(input.from));
-        let warning = if known_sender || by_headers() == Some(id) {
+        let warning = if known_sender || by_headers().is_some_and(|(_, m)| m.ticket == id) {
             None
         } else {
             Some(format!(
                 "subject token {} from {}, who has not written on this ticket before",
-                token(input.tag, id),
+                token(input.tag, number),
                 input.from
             ))
         };
         return Placement::Existing {
             ticket: id,
             by: PlacedBy::Token,
+            matched: Matched::Token {
+                token: token(input.tag, number),
+                number,
+            },
             warning,
         };
     }
-    if let Some(t) = by_headers() {
+    if let Some((message_id, known)) = by_headers() {
         return Placement::Existing {
-            ticket: t,
+            ticket: known.ticket,
             by: PlacedBy::References,
+            matched: Matched::Answers {
+                message_id: message_id.clone(),
+                message: known.row,
+            },
             warning: None,
         };
     }
@@ -144,6 +199,11 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
         return Placement::Existing {
             ticket: t,
             by: PlacedBy::Subject,
+            matched: Matched::Subject {
+                ticket: t,
+                subject: norm,
+                customer: input.customer.to_string(),
+            },
             warning: None,
         };
     }

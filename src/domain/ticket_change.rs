@@ -96,14 +96,31 @@ pub enum TicketChange {
     AddressLearned {
         email: String,
     },
-    /// Not yet produced (threading corrections): this ticket was merged into `into`.
+    /// This ticket was merged into `into`: its messages (`message_ids`, notes included)
+    /// moved there, `into` gained the tags it lacked (`tags`), and this ticket's number
+    /// answers for `into` from now on. `undo`: the merge takes back a split.
     Merged {
         into: TicketId,
+        #[serde(default)]
+        message_ids: Vec<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        undo: bool,
     },
-    /// Not yet produced (threading corrections): these messages left for ticket `into`.
+    /// These messages left for ticket `into` (a move, a split). `undo`: they went back.
     Split {
         message_ids: Vec<String>,
         into: TicketId,
+        #[serde(default, skip_serializing_if = "is_false")]
+        undo: bool,
+    },
+    /// A merge into `from` taken back: the messages and the tags it brought return, and
+    /// this ticket's number is its own again.
+    Unmerged {
+        from: TicketId,
+        message_ids: Vec<String>,
+        tags: Vec<String>,
     },
     /// Customer `from` joined `into` (`customer merge`): these addresses, and the ticket
     /// the change is logged on, now belong to `into`. Logged on each of `from`'s tickets.
@@ -145,6 +162,7 @@ impl TicketChange {
             TicketChange::AddressLearned { .. } => "address",
             TicketChange::Merged { .. } => "merge",
             TicketChange::Split { .. } => "split",
+            TicketChange::Unmerged { .. } => "unmerge",
             TicketChange::CustomerMerged { .. } => "customer_merge",
             TicketChange::CustomerUnmerged { .. } => "customer_unmerge",
             TicketChange::OrderLinked { .. } => "order_link",
@@ -165,14 +183,38 @@ impl TicketChange {
             TicketChange::LanguageSet { language } => Some(language.clone()),
             TicketChange::CustomerLinked { customer } => Some(customer.to_string()),
             TicketChange::AddressLearned { email } => Some(email.clone()),
-            TicketChange::Merged { into } | TicketChange::Split { into, .. } => {
+            TicketChange::Merged { into, .. } | TicketChange::Split { into, .. } => {
                 Some(into.to_string())
             }
             TicketChange::CustomerMerged { into, .. }
             | TicketChange::CustomerUnmerged { into, .. } => Some(into.to_string()),
             TicketChange::OrderLinked { number } => number.clone(),
+            TicketChange::Unmerged { from, .. } => Some(from.to_string()),
         }
     }
+
+    /// A threading correction (merge, split, move, or the undo of one): what `undo` walks.
+    pub fn is_correction(&self) -> bool {
+        matches!(
+            self,
+            TicketChange::Merged { .. }
+                | TicketChange::Split { .. }
+                | TicketChange::Unmerged { .. }
+        )
+    }
+
+    /// A correction that takes back an earlier one.
+    pub fn is_undo(&self) -> bool {
+        match self {
+            TicketChange::Merged { undo, .. } | TicketChange::Split { undo, .. } => *undo,
+            TicketChange::Unmerged { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Where a change came from.
@@ -270,6 +312,13 @@ mod tests {
             (TicketChange::MessageAdded { message_id: "a@b".into(), direction: Direction::In,
                                           placed_by: PlacedBy::References },
              r#"{"kind":"message_added","message_id":"a@b","direction":"in","placed_by":"references"}"#),
+            (TicketChange::Merged { into: 4, message_ids: vec!["a@b".into()],
+                                    tags: vec!["vip".into()], undo: false },
+             r#"{"kind":"merged","into":4,"message_ids":["a@b"],"tags":["vip"]}"#),
+            (TicketChange::Split { message_ids: vec!["a@b".into()], into: 4, undo: true },
+             r#"{"kind":"split","message_ids":["a@b"],"into":4,"undo":true}"#),
+            (TicketChange::Unmerged { from: 4, message_ids: vec![], tags: vec![] },
+             r#"{"kind":"unmerged","from":4,"message_ids":[],"tags":[]}"#),
             (TicketChange::Created(NewTicket { account: "shop".into(), subject: "Hi".into(),
                                                normalized_subject: "hi".into(),
                                                status: Status::New, customer: Some(3) }),

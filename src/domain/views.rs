@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use super::order::Order;
-use super::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
+use super::threading::Placed;
+use super::{Address, AttachmentMeta, Direction, Status, TicketId};
 
 /// Who a ticket or a message is from, as far as it is known.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -67,7 +68,8 @@ pub struct MessageView {
     /// Byte ranges of `text` quoting earlier mail.
     pub quotes: Vec<(usize, usize)>,
     pub attachments: Vec<AttachmentMeta>,
-    pub placed_by: PlacedBy,
+    /// Why it is on its ticket: the rule, what it matched, threading's doubts.
+    pub placed: Placed,
     pub warnings: Vec<String>,
     pub language: Option<String>,
 }

@@ -87,7 +87,7 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
     let addresses = addresses_of(conn, id)?;
     let tickets: Vec<CustomerTicket> = conn
         .prepare_cached(
-            "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1
+            "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1 AND merged_into IS NULL
              ORDER BY updated_at DESC, id DESC",
         )?
         .query_map([id], |r| {

@@ -39,7 +39,14 @@ pub enum StoreError {
     /// A customer merge or unmerge that cannot be done, and why.
     #[error("{0}")]
     CustomerMerge(String),
-    /// A change this version records but cannot apply yet (merge, split, customer merge).
+    /// A message named by a correction is not there (`message 12`, or a logged Message-ID).
+    #[error("no message {0}")]
+    NoMessage(String),
+    /// A threading correction that makes no sense as asked (a ticket into itself, across
+    /// accounts, a split that would take every message).
+    #[error("{0}")]
+    Refused(String),
+    /// A change this version records but cannot apply yet.
     #[error("ticket #{ticket}: a {kind} change cannot be applied yet")]
     NotApplicable { ticket: i64, kind: &'static str },
     /// A logged change from before changes were typed: it cannot be replayed.

@@ -1,7 +1,10 @@
 //! The one writer of ticket state: `apply` carries out `TicketChange`s on a ticket and
 //! appends each one to `ticket_events` (who, when, from where, and the change as JSON).
 //! Sync, the send worker, agents' verbs, the demo shop and a replay all change tickets
-//! through it, so the log is complete and in order.
+//! through it, so the log is complete and in order. Threading corrections (merge, split,
+//! move, undo) move messages between tickets in `moves`.
+
+mod moves;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -23,16 +26,15 @@ pub fn apply(
         !tx.is_autocommit(),
         "ticket changes apply inside a transaction"
     );
-    let at = origin.at.timestamp();
     for change in changes {
-        if apply_one(tx, ticket, change, at)? {
+        if apply_one(tx, ticket, change, origin)? {
             tx.prepare_cached(
                 "INSERT INTO ticket_events (ticket_id, at, agent, kind, value, source, payload)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 ticket,
-                at,
+                origin.at.timestamp(),
                 origin.who,
                 change.kind(),
                 change.value(),
@@ -71,8 +73,9 @@ fn apply_one(
     tx: &Connection,
     ticket: TicketId,
     change: &TicketChange,
-    at: i64,
+    origin: &Origin,
 ) -> Result<bool, StoreError> {
+    let at = origin.at.timestamp();
     let updated = match change {
         TicketChange::Created(t) => tx
             .prepare_cached(
@@ -176,11 +179,50 @@ fn apply_one(
             exists(tx, ticket)?;
             1
         }
-        TicketChange::Merged { .. } | TicketChange::Split { .. } => {
-            return Err(StoreError::NotApplicable {
-                ticket,
-                kind: change.kind(),
-            });
+        TicketChange::Merged {
+            into,
+            message_ids,
+            tags,
+            undo,
+        } => {
+            let mark = if *undo {
+                moves::Mark::Restored
+            } else {
+                moves::Mark::Moved {
+                    who: &origin.who,
+                    from: ticket,
+                }
+            };
+            moves::move_messages(tx, ticket, *into, message_ids, mark)?;
+            moves::add_tags(tx, *into, tags)?;
+            moves::set_merged_into(tx, ticket, Some(*into))?;
+            1
+        }
+        TicketChange::Unmerged {
+            from,
+            message_ids,
+            tags,
+        } => {
+            moves::move_messages(tx, *from, ticket, message_ids, moves::Mark::Restored)?;
+            moves::remove_tags(tx, *from, tags)?;
+            moves::set_merged_into(tx, ticket, None)?;
+            1
+        }
+        TicketChange::Split {
+            message_ids,
+            into,
+            undo,
+        } => {
+            let mark = if *undo {
+                moves::Mark::Restored
+            } else {
+                moves::Mark::Moved {
+                    who: &origin.who,
+                    from: ticket,
+                }
+            };
+            moves::move_messages(tx, ticket, *into, message_ids, mark)?;
+            1
         }
     };
     if updated == 0 {
@@ -294,10 +336,16 @@ mod tests {
             apply(&tx, id + 1, &[tag("b")], &origin),
             Err(StoreError::NoTicket(_))
         ));
-        // Merges wait for the threading corrections that will define them.
+        // A merge into a ticket that does not exist changes nothing.
+        let merge = TicketChange::Merged {
+            into: 9,
+            message_ids: Vec::new(),
+            tags: Vec::new(),
+            undo: false,
+        };
         assert!(matches!(
-            apply(&tx, id, &[TicketChange::Merged { into: 9 }], &origin),
-            Err(StoreError::NotApplicable { kind: "merge", .. })
+            apply(&tx, id, &[merge], &origin),
+            Err(StoreError::NoTicket(9))
         ));
     }
 

@@ -196,13 +196,19 @@ pub fn ingest_from(
         account: &account.name,
     };
     let placement = place(&input, &lookup, default_subject_window());
+    let mut doubts = Vec::new();
+    if reused {
+        doubts.push(format!(
+            "another message has the same Message-ID <{}>; this one is kept apart",
+            parsed.message_id.as_deref().unwrap_or("")
+        ));
+    }
+    // what matched is kept with the message; its doubts also join the message's warnings
+    let placed = placement.placed(doubts);
+    let mut warnings = parsed.warnings.clone();
+    warnings.extend(placed.warnings.iter().cloned());
     let (ticket, outcome, facts) = match &placement {
-        Placement::Existing {
-            ticket, warning, ..
-        } => {
-            if let Some(w) = warning {
-                warnings.push(w.clone());
-            }
+        Placement::Existing { ticket, .. } => {
             let now = ticket_now(tx, *ticket, from)?;
             (
                 *ticket,
@@ -250,7 +256,7 @@ pub fn ingest_from(
         ticket: Some(ticket),
         direction: sides.direction,
         date: date.timestamp(),
-        placed_by: placement.placed_by(),
+        placed: &placed,
         warnings: &warnings,
         language: language.as_deref(),
     };

@@ -1,12 +1,15 @@
 //! The store's side of threading: answers `ThreadLookup` questions inside the ingest
-//! transaction, so messages of the same batch see each other.
+//! transaction, so messages of the same batch see each other. A merged ticket's number
+//! answers for the ticket it was merged into (`corrections::survivor`), so old tokens,
+//! and replies to our mail queued on it, still thread.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::corrections::survivor;
 use super::ingest::DUP_MARK;
 use crate::domain::TicketId;
-use crate::domain::threading::{ThreadLookup, TicketFacts};
+use crate::domain::threading::{KnownMessage, ThreadLookup, TicketFacts};
 
 pub(crate) struct TxLookup<'a> {
     pub tx: &'a Transaction<'a>,
@@ -15,6 +18,7 @@ pub(crate) struct TxLookup<'a> {
 
 impl ThreadLookup for TxLookup<'_> {
     fn ticket(&self, id: TicketId) -> Option<TicketFacts> {
+        let id = survivor(self.tx, id).ok()?;
         let exists: Option<Option<i64>> = self
             .tx
             .prepare_cached("SELECT customer_id FROM tickets WHERE id = ?1 AND account = ?2")
@@ -33,10 +37,10 @@ impl ThreadLookup for TxLookup<'_> {
         {
             addresses.extend(rows.flatten());
         }
-        Some(TicketFacts { addresses })
+        Some(TicketFacts { id, addresses })
     }
 
-    fn ticket_of_message_id(&self, message_id: &str, correspondent: &str) -> Option<TicketId> {
+    fn find_message(&self, message_id: &str, correspondent: &str) -> Option<KnownMessage> {
         // A reused Message-ID names several messages (the original and `ID#dup-…`
         // variants, see `ingest`): the one on the correspondent's own ticket wins, then the
         // first. The outbox knows our replies before their copy is synced back.
@@ -44,7 +48,7 @@ impl ThreadLookup for TxLookup<'_> {
         let variants_to = format!("{message_id}#dup.");
         self.tx
             .prepare_cached(
-                "SELECT ticket_id FROM (
+                "SELECT ticket_id, id FROM (
                     SELECT m.ticket_id, m.id,
                            EXISTS (SELECT 1 FROM tickets t
                                      JOIN customer_addresses ca ON ca.customer_id = t.customer_id
@@ -55,7 +59,7 @@ impl ThreadLookup for TxLookup<'_> {
                      ORDER BY theirs DESC, m.id
                      LIMIT 1)
                  UNION ALL
-                 SELECT ticket_id FROM outbox WHERE account = ?1 AND message_id = ?2
+                 SELECT ticket_id, NULL FROM outbox WHERE account = ?1 AND message_id = ?2
                  LIMIT 1",
             )
             .and_then(|mut s| {
@@ -67,13 +71,17 @@ impl ThreadLookup for TxLookup<'_> {
                         variants_to,
                         correspondent
                     ],
-                    |r| r.get::<_, Option<i64>>(0),
+                    |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?)),
                 )
                 .optional()
             })
             .ok()
             .flatten()
-            .flatten()
+            .and_then(|(ticket, row)| {
+                // an outbox row queued on a ticket merged since
+                let ticket = survivor(self.tx, ticket?).ok()?;
+                Some(KnownMessage { ticket, row })
+            })
     }
 
     fn recent_ticket_by_subject(
@@ -87,7 +95,7 @@ impl ThreadLookup for TxLookup<'_> {
                 "SELECT t.id FROM tickets t
                    JOIN customer_addresses a ON a.customer_id = t.customer_id
                   WHERE a.email = ?1 AND t.normalized_subject = ?2 AND t.account = ?3
-                    AND t.updated_at >= ?4
+                    AND t.updated_at >= ?4 AND t.merged_into IS NULL
                   ORDER BY t.updated_at DESC LIMIT 1",
             )
             .and_then(|mut s| {

@@ -293,11 +293,13 @@ pub struct TicketFilter {
 /// The WHERE clause and parameters for the tickets `q` matches.
 pub fn ticket_filter(q: &Query, ctx: &QueryContext) -> TicketFilter {
     let (mut b, fts) = conditions(q, ctx, Subject::Ticket);
+    // a merged ticket lives on in its survivor only
+    b.conds.insert(0, "t.merged_into IS NULL".into());
     let mut params = Vec::new();
     if let Some(fts) = fts {
         // text: the ticket has a message that matches every word
         b.conds.insert(
-            0,
+            1,
             "(t.id IN (SELECT x.ticket_id FROM message_fts CROSS JOIN messages x ON x.id = message_fts.rowid
                WHERE message_fts MATCH ?))"
                 .into(),

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StoreError;
 use super::columns::{opt_time, time, unix_time};
+use crate::domain::threading::Placed;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
 use crate::domain::{Direction, PlacedBy, TicketId};
 
@@ -83,7 +84,7 @@ pub fn messages(conn: &Connection, ids: &[i64]) -> Result<Vec<MessageView>, Stor
     let mut stmt = conn.prepare_cached(
         "SELECT id, ticket_id, message_id, direction, from_email, from_name, to_json, cc_json,
                 date, subject, text, quotes_json, attachments_json, placed_by, warnings_json,
-                language
+                language, placed_json
            FROM messages WHERE id = ?1",
     )?;
     let mut out = Vec::with_capacity(ids.len());
@@ -107,10 +108,16 @@ pub fn messages(conn: &Connection, ids: &[i64]) -> Result<Vec<MessageView>, Stor
                     r.get::<_, PlacedBy>(13)?,
                     r.get::<_, String>(14)?,
                     r.get::<_, Option<String>>(15)?,
+                    r.get::<_, Option<String>>(16)?,
                 ))
             })
             .optional()?;
         let Some(r) = row else { continue };
+        // mail stored before placements were recorded knows its rule only
+        let placed = match &r.16 {
+            Some(json) => serde_json::from_str(json)?,
+            None => Placed::rule_only(r.13),
+        };
         out.push(MessageView {
             id: r.0,
             ticket_id: r.1,
@@ -127,7 +134,7 @@ pub fn messages(conn: &Connection, ids: &[i64]) -> Result<Vec<MessageView>, Stor
             text: r.10,
             quotes: serde_json::from_str(&r.11)?,
             attachments: serde_json::from_str(&r.12)?,
-            placed_by: r.13,
+            placed,
             warnings: serde_json::from_str(&r.14)?,
             language: r.15,
         });
@@ -151,7 +158,8 @@ pub fn recent_ticket_ids(
 ) -> Result<Vec<TicketId>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT id FROM tickets ORDER BY updated_at DESC, id DESC LIMIT ?1 OFFSET ?2",
+            "SELECT id FROM tickets WHERE merged_into IS NULL
+              ORDER BY updated_at DESC, id DESC LIMIT ?1 OFFSET ?2",
         )?
         .query_map(params![limit as i64, offset as i64], |r| r.get(0))?
         .collect::<Result<_, _>>()?)

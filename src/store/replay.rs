@@ -32,6 +32,8 @@ pub struct TicketState {
     pub first_response_at: Option<i64>,
     pub due_at: Option<i64>,
     pub message_count: i64,
+    /// The ticket it was merged into, if it was.
+    pub merged_into: Option<TicketId>,
     /// Sorted.
     pub tags: Vec<String>,
     /// The internal notes' texts, oldest first.
@@ -59,7 +61,7 @@ pub fn ticket_states(conn: &Connection) -> Result<Vec<TicketState>, StoreError> 
     let mut stmt = conn.prepare(
         "SELECT id, account, subject, normalized_subject, status, customer_id, owner, priority,
                 language, created_at, updated_at, last_customer_at, first_response_at, due_at,
-                message_count
+                message_count, merged_into
            FROM tickets ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -79,6 +81,7 @@ pub fn ticket_states(conn: &Connection) -> Result<Vec<TicketState>, StoreError> 
             first_response_at: r.get(12)?,
             due_at: r.get(13)?,
             message_count: r.get(14)?,
+            merged_into: r.get(15)?,
             tags: Vec::new(),
             notes: Vec::new(),
         })

@@ -50,7 +50,7 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         ));
     }
     lines.push(Line::from(meta));
-    for m in &t.messages {
+    for (i, m) in t.messages.iter().enumerate() {
         lines.push(Line::raw(""));
         let who = match (&m.from.name, &m.from.email) {
             (Some(n), Some(e)) => format!("{n} <{e}>"),
@@ -64,10 +64,25 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             Direction::In => (theme.style(StyleName::MessageHeader), "from"),
         };
         let date = m.date.format("%Y-%m-%d %H:%M");
+        // the message picked for :split and :move; numbers to type them, and for the
+        // "answers … (message N)" of the why line
+        let picked = app.message_cursor == Some(i);
+        let lead = if picked { "▶─" } else { "──" };
+        let number = if picked || app.show_placement {
+            format!(" · message {}", m.id)
+        } else {
+            String::new()
+        };
         lines.push(Line::styled(
-            format!("── {label} {} · {date}", sanitize_line(&who)),
+            format!("{lead} {label} {} · {date}{number}", sanitize_line(&who)),
             style,
         ));
+        if app.show_placement && m.direction != Direction::Note {
+            lines.push(Line::styled(
+                format!("   why here: {}", sanitize_line(&m.placed.to_string())),
+                theme.style(StyleName::HintDesc),
+            ));
+        }
         for w in &m.warnings {
             lines.push(Line::styled(
                 format!("   ! {}", sanitize_line(w)),

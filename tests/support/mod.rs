@@ -4,6 +4,7 @@
 
 pub mod mailstack;
 pub mod messages;
+pub mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

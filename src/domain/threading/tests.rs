@@ -15,16 +15,24 @@ struct FakeTicket {
 struct Fake {
     tickets: HashMap<TicketId, FakeTicket>,
     messages: HashMap<&'static str, TicketId>,
+    /// Merged ticket → the ticket it was merged into.
+    merged: HashMap<TicketId, TicketId>,
 }
 
 impl ThreadLookup for Fake {
     fn ticket(&self, id: TicketId) -> Option<TicketFacts> {
+        let id = self.merged.get(&id).copied().unwrap_or(id);
         self.tickets.get(&id).map(|t| TicketFacts {
+            id,
             addresses: t.addresses.iter().map(|a| a.to_string()).collect(),
         })
     }
-    fn ticket_of_message_id(&self, message_id: &str, _correspondent: &str) -> Option<TicketId> {
-        self.messages.get(message_id).copied()
+    fn find_message(&self, message_id: &str, _correspondent: &str) -> Option<KnownMessage> {
+        // our reply `out3@shop` is known only to the outbox
+        self.messages.get(message_id).map(|&ticket| KnownMessage {
+            ticket,
+            row: (!message_id.starts_with("out")).then_some(message_id.len() as i64),
+        })
     }
     fn recent_ticket_by_subject(
         &self,
@@ -54,6 +62,7 @@ fn day(d: u32) -> DateTime<Utc> {
 /// Ticket 2: Ben, "Wrong size", message b1, last active on the 1st.
 /// Ticket 3: Anna, "Invoice", our reply out3 recorded by the outbox.
 /// Ticket 4: Cem, "Siparişim nerede", message c1.
+/// Ticket 6 was merged into ticket 2.
 fn world() -> Fake {
     let mut tickets = HashMap::new();
     tickets.insert(
@@ -95,7 +104,11 @@ fn world() -> Fake {
         ("out3@shop", 3),
         ("c1@cem", 4),
     ]);
-    Fake { tickets, messages }
+    Fake {
+        tickets,
+        messages,
+        merged: HashMap::from([(6, 2)]),
+    }
 }
 
 struct Case {
@@ -220,6 +233,14 @@ fn placement_table() {
             ..case(
                 "first valid token wins",
                 "[OTHER #1] [SHOP #2] [SHOP #1]",
+                "ben@example.test",
+            )
+        },
+        Case {
+            want: Some((2, Token)),
+            ..case(
+                "a merged ticket's token threads onto the survivor",
+                "Re: [SHOP #6] Wrong size",
                 "ben@example.test",
             )
         },
@@ -430,6 +451,7 @@ fn placement_table() {
                     ticket,
                     by,
                     warning,
+                    ..
                 },
                 Some((t, b)),
             ) => {
@@ -470,4 +492,67 @@ fn stranger_warning_names_token_and_sender() {
         w.contains("[SHOP #1]") && w.contains("mallory@evil.example"),
         "{w}"
     );
+}
+
+/// Each rule records what it matched: the token as written (a merged number included),
+/// the id answered and its row, the ticket whose subject matched.
+#[test]
+fn placements_say_what_matched() {
+    let world = world();
+    let input = |subject, in_reply_to: &'static [String], message_id, from| ThreadInput {
+        tag: "SHOP",
+        message_id,
+        in_reply_to,
+        references: &[],
+        subject,
+        from,
+        customer: from,
+        outgoing: false,
+        date: day(24),
+    };
+    static ANSWERS_A2: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| vec!["a2@anna".to_string()]);
+    static ANSWERS_OUT3: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| vec!["out3@shop".to_string()]);
+    let anna = "anna@example.test";
+    let ben = "ben@example.test";
+    #[rustfmt::skip]
+    let cases = [
+        (input("Re: [SHOP #6] Wrong size", &[], None, ben),
+         Some(Matched::Token { token: "[SHOP #6]".into(), number: 6 })),
+        (input("Re: Where", &ANSWERS_A2, None, anna),
+         Some(Matched::Answers { message_id: "a2@anna".into(), message: Some(7) })),
+        (input("Re: Invoice", &ANSWERS_OUT3, None, anna),
+         Some(Matched::Answers { message_id: "out3@shop".into(), message: None })),
+        (input("Where is my order?", &[], Some("a1@anna"), anna),
+         Some(Matched::SameMessageId { message_id: "a1@anna".into(), message: Some(7) })),
+        (input("Re: Where is my order?", &[], None, anna),
+         Some(Matched::Subject { ticket: 1, subject: "where is my order?".into(),
+                                 customer: anna.into() })),
+        (input("Do you ship to Norway?", &[], None, anna), None),
+    ];
+    for (i, want) in cases {
+        let placed = place(&i, &world, default_subject_window()).placed(Vec::new());
+        assert_eq!(placed.matched, want, "{}", i.subject);
+    }
+}
+
+#[test]
+fn warnings_gather_in_the_record() {
+    let world = world();
+    let input = ThreadInput {
+        tag: "SHOP",
+        message_id: None,
+        in_reply_to: &[],
+        references: &[],
+        subject: "Re: [SHOP #1] Refund now",
+        from: "mallory@evil.example",
+        customer: "mallory@evil.example",
+        outgoing: false,
+        date: day(24),
+    };
+    let placed = place(&input, &world, default_subject_window())
+        .placed(vec!["another message has the same Message-ID".into()]);
+    assert_eq!(placed.by, PlacedBy::Token);
+    assert_eq!(placed.warnings.len(), 2, "{:?}", placed.warnings);
 }

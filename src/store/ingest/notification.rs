@@ -7,6 +7,7 @@ use rusqlite::Transaction;
 use super::{AccountIdentity, Fetched, IngestOutcome, row};
 use crate::domain::notification::{NotificationMail, Recognised, order_patch};
 use crate::domain::order::OrderSource;
+use crate::domain::threading::Placed;
 use crate::domain::{Direction, ParsedMessage, PlacedBy};
 use crate::store::StoreError;
 use crate::store::mail_orders::Found;
@@ -60,13 +61,15 @@ pub(super) fn file(
         }
         None => warnings.push("order notification without an order number".into()),
     }
+    // a notification is no conversation: no rule placed it anywhere
+    let placed = Placed::rule_only(PlacedBy::New);
     let stored = row::MessageRow {
         account: &account.name,
         message_id: mail.message_id,
         ticket: None,
         direction: mail.direction,
         date: mail.date.timestamp(),
-        placed_by: PlacedBy::New,
+        placed: &placed,
         warnings: &warnings,
         language: None,
     };

@@ -5,7 +5,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::Fetched;
 use crate::domain::search_text::fold_for_index;
-use crate::domain::{Address, Direction, ParsedMessage, PlacedBy, TicketId};
+use crate::domain::threading::Placed;
+use crate::domain::{Address, Direction, ParsedMessage, TicketId};
 use crate::store::StoreError;
 
 /// What is stored with a message besides what was parsed.
@@ -16,7 +17,7 @@ pub(super) struct MessageRow<'a> {
     pub ticket: Option<TicketId>,
     pub direction: Direction,
     pub date: i64,
-    pub placed_by: PlacedBy,
+    pub placed: &'a Placed,
     pub warnings: &'a [String],
     pub language: Option<&'a str>,
 }
@@ -35,9 +36,9 @@ pub(super) fn insert(
         "INSERT INTO messages (account, message_id, ticket_id, direction, from_email, from_name,
             to_json, cc_json, reply_to_json, subject, date, text, quotes_json, attachments_json,
             in_reply_to, references_json, auto_json, placed_by, warnings_json, language, size,
-            created_at)
+            created_at, placed_json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22)",
+            ?18, ?19, ?20, ?21, ?22, ?23)",
     )?
     .execute(params![
         m.account,
@@ -63,11 +64,12 @@ pub(super) fn insert(
         parsed.in_reply_to.first(),
         serde_json::to_string(&parsed.references)?,
         serde_json::to_string(&parsed.auto)?,
-        m.placed_by.as_str(),
+        m.placed.by.as_str(),
         serde_json::to_string(m.warnings)?,
         m.language,
         fetched.raw.len() as i64,
         now,
+        serde_json::to_string(m.placed)?,
     ])?;
     let row = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO raw_messages (message_id, raw) VALUES (?1, ?2)")?

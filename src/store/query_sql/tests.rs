@@ -320,17 +320,17 @@ fn plans_are_built_from_the_filter() {
     let int = Value::Integer;
     #[rustfmt::skip]
     let cases: Vec<(&str, Select, &str, Vec<Value>)> = vec![
-        ("", Select::Count, "SELECT count(*) FROM tickets t", vec![]),
+        ("", Select::Count, "SELECT count(*) FROM tickets t WHERE t.merged_into IS NULL", vec![]),
         ("", newest(10, 5),
-         "SELECT t.id FROM tickets t ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
+         "SELECT t.id FROM tickets t WHERE t.merged_into IS NULL ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
          vec![int(10), int(5)]),
         ("status:open", Select::Count,
-         "SELECT count(*) FROM tickets t WHERE (t.status = ?)", vec![text("open")]),
+         "SELECT count(*) FROM tickets t WHERE t.merged_into IS NULL AND (t.status = ?)", vec![text("open")]),
         ("status:open", oldest(3, 0),
-         "SELECT t.id FROM tickets t WHERE (t.status = ?) ORDER BY t.updated_at ASC, t.id ASC LIMIT ? OFFSET ?",
+         "SELECT t.id FROM tickets t WHERE t.merged_into IS NULL AND (t.status = ?) ORDER BY t.updated_at ASC, t.id ASC LIMIT ? OFFSET ?",
          vec![text("open"), int(3), int(0)]),
         ("tag:a -owner:me", newest(usize::MAX, 0),
-         "SELECT t.id FROM tickets t WHERE (t.id IN (SELECT g.ticket_id FROM ticket_tags g WHERE g.tag = ?)) AND NOT COALESCE((t.owner = ?), 0) ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
+         "SELECT t.id FROM tickets t WHERE t.merged_into IS NULL AND (t.id IN (SELECT g.ticket_id FROM ticket_tags g WHERE g.tag = ?)) AND NOT COALESCE((t.owner = ?), 0) ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?",
          vec![text("a"), text("alice"), int(i64::MAX), int(0)]),
     ];
     for (query, select, sql, params) in cases {
