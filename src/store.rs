@@ -24,6 +24,7 @@ pub mod reply_facts;
 pub mod search;
 pub mod sent;
 pub mod ticket_ops;
+pub mod timeline;
 pub mod views;
 
 use std::path::{Path, PathBuf};

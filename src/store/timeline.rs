@@ -1,0 +1,157 @@
+//! Reads for service levels and KPIs: every ticket that matters to a report window (or
+//! every ticket still open) as a `TicketRecord`, its timeline taken from the event log
+//! (creation, status changes) and the messages (dates and directions, also for tickets
+//! synced before the log had payloads). A handful of scans, whatever the ticket count:
+//! no query per ticket.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use super::StoreError;
+use crate::domain::sla::clock::{TicketChange, TimelineEvent};
+use crate::domain::sla::levels::TicketRecord;
+use crate::domain::{Direction, Status, TicketId};
+
+/// Which tickets to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// New, open and pending tickets: the ones with a clock that can still run.
+    Active,
+    /// Tickets created before `until` that are still active, or had anything happen at or
+    /// after `since` (a ticket solved and quiet before then adds nothing to the window).
+    Window { since: i64, until: i64 },
+}
+
+/// A record and, for a ticket that began as a mailbox's history, the moment its history
+/// was settled: what happened up to then started no clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    pub record: TicketRecord,
+    pub history_until: Option<DateTime<Utc>>,
+}
+
+fn instant(t: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(t, 0).unwrap_or_default()
+}
+
+/// The tickets of `scope`, by id.
+pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Read>, StoreError> {
+    let (sql, since, until) = match scope {
+        Scope::Active => (
+            "SELECT id, account, created_at, customer_id, owner, language, status
+               FROM tickets WHERE status IN ('new', 'open', 'pending') AND ?1 < ?2
+              ORDER BY id",
+            0,
+            1,
+        ),
+        Scope::Window { since, until } => (
+            "SELECT id, account, created_at, customer_id, owner, language, status
+               FROM tickets t
+              WHERE created_at < ?2
+                AND (status IN ('new', 'open', 'pending')
+                     OR EXISTS (SELECT 1 FROM ticket_events e
+                                 WHERE e.ticket_id = t.id AND e.at >= ?1)
+                     OR EXISTS (SELECT 1 FROM messages m
+                                 WHERE m.ticket_id = t.id AND m.date >= ?1))
+              ORDER BY id",
+            since,
+            until,
+        ),
+    };
+    let mut out: Vec<Read> = Vec::new();
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(params![since, until], |r| {
+        let created: i64 = r.get(2)?;
+        let status: Status = r.get(6)?;
+        Ok(Read {
+            record: TicketRecord {
+                id: r.get(0)?,
+                account: r.get(1)?,
+                created_at: instant(created),
+                customer: r.get(3)?,
+                owner: r.get(4)?,
+                language: r.get(5)?,
+                priority: None,
+                status,
+                tags: Vec::new(),
+                timeline: vec![TimelineEvent {
+                    at: instant(created),
+                    change: TicketChange::Created,
+                }],
+            },
+            history_until: None,
+        })
+    })?;
+    for row in rows {
+        out.push(row?);
+    }
+    let index: HashMap<TicketId, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.record.id, i))
+        .collect();
+
+    let mut stmt = conn.prepare("SELECT ticket_id, tag FROM ticket_tags")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
+            out[i].record.tags.push(r.get(1)?);
+        }
+    }
+    // A reply and the status it set share an instant: messages go in first, so the stable
+    // sort below keeps "the reply, then its status" (what the clocks expect).
+    let mut stmt = conn.prepare(
+        "SELECT ticket_id, date, direction FROM messages
+          WHERE ticket_id IS NOT NULL AND direction != 'note'",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
+            let direction: String = r.get(2)?;
+            if let Some(d) = Direction::parse(&direction) {
+                out[i].record.timeline.push(TimelineEvent {
+                    at: instant(r.get(1)?),
+                    change: TicketChange::Message(d),
+                });
+            }
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT ticket_id, at, kind, value, source FROM ticket_events
+          WHERE kind IN ('created', 'status') OR source = 'history'
+          ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) else {
+            continue;
+        };
+        let at = instant(r.get(1)?);
+        let kind: String = r.get(2)?;
+        let value: Option<String> = r.get(3)?;
+        let source: Option<String> = r.get(4)?;
+        let read = &mut out[i];
+        if source.as_deref() == Some("history") {
+            read.history_until = read.history_until.max(Some(at));
+        }
+        let status = value.as_deref().and_then(|v| v.parse::<Status>().ok());
+        match (kind.as_str(), status) {
+            // a ticket that begins new says nothing more than its creation does
+            ("created", Some(Status::New)) | (_, None) => {}
+            ("created" | "status", Some(s)) => read.record.timeline.push(TimelineEvent {
+                at,
+                change: TicketChange::Status(s),
+            }),
+            _ => {}
+        }
+    }
+    for r in &mut out {
+        r.record.timeline.sort_by_key(|e| e.at);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
