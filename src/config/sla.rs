@@ -15,7 +15,7 @@ use super::ConfigError;
 use super::service::{invalid, parse_duration};
 use super::sla_tables::{self as tables, At};
 use crate::domain::kpi::RepeatScope;
-use crate::domain::sla::{Approaching, BusinessCalendar, BusinessHours, Policy};
+use crate::domain::sla::{Approaching, BusinessCalendar, BusinessHours, Level, Policy};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlaConfig {
@@ -61,6 +61,18 @@ impl SlaConfig {
     /// The approaching stage a policy's clocks use.
     pub fn approaching_for(&self, policy: &Policy) -> Approaching {
         policy.approaching.unwrap_or(self.approaching)
+    }
+
+    /// The policies in order, each with its calendar and approaching stage resolved.
+    pub fn levels(&self) -> Vec<Level> {
+        self.policies
+            .iter()
+            .map(|p| Level {
+                policy: p.clone(),
+                calendar: self.calendar_for(p),
+                approaching: self.approaching_for(p),
+            })
+            .collect()
     }
 }
 

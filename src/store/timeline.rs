@@ -4,14 +4,16 @@
 //! synced before the log had payloads). A handful of scans, whatever the ticket count:
 //! no query per ticket.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::StoreError;
+use super::query_sql::{QueryContext, ticket_query};
+use super::search::run_ids;
 use crate::domain::sla::clock::{TicketChange, TimelineEvent};
-use crate::domain::sla::levels::TicketRecord;
+use crate::domain::sla::levels::{Level, TicketRecord};
 use crate::domain::{Direction, Status, TicketId};
 
 /// Which tickets to read.
@@ -24,20 +26,12 @@ pub enum Scope {
     Window { since: i64, until: i64 },
 }
 
-/// A record and, for a ticket that began as a mailbox's history, the moment its history
-/// was settled: what happened up to then started no clock.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Read {
-    pub record: TicketRecord,
-    pub history_until: Option<DateTime<Utc>>,
-}
-
 fn instant(t: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(t, 0).unwrap_or_default()
 }
 
 /// The tickets of `scope`, by id.
-pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Read>, StoreError> {
+pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, StoreError> {
     let (sql, since, until) = match scope {
         Scope::Active => (
             "SELECT id, account, created_at, customer_id, owner, language, status
@@ -60,44 +54,38 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Read>, StoreError>
             until,
         ),
     };
-    let mut out: Vec<Read> = Vec::new();
+    let mut out: Vec<TicketRecord> = Vec::new();
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params![since, until], |r| {
         let created: i64 = r.get(2)?;
         let status: Status = r.get(6)?;
-        Ok(Read {
-            record: TicketRecord {
-                id: r.get(0)?,
-                account: r.get(1)?,
-                created_at: instant(created),
-                customer: r.get(3)?,
-                owner: r.get(4)?,
-                language: r.get(5)?,
-                priority: None,
-                status,
-                tags: Vec::new(),
-                timeline: vec![TimelineEvent {
-                    at: instant(created),
-                    change: TicketChange::Created,
-                }],
-            },
+        Ok(TicketRecord {
+            id: r.get(0)?,
+            account: r.get(1)?,
+            created_at: instant(created),
+            customer: r.get(3)?,
+            owner: r.get(4)?,
+            language: r.get(5)?,
+            priority: None,
+            status,
+            tags: Vec::new(),
+            timeline: vec![TimelineEvent {
+                at: instant(created),
+                change: TicketChange::Created,
+            }],
             history_until: None,
         })
     })?;
     for row in rows {
         out.push(row?);
     }
-    let index: HashMap<TicketId, usize> = out
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.record.id, i))
-        .collect();
+    let index: HashMap<TicketId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
 
     let mut stmt = conn.prepare("SELECT ticket_id, tag FROM ticket_tags")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
-            out[i].record.tags.push(r.get(1)?);
+            out[i].tags.push(r.get(1)?);
         }
     }
     // A reply and the status it set share an instant: messages go in first, so the stable
@@ -111,7 +99,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Read>, StoreError>
         if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
             let direction: String = r.get(2)?;
             if let Some(d) = Direction::parse(&direction) {
-                out[i].record.timeline.push(TimelineEvent {
+                out[i].timeline.push(TimelineEvent {
                     at: instant(r.get(1)?),
                     change: TicketChange::Message(d),
                 });
@@ -140,7 +128,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Read>, StoreError>
         match (kind.as_str(), status) {
             // a ticket that begins new says nothing more than its creation does
             ("created", Some(Status::New)) | (_, None) => {}
-            ("created" | "status", Some(s)) => read.record.timeline.push(TimelineEvent {
+            ("created" | "status", Some(s)) => read.timeline.push(TimelineEvent {
                 at,
                 change: TicketChange::Status(s),
             }),
@@ -148,9 +136,32 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Read>, StoreError>
         }
     }
     for r in &mut out {
-        r.record.timeline.sort_by_key(|e| e.at);
+        r.timeline.sort_by_key(|e| e.at);
     }
     Ok(out)
+}
+
+/// For each level, the tickets its policy's query matches (`None`: it has no query), so
+/// policies are judged with one query each rather than one per ticket.
+pub fn query_matches(
+    conn: &Connection,
+    levels: &[Level],
+    ctx: &QueryContext,
+) -> Result<Vec<Option<HashSet<TicketId>>>, StoreError> {
+    levels
+        .iter()
+        .map(|l| {
+            l.policy
+                .when
+                .query
+                .as_ref()
+                .map(|q| {
+                    let ids = run_ids(conn, &ticket_query(q, ctx, usize::MAX, 0))?;
+                    Ok(ids.into_iter().collect())
+                })
+                .transpose()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 //! event log), the policy it falls under, and what its clocks and KPI facts are as of now.
 //! Pure: the caller reads the records and judges query conditions.
 
-use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
 
 use super::calendar::BusinessCalendar;
 use super::clock::{ClockState, TicketChange, TicketClocks, TimelineEvent, run_clocks};
 use super::policy::{Approaching, Policy, Priority, Subject};
-use crate::domain::kpi::{SlaVerdict, TicketFacts};
+use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_contacts};
 use crate::domain::query::Query;
 use crate::domain::{Direction, Status, TicketId};
 
@@ -34,39 +36,104 @@ pub struct TicketRecord {
     pub tags: Vec<String>,
     /// Created first, then messages (notes left out) and status changes.
     pub timeline: Vec<TimelineEvent>,
+    /// For a ticket that began as a mailbox's history, when that history was settled: what
+    /// happened up to then starts no clock.
+    pub history_until: Option<DateTime<Utc>>,
 }
 
-/// The first level whose policy holds for `r`.
-pub fn level_for<'a>(
-    levels: &'a [Level],
+/// The index of the first level whose policy holds for `r`; `query_holds(level, query)`
+/// answers for a query condition, asked only when the level's other conditions hold.
+pub fn level_for(
+    levels: &[Level],
     r: &TicketRecord,
-    query_holds: impl FnMut(&Query) -> bool,
-) -> Option<&'a Level> {
+    mut query_holds: impl FnMut(usize, &Query) -> bool,
+) -> Option<usize> {
     let subject = Subject {
         tags: &r.tags,
         language: r.language.as_deref(),
         account: &r.account,
         priority: r.priority,
     };
-    // the same rule as `select_policy`: in order, the first whose conditions all hold
-    let mut holds = query_holds;
-    levels
-        .iter()
-        .find(|l| l.policy.when.holds(&subject, &mut holds))
+    // the rule of `select_policy`: in order, the first whose conditions all hold
+    (0..levels.len()).find(|&i| {
+        levels[i]
+            .policy
+            .when
+            .holds(&subject, &mut |q: &Query| query_holds(i, q))
+    })
 }
 
 /// The clocks of `r` under `level` as of `now` (none without a level).
 pub fn clocks(r: &TicketRecord, level: Option<&Level>, now: DateTime<Utc>) -> TicketClocks {
-    match level {
-        Some(l) => run_clocks(
-            &r.timeline,
-            &l.policy.targets,
-            l.approaching,
-            &l.calendar,
-            now,
-        ),
-        None => TicketClocks::default(),
+    let Some(l) = level else {
+        return TicketClocks::default();
+    };
+    let live = match r.history_until {
+        Some(h) => {
+            let start = r.timeline.partition_point(|e| e.at <= h);
+            &r.timeline[start..]
+        }
+        None => &r.timeline[..],
+    };
+    run_clocks(live, &l.policy.targets, l.approaching, &l.calendar, now)
+}
+
+/// One ticket assessed: the level it falls under (an index into the levels), its clocks
+/// as of now and its KPI facts.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub record: TicketRecord,
+    pub level: Option<usize>,
+    pub clocks: TicketClocks,
+    pub facts: TicketFacts,
+}
+
+/// Every record under its level as of `now`, with repeat contacts marked (`repeat` says
+/// how). `query_holds(level, ticket)` judges a policy's query condition; `shop` is the
+/// calendar of tickets under no policy.
+pub fn assess(
+    records: Vec<TicketRecord>,
+    levels: &[Level],
+    shop: &BusinessCalendar,
+    now: DateTime<Utc>,
+    repeat: (Duration, RepeatScope),
+    mut query_holds: impl FnMut(usize, TicketId) -> bool,
+) -> Vec<Assessed> {
+    let mut out: Vec<Assessed> = records
+        .into_iter()
+        .map(|record| {
+            let level = level_for(levels, &record, |i, _| query_holds(i, record.id));
+            let level_ref = level.and_then(|i| levels.get(i));
+            let clocks = clocks(&record, level_ref, now);
+            let cal = level_ref.map_or(shop, |l| &l.calendar);
+            let facts = facts(&record, &clocks, cal);
+            Assessed {
+                record,
+                level,
+                clocks,
+                facts,
+            }
+        })
+        .collect();
+    let mut by_customer: HashMap<i64, Vec<ContactTicket>> = HashMap::new();
+    for a in &out {
+        if let Some(c) = a.record.customer {
+            by_customer.entry(c).or_default().push(ContactTicket {
+                id: a.record.id,
+                created_at: a.record.created_at,
+                solved_at: a.facts.solved_at(),
+                order: None,
+            });
+        }
     }
+    let mut repeats = HashSet::new();
+    for tickets in by_customer.values().filter(|t| t.len() > 1) {
+        repeats.extend(repeat_contacts(tickets, repeat.0, repeat.1));
+    }
+    for a in &mut out {
+        a.facts.repeat = repeats.contains(&a.record.id);
+    }
+    out
 }
 
 /// The KPI facts of `r`: `cal` counts business time to the first reply (the level's, else

@@ -76,7 +76,7 @@ fn timelines_and_scopes() {
         records(c, scope)
             .expect("records")
             .iter()
-            .map(|r| r.record.id)
+            .map(|r| r.id)
             .collect()
     };
     let base = t(0).timestamp();
@@ -124,7 +124,6 @@ fn timelines_and_scopes() {
     )
     .expect("records");
     let changes: Vec<(i64, TicketChange)> = all[0]
-        .record
         .timeline
         .iter()
         .map(|e| (e.at.timestamp() - base, e.change))
@@ -141,7 +140,7 @@ fn timelines_and_scopes() {
     assert_eq!(all[0].history_until, None);
     assert_eq!(all[2].history_until, Some(t(50)));
     assert_eq!(
-        all[2].record.timeline.last().map(|e| e.change),
+        all[2].timeline.last().map(|e| e.change),
         Some(TicketChange::Status(Status::Solved))
     );
 }

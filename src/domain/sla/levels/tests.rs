@@ -43,6 +43,7 @@ fn record(tags: &[&str], events: &[(&str, TicketChange)]) -> TicketRecord {
                 change: *change,
             })
             .collect(),
+        history_until: None,
     }
 }
 
@@ -69,7 +70,9 @@ fn policies_in_order_and_queries_asked_last() {
         ),
     ];
     let r = record(&["vip"], &[("2026-11-02T10:00:00Z", TicketChange::Created)]);
-    let name = |r: &TicketRecord| level_for(&levels, r, |_| true).map(|l| l.policy.name.clone());
+    let name = |r: &TicketRecord| {
+        level_for(&levels, r, |_, _| true).map(|i| levels[i].policy.name.clone())
+    };
     assert_eq!(name(&r).as_deref(), Some("vip"));
     let r = record(&[], &[("2026-11-02T10:00:00Z", TicketChange::Created)]);
     assert_eq!(name(&r).as_deref(), Some("swedish"));
