@@ -8,5 +8,6 @@ pub mod claimant;
 pub mod import;
 pub mod mailbox_sync;
 pub mod send;
+pub mod service_levels;
 pub mod sync;
 pub mod watch;

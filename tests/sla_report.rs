@@ -17,7 +17,7 @@ use shopdesk::store::Store;
 use shopdesk::store::events::{apply, atomically};
 use shopdesk::store::ingest::AccountIdentity;
 use shopdesk::worker::import::ingest_raw;
-use support::{ok, run, shopdesk, stderr, stdout};
+use support::{MailStack, ok, run, shopdesk, stderr, stdout};
 
 const SHOP: &str = "support@shop.test";
 
@@ -360,4 +360,194 @@ fn report_as_json_and_csv_with_groups() {
         let o = run(shopdesk(&config, &db).args(args));
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
+}
+
+struct Child(std::process::Child);
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn watch(config: &Path, db: &Path, log: &Path) -> Child {
+    let err = std::fs::File::create(log).unwrap();
+    Child(
+        shopdesk(config, db)
+            .args(["sync", "--watch"])
+            .stdout(std::process::Stdio::null())
+            .stderr(err)
+            .spawn()
+            .unwrap(),
+    )
+}
+
+fn wait_until(limit: std::time::Duration, pred: impl Fn() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if pred() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn watch_runs_alert_cmd_once_per_stage_across_restarts_and_never_for_history() {
+    use std::os::unix::fs::PermissionsExt;
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let alerts = tmp.path().join("alerts.jsonl");
+    let script = tmp.path().join("alert.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat >> '{}'\n", alerts.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{}
+[sla]
+approaching = "80%"
+alert_cmd = "'{}'"
+
+[[sla.calendar]]
+name = "always"
+time_zone = "UTC"
+hours = {{ mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" }}
+
+[[sla.policy]]
+name = "standard"
+first_reply = "1h"
+calendar = "always"
+"#,
+            stack.config_text(""),
+            script.display()
+        ),
+    )
+    .unwrap();
+    let db = tmp.path().join("shop.db");
+    let shop = support::mailstack::SHOP;
+    let now = Utc::now();
+    let h = Duration::hours;
+    // Mail already in the mailbox at the first sync is history: it is never alerted, late
+    // as it is.
+    stack.append(
+        shop,
+        "INBOX",
+        &[mail(
+            "old@customer.test",
+            shop,
+            "Old",
+            "old@customer.test",
+            None,
+            now - h(3),
+        )],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+    let log = tmp.path().join("watch.log");
+    let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
+    let lines = || -> Vec<Value> {
+        std::fs::read_to_string(&alerts)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    {
+        let _watch = watch(&config, &db, &log);
+        assert!(wait_until(std::time::Duration::from_secs(20), || log_text(
+        )
+        .contains("watching")));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        stack.append(
+            shop,
+            "INBOX",
+            &[
+                mail(
+                    "late@customer.test",
+                    shop,
+                    "Late",
+                    "late@customer.test",
+                    None,
+                    now - h(2),
+                ),
+                mail(
+                    "near@customer.test",
+                    shop,
+                    "Near",
+                    "near@customer.test",
+                    None,
+                    now - Duration::minutes(50),
+                ),
+            ],
+        );
+        assert!(
+            wait_until(std::time::Duration::from_secs(30), || lines().len() >= 2),
+            "alerts: {:?}\nlog:\n{}",
+            lines(),
+            log_text()
+        );
+        // another beat of the alert check raises nothing new
+        std::thread::sleep(std::time::Duration::from_secs(11));
+    }
+    let listed: Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["list", "--json"]))).unwrap();
+    let id = |subject: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["subject"] == subject)
+            .and_then(|t| t["id"].as_i64())
+            .unwrap()
+    };
+    let got: Vec<(i64, String, String, String)> = lines()
+        .iter()
+        .map(|a| {
+            (
+                a["ticket_id"].as_i64().unwrap(),
+                a["target"].as_str().unwrap().to_string(),
+                a["stage"].as_str().unwrap().to_string(),
+                a["policy"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = vec![
+        (
+            id("Late"),
+            "first_reply".to_string(),
+            "breached".to_string(),
+            "standard".to_string(),
+        ),
+        (
+            id("Near"),
+            "first_reply".into(),
+            "approaching".into(),
+            "standard".into(),
+        ),
+    ];
+    assert_eq!(got, want, "log:\n{}", log_text());
+    // `sla` agrees, and the history ticket is not in it either.
+    let rows: Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["sla", "--json"]))).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+    // A restarted watch remembers what it raised.
+    {
+        let _watch = watch(&config, &db, &log);
+        assert!(wait_until(std::time::Duration::from_secs(20), || log_text(
+        )
+        .contains("watching")));
+        std::thread::sleep(std::time::Duration::from_secs(4));
+    }
+    assert_eq!(
+        lines().len(),
+        2,
+        "raised again after a restart:\n{}",
+        log_text()
+    );
 }

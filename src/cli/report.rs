@@ -193,6 +193,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let w = Window { since, until };
     let assessment = load(
         ctx,
+        &config,
         Scope::Window {
             // a repeat contact looks back at tickets solved before the window
             since: (since - config.sla.repeat_window).timestamp(),

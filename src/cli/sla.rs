@@ -5,17 +5,15 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::Utc;
 
-use crate::domain::sla::Stage;
 use crate::store::timeline::Scope;
+use crate::worker::service_levels::alerts;
 
 use super::Context;
 use super::json::write_json;
-use super::levels::{Assessment, load};
+use super::levels::load;
 use super::output::terminal;
-use super::ticket_json::rfc3339;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,57 +25,13 @@ pub struct Args {
     fail_on_breach: bool,
 }
 
-/// One row of `sla --json`: a contract for scripts.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct SlaRow {
-    pub ticket_id: i64,
-    /// first_reply | next_reply | resolution
-    pub target: &'static str,
-    /// approaching | breached
-    pub stage: &'static str,
-    /// RFC 3339, UTC; null when the calendar never opens
-    pub due_at: Option<String>,
-    pub policy: String,
-}
-
 pub const BREACH_EXIT: u8 = 3;
-
-/// Every running clock at a stage, breached first, then by due time.
-pub fn rows(a: &Assessment) -> Vec<SlaRow> {
-    let mut out: Vec<(Stage, Option<DateTime<Utc>>, SlaRow)> = Vec::new();
-    for t in &a.tickets {
-        let policy = a.policy(t).unwrap_or_default();
-        for c in &t.clocks.clocks {
-            if let Some(stage) = c.stage {
-                out.push((
-                    stage,
-                    c.due_at,
-                    SlaRow {
-                        ticket_id: t.record.id,
-                        target: c.target.as_str(),
-                        stage: match stage {
-                            Stage::Approaching => "approaching",
-                            Stage::Breached => "breached",
-                        },
-                        due_at: c.due_at.map(rfc3339),
-                        policy: policy.to_string(),
-                    },
-                ));
-            }
-        }
-    }
-    out.sort_by(|x, y| {
-        y.0.cmp(&x.0)
-            .then(x.1.cmp(&y.1))
-            .then(x.2.ticket_id.cmp(&y.2.ticket_id))
-    });
-    out.into_iter().map(|(_, _, r)| r).collect()
-}
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
-    let assessment = load(ctx, Scope::Active, now)?;
-    let rows = rows(&assessment);
+    let config = ctx.config_or_default()?;
+    let assessment = load(ctx, &config, Scope::Active, now)?;
+    let rows = alerts(&assessment.levels, &assessment.tickets);
     if args.json {
         write_json(std::io::stdout().lock(), &rows)?;
     } else {

@@ -16,6 +16,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_ticket_events.sql"),
     include_str!("migrations/0006_orders.sql"),
     include_str!("migrations/0007_sender_index.sql"),
+    include_str!("migrations/0010_sla_alerts.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -135,6 +135,23 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             _ => {}
         }
     }
+    // Mail that was in a mailbox before its first sync is history (the rule of
+    // `history::settle_history`), also when settling it changed nothing on the ticket.
+    let mut stmt = conn.prepare(
+        "SELECT m.ticket_id, max(m.date)
+           FROM mailboxes b
+           JOIN message_locations l ON l.mailbox_id = b.id AND l.uid < b.first_uidnext
+           JOIN messages m ON m.id = l.message
+          WHERE m.ticket_id IS NOT NULL
+          GROUP BY m.ticket_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
+            let at = instant(r.get(1)?);
+            out[i].history_until = out[i].history_until.max(Some(at));
+        }
+    }
     for r in &mut out {
         r.timeline.sort_by_key(|e| e.at);
     }
