@@ -89,10 +89,11 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         }
     }
     // A reply and the status it set share an instant: messages go in first, so the stable
-    // sort below keeps "the reply, then its status" (what the clocks expect).
+    // sort below keeps "the reply, then its status" (what the clocks expect). Both reads
+    // are answered from indexes that hold every column they take (migration 0010).
     let mut stmt = conn.prepare(
         "SELECT ticket_id, date, direction FROM messages
-          WHERE ticket_id IS NOT NULL AND direction != 'note'",
+          WHERE ticket_id >= 0 AND direction != 'note'",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -108,8 +109,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     }
     let mut stmt = conn.prepare(
         "SELECT ticket_id, at, kind, value, source FROM ticket_events
-          WHERE kind IN ('created', 'status') OR source = 'history'
-          ORDER BY id",
+          WHERE kind IN ('created', 'status')",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -121,6 +121,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         let value: Option<String> = r.get(3)?;
         let source: Option<String> = r.get(4)?;
         let read = &mut out[i];
+        // settling a mailbox's history may set a status: that too is history
         if source.as_deref() == Some("history") {
             read.history_until = read.history_until.max(Some(at));
         }

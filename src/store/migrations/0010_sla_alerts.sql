@@ -13,3 +13,7 @@ CREATE TABLE sla_alerts (
 -- Timelines for reports read each message's ticket, date and direction: an index that holds
 -- all three is read instead of the message rows with their bodies.
 CREATE INDEX messages_ticket_direction ON messages(ticket_id, date, direction);
+
+-- And each ticket's creation and status changes, from an index that holds what is read.
+CREATE INDEX ticket_events_status ON ticket_events(kind, ticket_id, at, value, source)
+    WHERE kind IN ('created', 'status');
