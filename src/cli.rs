@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand. Data goes to stdout, diagnostics to stderr;
-//! exit codes 0 ok, 1 failure, 2 usage error (design.md).
+//! exit codes 0 ok, 1 failure, 2 usage error, 3 a service level breached when asked
+//! (`sla --fail-on-breach`) (design.md).
 
 mod argv;
 mod bulk;
@@ -9,6 +10,7 @@ mod corrections;
 mod customer;
 mod init;
 mod json;
+mod levels;
 mod list;
 mod log_file;
 mod order_json;
@@ -16,8 +18,10 @@ mod orders;
 mod outbox;
 mod output;
 mod reply;
+mod report;
 mod search;
 mod show;
+mod sla;
 mod sync;
 mod templates_cmd;
 mod ticket_json;
@@ -87,6 +91,10 @@ pub enum Command {
     Merge(corrections::MergeArgs),
     /// Take back the last move, split or merge
     Undo(corrections::UndoArgs),
+    /// Tickets approaching or past a service-level target
+    Sla(sla::Args),
+    /// Support KPIs over a window: volume, reply and resolution times, SLA, CSAT, backlog
+    Report(report::Args),
     /// Canned replies: list, show, lint
     Templates(templates_cmd::Args),
     /// Print shell completions
@@ -156,6 +164,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Split(a)) => corrections::split(&ctx, a),
         Some(Command::Merge(a)) => corrections::merge(&ctx, a),
         Some(Command::Undo(a)) => corrections::undo(&ctx, a),
+        Some(Command::Sla(a)) => sla::run(&ctx, a),
+        Some(Command::Report(a)) => report::run(&ctx, a),
         Some(Command::Templates(a)) => templates_cmd::run(&ctx, a),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(

@@ -4,6 +4,7 @@
 //! readers never block the sync writer, short transactions, numbered migrations that never
 //! wipe the cache. Workers write here; the console and the CLI only read and record intent.
 
+pub mod alerts;
 pub mod bulk_index;
 mod columns;
 pub mod corrections;
@@ -26,6 +27,7 @@ pub mod reply_facts;
 pub mod search;
 pub mod sent;
 pub mod ticket_ops;
+pub mod timeline;
 pub mod views;
 
 use std::path::{Path, PathBuf};

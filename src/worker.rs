@@ -9,5 +9,6 @@ pub mod import;
 pub mod lookup;
 pub mod mailbox_sync;
 pub mod send;
+pub mod service_levels;
 pub mod sync;
 pub mod watch;

@@ -177,6 +177,25 @@ fn deliver_off_runtime(config: &crate::config::Config, ctx: &Context, force: boo
     });
 }
 
+/// How often `sync --watch` looks for clocks that crossed a stage.
+const ALERT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Raises the service-level alerts due now (`[sla] alert_cmd`), reporting failures.
+fn alert(config: &crate::config::Config, ctx: &Context) {
+    if config.sla.alert_cmd.is_none() {
+        return;
+    }
+    let raised = ctx.store().map_err(|e| e.to_string()).and_then(|store| {
+        crate::worker::service_levels::raise_alerts(store.conn(), config, chrono::Utc::now())
+            .map_err(|e| e.to_string())
+    });
+    match raised {
+        Ok(0) => {}
+        Ok(n) => eprintln!("{n} service-level alert(s) raised"),
+        Err(e) => eprintln!("shopdesk: {e}"),
+    }
+}
+
 fn watch(
     ctx: &Context,
     config: &crate::config::Config,
@@ -216,6 +235,9 @@ fn watch(
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         // The send worker's beat: queued replies past their undo window, and retries.
         let mut beat = tokio::time::interval(std::time::Duration::from_secs(2));
+        // Service-level alerts: after new mail, and on a slower beat of their own, since a
+        // clock crosses a stage with no mail at all.
+        let mut alert_beat = tokio::time::interval(ALERT_EVERY);
         loop {
             tokio::select! {
                 r = tokio::signal::ctrl_c() => return r,
@@ -223,7 +245,9 @@ fn watch(
                 Some((account, report)) = rx.recv() => {
                     let queued = after_sync(config, ctx, &account, &report);
                     deliver_off_runtime(config, ctx, queued > 0);
+                    alert(config, ctx);
                 }
+                _ = alert_beat.tick() => alert(config, ctx),
                 _ = beat.tick() => deliver_off_runtime(config, ctx, false),
             }
         }

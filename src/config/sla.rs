@@ -15,7 +15,7 @@ use super::ConfigError;
 use super::service::{invalid, parse_duration};
 use super::sla_tables::{self as tables, At};
 use crate::domain::kpi::RepeatScope;
-use crate::domain::sla::{Approaching, BusinessCalendar, BusinessHours, Policy};
+use crate::domain::sla::{Approaching, BusinessCalendar, BusinessHours, Level, Policy};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlaConfig {
@@ -31,6 +31,9 @@ pub struct SlaConfig {
     /// A customer writing again within this long after a solve is a repeat contact.
     pub repeat_window: Duration,
     pub repeat_scope: RepeatScope,
+    /// `sync --watch` runs this (through `sh -c`) once per ticket per stage, the alert as
+    /// JSON on its standard input.
+    pub alert_cmd: Option<String>,
 }
 
 impl Default for SlaConfig {
@@ -43,6 +46,7 @@ impl Default for SlaConfig {
             policies: Vec::new(),
             repeat_window: Duration::days(7),
             repeat_scope: RepeatScope::AnySubject,
+            alert_cmd: None,
         }
     }
 }
@@ -62,6 +66,18 @@ impl SlaConfig {
     pub fn approaching_for(&self, policy: &Policy) -> Approaching {
         policy.approaching.unwrap_or(self.approaching)
     }
+
+    /// The policies in order, each with its calendar and approaching stage resolved.
+    pub fn levels(&self) -> Vec<Level> {
+        self.policies
+            .iter()
+            .map(|p| Level {
+                policy: p.clone(),
+                calendar: self.calendar_for(p),
+                approaching: self.approaching_for(p),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -75,6 +91,7 @@ pub(super) struct RawSla {
     approaching: Option<Spanned<String>>,
     repeat_window: Option<Spanned<String>>,
     repeat_scope: Option<Spanned<String>>,
+    alert_cmd: Option<String>,
     #[serde(default)]
     calendar: Vec<Spanned<tables::RawCalendar>>,
     #[serde(default)]
@@ -198,6 +215,7 @@ impl RawSla {
             policies,
             repeat_window,
             repeat_scope,
+            alert_cmd: self.alert_cmd.filter(|c| !c.trim().is_empty()),
         })
     }
 }

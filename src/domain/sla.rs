@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod ics;
+pub mod levels;
 pub mod policy;
 
 pub use calendar::{BusinessCalendar, DaySpan, WeekHours, Zone};
@@ -16,6 +17,7 @@ pub use clock::{
     ClockState, Stage, Target, TargetClock, TicketChange, TicketClocks, TimelineEvent, run_clocks,
 };
 pub use ics::{IcsError, holidays_from_ics};
+pub use levels::{Level, TicketRecord};
 pub use policy::{Approaching, Policy, PolicyMatch, Priority, Subject, Targets, select_policy};
 
 use chrono::{

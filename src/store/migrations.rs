@@ -18,6 +18,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_sender_index.sql"),
     include_str!("migrations/0008_mail_orders.sql"),
     include_str!("migrations/0009_threading_corrections.sql"),
+    include_str!("migrations/0010_sla_alerts.sql"),
     include_str!("migrations/0011_order_lookups.sql"),
 ];
 

@@ -1,0 +1,486 @@
+//! `shopdesk report [--since 30d] [--until DATE] [--by day|week|month|agent|tag|language|
+//! account] [--json|--csv]`: the KPIs of `domain::kpi` over a window, in total and per
+//! group. The definitions are in README ("Service levels and KPIs").
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::domain::kpi::{Csat, Kpis, Nps, Period, TicketFacts, Window, kpis, kpis_by_period};
+use crate::domain::sla::levels::Assessed;
+use crate::domain::sla::{BusinessCalendar, Zone};
+use crate::store::timeline::Scope;
+
+use super::json::write_json;
+use super::levels::load;
+use super::output::terminal;
+use super::ticket_json::rfc3339;
+use super::{Context, UsageError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Start: a span back from now (30d, 12h, 2w) or a date (YYYY-MM-DD, from its start)
+    #[arg(long, default_value = "30d", value_name = "WHEN")]
+    since: String,
+    /// End: a date (YYYY-MM-DD, up to its end) or a span back from now [default: now]
+    #[arg(long, value_name = "WHEN")]
+    until: Option<String>,
+    /// Groups: day, week, month, agent, tag, language or account
+    #[arg(long, value_name = "GROUP", value_parser = ["day", "week", "month", "agent", "tag", "language", "account"])]
+    by: Option<String>,
+    /// Print JSON
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print CSV: one row for the whole window, then one per group
+    #[arg(long)]
+    csv: bool,
+}
+
+/// Where a `--since`/`--until` value points: `end` takes a date up to its end.
+pub fn parse_when(s: &str, now: DateTime<Utc>, zone: &Zone, end: bool) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let day = if end { date.succ_opt()? } else { date };
+        return Some(zone.start_of_day(day));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let n: i64 = s[..split].parse().ok()?;
+    let span = match &s[split..] {
+        "m" | "min" => Duration::try_minutes(n)?,
+        "h" => Duration::try_hours(n)?,
+        "d" => Duration::try_days(n)?,
+        "w" => Duration::try_weeks(n)?,
+        _ => return None,
+    };
+    now.checked_sub_signed(span)
+}
+
+/// `Kpis` as JSON, with CSAT and NPS `null` while nobody has voted.
+#[derive(Debug)]
+struct KpisJson {
+    base: Kpis,
+    csat: Option<Csat>,
+    nps: Option<Nps>,
+}
+
+impl Serialize for KpisJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut v = serde_json::to_value(&self.base).map_err(S::Error::custom)?;
+        if self.csat.is_none() {
+            v["csat"] = serde_json::Value::Null;
+        }
+        if self.nps.is_none() {
+            v["nps"] = serde_json::Value::Null;
+        }
+        v.serialize(s)
+    }
+}
+
+impl From<Kpis> for KpisJson {
+    fn from(k: Kpis) -> Self {
+        let csat = (k.csat.good + k.csat.okay + k.csat.bad > 0).then_some(k.csat);
+        let nps = (k.nps.promoters + k.nps.passives + k.nps.detractors > 0).then_some(k.nps);
+        KpisJson { base: k, csat, nps }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Group {
+    key: String,
+    #[serde(flatten)]
+    kpis: KpisJson,
+}
+
+/// `report --json`: a contract for scripts.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    since: String,
+    until: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<String>,
+    #[serde(flatten)]
+    kpis: KpisJson,
+    groups: Vec<Group>,
+}
+
+const NONE_KEY: &str = "(none)";
+
+/// The groups of `tickets` by a dimension: one ticket in every group of its tags.
+fn by_dimension(tickets: &[Assessed], dim: &str, w: Window) -> Vec<(String, Kpis)> {
+    let mut groups: BTreeMap<String, Vec<TicketFacts>> = BTreeMap::new();
+    for t in tickets {
+        let r = &t.record;
+        let keys: Vec<String> = match dim {
+            "agent" => vec![r.owner.clone().unwrap_or_else(|| NONE_KEY.into())],
+            "language" => vec![r.language.clone().unwrap_or_else(|| NONE_KEY.into())],
+            "account" => vec![r.account.clone()],
+            _ if r.tags.is_empty() => vec![NONE_KEY.into()],
+            _ => r.tags.clone(),
+        };
+        for k in keys {
+            groups.entry(k).or_default().push(t.facts.clone());
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(k, facts)| (k, kpis(&facts, w)))
+        .filter(|(_, k)| *k != Kpis::default())
+        .collect()
+}
+
+/// The whole report of `tickets` over `w`.
+pub fn report(tickets: &[Assessed], w: Window, by: Option<&str>, zone: &Zone) -> Report {
+    let facts: Vec<TicketFacts> = tickets.iter().map(|t| t.facts.clone()).collect();
+    let groups: Vec<(String, Kpis)> = match by {
+        None => Vec::new(),
+        Some(p @ ("day" | "week" | "month")) => {
+            let period = p.parse::<Period>().unwrap_or(Period::Day);
+            kpis_by_period(&facts, w, period, zone)
+                .into_iter()
+                .map(|(b, k)| (b.key.format("%Y-%m-%d").to_string(), k))
+                .collect()
+        }
+        Some(dim) => by_dimension(tickets, dim, w),
+    };
+    Report {
+        since: rfc3339(w.since),
+        until: rfc3339(w.until),
+        by: by.map(str::to_string),
+        kpis: kpis(&facts, w).into(),
+        groups: groups
+            .into_iter()
+            .map(|(key, k)| Group {
+                key,
+                kpis: k.into(),
+            })
+            .collect(),
+    }
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let now = Utc::now();
+    let config = ctx.config_or_default()?;
+    let zone = BusinessCalendar::from(&config.sla.hours).zone;
+    let since = parse_when(&args.since, now, &zone, false).ok_or_else(|| {
+        UsageError(format!(
+            "--since {}: use a span such as 30d or a date YYYY-MM-DD",
+            args.since
+        ))
+    })?;
+    let until = match &args.until {
+        None => now,
+        Some(u) => parse_when(u, now, &zone, true).ok_or_else(|| {
+            UsageError(format!(
+                "--until {u}: use a date YYYY-MM-DD or a span such as 7d"
+            ))
+        })?,
+    };
+    if until <= since {
+        return Err(UsageError(format!(
+            "the window is empty: --since {} is not before --until {}",
+            rfc3339(since),
+            rfc3339(until)
+        ))
+        .into());
+    }
+    let w = Window { since, until };
+    let assessment = load(
+        ctx,
+        &config,
+        Scope::Window {
+            // a repeat contact looks back at tickets solved before the window
+            since: (since - config.sla.repeat_window).timestamp(),
+            until: until.timestamp(),
+        },
+        now,
+    )?;
+    let report = report(&assessment.tickets, w, args.by.as_deref(), &zone);
+    if args.json {
+        write_json(std::io::stdout().lock(), &report)?;
+    } else if args.csv {
+        write_csv(std::io::stdout().lock(), &report)?;
+    } else {
+        write_text(&report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The CSV columns, in order: the JSON's fields with nested names joined by `_`.
+pub const CSV_COLUMNS: &[&str] = &[
+    "key",
+    "since",
+    "until",
+    "tickets_created",
+    "tickets_solved",
+    "messages_in",
+    "messages_out",
+    "first_reply_median_s",
+    "first_reply_p90_s",
+    "first_reply_business_median_s",
+    "first_reply_business_p90_s",
+    "resolution_median_s",
+    "resolution_p90_s",
+    "one_touch_rate",
+    "fcr_rate",
+    "reopen_rate",
+    "repeat_contact_rate",
+    "sla_first_reply_met",
+    "sla_first_reply_breached",
+    "sla_first_reply_rate",
+    "sla_next_reply_met",
+    "sla_next_reply_breached",
+    "sla_next_reply_rate",
+    "sla_resolution_met",
+    "sla_resolution_breached",
+    "sla_resolution_rate",
+    "csat_good",
+    "csat_okay",
+    "csat_bad",
+    "csat_score",
+    "nps_promoters",
+    "nps_passives",
+    "nps_detractors",
+    "nps_score",
+    "backlog",
+];
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn csv_row(key: &str, since: &str, until: &str, k: &KpisJson) -> Vec<String> {
+    let b = &k.base;
+    let mut row = vec![
+        key.to_string(),
+        since.to_string(),
+        until.to_string(),
+        b.tickets_created.to_string(),
+        b.tickets_solved.to_string(),
+        b.messages_in.to_string(),
+        b.messages_out.to_string(),
+        opt(b.first_reply.median_s),
+        opt(b.first_reply.p90_s),
+        opt(b.first_reply.business_median_s),
+        opt(b.first_reply.business_p90_s),
+        opt(b.resolution.median_s),
+        opt(b.resolution.p90_s),
+        opt(b.one_touch_rate),
+        opt(b.fcr_rate),
+        opt(b.reopen_rate),
+        opt(b.repeat_contact_rate),
+    ];
+    for a in [&b.sla.first_reply, &b.sla.next_reply, &b.sla.resolution] {
+        row.extend([a.met.to_string(), a.breached.to_string(), opt(a.rate)]);
+    }
+    let c = &b.csat;
+    row.extend([
+        c.good.to_string(),
+        c.okay.to_string(),
+        c.bad.to_string(),
+        opt(c.score),
+    ]);
+    let n = &b.nps;
+    row.extend([
+        n.promoters.to_string(),
+        n.passives.to_string(),
+        n.detractors.to_string(),
+        opt(n.score),
+    ]);
+    row.push(b.backlog.to_string());
+    row
+}
+
+fn write_csv(out: impl Write, r: &Report) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_COLUMNS)?;
+    w.write_record(csv_row("total", &r.since, &r.until, &r.kpis))?;
+    for g in &r.groups {
+        w.write_record(csv_row(&g.key, &r.since, &r.until, &g.kpis))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn secs(s: Option<i64>) -> String {
+    match s {
+        None => "-".into(),
+        Some(s) if s < 3600 => format!("{}m", s / 60),
+        Some(s) if s < 86_400 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+        Some(s) => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
+}
+
+fn write_text(r: &Report) -> anyhow::Result<()> {
+    let mut out = terminal();
+    let k = &r.kpis.base;
+    writeln!(out, "{} – {}", r.since, r.until)?;
+    let lines = [
+        (
+            "tickets created / solved",
+            format!("{} / {}", k.tickets_created, k.tickets_solved),
+        ),
+        (
+            "messages in / out",
+            format!("{} / {}", k.messages_in, k.messages_out),
+        ),
+        (
+            "first reply median / p90",
+            format!(
+                "{} / {}",
+                secs(k.first_reply.median_s),
+                secs(k.first_reply.p90_s)
+            ),
+        ),
+        (
+            "  in business time",
+            format!(
+                "{} / {}",
+                secs(k.first_reply.business_median_s),
+                secs(k.first_reply.business_p90_s)
+            ),
+        ),
+        (
+            "resolution median / p90",
+            format!(
+                "{} / {}",
+                secs(k.resolution.median_s),
+                secs(k.resolution.p90_s)
+            ),
+        ),
+        ("one-touch", pct(k.one_touch_rate)),
+        ("first-contact resolution", pct(k.fcr_rate)),
+        ("reopened", pct(k.reopen_rate)),
+        ("repeat contacts", pct(k.repeat_contact_rate)),
+        ("SLA first reply", attainment(&k.sla.first_reply)),
+        ("SLA next reply", attainment(&k.sla.next_reply)),
+        ("SLA resolution", attainment(&k.sla.resolution)),
+        (
+            "CSAT",
+            r.kpis.csat.map_or_else(
+                || "no votes".into(),
+                |c| {
+                    format!(
+                        "{} ({} good, {} okay, {} bad)",
+                        pct(c.score),
+                        c.good,
+                        c.okay,
+                        c.bad
+                    )
+                },
+            ),
+        ),
+        (
+            "NPS",
+            r.kpis.nps.map_or_else(
+                || "no votes".into(),
+                |n| {
+                    format!(
+                        "{} ({} promoters, {} passives, {} detractors)",
+                        n.score.map_or_else(|| "-".into(), |s| format!("{s:.0}")),
+                        n.promoters,
+                        n.passives,
+                        n.detractors
+                    )
+                },
+            ),
+        ),
+        ("backlog at the end", k.backlog.to_string()),
+    ];
+    for (name, value) in lines {
+        writeln!(out, "{name:<26} {value}")?;
+    }
+    if !r.groups.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<20} {:>7} {:>7} {:>9} {:>9} {:>6} {:>7}",
+            r.by.as_deref().unwrap_or(""),
+            "created",
+            "solved",
+            "1st reply",
+            "resolve",
+            "SLA",
+            "backlog"
+        )?;
+        for g in &r.groups {
+            let k = &g.kpis.base;
+            let sla = &k.sla;
+            let met = sla.first_reply.met + sla.next_reply.met + sla.resolution.met;
+            let all =
+                met + sla.first_reply.breached + sla.next_reply.breached + sla.resolution.breached;
+            writeln!(
+                out,
+                "{:<20} {:>7} {:>7} {:>9} {:>9} {:>6} {:>7}",
+                crate::ui::text::fit(&g.key, 20, crate::ui::text::Cut::Ellipsis),
+                k.tickets_created,
+                k.tickets_solved,
+                secs(k.first_reply.median_s),
+                secs(k.resolution.median_s),
+                pct((all > 0).then(|| met as f64 / all as f64)),
+                k.backlog
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn attainment(a: &crate::domain::kpi::Attainment) -> String {
+    format!("{} ({} met, {} breached)", pct(a.rate), a.met, a.breached)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_values() {
+        let now = DateTime::parse_from_rfc3339("2026-11-29T15:00:00Z")
+            .expect("now")
+            .with_timezone(&Utc);
+        let utc: Zone = "UTC".parse().expect("zone");
+        let plus2: Zone = "Europe/Helsinki".parse().expect("zone");
+        // (value, zone, end, expected)
+        let cases = [
+            ("30d", &utc, false, Some("2026-10-30T15:00:00Z")),
+            ("12h", &utc, true, Some("2026-11-29T03:00:00Z")),
+            ("2w", &utc, false, Some("2026-11-15T15:00:00Z")),
+            ("2026-11-01", &utc, false, Some("2026-11-01T00:00:00Z")),
+            ("2026-11-01", &utc, true, Some("2026-11-02T00:00:00Z")),
+            ("2026-11-01", &plus2, false, Some("2026-10-31T22:00:00Z")),
+            (
+                "2026-11-01T08:00:00+01:00",
+                &utc,
+                true,
+                Some("2026-11-01T07:00:00Z"),
+            ),
+            ("30", &utc, false, None),
+            ("d", &utc, false, None),
+            ("30y", &utc, false, None),
+            ("2026-13-01", &utc, false, None),
+            ("99999999999999999999d", &utc, false, None),
+        ];
+        for (value, zone, end, want) in cases {
+            let got = parse_when(value, now, zone, end).map(rfc3339);
+            assert_eq!(got.as_deref(), want, "{value}");
+        }
+    }
+
+    #[test]
+    fn csv_rows_match_the_columns() {
+        let k: KpisJson = Kpis::default().into();
+        assert_eq!(csv_row("total", "a", "b", &k).len(), CSV_COLUMNS.len());
+        assert!(k.csat.is_none() && k.nps.is_none());
+    }
+}

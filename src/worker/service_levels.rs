@@ -1,0 +1,167 @@
+//! Service levels at work: the tickets of a scope assessed under the config's policies
+//! (what `sla` and `report` print), and the alerts `sync --watch` raises from them —
+//! `alert_cmd` run once per ticket, clock and stage, the alert as JSON on its standard
+//! input, remembered in the store so a restart does not raise it again.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::domain::sla::levels::{Assessed, Level, assess};
+use crate::domain::sla::{BusinessCalendar, Stage};
+use crate::store::StoreError;
+use crate::store::alerts::{AlertKey, claim};
+use crate::store::query_sql::QueryContext;
+use crate::store::timeline::{Scope, query_matches, records};
+
+/// The tickets of `scope` under their policies as of `now`.
+pub fn assess_tickets(
+    conn: &Connection,
+    config: &Config,
+    scope: Scope,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Level>, Vec<Assessed>), StoreError> {
+    let levels = config.sla.levels();
+    let qctx = QueryContext {
+        agent: config.agent.clone(),
+        now: now.timestamp(),
+    };
+    let matches = query_matches(conn, &levels, &qctx)?;
+    let shop = BusinessCalendar::from(&config.sla.hours);
+    let tickets = assess(
+        records(conn, scope)?,
+        &levels,
+        &shop,
+        now,
+        (config.sla.repeat_window, config.sla.repeat_scope),
+        |level, id| {
+            matches
+                .get(level)
+                .and_then(Option::as_ref)
+                .is_some_and(|set| set.contains(&id))
+        },
+    );
+    Ok((levels, tickets))
+}
+
+/// A clock at a stage: a row of `sla --json`, and what `alert_cmd` reads.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Alert {
+    pub ticket_id: i64,
+    /// first_reply | next_reply | resolution
+    pub target: &'static str,
+    /// approaching | breached
+    pub stage: &'static str,
+    /// RFC 3339, UTC; null when the calendar never opens
+    pub due_at: Option<String>,
+    pub policy: String,
+    #[serde(skip)]
+    pub started_at: i64,
+}
+
+/// Every running clock at a stage, breached first, then by due time.
+pub fn alerts(levels: &[Level], tickets: &[Assessed]) -> Vec<Alert> {
+    let mut out: Vec<(Stage, Option<DateTime<Utc>>, Alert)> = Vec::new();
+    for t in tickets {
+        let policy = t
+            .level
+            .and_then(|i| levels.get(i))
+            .map(|l| l.policy.name.clone())
+            .unwrap_or_default();
+        for c in &t.clocks.clocks {
+            let Some(stage) = c.stage else { continue };
+            out.push((
+                stage,
+                c.due_at,
+                Alert {
+                    ticket_id: t.record.id,
+                    target: c.target.as_str(),
+                    stage: match stage {
+                        Stage::Approaching => "approaching",
+                        Stage::Breached => "breached",
+                    },
+                    due_at: c
+                        .due_at
+                        .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                    policy: policy.clone(),
+                    started_at: c.started_at.timestamp(),
+                },
+            ));
+        }
+    }
+    out.sort_by(|x, y| {
+        y.0.cmp(&x.0)
+            .then(x.1.cmp(&y.1))
+            .then(x.2.ticket_id.cmp(&y.2.ticket_id))
+    });
+    out.into_iter().map(|(_, _, a)| a).collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AlertError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("alert_cmd: {0}")]
+    Command(String),
+}
+
+/// Raises each alert not raised before: claims it in the store, then runs `alert_cmd` with
+/// it on stdin. Returns how many were raised; a command that fails is reported, and its
+/// alert still counts as raised (a broken script must not be run again every few seconds).
+pub fn raise_alerts(
+    conn: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<usize, AlertError> {
+    let Some(cmd) = config.sla.alert_cmd.as_deref() else {
+        return Ok(0);
+    };
+    let (levels, tickets) = assess_tickets(conn, config, Scope::Active, now)?;
+    let mut raised = 0;
+    let mut failures = Vec::new();
+    for a in alerts(&levels, &tickets) {
+        let key = AlertKey {
+            ticket: a.ticket_id,
+            target: a.target,
+            started_at: a.started_at,
+            stage: a.stage,
+        };
+        if !claim(conn, key, now.timestamp())? {
+            continue;
+        }
+        raised += 1;
+        if let Err(e) = run_alert(cmd, &a) {
+            failures.push(format!("ticket #{}: {e}", a.ticket_id));
+        }
+    }
+    if failures.is_empty() {
+        Ok(raised)
+    } else {
+        Err(AlertError::Command(failures.join("; ")))
+    }
+}
+
+fn run_alert(cmd: &str, alert: &Alert) -> Result<(), String> {
+    let json = serde_json::to_vec(alert).map_err(|e| e.to_string())?;
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // a command that does not read its input is its own business
+        let _ = stdin.write_all(&json).and_then(|()| stdin.write_all(b"\n"));
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("exited with {status}"))
+    }
+}

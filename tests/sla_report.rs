@@ -1,0 +1,553 @@
+//! `sla` and `report` as scripts call them, on a shop whose mail went through the real
+//! parse → thread → store path with dates around now: JSON names, CSV columns, options in
+//! any order and the exit codes 0, 1, 2 and 3.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+use shopdesk::domain::ticket_change::{StatusCause, TicketChange};
+use shopdesk::domain::{EventSource, Origin, Status};
+use shopdesk::store::Store;
+use shopdesk::store::events::{apply, atomically};
+use shopdesk::store::ingest::AccountIdentity;
+use shopdesk::worker::import::ingest_raw;
+use support::{MailStack, ok, run, shopdesk, stderr, stdout};
+
+const SHOP: &str = "support@shop.test";
+
+fn config(dir: &Path) -> PathBuf {
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"agent = "alice"
+
+[[accounts]]
+name = "shop"
+email = "{SHOP}"
+
+[accounts.imap]
+host = "127.0.0.1"
+port = 1
+security = "none"
+user = "{SHOP}"
+password_env = "SHOPDESK_TEST_PASSWORD"
+
+[accounts.smtp]
+host = "127.0.0.1"
+port = 1
+security = "none"
+user = "{SHOP}"
+password_env = "SHOPDESK_TEST_PASSWORD"
+
+[sla]
+approaching = "80%"
+
+[[sla.calendar]]
+name = "always"
+time_zone = "UTC"
+hours = {{ mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" }}
+
+[[sla.policy]]
+name = "vip"
+tag = "vip"
+first_reply = "1h"
+resolution = "8h"
+calendar = "always"
+
+[[sla.policy]]
+name = "standard"
+first_reply = "4h"
+resolution = "48h"
+calendar = "always"
+"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn mail(
+    from: &str,
+    to: &str,
+    subject: &str,
+    id: &str,
+    reply_to: Option<&str>,
+    at: DateTime<Utc>,
+) -> Vec<u8> {
+    let parent = reply_to
+        .map(|p| format!("In-Reply-To: <{p}>\r\nReferences: <{p}>\r\n"))
+        .unwrap_or_default();
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {}\r\nMessage-ID: <{id}>\r\n{parent}Content-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n",
+        at.to_rfc2822()
+    )
+    .into_bytes()
+}
+
+/// Four tickets (times from now):
+/// - "Boots": a vip, written 3h ago, unanswered: first reply (1h) breached 2h ago;
+/// - "Laces": written 3h30m ago, unanswered: first reply (4h) approaching, due in 30m;
+/// - "Sizes": written 2 days ago, answered in 30m, solved an hour after it began;
+/// - "Again": the "Sizes" customer a day later (a repeat contact), unanswered: breached.
+fn shop(dir: &Path, now: DateTime<Utc>) -> (PathBuf, PathBuf, HashMap<String, i64>) {
+    let config = config(dir);
+    let db = dir.join("shop.db");
+    let h = Duration::hours;
+    let m = Duration::minutes;
+    {
+        let mut store = Store::open(&db).unwrap();
+        let account = AccountIdentity::new("shop", "shop", &[SHOP]);
+        let raws = vec![
+            mail(
+                "a@customer.test",
+                SHOP,
+                "Boots",
+                "boots@customer.test",
+                None,
+                now - h(3),
+            ),
+            mail(
+                "b@customer.test",
+                SHOP,
+                "Laces",
+                "laces@customer.test",
+                None,
+                now - h(3) - m(30),
+            ),
+            mail(
+                "c@customer.test",
+                SHOP,
+                "Sizes",
+                "sizes@customer.test",
+                None,
+                now - h(48),
+            ),
+            mail(
+                SHOP,
+                "c@customer.test",
+                "Re: Sizes",
+                "r1@shop.test",
+                Some("sizes@customer.test"),
+                now - h(48) + m(30),
+            ),
+            mail(
+                "c@customer.test",
+                SHOP,
+                "Again",
+                "again@customer.test",
+                None,
+                now - h(24),
+            ),
+        ];
+        ingest_raw(&mut store, &account, "INBOX", &raws).unwrap();
+    }
+    let listed: Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["list", "--json"]))).unwrap();
+    let ids: HashMap<String, i64> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["subject"].as_str().unwrap().to_string(),
+                t["id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ids.len(), 4, "{listed}");
+    {
+        let store = Store::open(&db).unwrap();
+        let solved = TicketChange::StatusSet {
+            status: Status::Solved,
+            cause: StatusCause::Agent,
+        };
+        let origin = Origin::new("alice", EventSource::Cli, now - h(47));
+        atomically(store.conn(), |tx| {
+            apply(tx, ids["Sizes"], &[solved], &origin)
+        })
+        .unwrap();
+    }
+    ok(shopdesk(&config, &db).args(["tag", &ids["Boots"].to_string(), "+vip"]));
+    (config, db, ids)
+}
+
+#[test]
+fn sla_lists_stages_and_exits_3_on_a_breach_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let (config, db, ids) = shop(dir.path(), now);
+    for args in [
+        &["sla", "--json"][..],
+        &["sla", "--json", "--fail-on-breach"],
+        &["sla", "--fail-on-breach", "--json"],
+        &["--json", "sla"],
+    ] {
+        let o = run(shopdesk(&config, &db).args(args));
+        let want = if args.contains(&"--fail-on-breach") {
+            3
+        } else {
+            0
+        };
+        if args[0] == "--json" {
+            // an option of `sla` before its name is no option of shopdesk's
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(want), "{args:?}: {}", stderr(&o));
+        let rows: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let got: Vec<(i64, &str, &str, &str)> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+                assert_eq!(keys, ["due_at", "policy", "stage", "target", "ticket_id"]);
+                (
+                    r["ticket_id"].as_i64().unwrap(),
+                    r["target"].as_str().unwrap(),
+                    r["stage"].as_str().unwrap(),
+                    r["policy"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (ids["Again"], "first_reply", "breached", "standard"),
+                (ids["Boots"], "first_reply", "breached", "vip"),
+                (ids["Laces"], "first_reply", "approaching", "standard"),
+            ],
+            "{args:?}"
+        );
+        let due = |i: usize| {
+            DateTime::parse_from_rfc3339(rows[i]["due_at"].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let near = |t: DateTime<Utc>, want: DateTime<Utc>| (t - want).num_seconds().abs() <= 1;
+        assert!(near(due(0), now - Duration::hours(20)), "{rows}");
+        assert!(near(due(1), now - Duration::hours(2)), "{rows}");
+        assert!(near(due(2), now + Duration::minutes(30)), "{rows}");
+    }
+    // Plain text names the ticket, the stage and the target.
+    let text = ok(shopdesk(&config, &db).arg("sla"));
+    assert!(
+        text.contains(&format!("#{}", ids["Boots"])) && text.contains("breached"),
+        "{text}"
+    );
+    // Nothing breached once the late tickets are answered or solved: exit 0 even when asked.
+    for t in ["Again", "Boots"] {
+        ok(shopdesk(&config, &db).args(["status", &ids[t].to_string(), "solved"]));
+    }
+    let o = run(shopdesk(&config, &db).args(["sla", "--fail-on-breach", "--json"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A database that cannot be opened is a failure (1), a bad option a usage error (2).
+    let o = run(shopdesk(&config, dir.path()).args(["sla"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run(shopdesk(&config, &db).args(["sla", "--breached"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn report_as_json_and_csv_with_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let (config, db, _) = shop(dir.path(), now);
+    let json = |args: &[&str]| -> Value {
+        let out = ok(shopdesk(&config, &db).args(args));
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    };
+    for args in [
+        &["report", "--json"][..],
+        &["report", "--since", "30d", "--json", "--by", "tag"],
+        &["report", "--by", "tag", "--json", "--since", "30d"],
+    ] {
+        let r = json(args);
+        assert_eq!(r["tickets_created"], 4, "{args:?}: {r}");
+        assert_eq!(r["tickets_solved"], 1);
+        assert_eq!(r["messages_in"], 4);
+        assert_eq!(r["messages_out"], 1);
+        assert_eq!(r["first_reply"]["median_s"], 1800);
+        assert_eq!(r["first_reply"]["business_median_s"], 1800);
+        assert_eq!(r["resolution"]["median_s"], 3600);
+        assert_eq!(r["one_touch_rate"], 1.0);
+        assert_eq!(r["fcr_rate"], 1.0);
+        assert_eq!(r["reopen_rate"], 0.0);
+        assert_eq!(r["repeat_contact_rate"], 0.5);
+        assert_eq!(r["sla"]["first_reply"]["met"], 1);
+        assert_eq!(r["sla"]["first_reply"]["breached"], 2);
+        assert_eq!(r["sla"]["resolution"]["met"], 1);
+        assert_eq!(r["sla"]["next_reply"]["rate"], Value::Null);
+        assert_eq!(r["csat"], Value::Null);
+        assert_eq!(r["nps"], Value::Null);
+        assert_eq!(r["backlog"], 3);
+        for key in ["since", "until", "groups"] {
+            assert!(r.get(key).is_some(), "{key}: {r}");
+        }
+        if args.contains(&"tag") {
+            let groups: Vec<(&str, u64)> = r["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| {
+                    (
+                        g["key"].as_str().unwrap(),
+                        g["tickets_created"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(groups, [("(none)", 3), ("vip", 1)]);
+        }
+    }
+    // By day: one group per day of the window that had anything to count.
+    let r = json(&["report", "--since", "3d", "--by", "day", "--json"]);
+    let days = r["groups"].as_array().unwrap();
+    assert!((3..=4).contains(&days.len()), "{r}");
+    let created: u64 = days
+        .iter()
+        .map(|g| g["tickets_created"].as_u64().unwrap())
+        .sum();
+    assert_eq!(created, 4);
+    // A window before the shop existed counts nothing and divides by nothing.
+    let r = json(&[
+        "report",
+        "--json",
+        "--since",
+        "2020-01-01",
+        "--until",
+        "2020-01-31",
+    ]);
+    assert_eq!(r["tickets_created"], 0);
+    assert_eq!(r["one_touch_rate"], Value::Null);
+    assert_eq!(r["since"], "2020-01-01T00:00:00Z");
+    assert_eq!(r["until"], "2020-02-01T00:00:00Z");
+    // CSV: the header, the whole window, then the groups.
+    let csv = ok(shopdesk(&config, &db).args(["report", "--csv", "--by", "agent"]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("key,since,until,tickets_created,tickets_solved,"),
+        "{csv}"
+    );
+    assert!(lines[0].ends_with(",nps_score,backlog"), "{csv}");
+    assert!(lines[1].starts_with("total,"), "{csv}");
+    assert_eq!(
+        lines.len(),
+        3,
+        "one agent group (nobody owns a ticket): {csv}"
+    );
+    let cols = lines[0].split(',').count();
+    assert!(lines.iter().all(|l| l.split(',').count() == cols), "{csv}");
+    // Plain text for a person.
+    let text = ok(shopdesk(&config, &db).args(["report", "--by", "language"]));
+    assert!(
+        text.contains("tickets created / solved") && text.contains("4 / 1"),
+        "{text}"
+    );
+    // Usage errors: exit 2.
+    for args in [
+        &["report", "--by", "year"][..],
+        &["report", "--since", "soon"],
+        &["report", "--until", "2020-01-01"],
+        &["report", "--json", "--csv"],
+    ] {
+        let o = run(shopdesk(&config, &db).args(args));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+}
+
+struct Child(std::process::Child);
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn watch(config: &Path, db: &Path, log: &Path) -> Child {
+    let err = std::fs::File::create(log).unwrap();
+    Child(
+        shopdesk(config, db)
+            .args(["sync", "--watch"])
+            .stdout(std::process::Stdio::null())
+            .stderr(err)
+            .spawn()
+            .unwrap(),
+    )
+}
+
+fn wait_until(limit: std::time::Duration, pred: impl Fn() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if pred() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn watch_runs_alert_cmd_once_per_stage_across_restarts_and_never_for_history() {
+    use std::os::unix::fs::PermissionsExt;
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let alerts = tmp.path().join("alerts.jsonl");
+    let script = tmp.path().join("alert.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat >> '{}'\n", alerts.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{}
+[sla]
+approaching = "80%"
+alert_cmd = "'{}'"
+
+[[sla.calendar]]
+name = "always"
+time_zone = "UTC"
+hours = {{ mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" }}
+
+[[sla.policy]]
+name = "standard"
+first_reply = "1h"
+calendar = "always"
+"#,
+            stack.config_text(""),
+            script.display()
+        ),
+    )
+    .unwrap();
+    let db = tmp.path().join("shop.db");
+    let shop = support::mailstack::SHOP;
+    let now = Utc::now();
+    let h = Duration::hours;
+    // Mail already in the mailbox at the first sync is history: it is never alerted, late
+    // as it is.
+    stack.append(
+        shop,
+        "INBOX",
+        &[mail(
+            "old@customer.test",
+            shop,
+            "Old",
+            "old@customer.test",
+            None,
+            now - h(3),
+        )],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+    let log = tmp.path().join("watch.log");
+    let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
+    let lines = || -> Vec<Value> {
+        std::fs::read_to_string(&alerts)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    {
+        let _watch = watch(&config, &db, &log);
+        assert!(wait_until(std::time::Duration::from_secs(20), || log_text(
+        )
+        .contains("watching")));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        stack.append(
+            shop,
+            "INBOX",
+            &[
+                mail(
+                    "late@customer.test",
+                    shop,
+                    "Late",
+                    "late@customer.test",
+                    None,
+                    now - h(2),
+                ),
+                mail(
+                    "near@customer.test",
+                    shop,
+                    "Near",
+                    "near@customer.test",
+                    None,
+                    now - Duration::minutes(50),
+                ),
+            ],
+        );
+        assert!(
+            wait_until(std::time::Duration::from_secs(30), || lines().len() >= 2),
+            "alerts: {:?}\nlog:\n{}",
+            lines(),
+            log_text()
+        );
+        // another beat of the alert check raises nothing new
+        std::thread::sleep(std::time::Duration::from_secs(11));
+    }
+    let listed: Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["list", "--json"]))).unwrap();
+    let id = |subject: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["subject"] == subject)
+            .and_then(|t| t["id"].as_i64())
+            .unwrap()
+    };
+    let got: Vec<(i64, String, String, String)> = lines()
+        .iter()
+        .map(|a| {
+            (
+                a["ticket_id"].as_i64().unwrap(),
+                a["target"].as_str().unwrap().to_string(),
+                a["stage"].as_str().unwrap().to_string(),
+                a["policy"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = vec![
+        (
+            id("Late"),
+            "first_reply".to_string(),
+            "breached".to_string(),
+            "standard".to_string(),
+        ),
+        (
+            id("Near"),
+            "first_reply".into(),
+            "approaching".into(),
+            "standard".into(),
+        ),
+    ];
+    assert_eq!(got, want, "log:\n{}", log_text());
+    // `sla` agrees, and the history ticket is not in it either.
+    let rows: Value =
+        serde_json::from_str(&ok(shopdesk(&config, &db).args(["sla", "--json"]))).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+    // A restarted watch remembers what it raised.
+    {
+        let _watch = watch(&config, &db, &log);
+        assert!(wait_until(std::time::Duration::from_secs(20), || log_text(
+        )
+        .contains("watching")));
+        std::thread::sleep(std::time::Duration::from_secs(4));
+    }
+    assert_eq!(
+        lines().len(),
+        2,
+        "raised again after a restart:\n{}",
+        log_text()
+    );
+}
