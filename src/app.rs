@@ -7,10 +7,12 @@ mod action;
 mod context;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod layout;
 mod palette;
 
 pub use action::Action;
 pub use context::Context;
+pub use layout::Areas;
 pub use palette::{PaletteCommand, parse_command};
 
 use ratatui_textarea::{Input, TextArea};
@@ -196,6 +198,8 @@ pub enum Event {
     /// A list load that a newer one replaced before it ran.
     ListSuperseded,
     TicketLoaded(Box<TicketDetail>, Option<CustomerInfo>),
+    /// The highlighted ticket, loaded for the thread pane while the list has focus.
+    PreviewLoaded(Box<TicketDetail>, Option<CustomerInfo>),
     TemplatesLoaded(Vec<String>),
     Preview(Result<String, String>),
     Queued(PendingSend),
@@ -220,6 +224,9 @@ pub enum Effect {
         total: Option<usize>,
     },
     LoadTicket(TicketId),
+    /// The highlighted ticket for the thread pane: loaded off the key path (the loader
+    /// thread), and only the newest one matters.
+    LoadPreview(TicketId),
     LoadTemplates,
     Preview {
         ticket: TicketId,
@@ -298,7 +305,23 @@ impl App {
 
     /// Whether the layout shows one pane at a time (narrow terminals).
     pub fn narrow(&self) -> bool {
-        self.width < 120
+        self.width < layout::NARROW_BELOW
+    }
+
+    /// Where the panes are on the screen now.
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.width, self.height, self.focus == Pane::Thread)
+    }
+
+    /// Loads the highlighted ticket into the thread pane when the pane is on screen beside
+    /// the list and shows another ticket.
+    fn preview(&self) -> Option<Effect> {
+        if self.narrow() || self.focus != Pane::List {
+            return None;
+        }
+        let id = self.list.selected_row()?.id;
+        let shown = self.ticket.as_ref().map(|t| t.ticket.id);
+        (shown != Some(id)).then_some(Effect::LoadPreview(id))
     }
 
     pub fn context(&self) -> Context {
@@ -368,3 +391,5 @@ pub use update::{filtered_templates, update};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_habits;

@@ -85,7 +85,15 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             let selected = window.selected.min(window.total.saturating_sub(1));
             app.list = ListWindow { selected, ..window };
-            Vec::new()
+            app.preview().into_iter().collect()
+        }
+        Event::PreviewLoaded(detail, customer) => {
+            // The selection has moved on, or a ticket was opened meanwhile: not shown.
+            let highlighted = app.list.selected_row().map(|t| t.id);
+            if app.focus == Pane::Thread || highlighted != Some(detail.ticket.id) {
+                return Vec::new();
+            }
+            update(app, Event::TicketLoaded(detail, customer))
         }
         Event::TicketLoaded(detail, customer) => {
             let same = app
@@ -274,6 +282,12 @@ fn on_queues(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 fn on_list(app: &mut App, a: Action) -> Vec<Effect> {
+    let mut fx = on_list_key(app, a);
+    fx.extend(app.preview());
+    fx
+}
+
+fn on_list_key(app: &mut App, a: Action) -> Vec<Effect> {
     let sel = app.list.selected;
     match a {
         Action::Down => app.select(sel + 1),

@@ -56,6 +56,11 @@ impl Runner<'_> {
                 let customer = views::customer_of_ticket(conn, id)?;
                 vec![Event::TicketLoaded(Box::new(detail), customer)]
             }
+            Effect::LoadPreview(id) => {
+                let detail = read::ticket_detail(conn, id)?;
+                let customer = views::customer_of_ticket(conn, id)?;
+                vec![Event::PreviewLoaded(Box::new(detail), customer)]
+            }
             Effect::LoadTemplates => vec![Event::TemplatesLoaded(
                 self.templates.names().map(str::to_string).collect(),
             )],

@@ -197,7 +197,7 @@ impl Console<'_> {
                 deferred.retain(|d| !matches!(d, Effect::LoadCounts(_)));
                 deferred.push(fx);
             }
-            Effect::LoadList { .. } => {
+            Effect::LoadList { .. } | Effect::LoadPreview(_) => {
                 if let Err(fx) = self.loader.send(fx) {
                     // the loader is gone: load here
                     pending.extend(self.apply(app, store, fx));
@@ -301,15 +301,23 @@ impl Console<'_> {
 }
 
 /// Only the newest list load matters: typing "siparis" quickly asks for seven lists, and
-/// the six older ones would be dropped on arrival anyway.
+/// the six older ones would be dropped on arrival anyway. The same holds for previews
+/// while the selection runs down the list.
 fn latest_loads(effects: Vec<Effect>) -> Vec<Effect> {
-    let last = effects
+    let last_list = effects
         .iter()
         .rposition(|e| matches!(e, Effect::LoadList { .. }));
+    let last_preview = effects
+        .iter()
+        .rposition(|e| matches!(e, Effect::LoadPreview(_)));
     effects
         .into_iter()
         .enumerate()
-        .filter(|(i, e)| !matches!(e, Effect::LoadList { .. }) || Some(*i) == last)
+        .filter(|(i, e)| match e {
+            Effect::LoadList { .. } => Some(*i) == last_list,
+            Effect::LoadPreview(_) => Some(*i) == last_preview,
+            _ => true,
+        })
         .map(|(_, e)| e)
         .collect()
 }
@@ -348,6 +356,16 @@ mod tests {
             (
                 vec![list("s"), Effect::LoadTicket(7), Effect::LoadOutbox],
                 vec![list("s"), Effect::LoadTicket(7), Effect::LoadOutbox],
+            ),
+            (
+                vec![
+                    Effect::LoadPreview(1),
+                    list("a"),
+                    Effect::LoadPreview(2),
+                    Effect::LoadTicket(9),
+                    Effect::LoadPreview(3),
+                ],
+                vec![list("a"), Effect::LoadTicket(9), Effect::LoadPreview(3)],
             ),
         ];
         for (effects, want) in cases {
