@@ -8,11 +8,13 @@ mod context;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod layout;
+mod mouse;
 mod palette;
 
 pub use action::Action;
 pub use context::Context;
 pub use layout::Areas;
+pub use mouse::{Mouse, MouseKind};
 pub use palette::{PaletteCommand, parse_command};
 
 use ratatui_textarea::{Input, TextArea};
@@ -62,6 +64,8 @@ pub enum QueueKind {
     Breaching,
     Solved,
     All,
+    /// A saved search (`[[views]]`, `:save NAME`).
+    View,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +213,13 @@ pub enum Event {
     Synced(Option<i64>),
     Status(String),
     Error(String),
+    /// A click or the wheel (off with `--no-mouse`).
+    Mouse(Mouse),
+    /// A view was written to the views file: it becomes a queue.
+    ViewSaved {
+        name: String,
+        query: String,
+    },
 }
 
 /// Work for the runner: every effect is I/O.
@@ -249,6 +260,11 @@ pub enum Effect {
     /// Writes every attachment of the ticket to the download folder.
     SaveAttachments(TicketId),
     LoadOutbox,
+    /// Writes a saved search to the views file.
+    SaveView {
+        name: String,
+        query: String,
+    },
 }
 
 impl App {
@@ -280,6 +296,18 @@ impl App {
             quit: false,
             width: 100,
             height: 30,
+        }
+    }
+
+    /// Adds saved searches as queues after the built-in ones, in the order given.
+    pub fn add_views<'a>(&mut self, views: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        for (name, query) in views {
+            self.queues.push(Queue {
+                kind: QueueKind::View,
+                name: name.to_string(),
+                query: query.to_string(),
+                count: None,
+            });
         }
     }
 

@@ -187,3 +187,31 @@ fn the_list_gives_the_subject_the_room_at_80_150_and_200_columns() {
         insta::assert_snapshot!(format!("list_preview_{w}x{h}"), screen);
     }
 }
+
+/// Saved views sit under the built-in queues with their counts.
+#[test]
+fn views_are_listed_after_the_built_in_queues() {
+    let mut app = loaded_app(150, 30);
+    app.add_views([
+        ("VIP", "tag:vip -status:solved"),
+        ("退货 returns", "tag:return"),
+    ]);
+    update(
+        &mut app,
+        Event::CountsLoaded(vec![
+            Some(5),
+            Some(2),
+            Some(1),
+            Some(3),
+            Some(1),
+            Some(2),
+            Some(1),
+            Some(6),
+            Some(4),
+            Some(12),
+        ]),
+    );
+    let screen = render(&app);
+    assert!(screen.contains("VIP"), "{screen}");
+    insta::assert_snapshot!("views_150x30", screen);
+}

@@ -4,7 +4,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
-use super::Pane;
+use super::{ListWindow, Pane, Queue};
 
 /// Terminals narrower than this show one pane at a time.
 pub const NARROW_BELOW: u16 = 120;
@@ -110,6 +110,34 @@ pub fn areas(width: u16, height: u16, thread_focused: bool) -> Areas {
     a.thread = Some(thread);
     a.customer = cols.get(3).copied();
     a
+}
+
+/// The first loaded row the list pane shows, `height` rows tall: the selection stays on
+/// screen.
+pub fn list_start(list: &ListWindow, height: usize) -> usize {
+    let rel = list.selected.saturating_sub(list.offset);
+    let start = rel
+        .saturating_sub(height.saturating_sub(1))
+        .min(list.rows.len().saturating_sub(1));
+    if rel < start + height {
+        start
+    } else {
+        rel + 1 - height
+    }
+}
+
+/// The queue tabs of a narrow screen, in order: name and count.
+pub fn tab_labels(queues: &[Queue]) -> Vec<String> {
+    queues
+        .iter()
+        .map(|q| {
+            format!(
+                " {} {} ",
+                q.name,
+                q.count.map_or("?".into(), |c| c.to_string())
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

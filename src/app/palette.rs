@@ -10,9 +10,11 @@ pub enum PaletteCommand {
     Note(String),
     Reply,
     Quit,
+    /// Keeps the list's query as a view named so.
+    Save(String),
 }
 
-pub const COMMANDS: &[&str] = &["status", "assign", "tag", "note", "reply", "quit"];
+pub const COMMANDS: &[&str] = &["status", "assign", "tag", "note", "reply", "save", "quit"];
 
 /// `:status pending`, `:assign bob` (`me`, `none`), `:tag +wismo -old`, `:note text`.
 pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String> {
@@ -47,6 +49,8 @@ pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String>
         "note" | "n" if !rest.is_empty() => Ok(PaletteCommand::Note(rest.to_string())),
         "note" | "n" => Err("the note is empty".into()),
         "reply" | "r" => Ok(PaletteCommand::Reply),
+        "save" if !rest.is_empty() => Ok(PaletteCommand::Save(rest.to_string())),
+        "save" => Err("save as what? e.g. :save VIP".into()),
         "quit" | "q" => Ok(PaletteCommand::Quit),
         "" => Err("type a command: status, assign, tag, note, reply, quit".into()),
         other => Err(format!(

@@ -147,6 +147,14 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             app.set_status_message(e, true);
             Vec::new()
         }
+        Event::Mouse(m) => super::mouse::on_mouse(app, m),
+        Event::ViewSaved { name, query } => {
+            app.set_status_message(format!("saved the view '{name}'"), false);
+            app.add_views([(name.as_str(), query.as_str())]);
+            vec![Effect::LoadCounts(
+                app.queues.iter().map(|q| q.query.clone()).collect(),
+            )]
+        }
     }
 }
 
@@ -305,7 +313,7 @@ fn on_list_key(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
-fn open_selected(app: &mut App) -> Vec<Effect> {
+pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
     match app.list.selected_row() {
         Some(t) => {
             let id = t.id;
@@ -544,6 +552,9 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
     if let PaletteCommand::Reply = cmd {
         return start_reply(app);
     }
+    if let PaletteCommand::Save(name) = cmd {
+        return save_view(app, name);
+    }
     let Some(t) = app.selected_ticket() else {
         app.set_status_message("no ticket selected", true);
         return Vec::new();
@@ -553,6 +564,22 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
         PaletteCommand::Assign(a) => vec![Effect::Assign(t, a)],
         PaletteCommand::Tag(add, remove) => vec![Effect::Tag(t, add, remove)],
         PaletteCommand::Note(text) => vec![Effect::Note(t, text)],
-        PaletteCommand::Quit | PaletteCommand::Reply => Vec::new(),
+        PaletteCommand::Quit | PaletteCommand::Reply | PaletteCommand::Save(_) => Vec::new(),
     }
+}
+
+/// `:save NAME`: the list's query (the queue's and the search on top) becomes a view.
+fn save_view(app: &mut App, name: String) -> Vec<Effect> {
+    if app.filter.as_deref().is_none_or(|f| f.trim().is_empty()) {
+        app.set_status_message("search first (/), then :save NAME keeps it as a view", true);
+        return Vec::new();
+    }
+    if app.queues.iter().any(|q| q.name == name) {
+        app.set_status_message(format!("a queue named '{name}' exists already"), true);
+        return Vec::new();
+    }
+    vec![Effect::SaveView {
+        name,
+        query: app.list_query(),
+    }]
 }

@@ -12,6 +12,7 @@ use super::styles::StyleName;
 use super::text::{Cut, fit, short_age};
 use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
+use crate::app::layout::{list_start, tab_labels};
 use crate::app::{App, Context, Mode, Pane, Preview, QueueKind, filtered_templates};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
@@ -87,12 +88,7 @@ fn draw_main(f: &mut Frame, app: &App, theme: &Theme) {
 
 fn draw_queue_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for (i, q) in app.queues.iter().enumerate() {
-        let label = format!(
-            " {} {} ",
-            q.name,
-            q.count.map_or("?".into(), |c| c.to_string())
-        );
+    for (i, label) in tab_labels(&app.queues).into_iter().enumerate() {
         let style = if i == app.queue_selected {
             theme.style(StyleName::QueueSelected)
         } else {
@@ -176,15 +172,7 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let height = inner.height as usize;
     // Keep the selection on screen: the visible slice of the loaded window.
-    let rel = app.list.selected.saturating_sub(app.list.offset);
-    let start = rel
-        .saturating_sub(height.saturating_sub(1))
-        .min(app.list.rows.len().saturating_sub(1));
-    let start = if rel < start + height {
-        start
-    } else {
-        rel + 1 - height
-    };
+    let start = list_start(&app.list, height);
     let (who_w, subj_w) = text_columns(
         inner.width as usize,
         app.list
@@ -262,7 +250,7 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 theme.style(StyleName::Input),
             ),
             Span::styled(
-                "  status S · assign A · tag +a -b · note TEXT · reply · quit",
+                "  status S · assign A · tag +a -b · note TEXT · reply · save NAME · quit",
                 theme.style(StyleName::HintDesc),
             ),
         ]),
