@@ -7,11 +7,15 @@ mod action;
 mod context;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod layout;
+mod mouse;
 mod order_pick;
 mod palette;
 
 pub use action::Action;
 pub use context::Context;
+pub use layout::Areas;
+pub use mouse::{Mouse, MouseKind};
 pub use order_pick::TRACKING_TEMPLATE;
 pub use palette::{PaletteCommand, parse_command};
 
@@ -62,6 +66,8 @@ pub enum QueueKind {
     Breaching,
     Solved,
     All,
+    /// A saved search (`[[views]]`, `:save NAME`).
+    View,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +208,8 @@ pub enum Event {
     /// A list load that a newer one replaced before it ran.
     ListSuperseded,
     TicketLoaded(Box<TicketDetail>, Option<CustomerInfo>),
+    /// The highlighted ticket, loaded for the thread pane while the list has focus.
+    PreviewLoaded(Box<TicketDetail>, Option<CustomerInfo>),
     TemplatesLoaded(Vec<String>),
     Preview(Result<String, String>),
     Queued(PendingSend),
@@ -211,6 +219,13 @@ pub enum Event {
     Synced(Option<i64>),
     Status(String),
     Error(String),
+    /// A click or the wheel (off with `--no-mouse`).
+    Mouse(Mouse),
+    /// A view was written to the views file: it becomes a queue.
+    ViewSaved {
+        name: String,
+        query: String,
+    },
 }
 
 /// Work for the runner: every effect is I/O.
@@ -226,6 +241,9 @@ pub enum Effect {
         total: Option<usize>,
     },
     LoadTicket(TicketId),
+    /// The highlighted ticket for the thread pane: loaded off the key path (the loader
+    /// thread), and only the newest one matters.
+    LoadPreview(TicketId),
     LoadTemplates,
     Preview {
         ticket: TicketId,
@@ -267,6 +285,11 @@ pub enum Effect {
     /// The last merge, split or move, taken back.
     UndoCorrection,
     LoadOutbox,
+    /// Writes a saved search to the views file.
+    SaveView {
+        name: String,
+        query: String,
+    },
 }
 
 impl App {
@@ -303,6 +326,18 @@ impl App {
         }
     }
 
+    /// Adds saved searches as queues after the built-in ones, in the order given.
+    pub fn add_views<'a>(&mut self, views: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        for (name, query) in views {
+            self.queues.push(Queue {
+                kind: QueueKind::View,
+                name: name.to_string(),
+                query: query.to_string(),
+                count: None,
+            });
+        }
+    }
+
     /// Effects that load everything the screen shows.
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx = vec![Effect::LoadTemplates, Effect::LoadOutbox];
@@ -325,7 +360,23 @@ impl App {
 
     /// Whether the layout shows one pane at a time (narrow terminals).
     pub fn narrow(&self) -> bool {
-        self.width < 120
+        self.width < layout::NARROW_BELOW
+    }
+
+    /// Where the panes are on the screen now.
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.width, self.height, self.focus == Pane::Thread)
+    }
+
+    /// Loads the highlighted ticket into the thread pane when the pane is on screen beside
+    /// the list and shows another ticket.
+    fn preview(&self) -> Option<Effect> {
+        if self.narrow() || self.focus != Pane::List {
+            return None;
+        }
+        let id = self.list.selected_row()?.id;
+        let shown = self.ticket.as_ref().map(|t| t.ticket.id);
+        (shown != Some(id)).then_some(Effect::LoadPreview(id))
     }
 
     pub fn context(&self) -> Context {
@@ -401,3 +452,5 @@ pub use update::{filtered_templates, update};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_habits;

@@ -15,8 +15,10 @@ mod service;
 mod sla;
 mod sla_tables;
 pub use orders::OrdersConfig;
+pub mod views;
 pub use service::{OutboxConfig, ShopConfig, SyncConfig, parse_duration};
 pub use sla::SlaConfig;
+pub use views::{ConsoleConfig, View};
 
 /// Where a config value came from, for error messages.
 #[derive(Debug, thiserror::Error)]
@@ -211,6 +213,9 @@ pub struct Config {
     pub sla: SlaConfig,
     pub outbox: OutboxConfig,
     pub sync: SyncConfig,
+    /// Saved searches shown as queues, in the order given.
+    pub views: Vec<View>,
+    pub console: ConsoleConfig,
 }
 
 impl Config {
@@ -279,6 +284,10 @@ struct RawConfig {
     orders: orders::RawOrders,
     #[serde(default)]
     accounts: Vec<RawAccount>,
+    #[serde(default)]
+    views: Vec<views::RawView>,
+    #[serde(default)]
+    console: views::RawConsole,
 }
 
 #[derive(Debug, Deserialize)]
@@ -434,6 +443,8 @@ impl RawConfig {
             sla,
             outbox: self.outbox.validate(),
             sync,
+            views: views::validate(std::mem::take(&mut self.views), path, text)?,
+            console: std::mem::take(&mut self.console).validate(),
         })
     }
 }

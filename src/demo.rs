@@ -84,6 +84,8 @@ pub fn config(agent: &str) -> Config {
         sla: SlaConfig::default(),
         outbox: OutboxConfig::default(),
         sync: Default::default(),
+        views: Vec::new(),
+        console: Default::default(),
     }
 }
 

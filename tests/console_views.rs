@@ -196,3 +196,52 @@ fn with_no_accounts_the_empty_list_points_at_init_and_demo() {
     let screen = render(&app);
     assert!(screen.contains("No tickets here.") && !screen.contains("shopdesk init"));
 }
+
+/// The list at three widths, with the thread pane previewing the highlighted ticket where
+/// it is on screen: names keep their room, the subject takes the rest, and CJK rows line
+/// up with the others.
+#[test]
+fn the_list_gives_the_subject_the_room_at_80_150_and_200_columns() {
+    use shopdesk::app::fixtures::{customer, detail};
+    for (w, h) in [(80u16, 24u16), (150, 36), (200, 40)] {
+        let mut app = loaded_app(w, h);
+        update(
+            &mut app,
+            Event::PreviewLoaded(Box::new(detail()), Some(customer())),
+        );
+        let screen = render(&app);
+        assert!(screen.contains("Parcel arrived damaged (red)"), "{screen}");
+        if w >= 150 {
+            assert!(screen.contains("#101 ·"), "the preview is shown: {screen}");
+        }
+        insta::assert_snapshot!(format!("list_preview_{w}x{h}"), screen);
+    }
+}
+
+/// Saved views sit under the built-in queues with their counts.
+#[test]
+fn views_are_listed_after_the_built_in_queues() {
+    let mut app = loaded_app(150, 30);
+    app.add_views([
+        ("VIP", "tag:vip -status:solved"),
+        ("退货 returns", "tag:return"),
+    ]);
+    update(
+        &mut app,
+        Event::CountsLoaded(vec![
+            Some(5),
+            Some(2),
+            Some(1),
+            Some(3),
+            Some(1),
+            Some(2),
+            Some(1),
+            Some(6),
+            Some(4),
+            Some(12),
+        ]),
+    );
+    let screen = render(&app);
+    assert!(screen.contains("VIP"), "{screen}");
+    insta::assert_snapshot!("views_150x30", screen);
+}

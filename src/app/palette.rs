@@ -19,10 +19,12 @@ pub enum PaletteCommand {
     Move(Option<i64>, Option<TicketId>),
     /// `:undo`: the last merge, split or move.
     Undo,
+    /// Keeps the list's query as a view named so.
+    Save(String),
 }
 
 pub const COMMANDS: &[&str] = &[
-    "status", "assign", "tag", "note", "reply", "merge", "split", "move", "undo", "quit",
+    "status", "assign", "tag", "note", "reply", "merge", "split", "move", "undo", "save", "quit",
 ];
 
 /// `:status pending`, `:assign bob` (`me`, `none`), `:tag +wismo -old`, `:note text`,
@@ -87,6 +89,8 @@ pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String>
             Ok(PaletteCommand::Move(message, to))
         }
         "undo" => Ok(PaletteCommand::Undo),
+        "save" if !rest.is_empty() => Ok(PaletteCommand::Save(rest.to_string())),
+        "save" => Err("save as what? e.g. :save VIP".into()),
         "quit" | "q" => Ok(PaletteCommand::Quit),
         "" => Err(format!("type a command: {}", COMMANDS.join(", "))),
         other => Err(format!(

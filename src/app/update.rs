@@ -90,7 +90,15 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             let selected = window.selected.min(window.total.saturating_sub(1));
             app.list = ListWindow { selected, ..window };
-            Vec::new()
+            app.preview().into_iter().collect()
+        }
+        Event::PreviewLoaded(detail, customer) => {
+            // The selection has moved on, or a ticket was opened meanwhile: not shown.
+            let highlighted = app.list.selected_row().map(|t| t.id);
+            if app.focus == Pane::Thread || highlighted != Some(detail.ticket.id) {
+                return Vec::new();
+            }
+            update(app, Event::TicketLoaded(detail, customer))
         }
         Event::TicketLoaded(detail, customer) => {
             let same = app
@@ -147,6 +155,14 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         Event::Error(e) => {
             app.set_status_message(e, true);
             Vec::new()
+        }
+        Event::Mouse(m) => super::mouse::on_mouse(app, m),
+        Event::ViewSaved { name, query } => {
+            app.set_status_message(format!("saved the view '{name}'"), false);
+            app.add_views([(name.as_str(), query.as_str())]);
+            vec![Effect::LoadCounts(
+                app.queues.iter().map(|q| q.query.clone()).collect(),
+            )]
         }
     }
 }
@@ -296,6 +312,12 @@ fn on_queues(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 fn on_list(app: &mut App, a: Action) -> Vec<Effect> {
+    let mut fx = on_list_key(app, a);
+    fx.extend(app.preview());
+    fx
+}
+
+fn on_list_key(app: &mut App, a: Action) -> Vec<Effect> {
     let sel = app.list.selected;
     match a {
         Action::Down => app.select(sel + 1),
@@ -313,7 +335,7 @@ fn on_list(app: &mut App, a: Action) -> Vec<Effect> {
     }
 }
 
-fn open_selected(app: &mut App) -> Vec<Effect> {
+pub(super) fn open_selected(app: &mut App) -> Vec<Effect> {
     match app.list.selected_row() {
         Some(t) => {
             let id = t.id;
@@ -578,6 +600,9 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
     if let PaletteCommand::Undo = cmd {
         return vec![Effect::UndoCorrection];
     }
+    if let PaletteCommand::Save(name) = cmd {
+        return save_view(app, name);
+    }
     let Some(t) = app.selected_ticket() else {
         app.set_status_message("no ticket selected", true);
         return Vec::new();
@@ -593,7 +618,10 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
             Some(message) => vec![Effect::MoveMessage { message, to }],
             None => no_message_picked(app, ":move MSG TICKET"),
         },
-        PaletteCommand::Quit | PaletteCommand::Reply | PaletteCommand::Undo => Vec::new(),
+        PaletteCommand::Quit
+        | PaletteCommand::Reply
+        | PaletteCommand::Undo
+        | PaletteCommand::Save(_) => Vec::new(),
     }
 }
 
@@ -616,4 +644,20 @@ fn no_message_picked(app: &mut App, typed: &str) -> Vec<Effect> {
         true,
     );
     Vec::new()
+}
+
+/// `:save NAME`: the list's query (the queue's and the search on top) becomes a view.
+fn save_view(app: &mut App, name: String) -> Vec<Effect> {
+    if app.filter.as_deref().is_none_or(|f| f.trim().is_empty()) {
+        app.set_status_message("search first (/), then :save NAME keeps it as a view", true);
+        return Vec::new();
+    }
+    if app.queues.iter().any(|q| q.name == name) {
+        app.set_status_message(format!("a queue named '{name}' exists already"), true);
+        return Vec::new();
+    }
+    vec![Effect::SaveView {
+        name,
+        query: app.list_query(),
+    }]
 }

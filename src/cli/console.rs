@@ -15,6 +15,9 @@ pub struct LookArgs {
     /// Colours: auto, always, never, truecolor, 256 or 16 (NO_COLOR is honoured)
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: String,
+    /// Leave the mouse to the terminal (also `[console] mouse = false` in the config)
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,7 +64,8 @@ fn init_file_log() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 pub fn console(ctx: &Context, look: &LookArgs) -> anyhow::Result<ExitCode> {
     let color = color(look)?;
     needs_terminal()?;
-    let config = ctx.config_or_default()?;
+    let mut config = ctx.config_or_default()?;
+    config.console.mouse &= !look.no_mouse;
     let _log = init_file_log();
     let title = config
         .shop
@@ -84,7 +88,8 @@ pub fn demo(ctx: &Context, look: &LookArgs, args: DemoArgs) -> anyhow::Result<Ex
     let color = color(look)?;
     needs_terminal()?;
     let agent = "you";
-    let config = crate::demo::config(agent);
+    let mut config = crate::demo::config(agent);
+    config.console.mouse &= !look.no_mouse;
     // A temporary database unless --db names one (kept for a second look).
     let tmp = tempfile::tempdir()?;
     let db = if ctx.explicit_db {

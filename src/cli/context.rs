@@ -49,6 +49,8 @@ impl Context {
                 sla: Default::default(),
                 outbox: Default::default(),
                 sync: Default::default(),
+                views: Vec::new(),
+                console: Default::default(),
             }),
             Err(e) => Err(e.into()),
         }

@@ -7,6 +7,8 @@ use std::sync::mpsc::Sender;
 use super::attachments;
 use super::runtime::{Inbox, Options};
 use crate::app::{Effect, Event, ListWindow, PendingSend};
+use crate::config::View;
+use crate::config::views::{append_saved, views_file};
 use crate::domain::EventSource;
 use crate::mailout::{self, Body, ReplyRequest};
 use crate::store::corrections::{self, Correction};
@@ -58,6 +60,24 @@ impl Runner<'_> {
                 let detail = read::ticket_detail(conn, id)?;
                 let customer = views::customer_of_ticket(conn, id)?;
                 vec![Event::TicketLoaded(Box::new(detail), customer)]
+            }
+            Effect::SaveView { name, query } => {
+                if self.opts.demo {
+                    // the demo's views live as long as it does
+                    return Ok(vec![Event::ViewSaved { name, query }]);
+                }
+                let file = views_file(self.opts.config.path.as_deref());
+                let view = View { name, query };
+                append_saved(&file, &view)?;
+                vec![Event::ViewSaved {
+                    name: view.name,
+                    query: view.query,
+                }]
+            }
+            Effect::LoadPreview(id) => {
+                let detail = read::ticket_detail(conn, id)?;
+                let customer = views::customer_of_ticket(conn, id)?;
+                vec![Event::PreviewLoaded(Box::new(detail), customer)]
             }
             Effect::LoadTemplates => vec![Event::TemplatesLoaded(
                 self.templates.names().map(str::to_string).collect(),

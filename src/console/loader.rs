@@ -1,5 +1,6 @@
-//! The list loader: ticket lists (and searches) load on a thread of their own, with a
-//! connection of its own, so typing never waits for a query. Results go to the inbox.
+//! The list loader: ticket lists (and searches), and the ticket previewed beside the list,
+//! load on a thread of their own, with a connection of its own, so typing and moving the
+//! selection never wait for a query. Results go to the inbox.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SendError, Sender, channel};
@@ -7,7 +8,7 @@ use std::sync::mpsc::{Receiver, SendError, Sender, channel};
 use super::runtime::Inbox;
 use crate::app::{Effect, Event, ListWindow};
 use crate::store::query_sql::QueryContext;
-use crate::store::{Store, now_unix, views};
+use crate::store::{Store, now_unix, read, views};
 
 pub struct Loader {
     requests: Sender<(Effect, i64)>,
@@ -35,41 +36,73 @@ impl Loader {
 }
 
 fn serve(store: &Store, agent: &str, rx: &Receiver<(Effect, i64)>, inbox: &Sender<Inbox>) {
-    while let Ok(mut next) = rx.recv() {
-        // A burst of keys: skip to the newest request.
-        while let Ok(newer) = rx.try_recv() {
-            if inbox.send(Inbox::Loaded(Event::ListSuperseded)).is_err() {
+    while let Ok(first) = rx.recv() {
+        // A burst of keys: only the newest list and the newest preview are loaded.
+        let mut list = None;
+        let mut preview = None;
+        let mut next = Some(first);
+        while let Some((fx, now)) = next {
+            match fx {
+                Effect::LoadList { .. } => {
+                    let older = list.replace((fx, now));
+                    if older.is_some() && inbox.send(Inbox::Loaded(Event::ListSuperseded)).is_err()
+                    {
+                        return;
+                    }
+                }
+                Effect::LoadPreview(id) => preview = Some(id),
+                _ => {}
+            }
+            next = rx.try_recv().ok();
+        }
+        let mut events = Vec::new();
+        if let Some((fx, now)) = list {
+            events.push(load_list(store, agent, fx, now));
+        }
+        if let Some(id) = preview {
+            events.push(load_preview(store, id));
+        }
+        for ev in events {
+            if inbox.send(Inbox::Loaded(ev)).is_err() {
                 return;
             }
-            next = newer;
         }
-        let (fx, now) = next;
-        let Effect::LoadList {
+    }
+}
+
+fn load_list(store: &Store, agent: &str, fx: Effect, now: i64) -> Event {
+    let Effect::LoadList {
+        query,
+        offset,
+        limit,
+        selected,
+        total,
+    } = fx
+    else {
+        return Event::ListSuperseded;
+    };
+    let ctx = QueryContext {
+        agent: agent.to_string(),
+        now,
+    };
+    match views::window(store.conn(), &query, &ctx, offset, limit, total) {
+        Ok((total, rows)) => Event::ListLoaded(ListWindow {
             query,
-            offset,
-            limit,
-            selected,
             total,
-        } = fx
-        else {
-            continue;
-        };
-        let ctx = QueryContext {
-            agent: agent.to_string(),
-            now,
-        };
-        let ev = match views::window(store.conn(), &query, &ctx, offset, limit, total) {
-            Ok((total, rows)) => Event::ListLoaded(ListWindow {
-                query,
-                total,
-                offset,
-                rows,
-                selected,
-            }),
-            Err(e) => Event::Error(e.to_string()),
-        };
-        if inbox.send(Inbox::Loaded(ev)).is_err() {
-            return;
-        }
+            offset,
+            rows,
+            selected,
+        }),
+        Err(e) => Event::Error(e.to_string()),
+    }
+}
+
+/// A preview that fails says nothing: the ticket opens with Enter, which reports errors.
+fn load_preview(store: &Store, id: crate::domain::TicketId) -> Event {
+    let loaded = read::ticket_detail(store.conn(), id)
+        .and_then(|d| Ok((d, views::customer_of_ticket(store.conn(), id)?)));
+    match loaded {
+        Ok((detail, customer)) => Event::PreviewLoaded(Box::new(detail), customer),
+        Err(_) => Event::ListSuperseded,
     }
 }

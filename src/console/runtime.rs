@@ -8,12 +8,15 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
+};
 
 use super::effects::Runner;
 use super::loader::Loader;
 use super::terminal::{self, Reader, Term};
-use crate::app::{App, Context, Effect, Event, Mode, update};
+use crate::app::{App, Context, Effect, Event, Mode, Mouse, MouseKind, update};
 use crate::config::Config;
 use crate::store::query_sql::QueryContext;
 use crate::store::{Store, now_unix};
@@ -57,6 +60,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         &templates::user_dirs(&opts.config),
         &opts.config.shop.default_language,
     )?;
+    // The config's views, then those saved from the console (not for the demo shop).
+    let mut views = opts.config.views.clone();
+    if !opts.demo {
+        views.extend(crate::config::views::load_saved(
+            &crate::config::views::views_file(opts.config.path.as_deref()),
+        )?);
+    }
     let mut store = Store::open(&opts.db)?;
 
     let hook = std::panic::take_hook();
@@ -67,7 +77,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         }
         hook(info);
     }));
-    let mut term = terminal::setup()?;
+    let mut term = terminal::setup(opts.config.console.mouse)?;
     let (tx, inbox) = channel();
     let reader = Reader::start(tx.clone());
     let mut console = Console {
@@ -86,6 +96,8 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         keys: Vec::new(),
         flusher: None,
         version: store.data_version().unwrap_or(0),
+        views,
+        last_click: None,
     };
     let result = console.event_loop(&mut term, &theme, &inbox, &mut store);
     drop(console);
@@ -107,6 +119,10 @@ struct Console<'a> {
     flusher: Option<std::thread::JoinHandle<()>>,
     /// `PRAGMA data_version` when last looked: it moves when another connection commits.
     version: i64,
+    /// Saved searches, shown as queues after the built-in ones.
+    views: Vec<crate::config::View>,
+    /// Where and when the last click was, to tell a double click.
+    last_click: Option<(u16, u16, Instant)>,
 }
 
 impl Console<'_> {
@@ -123,6 +139,11 @@ impl Console<'_> {
             now_unix(),
         );
         app.no_accounts = self.runner.opts.config.accounts.is_empty();
+        app.add_views(
+            self.views
+                .iter()
+                .map(|v| (v.name.as_str(), v.query.as_str())),
+        );
         let size = term.size()?;
         let mut pending = update(&mut app, Event::Resize(size.width, size.height));
         pending.extend(app.start());
@@ -197,7 +218,7 @@ impl Console<'_> {
                 deferred.retain(|d| !matches!(d, Effect::LoadCounts(_)));
                 deferred.push(fx);
             }
-            Effect::LoadList { .. } => {
+            Effect::LoadList { .. } | Effect::LoadPreview(_) => {
                 if let Err(fx) = self.loader.send(fx) {
                     // the loader is gone: load here
                     pending.extend(self.apply(app, store, fx));
@@ -295,21 +316,71 @@ impl Console<'_> {
             }
             TermEvent::Paste(text) => update(app, Event::Paste(text)),
             TermEvent::Resize(w, h) => update(app, Event::Resize(w, h)),
+            TermEvent::Mouse(m) => match mouse_event(m, &mut self.last_click, Instant::now()) {
+                Some(m) => update(app, Event::Mouse(m)),
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         }
     }
 }
 
+/// A terminal mouse event as the app's: left clicks (a second one on the same cell within
+/// `DOUBLE_CLICK` of `last_click` is a double click) and the wheel. With Shift held the
+/// event is the terminal's (selecting text), in the terminals that pass it on at all.
+fn mouse_event(
+    m: MouseEvent,
+    last_click: &mut Option<(u16, u16, Instant)>,
+    now: Instant,
+) -> Option<Mouse> {
+    if m.modifiers.contains(KeyModifiers::SHIFT) {
+        return None;
+    }
+    let kind = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            let double = last_click.is_some_and(|(c, r, at)| {
+                (c, r) == (m.column, m.row) && now.duration_since(at) <= DOUBLE_CLICK
+            });
+            // a third click starts again
+            *last_click = (!double).then_some((m.column, m.row, now));
+            if double {
+                MouseKind::DoubleClick
+            } else {
+                MouseKind::Click
+            }
+        }
+        MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+        MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+        _ => return None,
+    };
+    Some(Mouse {
+        kind,
+        column: m.column,
+        row: m.row,
+    })
+}
+
+/// Two clicks on one cell within this are a double click.
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+
 /// Only the newest list load matters: typing "siparis" quickly asks for seven lists, and
-/// the six older ones would be dropped on arrival anyway.
+/// the six older ones would be dropped on arrival anyway. The same holds for previews
+/// while the selection runs down the list.
 fn latest_loads(effects: Vec<Effect>) -> Vec<Effect> {
-    let last = effects
+    let last_list = effects
         .iter()
         .rposition(|e| matches!(e, Effect::LoadList { .. }));
+    let last_preview = effects
+        .iter()
+        .rposition(|e| matches!(e, Effect::LoadPreview(_)));
     effects
         .into_iter()
         .enumerate()
-        .filter(|(i, e)| !matches!(e, Effect::LoadList { .. }) || Some(*i) == last)
+        .filter(|(i, e)| match e {
+            Effect::LoadList { .. } => Some(*i) == last_list,
+            Effect::LoadPreview(_) => Some(*i) == last_preview,
+            _ => true,
+        })
         .map(|(_, e)| e)
         .collect()
 }
@@ -337,6 +408,50 @@ mod tests {
     }
 
     #[test]
+    fn clicks_on_one_cell_in_quick_succession_are_a_double_click() {
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        let ev = |kind, column, modifiers| MouseEvent {
+            kind,
+            column,
+            row: 5,
+            modifiers,
+        };
+        let left = MouseEventKind::Down(MouseButton::Left);
+        let none = KeyModifiers::NONE;
+        // (event, at ms, what the app gets)
+        let cases = [
+            (ev(left, 10, none), 0, Some(MouseKind::Click)),
+            (ev(left, 10, none), 200, Some(MouseKind::DoubleClick)),
+            (ev(left, 10, none), 300, Some(MouseKind::Click)),
+            (ev(left, 11, none), 350, Some(MouseKind::Click)),
+            (ev(left, 11, none), 900, Some(MouseKind::Click)),
+            (ev(left, 11, KeyModifiers::SHIFT), 950, None),
+            (
+                ev(MouseEventKind::ScrollDown, 3, none),
+                1000,
+                Some(MouseKind::ScrollDown),
+            ),
+            (
+                ev(MouseEventKind::ScrollUp, 3, none),
+                1000,
+                Some(MouseKind::ScrollUp),
+            ),
+            (ev(MouseEventKind::Moved, 3, none), 1000, None),
+            (
+                ev(MouseEventKind::Up(MouseButton::Left), 3, none),
+                1000,
+                None,
+            ),
+        ];
+        let mut last = None;
+        for (i, (e, at, want)) in cases.into_iter().enumerate() {
+            let got = mouse_event(e, &mut last, ms(at)).map(|m| m.kind);
+            assert_eq!(got, want, "case {i}");
+        }
+    }
+
+    #[test]
     fn only_the_newest_list_load_is_kept() {
         let cases = [
             (vec![], vec![]),
@@ -348,6 +463,16 @@ mod tests {
             (
                 vec![list("s"), Effect::LoadTicket(7), Effect::LoadOutbox],
                 vec![list("s"), Effect::LoadTicket(7), Effect::LoadOutbox],
+            ),
+            (
+                vec![
+                    Effect::LoadPreview(1),
+                    list("a"),
+                    Effect::LoadPreview(2),
+                    Effect::LoadTicket(9),
+                    Effect::LoadPreview(3),
+                ],
+                vec![list("a"), Effect::LoadTicket(9), Effect::LoadPreview(3)],
             ),
         ];
         for (effects, want) in cases {

@@ -5,11 +5,14 @@
 //! shell after Ctrl-Z would otherwise lose keys to it.
 
 use std::io::{Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -21,8 +24,14 @@ use super::runtime::Inbox;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
-/// Raw mode, the alternate screen and bracketed paste.
-pub fn setup() -> anyhow::Result<Term> {
+/// Whether the console takes the mouse: remembered for taking the terminal back after
+/// `$EDITOR` or Ctrl-Z.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Raw mode, the alternate screen, bracketed paste and, when `mouse`, mouse capture (most
+/// terminals still select text when Shift is held).
+pub fn setup(mouse: bool) -> anyhow::Result<Term> {
+    MOUSE.store(mouse, Ordering::Relaxed);
     enter()?;
     Ok(Terminal::new(CrosstermBackend::new(std::io::stdout()))?)
 }
@@ -33,15 +42,21 @@ fn enter() -> std::io::Result<()> {
         std::io::stdout(),
         EnterAlternateScreen,
         EnableBracketedPaste
-    )
+    )?;
+    if MOUSE.load(Ordering::Relaxed) {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Puts the terminal back: on exit, on error, and from the panic hook.
 pub fn restore() {
     let _ = disable_raw_mode();
     let mut out = std::io::stdout();
+    // Always sent: harmless without capture, and a shell left capturing clicks is not.
     let _ = execute!(
         out,
+        DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show

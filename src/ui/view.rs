@@ -12,6 +12,7 @@ use super::styles::StyleName;
 use super::text::{Cut, fit, short_age};
 use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
+use crate::app::layout::{list_start, tab_labels};
 use crate::app::{App, Context, Mode, Pane, Preview, QueueKind};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
@@ -32,19 +33,11 @@ pub(crate) fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
     let area = f.area();
     f.render_widget(Block::default().style(theme.style(StyleName::Base)), area);
-    let rows = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .split(area);
-    draw_title(f, rows[0], app, theme);
-    draw_main(f, rows[1], app, theme);
-    draw_status(f, rows[2], app, theme);
-    draw_hints(f, rows[3], app, theme, keymap);
+    let areas = app.areas();
+    draw_title(f, areas.title, app, theme);
+    draw_main(f, app, theme);
+    draw_status(f, areas.status, app, theme);
+    draw_hints(f, areas.hints, app, theme, keymap);
     match &app.mode {
         Mode::Help => draw_help(f, area, app, theme, keymap),
         Mode::Composer => draw_composer(f, area, app, theme),
@@ -74,48 +67,28 @@ fn draw_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_main(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    if app.narrow() {
-        if app.focus == Pane::Thread {
-            draw_thread(f, area, app, theme);
-            return;
-        }
-        let parts = Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Length(1), Constraint::Min(1)])
-            .split(area);
-        draw_queue_tabs(f, parts[0], app, theme);
-        draw_list(f, parts[1], app, theme);
-        return;
+fn draw_main(f: &mut Frame, app: &App, theme: &Theme) {
+    let areas = app.areas();
+    if let Some(r) = areas.tabs {
+        draw_queue_tabs(f, r, app, theme);
     }
-    let mut constraints = vec![
-        Constraint::Length(24),
-        Constraint::Percentage(42),
-        Constraint::Min(30),
-    ];
-    if app.width >= 160 {
-        constraints.push(Constraint::Length(34));
+    if let Some(r) = areas.queues {
+        draw_queues(f, r, app, theme);
     }
-    let cols = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints(constraints)
-        .split(area);
-    draw_queues(f, cols[0], app, theme);
-    draw_list(f, cols[1], app, theme);
-    draw_thread(f, cols[2], app, theme);
-    if cols.len() > 3 {
-        draw_customer(f, cols[3], app, theme);
+    if let Some(r) = areas.list {
+        draw_list(f, r, app, theme);
+    }
+    if let Some(r) = areas.thread {
+        draw_thread(f, r, app, theme);
+    }
+    if let Some(r) = areas.customer {
+        draw_customer(f, r, app, theme);
     }
 }
 
 fn draw_queue_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for (i, q) in app.queues.iter().enumerate() {
-        let label = format!(
-            " {} {} ",
-            q.name,
-            q.count.map_or("?".into(), |c| c.to_string())
-        );
+    for (i, label) in tab_labels(&app.queues).into_iter().enumerate() {
         let style = if i == app.queue_selected {
             theme.style(StyleName::QueueSelected)
         } else {
@@ -199,19 +172,17 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let height = inner.height as usize;
     // Keep the selection on screen: the visible slice of the loaded window.
-    let rel = app.list.selected.saturating_sub(app.list.offset);
-    let start = rel
-        .saturating_sub(height.saturating_sub(1))
-        .min(app.list.rows.len().saturating_sub(1));
-    let start = if rel < start + height {
-        start
-    } else {
-        rel + 1 - height
-    };
-    let w = inner.width as usize;
-    let fixed = 7 + 1 + 7 + 1 + 4 + 1 + 4 + 1;
-    let who_w = (w.saturating_sub(fixed) / 3).clamp(8, 22);
-    let subj_w = w.saturating_sub(fixed + who_w + 1);
+    let start = list_start(&app.list, height);
+    let (who_w, subj_w) = text_columns(
+        inner.width as usize,
+        app.list
+            .rows
+            .iter()
+            .skip(start)
+            .take(height)
+            // a size estimate without a copy per row; `fit` cleans what is drawn
+            .map(|t| t.customer.label().width()),
+    );
     let mut lines = Vec::new();
     for (i, t) in app.list.rows.iter().enumerate().skip(start).take(height) {
         let age = short_age(app.now - t.updated_at.timestamp());
@@ -239,6 +210,23 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
+/// Columns before the customer: number, status, age, time to the due time, with a space
+/// after each.
+const FIXED_COLUMNS: usize = 7 + 1 + 7 + 1 + 4 + 1 + 4 + 1;
+/// The customer column's bounds: a name is read by its start, a subject needs the room.
+const WHO_MIN: usize = 8;
+const WHO_MAX: usize = 24;
+
+/// The customer and subject columns' widths in a list `width` columns wide: the customer
+/// column is as wide as the widest visible name (within bounds, and never more than a third
+/// of the text's room), the subject takes the rest.
+pub(crate) fn text_columns(width: usize, names: impl Iterator<Item = usize>) -> (usize, usize) {
+    let room = width.saturating_sub(FIXED_COLUMNS + 1);
+    let widest = names.max().unwrap_or(WHO_MIN);
+    let who = widest.clamp(WHO_MIN, WHO_MAX).min((room / 3).max(WHO_MIN));
+    (who, room.saturating_sub(who))
+}
+
 fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let line = match &app.mode {
         Mode::Search { input } => Line::from(vec![
@@ -263,7 +251,7 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 theme.style(StyleName::Input),
             ),
             Span::styled(
-                "  status S · assign A · tag +a -b · note TEXT · reply · quit",
+                "  status S · assign A · tag +a -b · note TEXT · reply · save NAME · quit",
                 theme.style(StyleName::HintDesc),
             ),
         ]),
@@ -447,4 +435,30 @@ fn draw_picker(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .wrap(Wrap { trim: false }),
         cols[1],
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_columns;
+
+    #[test]
+    fn the_subject_takes_what_the_names_leave() {
+        // (list width, widest visible name, customer column, subject column)
+        let cases = [
+            (76, Some(14), 14, 35),
+            (76, Some(40), 16, 33),
+            (76, Some(3), 8, 41),
+            (76, None, 8, 41),
+            (84, Some(30), 19, 38),
+            (120, Some(30), 24, 69),
+            (30, Some(20), 8, 0),
+        ];
+        for (w, name, who, subject) in cases {
+            assert_eq!(
+                text_columns(w, name.into_iter()),
+                (who, subject),
+                "width {w}, name {name:?}"
+            );
+        }
+    }
 }
