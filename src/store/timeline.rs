@@ -30,12 +30,14 @@ fn instant(t: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(t, 0).unwrap_or_default()
 }
 
-/// The tickets of `scope`, by id.
+/// The tickets of `scope`, by id. A ticket merged into another is none of its own: its
+/// messages and its number belong to the survivor.
 pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, StoreError> {
     let (sql, since, until) = match scope {
         Scope::Active => (
             "SELECT id, account, created_at, customer_id, owner, language, status
                FROM tickets WHERE status IN ('new', 'open', 'pending') AND ?1 < ?2
+                AND merged_into IS NULL
               ORDER BY id",
             0,
             1,
@@ -44,6 +46,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             "SELECT id, account, created_at, customer_id, owner, language, status
                FROM tickets t
               WHERE created_at < ?2
+                AND merged_into IS NULL
                 AND (status IN ('new', 'open', 'pending')
                      OR EXISTS (SELECT 1 FROM ticket_events e
                                  WHERE e.ticket_id = t.id AND e.at >= ?1)

@@ -71,7 +71,11 @@ fn timelines_and_scopes() {
     // 3: a solved conversation from the mailbox's history
     ticket(&store, 3, 50, Status::Solved, EventSource::History);
     message(&store, 3, 5, 50, "in");
+    // 4: merged into 2: its number answers for 2, and it is no ticket of its own
+    ticket(&store, 4, 200, Status::New, EventSource::Sync);
     let c = store.conn();
+    c.execute("UPDATE tickets SET merged_into = 2 WHERE id = 4", [])
+        .expect("merge");
     let ids = |scope| -> Vec<TicketId> {
         records(c, scope)
             .expect("records")
