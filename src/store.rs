@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod bulk_index;
 mod columns;
+mod connection;
 pub mod corrections;
 pub mod customers;
 pub mod drafts;
@@ -93,13 +94,7 @@ impl Store {
     }
 
     fn configure(&self) -> Result<(), StoreError> {
-        self.conn.busy_timeout(Duration::from_secs(10))?;
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
-        self.conn.set_prepared_statement_cache_capacity(64);
-        Ok(())
+        connection::configure(&self.conn)
     }
 
     pub fn conn(&self) -> &Connection {
@@ -127,9 +122,7 @@ impl Store {
 
     /// Changes whenever another connection commits: the console polls it to reload.
     pub fn data_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        connection::data_version(&self.conn)
     }
 }
 
@@ -154,27 +147,4 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
 /// Current time as unix seconds.
 pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_is_private_and_wal() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("sub/shopdesk.db");
-        let store = Store::open(&path).expect("open");
-        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-        let jm: String = store
-            .conn()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .expect("pragma");
-        assert_eq!(jm, "wal");
-        drop(store);
-        // reopening keeps the data and runs no migration twice
-        Store::open(&path).expect("reopen");
-    }
 }

@@ -247,137 +247,139 @@ pub fn merge(
         }));
     };
     let mut order = known.clone();
-    let mut changes = Vec::new();
-    set(
-        &mut changes,
+    let mut c = Changes::default();
+    c.fill(
         "platform_id",
         &mut order.platform_id,
-        &patch.platform_id,
+        patch.platform_id.as_ref(),
     );
-    if let Some(email) = &patch.email {
-        let mut e = Some(order.email.clone());
-        set(&mut changes, "email", &mut e, &Some(email.clone()));
-        order.email = e.unwrap_or_default();
-    }
-    set(
-        &mut changes,
+    c.take("email", &mut order.email, patch.email.as_ref());
+    c.fill(
         "customer_name",
         &mut order.customer_name,
-        &patch.customer_name,
+        patch.customer_name.as_ref(),
     );
-    if let Some(status) = patch.status
-        && status != order.status
-    {
-        changes.push(OrderChange {
-            field: "status",
-            old: Some(order.status.to_string()),
-            new: Some(status.to_string()),
-        });
-        order.status = status;
-    }
-    set(
-        &mut changes,
+    c.take("status", &mut order.status, patch.status.as_ref());
+    c.fill(
         "financial_status",
         &mut order.financial_status,
-        &patch.financial_status,
+        patch.financial_status.as_ref(),
     );
-    if let Some(created) = patch.created_at
-        && created != order.created_at
-    {
-        changes.push(OrderChange {
-            field: "created_at",
-            old: Some(order.created_at.to_rfc3339()),
-            new: Some(created.to_rfc3339()),
-        });
-        order.created_at = created;
-    }
-    set(
-        &mut changes,
-        "total",
-        &mut order.total_cents,
-        &patch.total_cents,
+    c.take(
+        "created_at",
+        &mut order.created_at,
+        patch.created_at.as_ref(),
     );
-    set(
-        &mut changes,
-        "currency",
-        &mut order.currency,
-        &patch.currency,
+    c.fill("total", &mut order.total_cents, patch.total_cents.as_ref());
+    c.fill("currency", &mut order.currency, patch.currency.as_ref());
+    // no items in the row leaves the known ones
+    c.take(
+        "items",
+        &mut order.items,
+        Some(&patch.items).filter(|i| !i.is_empty()),
     );
-    if !patch.items.is_empty() && patch.items != order.items {
-        changes.push(OrderChange {
-            field: "items",
-            old: Some(items_text(&order.items)),
-            new: Some(items_text(&patch.items)),
-        });
-        order.items = patch.items.clone();
-    }
-    set(&mut changes, "carrier", &mut order.carrier, &patch.carrier);
-    set(
-        &mut changes,
+    c.fill("carrier", &mut order.carrier, patch.carrier.as_ref());
+    c.fill(
         "tracking_number",
         &mut order.tracking_number,
-        &patch.tracking_number,
+        patch.tracking_number.as_ref(),
     );
-    set(
-        &mut changes,
+    c.fill(
         "tracking_url",
         &mut order.tracking_url,
-        &patch.tracking_url,
+        patch.tracking_url.as_ref(),
     );
-    set_time(
-        &mut changes,
+    c.fill(
         "shipped_at",
         &mut order.shipped_at,
-        &patch.shipped_at,
+        patch.shipped_at.as_ref(),
     );
-    set_time(
-        &mut changes,
+    c.fill(
         "delivered_at",
         &mut order.delivered_at,
-        &patch.delivered_at,
+        patch.delivered_at.as_ref(),
     );
-    if changes.is_empty() {
+    if c.0.is_empty() {
         return Ok(Merged::Unchanged);
     }
     order.source = source;
-    Ok(Merged::Updated(order, changes))
+    Ok(Merged::Updated(order, c.0))
 }
 
-/// Takes `new` into `field` when it says something and differs, noting the change.
-fn set<T: Clone + PartialEq + fmt::Display>(
-    changes: &mut Vec<OrderChange>,
-    name: &'static str,
-    field: &mut Option<T>,
-    new: &Option<T>,
-) {
-    if let Some(new) = new
-        && field.as_ref() != Some(new)
-    {
-        changes.push(OrderChange {
-            field: name,
-            old: field.as_ref().map(ToString::to_string),
-            new: Some(new.to_string()),
-        });
-        *field = Some(new.clone());
+/// A value as an order's change log writes it.
+trait Logged {
+    fn logged(&self) -> String;
+}
+
+impl Logged for String {
+    fn logged(&self) -> String {
+        self.clone()
     }
 }
 
-/// `set` for times, logged as RFC 3339 like every time shopdesk prints.
-fn set_time(
-    changes: &mut Vec<OrderChange>,
-    name: &'static str,
-    field: &mut Option<DateTime<Utc>>,
-    new: &Option<DateTime<Utc>>,
-) {
-    if let Some(new) = new
-        && field.as_ref() != Some(new)
-    {
-        changes.push(OrderChange {
-            field: name,
-            old: field.map(|t| t.to_rfc3339()),
-            new: Some(new.to_rfc3339()),
-        });
-        *field = Some(*new);
+impl Logged for i64 {
+    fn logged(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Logged for OrderStatus {
+    fn logged(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+/// RFC 3339, like every time shopdesk prints.
+impl Logged for DateTime<Utc> {
+    fn logged(&self) -> String {
+        self.to_rfc3339()
+    }
+}
+
+impl Logged for Vec<OrderItem> {
+    fn logged(&self) -> String {
+        items_text(self)
+    }
+}
+
+/// The fields a patch changed, in order.
+#[derive(Default)]
+struct Changes(Vec<OrderChange>);
+
+impl Changes {
+    /// Takes `new` (when the patch says something that differs) into a field that always
+    /// has a value.
+    fn take<T: Logged + PartialEq + Clone>(
+        &mut self,
+        name: &'static str,
+        field: &mut T,
+        new: Option<&T>,
+    ) {
+        if let Some(new) = new.filter(|n| *n != field) {
+            self.0.push(OrderChange {
+                field: name,
+                old: Some(field.logged()),
+                new: Some(new.logged()),
+            });
+            *field = new.clone();
+        }
+    }
+
+    /// The same for a field that may be empty.
+    fn fill<T: Logged + PartialEq + Clone>(
+        &mut self,
+        name: &'static str,
+        field: &mut Option<T>,
+        new: Option<&T>,
+    ) {
+        if let Some(new) = new.filter(|n| field.as_ref() != Some(*n)) {
+            self.0.push(OrderChange {
+                field: name,
+                old: field.as_ref().map(Logged::logged),
+                new: Some(new.logged()),
+            });
+            *field = Some(new.clone());
+        }
     }
 }
 

@@ -120,6 +120,50 @@ fn items_json(items: &[OrderItem]) -> Result<String, StoreError> {
     Ok(serde_json::to_string(&stored)?)
 }
 
+/// Stores `order` whole under its number, new or known (the number is what
+/// `merge` kept), and returns its row id.
+fn write(tx: &Transaction, order: &Order, source: OrderSource, at: i64) -> Result<i64, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO orders (number, platform_id, customer_email, customer_name, status,
+                financial_status, placed_at, total_cents, currency, items_json, carrier,
+                tracking_number, tracking_url, shipped_at, delivered_at, source, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             ON CONFLICT (number) DO UPDATE SET platform_id = excluded.platform_id,
+                customer_email = excluded.customer_email, customer_name = excluded.customer_name,
+                status = excluded.status, financial_status = excluded.financial_status,
+                placed_at = excluded.placed_at, total_cents = excluded.total_cents,
+                currency = excluded.currency, items_json = excluded.items_json,
+                carrier = excluded.carrier, tracking_number = excluded.tracking_number,
+                tracking_url = excluded.tracking_url, shipped_at = excluded.shipped_at,
+                delivered_at = excluded.delivered_at, source = excluded.source,
+                updated_at = excluded.updated_at
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                order.number,
+                order.platform_id,
+                order.email,
+                order.customer_name,
+                order.status.as_str(),
+                order.financial_status,
+                order.created_at.timestamp(),
+                order.total_cents,
+                order.currency,
+                items_json(&order.items)?,
+                order.carrier,
+                order.tracking_number,
+                order.tracking_url,
+                secs(order.shipped_at),
+                secs(order.delivered_at),
+                source.as_str(),
+                at,
+            ],
+            |r| r.get(0),
+        )?)
+}
+
 fn secs(t: Option<DateTime<Utc>>) -> Option<i64> {
     t.map(|t| t.timestamp())
 }
@@ -147,73 +191,12 @@ pub fn apply(
         match merged {
             Merged::Unchanged => outcomes.push(PatchOutcome::Unchanged),
             Merged::New(order) => {
-                tx.prepare_cached(
-                    "INSERT INTO orders (number, platform_id, customer_email, customer_name, status,
-                        financial_status, placed_at, total_cents, currency, items_json, carrier,
-                        tracking_number, tracking_url, shipped_at, delivered_at, source, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                )?
-                .execute(params![
-                    order.number,
-                    order.platform_id,
-                    order.email,
-                    order.customer_name,
-                    order.status.as_str(),
-                    order.financial_status,
-                    order.created_at.timestamp(),
-                    order.total_cents,
-                    order.currency,
-                    items_json(&order.items)?,
-                    order.carrier,
-                    order.tracking_number,
-                    order.tracking_url,
-                    secs(order.shipped_at),
-                    secs(order.delivered_at),
-                    source.as_str(),
-                    at,
-                ])?;
-                log(
-                    tx,
-                    tx.last_insert_rowid(),
-                    at,
-                    source,
-                    "created",
-                    None,
-                    None,
-                )?;
+                let id = write(tx, &order, source, at)?;
+                log(tx, id, at, source, "created", None, None)?;
                 outcomes.push(PatchOutcome::New);
             }
             Merged::Updated(order, changes) => {
-                let Some((id, _)) = known else {
-                    continue;
-                };
-                tx.prepare_cached(
-                    "UPDATE orders SET platform_id = ?2, customer_email = ?3, customer_name = ?4,
-                        status = ?5, financial_status = ?6, placed_at = ?7, total_cents = ?8,
-                        currency = ?9, items_json = ?10, carrier = ?11, tracking_number = ?12,
-                        tracking_url = ?13, shipped_at = ?14, delivered_at = ?15, source = ?16,
-                        updated_at = ?17
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    order.platform_id,
-                    order.email,
-                    order.customer_name,
-                    order.status.as_str(),
-                    order.financial_status,
-                    order.created_at.timestamp(),
-                    order.total_cents,
-                    order.currency,
-                    items_json(&order.items)?,
-                    order.carrier,
-                    order.tracking_number,
-                    order.tracking_url,
-                    secs(order.shipped_at),
-                    secs(order.delivered_at),
-                    source.as_str(),
-                    at,
-                ])?;
+                let id = write(tx, &order, source, at)?;
                 for c in &changes {
                     log(
                         tx,

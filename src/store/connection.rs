@@ -1,0 +1,47 @@
+//! How every connection to the cache is set up: WAL so readers never block the writer,
+//! a busy timeout so writers wait for each other, foreign keys on; and the counter that
+//! tells a reader another connection committed.
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+pub(super) fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// Changes whenever another connection commits.
+pub(super) fn data_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    #[test]
+    fn file_is_private_and_wal() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/shopdesk.db");
+        let store = Store::open(&path).expect("open");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let jm: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(jm, "wal");
+        drop(store);
+        // reopening keeps the data and runs no migration twice
+        Store::open(&path).expect("reopen");
+    }
+}
