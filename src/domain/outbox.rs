@@ -177,11 +177,13 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 }
 
 /// When row `index` of a batch paced at `per_minute` is due, in seconds after the first.
+/// Rounded up: due times are whole seconds counted from the second the batch was queued
+/// in, so a rounded-down offset could let the batch finish up to a second early.
 pub fn pace_offset_secs(index: usize, per_minute: u32) -> i64 {
     if per_minute == 0 {
         return 0;
     }
-    (index as f64 * 60.0 / f64::from(per_minute)).floor() as i64
+    (index as f64 * 60.0 / f64::from(per_minute)).ceil() as i64
 }
 
 #[cfg(test)]
@@ -230,7 +232,7 @@ mod tests {
     #[test]
     fn paced_rows_spread_over_the_minute() {
         let offsets: Vec<i64> = (0..6).map(|i| pace_offset_secs(i, 120)).collect();
-        assert_eq!(offsets, [0, 0, 1, 1, 2, 2]);
+        assert_eq!(offsets, [0, 1, 1, 2, 2, 3]);
         assert_eq!(pace_offset_secs(59, 60), 59);
         assert_eq!(pace_offset_secs(7, 0), 0);
     }
