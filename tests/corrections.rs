@@ -30,6 +30,11 @@ fn show(config: &Path, db: &Path, id: i64) -> Value {
 /// Anna's parcel question (and her reply to it) and her invoice question, synced: the
 /// ticket numbers of (parcel, invoice).
 fn two_tickets(stack: &MailStack, config: &Path, db: &Path) -> (i64, i64) {
+    two_tickets_in(stack, config, db, "INBOX")
+}
+
+/// Anna's three mails of `two_tickets`, as the server files them.
+fn annas_mail() -> Vec<Vec<u8>> {
     let parcel = customer_mail(1, ANNA, "Where is my parcel?", "It has not come.");
     let invoice = customer_mail(2, ANNA, "Invoice for order 1001", "Please send it.");
     let again = customer_reply(
@@ -39,7 +44,11 @@ fn two_tickets(stack: &MailStack, config: &Path, db: &Path) -> (i64, i64) {
         "c1.19@customer.example",
         "Any news?",
     );
-    stack.append(SHOP, "INBOX", &[parcel, invoice, again]);
+    vec![parcel, invoice, again]
+}
+
+fn two_tickets_in(stack: &MailStack, config: &Path, db: &Path, folder: &str) -> (i64, i64) {
+    stack.append(SHOP, folder, &annas_mail());
     ok(shopdesk(config, db).arg("sync"));
     let tickets = list_json(config, db, &[]);
     assert_eq!(tickets.len(), 2, "{tickets:?}");
@@ -226,6 +235,57 @@ fn split_move_and_undo_on_the_command_line() {
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
         assert!(stdout(&o).is_empty(), "{args:?}");
     }
+}
+
+/// The server rebuilds the folder (a new UIDVALIDITY, as after a server move or a repaired
+/// index): every message comes back under a new UID and is fetched again, and the merge
+/// and the move made before stand as they were; the merged number still threads.
+#[test]
+fn corrections_survive_a_refetch_of_the_whole_folder() {
+    let stack = MailStack::start();
+    let folder = "Support";
+    let (_tmp, config, db) = setup(&stack, &format!("folders = [\"INBOX\", \"{folder}\"]"));
+    let (parcel, invoice) = two_tickets_in(&stack, &config, &db, folder);
+    ok(shopdesk(&config, &db).args(["merge", &invoice.to_string(), &parcel.to_string()]));
+    let again = show(&config, &db, parcel)["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["text"].as_str().unwrap().contains("Any news?"))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let out = ok(shopdesk(&config, &db).args(["move", "--json", &again.to_string(), "new"]));
+    let moved = serde_json::from_str::<Value>(&out).unwrap()["into"]
+        .as_i64()
+        .unwrap();
+    let before = (
+        list_json(&config, &db, &[]),
+        show(&config, &db, parcel)["messages"].clone(),
+        show(&config, &db, moved)["messages"].clone(),
+    );
+
+    let mut other = stack.client(SHOP);
+    other.delete(folder).unwrap();
+    other.logout().unwrap();
+    stack.append(SHOP, folder, &annas_mail());
+    let out = ok(shopdesk(&config, &db).args(["sync", "--json"]));
+    assert!(out.contains("\"uidvalidity_reset\": true"), "{out}");
+    let after = (
+        list_json(&config, &db, &[]),
+        show(&config, &db, parcel)["messages"].clone(),
+        show(&config, &db, moved)["messages"].clone(),
+    );
+    assert_eq!(after, before, "the corrected threads after the refetch");
+    assert_eq!(before.0.len(), 2, "{:?}", before.0);
+    assert_eq!(before.2.as_array().unwrap().len(), 1);
+
+    // The customer answers with the merged number's token: it lands on the survivor.
+    let subject = format!("Re: [SHOP #{invoice}] Invoice for order 1001");
+    stack.append(SHOP, folder, &[customer_mail(4, ANNA, &subject, "Thanks!")]);
+    ok(shopdesk(&config, &db).arg("sync"));
+    assert_eq!(list_json(&config, &db, &[]).len(), 2);
+    assert_eq!(show(&config, &db, parcel)["message_count"], 3);
 }
 
 /// The same in the real console, in tmux: `:merge` on the open ticket, the thread shows

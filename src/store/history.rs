@@ -12,7 +12,8 @@ use crate::domain::{EventSource, Origin, TicketId};
 
 /// Conversations from a mailbox's history (mail there before its first sync) start where
 /// they stand (`Status::settled`): quiet past the cutoff, solved; else pending or open by
-/// who spoke last. Only tickets made of history alone, whose status no agent has set.
+/// who spoke last. Only tickets made of history alone, whose status no agent has set
+/// (nor chose, making the ticket by a split or a move).
 pub fn settle_history(
     tx: &Transaction,
     tickets: &[TicketId],
@@ -25,7 +26,7 @@ pub fn settle_history(
             .prepare_cached(
                 "SELECT NOT EXISTS (
                      SELECT 1 FROM ticket_events
-                      WHERE ticket_id = ?1 AND kind = 'status' AND agent != ?2)
+                      WHERE ticket_id = ?1 AND kind IN ('status', 'created') AND agent != ?2)
                  AND NOT EXISTS (
                      SELECT 1 FROM messages m
                       WHERE m.ticket_id = ?1 AND NOT EXISTS (

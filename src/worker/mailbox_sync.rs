@@ -257,7 +257,10 @@ fn store_batch(
                 report.new_ticket_ids.push(t);
                 Some(t)
             }
-            IngestOutcome::Threaded(t) | IngestOutcome::Known(t) => Some(t),
+            IngestOutcome::Threaded(t) => Some(t),
+            // Stored before (in another folder, or in one the server rebuilt under a new
+            // UIDVALIDITY): its ticket was settled then, or has been corrected since.
+            IngestOutcome::Known(_) => None,
             // a shop platform's notification: an order updated, no ticket
             IngestOutcome::OrderMail => None,
         };
