@@ -14,6 +14,7 @@ pub mod order_mention;
 pub mod outbox;
 pub mod query;
 pub mod quotes;
+pub mod report;
 pub mod reply;
 pub mod sanitize;
 pub mod search_text;
