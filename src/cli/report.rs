@@ -12,6 +12,8 @@ use crate::domain::kpi::{Csat, Kpis, Nps, Window};
 use crate::domain::report::{Dimension, Figures, parse_when};
 use crate::worker::report::{load, zone};
 
+use crate::ui::text::{duration as secs, percent as pct};
+
 use super::json::write_json;
 use super::output::terminal;
 use super::ticket_json::rfc3339;
@@ -243,19 +245,6 @@ fn write_csv(out: impl Write, r: &Report) -> anyhow::Result<()> {
     }
     w.flush()?;
     Ok(())
-}
-
-fn secs(s: Option<i64>) -> String {
-    match s {
-        None => "-".into(),
-        Some(s) if s < 3600 => format!("{}m", s / 60),
-        Some(s) if s < 86_400 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
-        Some(s) => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3600),
-    }
-}
-
-fn pct(r: Option<f64>) -> String {
-    r.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
 }
 
 fn write_text(r: &Report) -> anyhow::Result<()> {
