@@ -322,9 +322,9 @@ pub fn report(period: ReportPeriod, dimension: Dimension) -> ReportData {
         },
         backlog: 37,
     };
-    let groups = match dimension.period() {
-        Some(_) => series.clone(),
-        None => [
+    let keys: &[(&str, u64)] = match dimension {
+        Dimension::Agent => &[("(none)", 90), ("alice", 61), ("bob", 38), ("carol", 17)],
+        _ => &[
             ("(none)", 90),
             ("b2b", 4),
             ("damaged", 17),
@@ -332,23 +332,28 @@ pub fn report(period: ReportPeriod, dimension: Dimension) -> ReportData {
             ("returns", 38),
             ("vip", 9),
             ("wismo", 61),
-        ]
-        .into_iter()
-        .map(|(key, created)| {
-            (
-                key.to_string(),
-                Kpis {
-                    tickets_created: created,
-                    tickets_solved: created * 4 / 5,
-                    first_reply: Times {
-                        median_s: Some(1_200 + created as i64 * 97),
-                        ..Times::default()
+        ],
+    };
+    let groups = match dimension.period() {
+        Some(_) => series.clone(),
+        None => keys
+            .iter()
+            .copied()
+            .map(|(key, created)| {
+                (
+                    key.to_string(),
+                    Kpis {
+                        tickets_created: created,
+                        tickets_solved: created * 4 / 5,
+                        first_reply: Times {
+                            median_s: Some(1_200 + created as i64 * 97),
+                            ..Times::default()
+                        },
+                        ..Kpis::default()
                     },
-                    ..Kpis::default()
-                },
-            )
-        })
-        .collect(),
+                )
+            })
+            .collect(),
     };
     ReportData {
         period,

@@ -104,7 +104,8 @@ fn groups_by_each_dimension() {
         until: at("2026-11-05T00:00:00Z"),
     };
     // (dimension, [(key, tickets created, backlog)])
-    let cases: &[(Option<Dimension>, &[(&str, u64, u64)])] = &[
+    type Groups = &'static [(&'static str, u64, u64)];
+    let cases: &[(Option<Dimension>, Groups)] = &[
         (None, &[]),
         (
             Some(Dimension::Day),
