@@ -1,7 +1,12 @@
-//! The report screen: snapshots at 80×24 and 160×45 on fixed figures, and its keys typed
-//! through the shipped keymap into `update`, as the console does.
+//! The report screen: snapshots at 80×24 and 160×45 on fixed figures, its keys typed
+//! through the shipped keymap into `update`, as the console does, and the real binary in
+//! tmux counting a sample shop's tickets.
 
 #![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -130,4 +135,42 @@ fn keys_open_the_report_change_it_and_close_it() {
     press(&mut app, &keymap, KeyCode::Char('R'));
     press(&mut app, &keymap, KeyCode::Esc);
     assert_eq!(app.mode, Mode::Normal);
+}
+
+/// The demo shop in the real console: `R` opens the report on figures counted from the
+/// store on the loader thread, `l` moves to 90 days, `Tab` groups by language, `q` returns.
+#[test]
+fn the_console_counts_the_demo_shop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "env XDG_CONFIG_HOME={dir}/xdg XDG_STATE_HOME={dir}/state TERM=xterm-256color {bin} demo --tickets 120; sleep 30",
+        dir = tmp.path().display(),
+        bin = support::shopdesk_bin().display(),
+    );
+    let tmux =
+        support::tmux::Tmux::start(&format!("sdreport{}", std::process::id()), &cmd, 100, 30);
+    let limit = Duration::from_secs(30);
+    let screen = tmux.wait_for("Tickets 1/", limit);
+    assert!(screen.contains("Tickets 1/"), "{screen}");
+    tmux.keys(&["R"]);
+    let screen = tmux.wait_for("open at the end", limit);
+    assert!(screen.contains("· Report"), "{screen}");
+    // the sample shop's tickets of the last 30 days, counted
+    let created: u64 = screen
+        .split("tickets    ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((50..=120).contains(&created), "{screen}");
+    assert!(screen.contains("By tag · created"), "{screen}");
+    tmux.keys(&["l", "Tab"]);
+    let screen = tmux.wait_for("By language", limit);
+    assert!(
+        screen.contains("By language") && screen.contains("90 days ·"),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("Tickets 1/", limit);
+    assert!(!screen.contains("· Report"), "{screen}");
 }
