@@ -114,7 +114,6 @@ pub enum Mode {
     Help,
     Composer,
     Picker { filter: String, selected: usize },
-    /// The report screen, in place of the panes.
     Report,
 }
 

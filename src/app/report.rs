@@ -236,6 +236,42 @@ mod tests {
     }
 
     #[test]
+    fn a_report_has_a_step_per_day_week_or_month_of_its_period() {
+        let zone: Zone = "Europe/Stockholm".parse().expect("zone");
+        let now = at("2026-11-24T12:00:00Z");
+        // (period, dimension, steps, first step, first date, groups as the steps)
+        let cases = [
+            (ReportPeriod::Days7, Dimension::Tag, 7, "2026-11-18", false),
+            (ReportPeriod::Days30, Dimension::Day, 30, "2026-10-26", true),
+            // the first week keyed by its Monday, three days before the first day
+            (
+                ReportPeriod::Days90,
+                Dimension::Week,
+                14,
+                "2026-08-24",
+                true,
+            ),
+            (
+                ReportPeriod::Months12,
+                Dimension::Agent,
+                12,
+                "2025-12-01",
+                false,
+            ),
+        ];
+        for (period, dimension, steps, first, grouped_by_step) in cases {
+            let r = report_data(&[], period, dimension, now, &zone);
+            assert_eq!(r.series.len(), steps, "{period:?}");
+            assert_eq!(r.series[0].0, first, "{period:?}");
+            assert_eq!(r.last.to_string(), "2026-11-24");
+            assert_eq!(r.window, period.window(now, &zone));
+            assert_eq!(r.total, Kpis::default());
+            // nothing to count: a dimension over time still has its steps, others none
+            assert_eq!(r.groups.len(), if grouped_by_step { steps } else { 0 });
+        }
+    }
+
+    #[test]
     fn periods_stop_at_either_end() {
         use ReportPeriod::*;
         let cases = [
