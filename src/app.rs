@@ -11,6 +11,7 @@ pub mod layout;
 mod mouse;
 mod order_pick;
 mod palette;
+mod report;
 
 pub use action::Action;
 pub use context::Context;
@@ -18,6 +19,7 @@ pub use layout::Areas;
 pub use mouse::{Mouse, MouseKind};
 pub use order_pick::TRACKING_TEMPLATE;
 pub use palette::{PaletteCommand, parse_command};
+pub use report::{ReportData, ReportPeriod, ReportState, report_data};
 
 use ratatui_textarea::{Input, TextArea};
 
@@ -112,6 +114,7 @@ pub enum Mode {
     Help,
     Composer,
     Picker { filter: String, selected: usize },
+    Report,
 }
 
 /// The visible slice of a ticket list: rows `offset .. offset + rows.len()` of `total`.
@@ -178,6 +181,7 @@ pub struct App {
     pub outbox_error: Option<String>,
     pub synced_at: Option<i64>,
     pub pending_send: Option<PendingSend>,
+    pub report: ReportState,
     /// No account is configured: an empty list says how to set one up.
     pub no_accounts: bool,
     pub quit: bool,
@@ -226,6 +230,8 @@ pub enum Event {
         name: String,
         query: String,
     },
+    /// Figures for the report screen.
+    ReportLoaded(Box<ReportData>),
 }
 
 /// Work for the runner: every effect is I/O.
@@ -290,6 +296,12 @@ pub enum Effect {
         name: String,
         query: String,
     },
+    /// The report screen's figures: loaded off the key path (the loader thread), and only
+    /// the newest one matters.
+    LoadReport {
+        period: ReportPeriod,
+        dimension: crate::domain::report::Dimension,
+    },
 }
 
 impl App {
@@ -319,6 +331,7 @@ impl App {
             outbox_error: None,
             synced_at: None,
             pending_send: None,
+            report: ReportState::default(),
             no_accounts: false,
             quit: false,
             width: 100,
@@ -386,6 +399,7 @@ impl App {
             Mode::Help => Context::Help,
             Mode::Composer => Context::Composer,
             Mode::Picker { .. } => Context::Picker,
+            Mode::Report => Context::Report,
             Mode::Normal => self.focus.context(),
         }
     }
@@ -454,3 +468,5 @@ pub use update::{filtered_templates, update};
 mod tests;
 #[cfg(test)]
 mod tests_habits;
+#[cfg(test)]
+mod tests_report;

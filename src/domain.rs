@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod query;
 pub mod quotes;
 pub mod reply;
+pub mod report;
 pub mod sanitize;
 pub mod search_text;
 pub mod sla;

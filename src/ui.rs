@@ -2,6 +2,7 @@
 //! No I/O past reading the keymap and theme files; the runtime lives in `console`.
 
 pub mod keymap;
+pub mod report_view;
 pub mod styles;
 pub mod text;
 pub mod theme;

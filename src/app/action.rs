@@ -59,4 +59,9 @@ actions! {
     PromptMove => "prompt_move",
     SplitHere => "split_here",
     UndoCorrection => "undo_correction",
+    Report => "report",
+    NextPeriod => "next_period",
+    PrevPeriod => "prev_period",
+    NextDimension => "next_dimension",
+    PrevDimension => "prev_dimension",
 }

@@ -1,9 +1,11 @@
 //! Plain-data tickets for the console's tests and snapshots: no database, fixed clock.
 
-use super::{App, Event, ListWindow, update};
+use super::{App, Event, ListWindow, ReportData, ReportPeriod, update};
 use chrono::{DateTime, Utc};
 
+use crate::domain::kpi::Kpis;
 use crate::domain::order::{Order, OrderItem, OrderSource, OrderStatus};
+use crate::domain::report::Dimension;
 use crate::domain::threading::Placed;
 use crate::domain::views::{
     CustomerInfo, CustomerRef, CustomerTicket, MessageView, TicketDetail, TicketSummary,
@@ -244,5 +246,145 @@ pub fn with_ticket(mut app: App) -> App {
         &mut app,
         Event::TicketLoaded(Box::new(detail()), Some(customer())),
     );
+    app
+}
+
+/// Report figures for `period` up to `NOW` (UTC days), grouped by `dimension`: a busy month
+/// of a small shop, every number made up but fixed.
+pub fn report(period: ReportPeriod, dimension: Dimension) -> ReportData {
+    use crate::domain::kpi::{Attainment, Csat, Nps, SlaAttainment, Times, buckets};
+    let zone = crate::domain::sla::Zone::Iana(chrono_tz::UTC);
+    let now = ts(0);
+    let window = period.window(now, &zone);
+    let step = period.step();
+    let day = |i: u64| -> Kpis {
+        let median = 1800 + (i * 1337 % 9000) as i64;
+        Kpis {
+            tickets_created: 8 + i * 7 % 11,
+            tickets_solved: 6 + i * 5 % 9,
+            messages_in: 14 + i * 3 % 7,
+            messages_out: 12 + i * 2 % 5,
+            first_reply: Times {
+                median_s: Some(median),
+                p90_s: Some(median * 3),
+                ..Times::default()
+            },
+            backlog: 30 + i % 6,
+            ..Kpis::default()
+        }
+    };
+    let series: Vec<(String, Kpis)> = buckets(window, step, &zone)
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| (b.key.format("%Y-%m-%d").to_string(), day(i as u64)))
+        .collect();
+    let attained = |met: u64, breached: u64| Attainment {
+        met,
+        breached,
+        rate: Some(met as f64 / (met + breached) as f64),
+    };
+    let total = Kpis {
+        tickets_created: series.iter().map(|(_, k)| k.tickets_created).sum(),
+        tickets_solved: series.iter().map(|(_, k)| k.tickets_solved).sum(),
+        messages_in: series.iter().map(|(_, k)| k.messages_in).sum(),
+        messages_out: series.iter().map(|(_, k)| k.messages_out).sum(),
+        first_reply: Times {
+            median_s: Some(7_740),
+            p90_s: Some(29_100),
+            business_median_s: Some(5_400),
+            business_p90_s: Some(21_600),
+        },
+        resolution: Times {
+            median_s: Some(93_600),
+            p90_s: Some(388_800),
+            ..Times::default()
+        },
+        one_touch_rate: Some(0.62),
+        fcr_rate: Some(0.55),
+        reopen_rate: Some(0.04),
+        repeat_contact_rate: Some(0.07),
+        sla: SlaAttainment {
+            first_reply: attained(180, 22),
+            next_reply: attained(140, 31),
+            resolution: attained(150, 12),
+        },
+        csat: Csat {
+            good: 41,
+            okay: 6,
+            bad: 3,
+            score: Some(0.82),
+        },
+        nps: Nps {
+            promoters: 12,
+            passives: 5,
+            detractors: 3,
+            score: Some(45.0),
+        },
+        backlog: 37,
+    };
+    let keys: &[(&str, u64)] = match dimension {
+        Dimension::Agent => &[("(none)", 90), ("alice", 61), ("bob", 38), ("carol", 17)],
+        _ => &[
+            ("(none)", 90),
+            ("b2b", 4),
+            ("damaged", 17),
+            ("invoice", 12),
+            ("returns", 38),
+            ("vip", 9),
+            ("wismo", 61),
+        ],
+    };
+    let groups = match dimension.period() {
+        Some(_) => series.clone(),
+        None => keys
+            .iter()
+            .copied()
+            .map(|(key, created)| {
+                (
+                    key.to_string(),
+                    Kpis {
+                        tickets_created: created,
+                        tickets_solved: created * 4 / 5,
+                        first_reply: Times {
+                            median_s: Some(1_200 + created as i64 * 97),
+                            ..Times::default()
+                        },
+                        ..Kpis::default()
+                    },
+                )
+            })
+            .collect(),
+    };
+    ReportData {
+        period,
+        dimension,
+        window,
+        first: zone.local(window.since).date(),
+        last: zone.local(window.until).date(),
+        total,
+        step,
+        series,
+        groups,
+    }
+}
+
+/// A report over a period when nothing happened: no tickets, no clocks, no votes.
+pub fn empty_report(period: ReportPeriod, dimension: Dimension) -> ReportData {
+    let mut data = report(period, dimension);
+    for (_, k) in &mut data.series {
+        *k = Kpis::default();
+    }
+    data.total = Kpis::default();
+    data.groups.clear();
+    data
+}
+
+/// The app with the report screen open on `data`.
+pub fn report_app(width: u16, height: u16, data: ReportData) -> App {
+    let mut app = loaded_app(width, height);
+    app.report.period = data.period;
+    app.report.dimension = data.dimension;
+    let _ = update(&mut app, Event::Action(super::Action::Report));
+    let _ = update(&mut app, Event::ReportLoaded(Box::new(data)));
     app
 }

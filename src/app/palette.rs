@@ -21,10 +21,13 @@ pub enum PaletteCommand {
     Undo,
     /// Keeps the list's query as a view named so.
     Save(String),
+    /// Opens the report screen.
+    Report,
 }
 
 pub const COMMANDS: &[&str] = &[
-    "status", "assign", "tag", "note", "reply", "merge", "split", "move", "undo", "save", "quit",
+    "status", "assign", "tag", "note", "reply", "merge", "split", "move", "undo", "save", "report",
+    "quit",
 ];
 
 /// `:status pending`, `:assign bob` (`me`, `none`), `:tag +wismo -old`, `:note text`,
@@ -91,6 +94,7 @@ pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String>
         "undo" => Ok(PaletteCommand::Undo),
         "save" if !rest.is_empty() => Ok(PaletteCommand::Save(rest.to_string())),
         "save" => Err("save as what? e.g. :save VIP".into()),
+        "report" => Ok(PaletteCommand::Report),
         "quit" | "q" => Ok(PaletteCommand::Quit),
         "" => Err(format!("type a command: {}", COMMANDS.join(", "))),
         other => Err(format!(
@@ -133,6 +137,8 @@ mod tests {
             ("move x 12", Err("'x' is not a message number")),
             ("move 5 nowhere", Err("'nowhere' is not a ticket number")),
             ("undo", Ok(Undo)),
+            ("report", Ok(Report)),
+            (":report", Ok(Report)),
         ];
         for (input, want) in cases {
             let got = parse_command(input, "alice");

@@ -74,6 +74,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
                 fx.push(Effect::LoadTicket(t.ticket.id));
             }
             fx.push(Effect::LoadOutbox);
+            fx.extend(super::report::reload(app));
             fx
         }
         Event::CountsLoaded(counts) => {
@@ -157,6 +158,10 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Mouse(m) => super::mouse::on_mouse(app, m),
+        Event::ReportLoaded(data) => {
+            super::report::loaded(app, *data);
+            Vec::new()
+        }
         Event::ViewSaved { name, query } => {
             app.set_status_message(format!("saved the view '{name}'"), false);
             app.add_views([(name.as_str(), query.as_str())]);
@@ -198,6 +203,7 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             Vec::new()
         }
         (Mode::Picker { .. }, _) => on_picker(app, a),
+        (Mode::Report, _) => super::report::on_report(app, a),
         (Mode::Composer, _) => on_composer(app, a),
         (Mode::Normal, _)
         | (Mode::Help, _)
@@ -264,6 +270,7 @@ fn on_normal(app: &mut App, a: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::UndoCorrection => vec![Effect::UndoCorrection],
+        Action::Report => super::report::open(app),
         Action::AssignMe => match app.selected_ticket() {
             Some(t) => vec![Effect::Assign(t, Some(app.agent.clone()))],
             None => Vec::new(),
@@ -603,6 +610,9 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
     if let PaletteCommand::Save(name) = cmd {
         return save_view(app, name);
     }
+    if let PaletteCommand::Report = cmd {
+        return super::report::open(app);
+    }
     let Some(t) = app.selected_ticket() else {
         app.set_status_message("no ticket selected", true);
         return Vec::new();
@@ -621,7 +631,8 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
         PaletteCommand::Quit
         | PaletteCommand::Reply
         | PaletteCommand::Undo
-        | PaletteCommand::Save(_) => Vec::new(),
+        | PaletteCommand::Save(_)
+        | PaletteCommand::Report => Vec::new(),
     }
 }
 

@@ -2,20 +2,19 @@
 //! account] [--json|--csv]`: the KPIs of `domain::kpi` over a window, in total and per
 //! group. The definitions are in README ("Service levels and KPIs").
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::Utc;
 use serde::Serialize;
 
-use crate::domain::kpi::{Csat, Kpis, Nps, Period, TicketFacts, Window, kpis, kpis_by_period};
-use crate::domain::sla::levels::Assessed;
-use crate::domain::sla::{BusinessCalendar, Zone};
-use crate::store::timeline::Scope;
+use crate::domain::kpi::{Csat, Kpis, Nps, Window};
+use crate::domain::report::{Dimension, Figures, parse_when};
+use crate::worker::report::{load, zone};
+
+use crate::ui::text::{duration as secs, percent as pct};
 
 use super::json::write_json;
-use super::levels::load;
 use super::output::terminal;
 use super::ticket_json::rfc3339;
 use super::{Context, UsageError};
@@ -37,28 +36,6 @@ pub struct Args {
     /// Print CSV: one row for the whole window, then one per group
     #[arg(long)]
     csv: bool,
-}
-
-/// Where a `--since`/`--until` value points: `end` takes a date up to its end.
-pub fn parse_when(s: &str, now: DateTime<Utc>, zone: &Zone, end: bool) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let day = if end { date.succ_opt()? } else { date };
-        return Some(zone.start_of_day(day));
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let n: i64 = s[..split].parse().ok()?;
-    let span = match &s[split..] {
-        "m" | "min" => Duration::try_minutes(n)?,
-        "h" => Duration::try_hours(n)?,
-        "d" => Duration::try_days(n)?,
-        "w" => Duration::try_weeks(n)?,
-        _ => return None,
-    };
-    now.checked_sub_signed(span)
 }
 
 /// `Kpis` as JSON, with CSAT and NPS `null` while nobody has voted.
@@ -110,51 +87,15 @@ pub struct Report {
     groups: Vec<Group>,
 }
 
-const NONE_KEY: &str = "(none)";
-
-/// The groups of `tickets` by a dimension: one ticket in every group of its tags.
-fn by_dimension(tickets: &[Assessed], dim: &str, w: Window) -> Vec<(String, Kpis)> {
-    let mut groups: BTreeMap<String, Vec<TicketFacts>> = BTreeMap::new();
-    for t in tickets {
-        let r = &t.record;
-        let keys: Vec<String> = match dim {
-            "agent" => vec![r.owner.clone().unwrap_or_else(|| NONE_KEY.into())],
-            "language" => vec![r.language.clone().unwrap_or_else(|| NONE_KEY.into())],
-            "account" => vec![r.account.clone()],
-            _ if r.tags.is_empty() => vec![NONE_KEY.into()],
-            _ => r.tags.clone(),
-        };
-        for k in keys {
-            groups.entry(k).or_default().push(t.facts.clone());
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(k, facts)| (k, kpis(&facts, w)))
-        .filter(|(_, k)| *k != Kpis::default())
-        .collect()
-}
-
-/// The whole report of `tickets` over `w`.
-pub fn report(tickets: &[Assessed], w: Window, by: Option<&str>, zone: &Zone) -> Report {
-    let facts: Vec<TicketFacts> = tickets.iter().map(|t| t.facts.clone()).collect();
-    let groups: Vec<(String, Kpis)> = match by {
-        None => Vec::new(),
-        Some(p @ ("day" | "week" | "month")) => {
-            let period = p.parse::<Period>().unwrap_or(Period::Day);
-            kpis_by_period(&facts, w, period, zone)
-                .into_iter()
-                .map(|(b, k)| (b.key.format("%Y-%m-%d").to_string(), k))
-                .collect()
-        }
-        Some(dim) => by_dimension(tickets, dim, w),
-    };
+/// The whole report of `figures` over `w`, grouped `by`.
+fn report(figures: Figures, w: Window, by: Option<Dimension>) -> Report {
     Report {
         since: rfc3339(w.since),
         until: rfc3339(w.until),
-        by: by.map(str::to_string),
-        kpis: kpis(&facts, w).into(),
-        groups: groups
+        by: by.map(|d| d.as_str().to_string()),
+        kpis: figures.total.into(),
+        groups: figures
+            .groups
             .into_iter()
             .map(|(key, k)| Group {
                 key,
@@ -167,7 +108,14 @@ pub fn report(tickets: &[Assessed], w: Window, by: Option<&str>, zone: &Zone) ->
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     let config = ctx.config_or_default()?;
-    let zone = BusinessCalendar::from(&config.sla.hours).zone;
+    let zone = zone(&config);
+    let by = match args.by.as_deref() {
+        None => None,
+        Some(b) => Some(
+            b.parse::<Dimension>()
+                .map_err(|e| UsageError(format!("--by {e}")))?,
+        ),
+    };
     let since = parse_when(&args.since, now, &zone, false).ok_or_else(|| {
         UsageError(format!(
             "--since {}: use a span such as 30d or a date YYYY-MM-DD",
@@ -191,17 +139,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         .into());
     }
     let w = Window { since, until };
-    let assessment = load(
-        ctx,
-        &config,
-        Scope::Window {
-            // a repeat contact looks back at tickets solved before the window
-            since: (since - config.sla.repeat_window).timestamp(),
-            until: until.timestamp(),
-        },
-        now,
-    )?;
-    let report = report(&assessment.tickets, w, args.by.as_deref(), &zone);
+    let store = ctx.store()?;
+    let report = report(load(store.conn(), &config, w, by, now)?, w, by);
     if args.json {
         write_json(std::io::stdout().lock(), &report)?;
     } else if args.csv {
@@ -306,19 +245,6 @@ fn write_csv(out: impl Write, r: &Report) -> anyhow::Result<()> {
     }
     w.flush()?;
     Ok(())
-}
-
-fn secs(s: Option<i64>) -> String {
-    match s {
-        None => "-".into(),
-        Some(s) if s < 3600 => format!("{}m", s / 60),
-        Some(s) if s < 86_400 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
-        Some(s) => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3600),
-    }
-}
-
-fn pct(r: Option<f64>) -> String {
-    r.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
 }
 
 fn write_text(r: &Report) -> anyhow::Result<()> {
@@ -443,39 +369,6 @@ fn attainment(a: &crate::domain::kpi::Attainment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn when_values() {
-        let now = DateTime::parse_from_rfc3339("2026-11-29T15:00:00Z")
-            .expect("now")
-            .with_timezone(&Utc);
-        let utc: Zone = "UTC".parse().expect("zone");
-        let plus2: Zone = "Europe/Helsinki".parse().expect("zone");
-        // (value, zone, end, expected)
-        let cases = [
-            ("30d", &utc, false, Some("2026-10-30T15:00:00Z")),
-            ("12h", &utc, true, Some("2026-11-29T03:00:00Z")),
-            ("2w", &utc, false, Some("2026-11-15T15:00:00Z")),
-            ("2026-11-01", &utc, false, Some("2026-11-01T00:00:00Z")),
-            ("2026-11-01", &utc, true, Some("2026-11-02T00:00:00Z")),
-            ("2026-11-01", &plus2, false, Some("2026-10-31T22:00:00Z")),
-            (
-                "2026-11-01T08:00:00+01:00",
-                &utc,
-                true,
-                Some("2026-11-01T07:00:00Z"),
-            ),
-            ("30", &utc, false, None),
-            ("d", &utc, false, None),
-            ("30y", &utc, false, None),
-            ("2026-13-01", &utc, false, None),
-            ("99999999999999999999d", &utc, false, None),
-        ];
-        for (value, zone, end, want) in cases {
-            let got = parse_when(value, now, zone, end).map(rfc3339);
-            assert_eq!(got.as_deref(), want, "{value}");
-        }
-    }
 
     #[test]
     fn csv_rows_match_the_columns() {

@@ -79,6 +79,14 @@ impl Runner<'_> {
                 let customer = views::customer_of_ticket(conn, id)?;
                 vec![Event::PreviewLoaded(Box::new(detail), customer)]
             }
+            // the loader's work, done here when its thread has stopped
+            Effect::LoadReport { period, dimension } => vec![super::loader::load_report(
+                conn,
+                &self.opts.config,
+                period,
+                dimension,
+                self.ctx.now,
+            )],
             Effect::LoadTemplates => vec![Event::TemplatesLoaded(
                 self.templates.names().map(str::to_string).collect(),
             )],

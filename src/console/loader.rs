@@ -1,33 +1,39 @@
-//! The list loader: ticket lists (and searches), and the ticket previewed beside the list,
-//! load on a thread of their own, with a connection of its own, so typing and moving the
-//! selection never wait for a query. Results go to the inbox.
+//! The list loader: ticket lists (and searches), the ticket previewed beside the list, and
+//! the report screen's figures load on a thread of their own, with a connection of its
+//! own, so typing and moving the selection never wait for a query. Results go to the inbox.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SendError, Sender, channel};
 
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
 use super::runtime::Inbox;
-use crate::app::{Effect, Event, ListWindow};
+use crate::app::{Effect, Event, ListWindow, ReportPeriod, report_data};
+use crate::config::Config;
+use crate::domain::report::Dimension;
 use crate::store::query_sql::QueryContext;
 use crate::store::{Store, now_unix, read, views};
+use crate::worker::report::{tickets, zone};
 
 pub struct Loader {
     requests: Sender<(Effect, i64)>,
 }
 
 impl Loader {
-    pub fn start(db: PathBuf, agent: String, inbox: Sender<Inbox>) -> Loader {
+    pub fn start(db: PathBuf, config: Config, inbox: Sender<Inbox>) -> Loader {
         let (requests, rx) = channel::<(Effect, i64)>();
         std::thread::spawn(move || {
             let Ok(store) = Store::open(&db) else {
                 // dropping `rx` tells `send` to load on the caller's thread instead
                 return;
             };
-            serve(&store, &agent, &rx, &inbox);
+            serve(&store, &config, &rx, &inbox);
         });
         Loader { requests }
     }
 
-    /// Hands a list load to the thread; gives the effect back if the thread has stopped.
+    /// Hands a load to the thread; gives the effect back if the thread has stopped.
     pub fn send(&self, fx: Effect) -> Result<(), Effect> {
         self.requests
             .send((fx, now_unix()))
@@ -35,11 +41,13 @@ impl Loader {
     }
 }
 
-fn serve(store: &Store, agent: &str, rx: &Receiver<(Effect, i64)>, inbox: &Sender<Inbox>) {
+fn serve(store: &Store, config: &Config, rx: &Receiver<(Effect, i64)>, inbox: &Sender<Inbox>) {
+    let agent = config.agent.as_str();
     while let Ok(first) = rx.recv() {
-        // A burst of keys: only the newest list and the newest preview are loaded.
+        // A burst of keys: only the newest list, preview and report are loaded.
         let mut list = None;
         let mut preview = None;
+        let mut report = None;
         let mut next = Some(first);
         while let Some((fx, now)) = next {
             match fx {
@@ -51,6 +59,9 @@ fn serve(store: &Store, agent: &str, rx: &Receiver<(Effect, i64)>, inbox: &Sende
                     }
                 }
                 Effect::LoadPreview(id) => preview = Some(id),
+                Effect::LoadReport { period, dimension } => {
+                    report = Some((period, dimension, now));
+                }
                 _ => {}
             }
             next = rx.try_recv().ok();
@@ -61,6 +72,9 @@ fn serve(store: &Store, agent: &str, rx: &Receiver<(Effect, i64)>, inbox: &Sende
         }
         if let Some(id) = preview {
             events.push(load_preview(store, id));
+        }
+        if let Some((period, dimension, now)) = report {
+            events.push(load_report(store.conn(), config, period, dimension, now));
         }
         for ev in events {
             if inbox.send(Inbox::Loaded(ev)).is_err() {
@@ -104,5 +118,21 @@ fn load_preview(store: &Store, id: crate::domain::TicketId) -> Event {
     match loaded {
         Ok((detail, customer)) => Event::PreviewLoaded(Box::new(detail), customer),
         Err(_) => Event::ListSuperseded,
+    }
+}
+
+/// The report screen's figures for `period` up to `now`, grouped by `dimension`.
+pub fn load_report(
+    conn: &Connection,
+    config: &Config,
+    period: ReportPeriod,
+    dimension: Dimension,
+    now: i64,
+) -> Event {
+    let now = DateTime::<Utc>::from_timestamp(now, 0).unwrap_or_default();
+    let zone = zone(config);
+    match tickets(conn, config, period.window(now, &zone), now) {
+        Ok(t) => Event::ReportLoaded(Box::new(report_data(&t, period, dimension, now, &zone))),
+        Err(e) => Event::Error(format!("report: {e}")),
     }
 }

@@ -90,7 +90,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
             },
         },
         keymap: &keymap,
-        loader: Loader::start(opts.db.clone(), opts.config.agent.clone(), tx.clone()),
+        loader: Loader::start(opts.db.clone(), opts.config.clone(), tx.clone()),
         tx,
         reader,
         keys: Vec::new(),
@@ -218,7 +218,7 @@ impl Console<'_> {
                 deferred.retain(|d| !matches!(d, Effect::LoadCounts(_)));
                 deferred.push(fx);
             }
-            Effect::LoadList { .. } | Effect::LoadPreview(_) => {
+            Effect::LoadList { .. } | Effect::LoadPreview(_) | Effect::LoadReport { .. } => {
                 if let Err(fx) = self.loader.send(fx) {
                     // the loader is gone: load here
                     pending.extend(self.apply(app, store, fx));

@@ -1,5 +1,6 @@
 //! Text in terminal columns, for the console's panes and the CLI's tables alike: cutting
-//! and padding to a width (CJK and emoji count double), and short ages ("5m", "3h", "2d").
+//! and padding to a width (CJK and emoji count double), short ages ("5m", "3h", "2d"), and
+//! a report's durations and rates.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -57,6 +58,21 @@ pub fn short_age(secs: i64) -> String {
     if secs < 0 { format!("-{v}") } else { v }
 }
 
+/// A report's duration in seconds: "42m", "3h05m", "2d04h"; "-" without one.
+pub fn duration(secs: Option<i64>) -> String {
+    match secs {
+        None => "-".into(),
+        Some(s) if s < 3600 => format!("{}m", s / 60),
+        Some(s) if s < 86_400 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+        Some(s) => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+/// A rate of 0..1 as a whole percentage: "83%"; "-" without one.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".into(), |r| format!("{:.0}%", r * 100.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +98,30 @@ mod tests {
         ];
         for (s, width, cut, want) in cases {
             assert_eq!(fit(s, width, cut), want, "{s:?} {width} {cut:?}");
+        }
+    }
+
+    #[test]
+    fn report_durations_and_rates() {
+        let cases = [
+            (None, "-"),
+            (Some(0), "0m"),
+            (Some(2_519), "41m"),
+            (Some(3_600), "1h00m"),
+            (Some(11_100), "3h05m"),
+            (Some(86_400 * 2 + 4 * 3600 + 59), "2d04h"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(duration(secs), want, "{secs:?}");
+        }
+        let rates = [
+            (None, "-"),
+            (Some(0.0), "0%"),
+            (Some(0.826), "83%"),
+            (Some(1.0), "100%"),
+        ];
+        for (rate, want) in rates {
+            assert_eq!(percent(rate), want, "{rate:?}");
         }
     }
 

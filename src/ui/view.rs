@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use unicode_width::UnicodeWidthStr;
 
 use super::keymap::Keymap;
+use super::report_view::draw_report;
 use super::styles::StyleName;
 use super::text::{Cut, fit, short_age};
 use super::theme::Theme;
@@ -35,7 +36,11 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
     f.render_widget(Block::default().style(theme.style(StyleName::Base)), area);
     let areas = app.areas();
     draw_title(f, areas.title, app, theme);
-    draw_main(f, app, theme);
+    if app.mode == Mode::Report {
+        draw_report(f, areas.main, app, theme);
+    } else {
+        draw_main(f, app, theme);
+    }
     draw_status(f, areas.status, app, theme);
     draw_hints(f, areas.hints, app, theme, keymap);
     match &app.mode {
@@ -55,7 +60,9 @@ fn draw_title(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.style(StyleName::Title),
         ),
     ];
-    if let Some(q) = q {
+    if app.mode == Mode::Report {
+        spans.push(Span::raw("· Report "));
+    } else if let Some(q) = q {
         spans.push(Span::raw(format!("· {} ({}) ", q.name, app.list.total)));
     }
     if let Some(filter) = &app.filter {
