@@ -157,3 +157,30 @@ fn broken_themes_name_file_line_and_column() {
         .to_string();
     assert!(err.contains("no theme 'missing'"), "{err}");
 }
+
+/// The hint bar lists what a key does where the agent is: a screen's own binding hides the
+/// global one on the same key, and a description is said once.
+#[test]
+fn hints_show_the_screens_own_keys_once() {
+    let km = Keymap::from_str(
+        "k.toml",
+        "[global]\n\"q\" = { action = \"quit\", desc = \"Quit\" }\n\
+         \"<Tab>\" = { action = \"next_pane\", desc = \"Next pane\" }\n\
+         \"<C-r>\" = { action = \"refresh\", desc = \"Reload\" }\n\
+         [report]\n\"<Tab>\" = { action = \"next_dimension\", desc = \"Group by\" }\n\
+         \"r\" = { action = \"refresh\", desc = \"Reload\" }\n",
+    )
+    .unwrap();
+    let hints: Vec<String> = km
+        .hints(Context::Report)
+        .into_iter()
+        .map(|(k, d)| format!("{k} {d}"))
+        .collect();
+    assert_eq!(hints, ["<Tab> Group by", "r Reload", "q Quit"]);
+    let list: Vec<String> = km
+        .hints(Context::List)
+        .into_iter()
+        .map(|(k, d)| format!("{k} {d}"))
+        .collect();
+    assert_eq!(list, ["<C-r> Reload", "<Tab> Next pane", "q Quit"]);
+}

@@ -400,9 +400,16 @@ impl Keymap {
     /// Bindings with a description: what the hint bar shows.
     pub fn hints(&self, context: Context) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        // A context's own binding shadows the global one on the same keys, and one hint
+        // per description is enough (`r Reload` in a screen, not also `<C-r> Reload`).
+        let mut keys_seen = std::collections::HashSet::new();
+        let mut said = std::collections::HashSet::new();
         for ctx in [context, Context::Global] {
             for b in self.contexts.get(&ctx).into_iter().flatten() {
-                if let Some(d) = &b.desc {
+                if !keys_seen.insert(b.keys.as_slice()) {
+                    continue;
+                }
+                if let Some(d) = b.desc.as_ref().filter(|d| said.insert(d.as_str())) {
                     let keys = b
                         .keys
                         .iter()
