@@ -4,17 +4,21 @@
 //! results back as events; the views (`ui::view`) draw from this state alone.
 
 mod action;
+pub mod bulk;
 mod context;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod layout;
+mod marks;
 mod mouse;
 mod order_pick;
 mod palette;
 
 pub use action::Action;
+pub use bulk::{BulkAction, BulkEffect, BulkEvent, BulkPlan, IdsFor, Outcome, PlanRow};
 pub use context::Context;
 pub use layout::Areas;
+pub use marks::Marks;
 pub use mouse::{Mouse, MouseKind};
 pub use order_pick::TRACKING_TEMPLATE;
 pub use palette::{PaletteCommand, parse_command};
@@ -107,11 +111,20 @@ impl Pane {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
-    Search { input: String },
-    Palette { input: String },
+    Search {
+        input: String,
+    },
+    Palette {
+        input: String,
+    },
     Help,
     Composer,
-    Picker { filter: String, selected: usize },
+    Picker {
+        filter: String,
+        selected: usize,
+    },
+    /// A bulk action's preview, applied on confirm.
+    Confirm(Box<BulkPlan>),
 }
 
 /// The visible slice of a ticket list: rows `offset .. offset + rows.len()` of `total`.
@@ -180,6 +193,8 @@ pub struct App {
     pub pending_send: Option<PendingSend>,
     /// No account is configured: an empty list says how to set one up.
     pub no_accounts: bool,
+    /// Tickets marked for a bulk action.
+    pub marks: Marks,
     pub quit: bool,
     pub width: u16,
     pub height: u16,
@@ -226,6 +241,8 @@ pub enum Event {
         name: String,
         query: String,
     },
+    /// Ids for marks, a bulk action's plan, or word that it was applied.
+    Bulk(BulkEvent),
 }
 
 /// Work for the runner: every effect is I/O.
@@ -290,6 +307,8 @@ pub enum Effect {
         name: String,
         query: String,
     },
+    /// Marks' ids, planning and applying bulk actions.
+    Bulk(BulkEffect),
 }
 
 impl App {
@@ -320,6 +339,7 @@ impl App {
             synced_at: None,
             pending_send: None,
             no_accounts: false,
+            marks: Marks::default(),
             quit: false,
             width: 100,
             height: 30,
@@ -386,6 +406,7 @@ impl App {
             Mode::Help => Context::Help,
             Mode::Composer => Context::Composer,
             Mode::Picker { .. } => Context::Picker,
+            Mode::Confirm(_) => Context::Confirm,
             Mode::Normal => self.focus.context(),
         }
     }
@@ -452,5 +473,7 @@ pub use update::{filtered_templates, update};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bulk;
 #[cfg(test)]
 mod tests_habits;

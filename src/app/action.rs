@@ -59,4 +59,8 @@ actions! {
     PromptMove => "prompt_move",
     SplitHere => "split_here",
     UndoCorrection => "undo_correction",
+    ToggleMark => "toggle_mark",
+    VisualMark => "visual_mark",
+    MarkAll => "mark_all",
+    Confirm => "confirm",
 }

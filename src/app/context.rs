@@ -15,10 +15,12 @@ pub enum Context {
     Search,
     Palette,
     Help,
+    /// A bulk action's preview.
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Queues,
         Context::List,
@@ -28,6 +30,7 @@ impl Context {
         Context::Search,
         Context::Palette,
         Context::Help,
+        Context::Confirm,
     ];
 
     /// The keymap table's name.
@@ -42,6 +45,7 @@ impl Context {
             Context::Search => "search",
             Context::Palette => "palette",
             Context::Help => "help",
+            Context::Confirm => "confirm",
         }
     }
 

@@ -90,7 +90,9 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             let selected = window.selected.min(window.total.saturating_sub(1));
             app.list = ListWindow { selected, ..window };
-            app.preview().into_iter().collect()
+            let mut fx: Vec<Effect> = app.preview().into_iter().collect();
+            fx.extend(super::bulk::on_list_loaded(app));
+            fx
         }
         Event::PreviewLoaded(detail, customer) => {
             // The selection has moved on, or a ticket was opened meanwhile: not shown.
@@ -157,6 +159,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Mouse(m) => super::mouse::on_mouse(app, m),
+        Event::Bulk(ev) => super::bulk::on_event(app, ev),
         Event::ViewSaved { name, query } => {
             app.set_status_message(format!("saved the view '{name}'"), false);
             app.add_views([(name.as_str(), query.as_str())]);
@@ -169,7 +172,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
 
 fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     match (&app.mode, a) {
-        (_, Action::Quit) if !matches!(app.mode, Mode::Composer) => {
+        (_, Action::Quit) if !matches!(app.mode, Mode::Composer | Mode::Confirm(_)) => {
             app.quit = true;
             Vec::new()
         }
@@ -199,6 +202,7 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         (Mode::Picker { .. }, _) => on_picker(app, a),
         (Mode::Composer, _) => on_composer(app, a),
+        (Mode::Confirm(_), _) => super::bulk::on_confirm(app, a),
         (Mode::Normal, _)
         | (Mode::Help, _)
         | (Mode::Search { .. }, _)
@@ -207,6 +211,9 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 fn on_normal(app: &mut App, a: Action) -> Vec<Effect> {
+    if let Some(fx) = super::bulk::on_key(app, a) {
+        return fx;
+    }
     match a {
         Action::Help => {
             app.mode = Mode::Help;
@@ -313,6 +320,7 @@ fn on_queues(app: &mut App, a: Action) -> Vec<Effect> {
 
 fn on_list(app: &mut App, a: Action) -> Vec<Effect> {
     let mut fx = on_list_key(app, a);
+    fx.extend(super::bulk::after_move(app));
     fx.extend(app.preview());
     fx
 }
@@ -594,7 +602,10 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
         app.quit = true;
         return Vec::new();
     }
-    if let PaletteCommand::Reply = cmd {
+    if let Some(fx) = super::bulk::command(app, &cmd) {
+        return fx;
+    }
+    if let PaletteCommand::Reply(None) = cmd {
         return start_reply(app);
     }
     if let PaletteCommand::Undo = cmd {
@@ -619,9 +630,12 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
             None => no_message_picked(app, ":move MSG TICKET"),
         },
         PaletteCommand::Quit
-        | PaletteCommand::Reply
+        | PaletteCommand::Reply(_)
         | PaletteCommand::Undo
-        | PaletteCommand::Save(_) => Vec::new(),
+        | PaletteCommand::Save(_)
+        | PaletteCommand::MergeMarked
+        | PaletteCommand::MarkAll
+        | PaletteCommand::Unmark => Vec::new(),
     }
 }
 
