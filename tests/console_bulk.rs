@@ -208,7 +208,7 @@ fn the_console_and_bulk_reply_share_their_dedupe() {
         }),
     );
     assert!(
-        matches!(applied.first(), Some(Event::Bulk(BulkEvent::Applied(said))) if said == "2 repl(ies) `sizing` queued, 1 skipped"),
+        matches!(applied.first(), Some(Event::Bulk(BulkEvent::Applied(said))) if said == "2 replies `sizing` queued, 1 skipped"),
         "{applied:?}"
     );
     drop(store);

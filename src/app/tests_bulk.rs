@@ -246,7 +246,7 @@ fn a_bulk_action_is_previewed_and_applied_only_on_confirm() {
     assert_eq!(app.mode, Mode::Normal);
     update(
         &mut app,
-        Event::Bulk(BulkEvent::Applied("1 ticket(s) set to solved".into())),
+        Event::Bulk(BulkEvent::Applied("1 ticket set to solved".into())),
     );
     assert!(app.marks.is_empty());
 }
@@ -313,4 +313,25 @@ fn palette_verbs_act_on_the_marks_or_the_highlighted_ticket() {
             true
         ))
     );
+}
+
+#[test]
+fn a_ctrl_click_toggles_the_mark_of_the_row_under_it() {
+    let mut app = loaded_app(150, 40);
+    let list = app.areas().list.unwrap_or_default();
+    let click = |row: u16| {
+        Event::Mouse(Mouse {
+            kind: MouseKind::MarkClick,
+            column: list.x + 5,
+            row: list.y + 1 + row,
+        })
+    };
+    update(&mut app, click(2));
+    update(&mut app, click(4));
+    assert_eq!(app.marks.ids(), [103, 105]);
+    update(&mut app, click(2));
+    // below the last row: nothing
+    update(&mut app, click(20));
+    assert_eq!(app.marks.ids(), [105]);
+    assert_eq!(app.list.selected, 0, "the selection stays");
 }

@@ -127,19 +127,23 @@ impl BulkRunner<'_> {
         Ok(match action {
             BulkAction::Status(s) => {
                 all(&|tx, t| ticket_ops::set_status(tx, t, *s, agent, SOURCE))?;
-                format!("{n} ticket(s) set to {}", s.as_str())
+                format!("{} set to {}", count(n, "ticket", "tickets"), s.as_str())
             }
             BulkAction::Assign(who) => {
                 all(&|tx, t| ticket_ops::assign(tx, t, who.as_deref(), agent, SOURCE))?;
-                format!("{n} ticket(s) owner: {}", who.as_deref().unwrap_or("none"))
+                format!(
+                    "{} owner: {}",
+                    count(n, "ticket", "tickets"),
+                    who.as_deref().unwrap_or("none")
+                )
             }
             BulkAction::Tag(add, remove) => {
                 all(&|tx, t| ticket_ops::tag(tx, t, add, remove, agent, SOURCE))?;
-                format!("{n} ticket(s) tagged")
+                format!("{} tagged", count(n, "ticket", "tickets"))
             }
             BulkAction::Merge(into) => {
                 all(&|tx, t| corrections::merge(tx, t, *into, agent, SOURCE).map(|_| ()))?;
-                format!("merged {n} ticket(s) into #{into}")
+                format!("merged {} into #{into}", count(n, "ticket", "tickets"))
             }
             BulkAction::Reply(template) => {
                 // Planned again against the outbox as it is now: another agent or a
@@ -155,17 +159,19 @@ impl BulkRunner<'_> {
                 )?;
                 let undo = self.config.outbox.undo_seconds;
                 let rows = replies::queue_all(conn, &mut ready, template, undo, None, agent)?;
-                let skipped = ready.skipped.len();
-                match skipped {
-                    0 => format!("{} repl(ies) `{template}` queued", rows.len()),
-                    _ => format!(
-                        "{} repl(ies) `{template}` queued, {skipped} skipped",
-                        rows.len()
-                    ),
+                let queued = count(rows.len(), "reply", "replies");
+                match ready.skipped.len() {
+                    0 => format!("{queued} `{template}` queued"),
+                    skipped => format!("{queued} `{template}` queued, {skipped} skipped"),
                 }
             }
         })
     }
+}
+
+/// "1 ticket", "3 tickets".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What a status, owner or tag change does to a ticket as it stands.
