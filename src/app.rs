@@ -4,18 +4,22 @@
 //! results back as events; the views (`ui::view`) draw from this state alone.
 
 mod action;
+pub mod bulk;
 mod context;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod layout;
+mod marks;
 mod mouse;
 mod order_pick;
 mod palette;
 mod report;
 
 pub use action::Action;
+pub use bulk::{BulkAction, BulkEffect, BulkEvent, BulkPlan, IdsFor, Outcome, PlanRow};
 pub use context::Context;
 pub use layout::Areas;
+pub use marks::Marks;
 pub use mouse::{Mouse, MouseKind};
 pub use order_pick::TRACKING_TEMPLATE;
 pub use palette::{PaletteCommand, parse_command};
@@ -109,12 +113,21 @@ impl Pane {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
-    Search { input: String },
-    Palette { input: String },
+    Search {
+        input: String,
+    },
+    Palette {
+        input: String,
+    },
     Help,
     Composer,
-    Picker { filter: String, selected: usize },
+    Picker {
+        filter: String,
+        selected: usize,
+    },
     Report,
+    /// A bulk action's preview, applied on confirm.
+    Confirm(Box<BulkPlan>),
 }
 
 /// The visible slice of a ticket list: rows `offset .. offset + rows.len()` of `total`.
@@ -184,6 +197,8 @@ pub struct App {
     pub report: ReportState,
     /// No account is configured: an empty list says how to set one up.
     pub no_accounts: bool,
+    /// Tickets marked for a bulk action.
+    pub marks: Marks,
     pub quit: bool,
     pub width: u16,
     pub height: u16,
@@ -232,6 +247,8 @@ pub enum Event {
     },
     /// Figures for the report screen.
     ReportLoaded(Box<ReportData>),
+    /// Ids for marks, a bulk action's plan, or word that it was applied.
+    Bulk(BulkEvent),
 }
 
 /// Work for the runner: every effect is I/O.
@@ -302,6 +319,8 @@ pub enum Effect {
         period: ReportPeriod,
         dimension: crate::domain::report::Dimension,
     },
+    /// Marks' ids, planning and applying bulk actions.
+    Bulk(BulkEffect),
 }
 
 impl App {
@@ -333,6 +352,7 @@ impl App {
             pending_send: None,
             report: ReportState::default(),
             no_accounts: false,
+            marks: Marks::default(),
             quit: false,
             width: 100,
             height: 30,
@@ -400,6 +420,7 @@ impl App {
             Mode::Composer => Context::Composer,
             Mode::Picker { .. } => Context::Picker,
             Mode::Report => Context::Report,
+            Mode::Confirm(_) => Context::Confirm,
             Mode::Normal => self.focus.context(),
         }
     }
@@ -466,6 +487,8 @@ pub use update::{filtered_templates, update};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bulk;
 #[cfg(test)]
 mod tests_habits;
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! This is the only console code that does I/O; `app` decides and `ui` draws.
 
 pub mod attachments;
+mod bulk;
 mod effects;
 mod loader;
 mod runtime;

@@ -4,6 +4,7 @@
 //! (`worker::send`) delivers.
 
 pub mod auto_ack;
+pub mod bulk;
 mod context;
 
 use std::path::PathBuf;

@@ -168,6 +168,57 @@ fn a_merged_tickets_old_token_lands_on_the_survivor() {
     assert_eq!(show(&config, &db, parcel)["messages"], after["messages"]);
 }
 
+/// `reply A` after A was merged into B answers on B, as `show A` shows B: the mail
+/// carries B's token, and the reply (with the status it sets once sent) is queued for B.
+#[test]
+fn a_reply_to_a_merged_number_goes_to_the_survivor() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    let (parcel, invoice) = two_tickets(&stack, &config, &db);
+    let (p, i) = (parcel.to_string(), invoice.to_string());
+    ok(shopdesk(&config, &db).args(["merge", &i, &p]));
+    let body = tmp.path().join("body.txt");
+    std::fs::write(&body, "Both are on their way.").unwrap();
+    let body = body.to_str().unwrap();
+
+    let dry =
+        ok(shopdesk(&config, &db).args(["reply", &i, "--body-file", body, "--dry-run", "--json"]));
+    let mail: Value = serde_json::from_str(&dry).unwrap();
+    assert_eq!(mail["ticket_id"].as_i64(), Some(parcel), "{dry}");
+    assert!(
+        mail["subject"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("[SHOP #{parcel}]")),
+        "{dry}"
+    );
+
+    // Queued only: the test stack delivers nowhere, and the outbox row says where the
+    // reply and its status go.
+    let o = run(shopdesk(&config, &db).args([
+        "reply",
+        &i,
+        "--body-file",
+        body,
+        "--status",
+        "pending",
+        "--queue-only",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("#{invoice} was merged into #{parcel}")),
+        "{}",
+        stderr(&o)
+    );
+    let rows: Value = serde_json::from_str(&ok(
+        shopdesk(&config, &db).args(["outbox", "list", "--json"])
+    ))
+    .unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["ticket_id"].as_i64(), Some(parcel), "{rows:?}");
+}
+
 #[test]
 fn split_move_and_undo_on_the_command_line() {
     let stack = MailStack::start();

@@ -64,4 +64,8 @@ actions! {
     PrevPeriod => "prev_period",
     NextDimension => "next_dimension",
     PrevDimension => "prev_dimension",
+    ToggleMark => "toggle_mark",
+    VisualMark => "visual_mark",
+    MarkAll => "mark_all",
+    Confirm => "confirm",
 }

@@ -17,10 +17,12 @@ pub enum Context {
     Help,
     /// The report screen.
     Report,
+    /// A bulk action's preview.
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Queues,
         Context::List,
@@ -31,6 +33,7 @@ impl Context {
         Context::Palette,
         Context::Help,
         Context::Report,
+        Context::Confirm,
     ];
 
     /// The keymap table's name.
@@ -46,6 +49,7 @@ impl Context {
             Context::Palette => "palette",
             Context::Help => "help",
             Context::Report => "report",
+            Context::Confirm => "confirm",
         }
     }
 

@@ -1,6 +1,6 @@
 //! The mouse, through the same update path as keys: a click focuses the pane under it and
-//! selects the row or queue there, a double click opens a ticket, the wheel scrolls lists
-//! and threads. Clicks are placed with `layout`, the areas the views draw into.
+//! selects the row or queue there, a double click opens a ticket, a Ctrl-click marks one,
+//! the wheel scrolls lists and threads. Clicks are placed with `layout`, the areas the views draw into.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -16,6 +16,8 @@ pub enum MouseKind {
     Click,
     /// A second click on the same cell soon after the first (the runtime decides).
     DoubleClick,
+    /// A click with Ctrl: toggles the mark of the ticket under it.
+    MarkClick,
     ScrollUp,
     ScrollDown,
 }
@@ -57,6 +59,16 @@ pub(super) fn on_mouse(app: &mut App, m: Mouse) -> Vec<Effect> {
             }
             select_and_preview(app, index)
         }
+        (Pane::List, MouseKind::MarkClick) => {
+            app.focus = Pane::List;
+            if let Some(t) =
+                list_row_at(app, &areas, m).and_then(|i| app.list.rows.get(i - app.list.offset))
+            {
+                app.marks.toggle(t.id);
+            }
+            Vec::new()
+        }
+        (_, MouseKind::MarkClick) => Vec::new(),
         (Pane::Thread, MouseKind::Click | MouseKind::DoubleClick) => focus_thread(app),
         (Pane::Queues, MouseKind::ScrollUp | MouseKind::ScrollDown) => {
             let n = app.queues.len();

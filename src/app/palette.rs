@@ -8,7 +8,9 @@ pub enum PaletteCommand {
     Assign(Option<String>),
     Tag(Vec<String>, Vec<String>),
     Note(String),
-    Reply,
+    /// `:reply`: the composer; `:reply NAME`: that template to the marked tickets (or the
+    /// highlighted one), previewed first.
+    Reply(Option<String>),
     Quit,
     /// `:merge 12`: the open ticket into #12.
     Merge(TicketId),
@@ -23,15 +25,22 @@ pub enum PaletteCommand {
     Save(String),
     /// Opens the report screen.
     Report,
+    /// `:merge` alone: the marked tickets into the highlighted one.
+    MergeMarked,
+    /// `:mark-all`: every ticket of the list.
+    MarkAll,
+    /// `:unmark`: no ticket marked.
+    Unmark,
 }
 
 pub const COMMANDS: &[&str] = &[
     "status", "assign", "tag", "note", "reply", "merge", "split", "move", "undo", "save", "report",
-    "quit",
+    "mark-all", "unmark", "quit",
 ];
 
 /// `:status pending`, `:assign bob` (`me`, `none`), `:tag +wismo -old`, `:note text`,
-/// `:merge 12`, `:split`, `:move 12`, `:move 57 new`, `:undo`.
+/// `:merge 12`, `:split`, `:move 12`, `:move 57 new`, `:undo`; for marked tickets
+/// `:reply NAME`, `:merge`, `:mark-all`, `:unmark`.
 pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String> {
     let input = input.trim().trim_start_matches(':');
     let (verb, rest) = input.split_once(' ').unwrap_or((input, ""));
@@ -63,7 +72,11 @@ pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String>
         }
         "note" | "n" if !rest.is_empty() => Ok(PaletteCommand::Note(rest.to_string())),
         "note" | "n" => Err("the note is empty".into()),
-        "reply" | "r" => Ok(PaletteCommand::Reply),
+        "reply" | "r" if rest.is_empty() => Ok(PaletteCommand::Reply(None)),
+        "reply" | "r" => Ok(PaletteCommand::Reply(Some(rest.to_string()))),
+        "merge" if rest.is_empty() => Ok(PaletteCommand::MergeMarked),
+        "mark-all" => Ok(PaletteCommand::MarkAll),
+        "unmark" => Ok(PaletteCommand::Unmark),
         "merge" => match number(rest) {
             Some(n) => Ok(PaletteCommand::Merge(n)),
             None => Err("merge into which ticket? e.g. :merge 12".into()),
@@ -124,7 +137,7 @@ mod tests {
         let cases: &[(&str, Result<PaletteCommand, &str>)] = &[
             (":merge 12", Ok(Merge(12))),
             ("merge #12", Ok(Merge(12))),
-            ("merge", Err("merge into which ticket? e.g. :merge 12")),
+            ("merge", Ok(MergeMarked)),
             ("merge x", Err("merge into which ticket? e.g. :merge 12")),
             ("split", Ok(Split(None))),
             ("split 57", Ok(Split(Some(57)))),
@@ -139,6 +152,10 @@ mod tests {
             ("undo", Ok(Undo)),
             ("report", Ok(Report)),
             (":report", Ok(Report)),
+            ("reply", Ok(Reply(None))),
+            ("reply sizing", Ok(Reply(Some("sizing".into())))),
+            ("mark-all", Ok(MarkAll)),
+            ("unmark", Ok(Unmark)),
         ];
         for (input, want) in cases {
             let got = parse_command(input, "alice");

@@ -91,7 +91,9 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             }
             let selected = window.selected.min(window.total.saturating_sub(1));
             app.list = ListWindow { selected, ..window };
-            app.preview().into_iter().collect()
+            let mut fx: Vec<Effect> = app.preview().into_iter().collect();
+            fx.extend(super::bulk::on_list_loaded(app));
+            fx
         }
         Event::PreviewLoaded(detail, customer) => {
             // The selection has moved on, or a ticket was opened meanwhile: not shown.
@@ -162,6 +164,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             super::report::loaded(app, *data);
             Vec::new()
         }
+        Event::Bulk(ev) => super::bulk::on_event(app, ev),
         Event::ViewSaved { name, query } => {
             app.set_status_message(format!("saved the view '{name}'"), false);
             app.add_views([(name.as_str(), query.as_str())]);
@@ -174,7 +177,7 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
 
 fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     match (&app.mode, a) {
-        (_, Action::Quit) if !matches!(app.mode, Mode::Composer) => {
+        (_, Action::Quit) if !matches!(app.mode, Mode::Composer | Mode::Confirm(_)) => {
             app.quit = true;
             Vec::new()
         }
@@ -205,6 +208,7 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         (Mode::Picker { .. }, _) => on_picker(app, a),
         (Mode::Report, _) => super::report::on_report(app, a),
         (Mode::Composer, _) => on_composer(app, a),
+        (Mode::Confirm(_), _) => super::bulk::on_confirm(app, a),
         (Mode::Normal, _)
         | (Mode::Help, _)
         | (Mode::Search { .. }, _)
@@ -213,6 +217,9 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 fn on_normal(app: &mut App, a: Action) -> Vec<Effect> {
+    if let Some(fx) = super::bulk::on_key(app, a) {
+        return fx;
+    }
     match a {
         Action::Help => {
             app.mode = Mode::Help;
@@ -320,6 +327,7 @@ fn on_queues(app: &mut App, a: Action) -> Vec<Effect> {
 
 fn on_list(app: &mut App, a: Action) -> Vec<Effect> {
     let mut fx = on_list_key(app, a);
+    fx.extend(super::bulk::after_move(app));
     fx.extend(app.preview());
     fx
 }
@@ -601,7 +609,10 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
         app.quit = true;
         return Vec::new();
     }
-    if let PaletteCommand::Reply = cmd {
+    if let Some(fx) = super::bulk::command(app, &cmd) {
+        return fx;
+    }
+    if let PaletteCommand::Reply(None) = cmd {
         return start_reply(app);
     }
     if let PaletteCommand::Undo = cmd {
@@ -629,10 +640,13 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
             None => no_message_picked(app, ":move MSG TICKET"),
         },
         PaletteCommand::Quit
-        | PaletteCommand::Reply
+        | PaletteCommand::Reply(_)
         | PaletteCommand::Undo
         | PaletteCommand::Save(_)
-        | PaletteCommand::Report => Vec::new(),
+        | PaletteCommand::Report
+        | PaletteCommand::MergeMarked
+        | PaletteCommand::MarkAll
+        | PaletteCommand::Unmark => Vec::new(),
     }
 }
 

@@ -2,14 +2,11 @@
 //! [--rate N/min]`: one templated reply per matching ticket, idempotent: a customer
 //! message already answered with this template is skipped, so a rerun sends nothing twice.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use crate::domain::outbox::pace_offset_secs;
 use crate::domain::query::parse_query;
-use crate::mailout::{self, Body, ReplyRequest};
-use crate::store::outbox::{self, Enqueued};
+use crate::mailout;
 use crate::store::query_sql::{QueryContext, ticket_query};
 use crate::store::search;
 use crate::worker::send::{FlushOptions, flush};
@@ -71,36 +68,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let tickets = search::run_ids(store.conn(), &ticket_query(&query, &qctx, args.limit, 0))?;
 
-    let mut prepared = Vec::new();
-    let mut skipped: BTreeMap<i64, String> = BTreeMap::new();
-    for &ticket in &tickets {
-        let req = ReplyRequest {
-            status_after,
-            ..ReplyRequest::new(ticket, Body::Template(args.template.clone()), &config.agent)
-        };
-        match mailout::prepare(store.conn(), &config, &templates, &req) {
-            Ok(p) => {
-                let key = p
-                    .answers_message_id
-                    .as_deref()
-                    .map(|m| mailout::bulk_key(&args.template, m));
-                let already = match &key {
-                    Some(k) => outbox::dedupe_key_used(store.conn(), k)?,
-                    None => false,
-                };
-                if already {
-                    skipped.insert(ticket, format!("already answered with '{}'", args.template));
-                } else if key.is_none() {
-                    skipped.insert(ticket, "no customer message to answer".into());
-                } else {
-                    prepared.push((p, key));
-                }
-            }
-            Err(e) => {
-                skipped.insert(ticket, e.to_string());
-            }
-        }
-    }
+    let mut replies = mailout::bulk::plan(
+        store.conn(),
+        &config,
+        &templates,
+        &tickets,
+        &args.template,
+        status_after,
+        &config.agent,
+    )?;
+    let prepared = &replies.ready;
+    let skipped = |r: &mailout::bulk::BulkReplies| -> Vec<(i64, String)> {
+        r.skipped.iter().map(|(t, s)| (*t, s.reason())).collect()
+    };
 
     let mut out = std::io::stdout().lock();
     if args.dry_run {
@@ -109,7 +89,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|(p, _)| serde_json::json!({"ticket_id": p.ticket, "to": p.to, "subject": p.subject, "language": p.language, "text": p.body}))
                 .collect();
-            let skipped: Vec<_> = skipped
+            let skipped: Vec<_> = skipped(&replies)
                 .iter()
                 .map(|(t, r)| serde_json::json!({"ticket_id": t, "reason": r}))
                 .collect();
@@ -118,29 +98,29 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 &serde_json::json!({"would_send": mails, "skipped": skipped}),
             )?;
         } else {
-            for (p, _) in &prepared {
+            for (p, _) in prepared {
                 writeln!(out, "==== ticket #{} ====", p.ticket)?;
                 print_prepared(&mut out, p, false)?;
             }
-            for (t, r) in &skipped {
+            for (t, r) in skipped(&replies) {
                 eprintln!("skip #{t}: {r}");
             }
             eprintln!(
                 "dry run: {} would be sent, {} skipped",
                 prepared.len(),
-                skipped.len()
+                replies.skipped.len()
             );
         }
         return Ok(ExitCode::SUCCESS);
     }
     if prepared.is_empty() {
-        for (t, r) in &skipped {
+        for (t, r) in skipped(&replies) {
             eprintln!("skip #{t}: {r}");
         }
         eprintln!(
             "nothing to send ({} matching, {} skipped)",
             tickets.len(),
-            skipped.len()
+            replies.skipped.len()
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -163,24 +143,21 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    // The pace is part of each row (its `not_before`), so whichever sender delivers them
-    // (this run, `sync --watch`, a console) keeps it.
-    let mut rows = Vec::new();
-    for (p, key) in &prepared {
-        let delay = rate.map_or(0, |r| pace_offset_secs(rows.len(), r)) as u64;
-        match mailout::queue(store.conn(), p, delay, &config.agent, key.clone())? {
-            Enqueued::Queued(id) => rows.push(id),
-            Enqueued::Duplicate(_) => {
-                skipped.insert(
-                    p.ticket,
-                    format!("already answered with '{}'", args.template),
-                );
-            }
-        }
-    }
+    let rows = mailout::bulk::queue_all(
+        store.conn(),
+        &mut replies,
+        &args.template,
+        0,
+        rate,
+        &config.agent,
+    )?;
     drop(store);
     if args.queue_only {
-        eprintln!("{} replies queued, {} skipped", rows.len(), skipped.len());
+        eprintln!(
+            "{} replies queued, {} skipped",
+            rows.len(),
+            replies.skipped.len()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let bar = (std::io::stderr().is_terminal() && rows.len() > 1).then(|| {
@@ -206,6 +183,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let skipped = skipped(&replies);
     if args.json {
         let skipped: Vec<_> = skipped
             .iter()

@@ -8,8 +8,8 @@ use crate::config::Config;
 use crate::domain::Status;
 use crate::domain::sanitize::sanitize_line;
 use crate::mailout::{self, Body, PreparedReply, ReplyRequest};
-use crate::store::StoreError;
 use crate::store::outbox::{self, Enqueued};
+use crate::store::{StoreError, corrections};
 use crate::templates::{self, Templates};
 use crate::worker::send::{FlushOptions, flush};
 
@@ -109,7 +109,7 @@ pub(super) fn print_prepared(
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let id = parse_ticket_id(&args.id)?;
+    let asked = parse_ticket_id(&args.id)?;
     let status_after = parse_status(args.status.as_deref())?;
     let config = ctx.config()?;
     for a in &args.attach {
@@ -119,6 +119,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     }
     let templates = load_templates(&config)?;
     let store = ctx.store()?;
+    // A merged ticket's number answers for the survivor (as `show` and the verbs do): the
+    // reply, its status and its tags go there, not to the empty merged row.
+    let id = match corrections::survivor(store.conn(), asked) {
+        Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{asked}"),
+        other => other?,
+    };
+    if id != asked {
+        eprintln!("shopdesk: #{asked} was merged into #{id}; the reply goes there");
+    }
     let body = read_body(&args)?;
     let req = ReplyRequest {
         status_after,

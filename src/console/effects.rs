@@ -258,6 +258,12 @@ impl Runner<'_> {
                     None => vec![Event::Status("nothing to undo".into())],
                 }
             }
+            Effect::Bulk(fx) => super::bulk::BulkRunner {
+                config: &self.opts.config,
+                templates: self.templates,
+                ctx: &self.ctx,
+            }
+            .perform(conn, fx)?,
             Effect::LoadOutbox => {
                 let (q, f) = outbox::counts(conn)?;
                 let synced = mailboxes::last_synced(conn)?;

@@ -326,7 +326,7 @@ impl Console<'_> {
 }
 
 /// A terminal mouse event as the app's: left clicks (a second one on the same cell within
-/// `DOUBLE_CLICK` of `last_click` is a double click) and the wheel. With Shift held the
+/// `DOUBLE_CLICK` of `last_click` is a double click; with Ctrl, one that marks) and the wheel. With Shift held the
 /// event is the terminal's (selecting text), in the terminals that pass it on at all.
 fn mouse_event(
     m: MouseEvent,
@@ -337,6 +337,9 @@ fn mouse_event(
         return None;
     }
     let kind = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) if m.modifiers.contains(KeyModifiers::CONTROL) => {
+            MouseKind::MarkClick
+        }
         MouseEventKind::Down(MouseButton::Left) => {
             let double = last_click.is_some_and(|(c, r, at)| {
                 (c, r) == (m.column, m.row) && now.duration_since(at) <= DOUBLE_CLICK
@@ -427,6 +430,11 @@ mod tests {
             (ev(left, 11, none), 350, Some(MouseKind::Click)),
             (ev(left, 11, none), 900, Some(MouseKind::Click)),
             (ev(left, 11, KeyModifiers::SHIFT), 950, None),
+            (
+                ev(left, 11, KeyModifiers::CONTROL),
+                960,
+                Some(MouseKind::MarkClick),
+            ),
             (
                 ev(MouseEventKind::ScrollDown, 3, none),
                 1000,

@@ -47,6 +47,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, keymap: &Keymap) {
         Mode::Help => draw_help(f, area, app, theme, keymap),
         Mode::Composer => draw_composer(f, area, app, theme),
         Mode::Picker { .. } => draw_picker(f, area, app, theme),
+        Mode::Confirm(_) => super::bulk_view::draw_confirm(f, area, app, theme),
         _ => {}
     }
 }
@@ -189,12 +190,21 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .take(height)
             // a size estimate without a copy per row; `fit` cleans what is drawn
             .map(|t| t.customer.label().width()),
+        app.list
+            .rows
+            .iter()
+            .skip(start)
+            .take(height)
+            .map(|t| t.subject.width()),
     );
     let mut lines = Vec::new();
     for (i, t) in app.list.rows.iter().enumerate().skip(start).take(height) {
         let age = short_age(app.now - t.updated_at.timestamp());
+        // the number's column starts with the mark
+        let mark = if app.marks.contains(t.id) { "●" } else { " " };
         let mut spans = vec![
-            Span::raw(format!("{:>7} ", format!("#{}", t.id))),
+            Span::styled(mark, theme.style(StyleName::HintKey)),
+            Span::raw(format!("{:>6} ", format!("#{}", t.id))),
             Span::styled(
                 fit(t.status.as_str(), 7, Cut::Clip),
                 theme.style(StyleName::status_named(t.status.as_str())),
@@ -220,17 +230,27 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// Columns before the customer: number, status, age, time to the due time, with a space
 /// after each.
 const FIXED_COLUMNS: usize = 7 + 1 + 7 + 1 + 4 + 1 + 4 + 1;
-/// The customer column's bounds: a name is read by its start, a subject needs the room.
+/// The customer column's bounds: a name is read by its start, an address needs most of
+/// itself, a subject needs the room.
 const WHO_MIN: usize = 8;
-const WHO_MAX: usize = 24;
+const WHO_MAX: usize = 32;
 
-/// The customer and subject columns' widths in a list `width` columns wide: the customer
-/// column is as wide as the widest visible name (within bounds, and never more than a third
-/// of the text's room), the subject takes the rest.
-pub(crate) fn text_columns(width: usize, names: impl Iterator<Item = usize>) -> (usize, usize) {
+/// The customer and subject columns' widths in a list `width` columns wide, from the
+/// widths of the visible names and subjects: the customer column is as wide as the widest
+/// name (within bounds). Where both do not fit, the subject keeps what it needs down to
+/// two thirds of the room; the customer takes what the subject leaves, the subject the rest.
+pub(crate) fn text_columns(
+    width: usize,
+    names: impl Iterator<Item = usize>,
+    subjects: impl Iterator<Item = usize>,
+) -> (usize, usize) {
     let room = width.saturating_sub(FIXED_COLUMNS + 1);
     let widest = names.max().unwrap_or(WHO_MIN);
-    let who = widest.clamp(WHO_MIN, WHO_MAX).min((room / 3).max(WHO_MIN));
+    let subject = subjects.max().unwrap_or(0);
+    let share = (room / 3).max(WHO_MIN);
+    // room the subject does not need (a space between the columns)
+    let spare = room.saturating_sub(subject + 1).max(share);
+    let who = widest.clamp(WHO_MIN, WHO_MAX).min(spare);
     (who, room.saturating_sub(who))
 }
 
@@ -264,6 +284,17 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ]),
         _ => {
             let mut spans = Vec::new();
+            if !app.marks.is_empty() || app.marks.visual() {
+                let range = if app.marks.visual() {
+                    " · range (V ends)"
+                } else {
+                    ""
+                };
+                spans.push(Span::styled(
+                    format!(" {} marked{range} ", app.marks.len()),
+                    theme.style(StyleName::HintKey),
+                ));
+            }
             if let Some(p) = app.pending_send {
                 spans.push(Span::styled(
                     format!(
@@ -450,21 +481,27 @@ mod tests {
 
     #[test]
     fn the_subject_takes_what_the_names_leave() {
-        // (list width, widest visible name, customer column, subject column)
+        // (list width, widest visible name, widest subject, customer column, subject column)
         let cases = [
-            (76, Some(14), 14, 35),
-            (76, Some(40), 16, 33),
-            (76, Some(3), 8, 41),
-            (76, None, 8, 41),
-            (84, Some(30), 19, 38),
-            (120, Some(30), 24, 69),
-            (30, Some(20), 8, 0),
+            (76, Some(14), 30, 14, 35),
+            (76, Some(40), 40, 16, 33),
+            (76, Some(3), 30, 8, 41),
+            (76, None, 30, 8, 41),
+            (84, Some(30), 40, 19, 38),
+            (120, Some(30), 60, 30, 63),
+            (30, Some(20), 10, 8, 0),
+            // 150 columns: a long address beside short subjects takes the room they leave
+            (73, Some(34), 25, 20, 26),
+            (73, Some(30), 14, 30, 16),
+            // ... up to the cap, and long subjects keep two thirds
+            (100, Some(45), 20, 32, 41),
+            (73, Some(30), 60, 15, 31),
         ];
-        for (w, name, who, subject) in cases {
+        for (w, name, subj, who, subject) in cases {
             assert_eq!(
-                text_columns(w, name.into_iter()),
+                text_columns(w, name.into_iter(), [subj].into_iter()),
                 (who, subject),
-                "width {w}, name {name:?}"
+                "width {w}, name {name:?}, subject {subj}"
             );
         }
     }
