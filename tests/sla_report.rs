@@ -362,6 +362,86 @@ fn report_as_json_and_csv_with_groups() {
     }
 }
 
+/// `show --json` carries every clock of the ticket as `sla` judges it, and `show` prints
+/// them on one line.
+#[test]
+fn show_carries_the_tickets_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let (config, db, ids) = shop(dir.path(), now);
+    let sla = |subject: &str| -> Vec<(String, String, Option<DateTime<Utc>>)> {
+        let out = ok(shopdesk(&config, &db).args(["show", &ids[subject].to_string(), "--json"]));
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["sla"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no sla: {v}"))
+            .iter()
+            .map(|c| {
+                let mut keys: Vec<&str> =
+                    c.as_object().unwrap().keys().map(String::as_str).collect();
+                keys.sort_unstable();
+                assert_eq!(keys, ["due_at", "state", "target"]);
+                (
+                    c["target"].as_str().unwrap().to_string(),
+                    c["state"].as_str().unwrap().to_string(),
+                    c["due_at"]
+                        .as_str()
+                        .map(|d| DateTime::parse_from_rfc3339(d).unwrap().with_timezone(&Utc)),
+                )
+            })
+            .collect()
+    };
+    let near = |t: Option<DateTime<Utc>>, want: DateTime<Utc>| {
+        t.is_some_and(|t| (t - want).num_seconds().abs() <= 1)
+    };
+    let h = Duration::hours;
+    // answered within 30 minutes of 4 hours, solved within 48: both met, each with its due time
+    let sizes = sla("Sizes");
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    assert_eq!(
+        (sizes[0].0.as_str(), sizes[0].1.as_str()),
+        ("first_reply", "met")
+    );
+    assert!(near(sizes[0].2, now - h(48) + h(4)), "{sizes:?}");
+    assert_eq!(
+        (sizes[1].0.as_str(), sizes[1].1.as_str()),
+        ("resolution", "met")
+    );
+    // the vip: first reply (1h) breached two hours ago, resolution (8h) still running
+    let boots = sla("Boots");
+    assert_eq!(boots.len(), 2, "{boots:?}");
+    assert_eq!(
+        (boots[0].0.as_str(), boots[0].1.as_str()),
+        ("first_reply", "breached")
+    );
+    assert!(near(boots[0].2, now - h(2)), "{boots:?}");
+    assert_eq!(
+        (boots[1].0.as_str(), boots[1].1.as_str()),
+        ("resolution", "running")
+    );
+    assert!(near(boots[1].2, now + h(5)), "{boots:?}");
+    // pending on the customer: both clocks paused, their due times open
+    ok(shopdesk(&config, &db).args(["status", &ids["Laces"].to_string(), "pending"]));
+    let laces = sla("Laces");
+    assert_eq!(
+        laces,
+        [
+            ("first_reply".to_string(), "paused".to_string(), None),
+            ("resolution".to_string(), "paused".to_string(), None),
+        ]
+    );
+    // the same in plain text, on one line
+    let text = ok(shopdesk(&config, &db).args(["show", &ids["Boots"].to_string()]));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("sla "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("first_reply breached (due ") && line.contains("resolution running (due "),
+        "{line}"
+    );
+}
+
 struct Child(std::process::Child);
 impl Drop for Child {
     fn drop(&mut self) {

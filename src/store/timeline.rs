@@ -24,6 +24,8 @@ pub enum Scope {
     /// Tickets created before `until` that are still active, or had anything happen at or
     /// after `since` (a ticket solved and quiet before then adds nothing to the window).
     Window { since: i64, until: i64 },
+    /// One ticket (what `show` needs), whatever its status.
+    Ticket(TicketId),
 }
 
 fn instant(t: i64) -> DateTime<Utc> {
@@ -56,6 +58,18 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             since,
             until,
         ),
+        Scope::Ticket(id) => (
+            "SELECT id, account, created_at, customer_id, owner, language, status
+               FROM tickets WHERE id = ?1 AND id = ?2 AND merged_into IS NULL",
+            id,
+            id,
+        ),
+    };
+    // One ticket reads its own rows by index; the other scopes take whole tables in one
+    // pass each, which beats a lookup per ticket.
+    let one = match scope {
+        Scope::Ticket(id) => Some(id),
+        Scope::Active | Scope::Window { .. } => None,
     };
     let mut out: Vec<TicketRecord> = Vec::new();
     let mut stmt = conn.prepare(sql)?;
@@ -84,8 +98,12 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     }
     let index: HashMap<TicketId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
 
-    let mut stmt = conn.prepare("SELECT ticket_id, tag FROM ticket_tags")?;
-    let mut rows = stmt.query([])?;
+    let mut stmt = conn.prepare(pick(
+        one,
+        "SELECT ticket_id, tag FROM ticket_tags",
+        "SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id = ?1",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
         if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
             out[i].tags.push(r.get(1)?);
@@ -94,11 +112,14 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     // A reply and the status it set share an instant: messages go in first, so the stable
     // sort below keeps "the reply, then its status" (what the clocks expect). Both reads
     // are answered from indexes that hold every column they take (migration 0010).
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(pick(
+        one,
         "SELECT ticket_id, date, direction FROM messages
           WHERE ticket_id >= 0 AND direction != 'note'",
-    )?;
-    let mut rows = stmt.query([])?;
+        "SELECT ticket_id, date, direction FROM messages
+          WHERE ticket_id = ?1 AND direction != 'note'",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
         if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
             let direction: String = r.get(2)?;
@@ -110,11 +131,14 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             }
         }
     }
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(pick(
+        one,
         "SELECT ticket_id, at, kind, value, source FROM ticket_events
           WHERE kind IN ('created', 'status')",
-    )?;
-    let mut rows = stmt.query([])?;
+        "SELECT ticket_id, at, kind, value, source FROM ticket_events
+          WHERE ticket_id = ?1 AND kind IN ('created', 'status')",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
         let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) else {
             continue;
@@ -141,15 +165,22 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     }
     // Mail that was in a mailbox before its first sync is history (the rule of
     // `history::settle_history`), also when settling it changed nothing on the ticket.
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(pick(
+        one,
         "SELECT m.ticket_id, max(m.date)
            FROM mailboxes b
            JOIN message_locations l ON l.mailbox_id = b.id AND l.uid < b.first_uidnext
            JOIN messages m ON m.id = l.message
           WHERE m.ticket_id IS NOT NULL
           GROUP BY m.ticket_id",
-    )?;
-    let mut rows = stmt.query([])?;
+        "SELECT m.ticket_id, max(m.date)
+           FROM messages m
+           JOIN message_locations l ON l.message = m.id
+           JOIN mailboxes b ON b.id = l.mailbox_id AND l.uid < b.first_uidnext
+          WHERE m.ticket_id = ?1
+          GROUP BY m.ticket_id",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
         if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
             let at = instant(r.get(1)?);
@@ -160,6 +191,21 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         r.timeline.sort_by_key(|e| e.at);
     }
     Ok(out)
+}
+
+/// The SQL for every ticket, or for the one ticket `one` names (as `?1`).
+fn pick(one: Option<TicketId>, all: &'static str, single: &'static str) -> &'static str {
+    if one.is_some() { single } else { all }
+}
+
+fn query_for<'s>(
+    stmt: &'s mut rusqlite::Statement<'_>,
+    one: Option<TicketId>,
+) -> rusqlite::Result<rusqlite::Rows<'s>> {
+    match one {
+        Some(id) => stmt.query([id]),
+        None => stmt.query([]),
+    }
 }
 
 /// For each level, the tickets its policy's query matches (`None`: it has no query), so
