@@ -442,6 +442,42 @@ fn show_carries_the_tickets_clocks() {
     );
 }
 
+/// `list is:repeat` finds both tickets of a repeat contact ("Sizes", solved, and "Again"
+/// a day later), whatever else the query says, and follows a reopen at once.
+#[test]
+fn list_finds_repeat_contacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let (config, db, ids) = shop(dir.path(), now);
+    let listed = |query: &[&str]| -> Vec<i64> {
+        let mut args = vec!["list", "--json"];
+        args.extend_from_slice(query);
+        let v: Value = serde_json::from_str(&ok(shopdesk(&config, &db).args(&args))).unwrap();
+        let mut ids: Vec<i64> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mut both = vec![ids["Sizes"], ids["Again"]];
+    both.sort_unstable();
+    assert_eq!(listed(&["is:repeat"]), both);
+    assert_eq!(listed(&["is:repeat", "status:solved"]), [ids["Sizes"]]);
+    let mut others = vec![ids["Boots"], ids["Laces"]];
+    others.sort_unstable();
+    assert_eq!(listed(&["--", "-is:repeat"]), others);
+    // "Sizes" reopened: no longer solved before "Again" came, so neither is a repeat
+    ok(shopdesk(&config, &db).args(["status", &ids["Sizes"].to_string(), "open"]));
+    assert_eq!(listed(&["is:repeat"]), Vec::<i64>::new());
+    // a typo is a usage error that names the flag
+    let o = run(shopdesk(&config, &db).args(["list", "is:repaet"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is:repeat"), "{}", stderr(&o));
+}
+
 struct Child(std::process::Child);
 impl Drop for Child {
     fn drop(&mut self) {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::domain::TicketId;
 use crate::domain::sla::{Target, Zone};
 pub use period::{Bucket, Period, Window, buckets};
-pub use repeat::{ContactTicket, RepeatScope, repeat_contacts, repeat_of};
+pub use repeat::{ContactTicket, RepeatScope, repeat_contacts, repeat_of, repeat_set};
 use stats::{median, percentile, share};
 
 /// How long after its first solve a reopen still undoes first-contact resolution.

@@ -231,5 +231,7 @@ pub fn query_matches(
         .collect()
 }
 
+pub mod repeats;
+
 #[cfg(test)]
 mod tests;

@@ -2,14 +2,12 @@
 //! event log), the policy it falls under, and what its clocks and KPI facts are as of now.
 //! Pure: the caller reads the records and judges query conditions.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{DateTime, Duration, Utc};
 
 use super::calendar::BusinessCalendar;
 use super::clock::{ClockState, TicketChange, TicketClocks, TimelineEvent, run_clocks};
 use super::policy::{Approaching, Policy, Priority, Subject};
-use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_contacts};
+use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_set};
 use crate::domain::query::Query;
 use crate::domain::{Direction, Status, TicketId};
 
@@ -115,21 +113,22 @@ pub fn assess(
             }
         })
         .collect();
-    let mut by_customer: HashMap<i64, Vec<ContactTicket>> = HashMap::new();
-    for a in &out {
-        if let Some(c) = a.record.customer {
-            by_customer.entry(c).or_default().push(ContactTicket {
-                id: a.record.id,
-                created_at: a.record.created_at,
-                solved_at: a.facts.solved_at(),
-                order: None,
-            });
-        }
-    }
-    let mut repeats = HashSet::new();
-    for tickets in by_customer.values().filter(|t| t.len() > 1) {
-        repeats.extend(repeat_contacts(tickets, repeat.0, repeat.1));
-    }
+    let repeats = repeat_set(
+        out.iter().filter_map(|a| {
+            let customer = a.record.customer?;
+            Some((
+                customer,
+                ContactTicket {
+                    id: a.record.id,
+                    created_at: a.record.created_at,
+                    solved_at: a.facts.solved_at(),
+                    order: None,
+                },
+            ))
+        }),
+        repeat.0,
+        repeat.1,
+    );
     for a in &mut out {
         a.facts.repeat = repeats.contains(&a.record.id);
     }
@@ -144,10 +143,8 @@ pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) ->
         created_at: r.created_at,
         ..TicketFacts::default()
     };
-    let mut done = false;
     for e in &r.timeline {
         match e.change {
-            TicketChange::Created | TicketChange::Message(Direction::Note) => {}
             TicketChange::Message(Direction::In) => f.messages_in.push(e.at),
             TicketChange::Message(Direction::Out) => {
                 f.messages_out.push(e.at);
@@ -156,20 +153,10 @@ pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) ->
                     f.first_reply_business = Some(cal.business_time_between(r.created_at, e.at));
                 }
             }
-            TicketChange::Status(Status::Solved | Status::Closed) => {
-                if !done {
-                    f.solves.push(e.at);
-                }
-                done = true;
-            }
-            TicketChange::Status(_) => {
-                if done {
-                    f.reopens.push(e.at);
-                }
-                done = false;
-            }
+            _ => {}
         }
     }
+    (f.solves, f.reopens) = solves_and_reopens(&r.timeline);
     f.sla = clocks
         .clocks
         .iter()
@@ -188,6 +175,44 @@ pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) ->
         })
         .collect();
     f
+}
+
+/// Each solve (solved or closed, from anything else) and each reopen (back from solved or
+/// closed) of a timeline in time order. Messages do not count: a ticket is reopened by the
+/// status change sync makes for the customer's message.
+pub fn solves_and_reopens(timeline: &[TimelineEvent]) -> (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) {
+    let (mut solves, mut reopens) = (Vec::new(), Vec::new());
+    let mut done = false;
+    for e in timeline {
+        match e.change {
+            TicketChange::Status(Status::Solved | Status::Closed) => {
+                if !done {
+                    solves.push(e.at);
+                }
+                done = true;
+            }
+            TicketChange::Status(_) => {
+                if done {
+                    reopens.push(e.at);
+                }
+                done = false;
+            }
+            TicketChange::Created | TicketChange::Message(_) => {}
+        }
+    }
+    (solves, reopens)
+}
+
+/// When a timeline's ticket was last solved, if it was not reopened after: the rule of
+/// [`TicketFacts::solved_at`].
+pub fn solved_at(timeline: &[TimelineEvent]) -> Option<DateTime<Utc>> {
+    let (solves, reopens) = solves_and_reopens(timeline);
+    TicketFacts {
+        solves,
+        reopens,
+        ..TicketFacts::default()
+    }
+    .solved_at()
 }
 
 #[cfg(test)]
