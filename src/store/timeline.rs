@@ -86,17 +86,22 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             priority: None,
             status,
             tags: Vec::new(),
-            timeline: vec![TimelineEvent {
-                at: instant(created),
-                change: TicketChange::Created,
-            }],
+            // room for a typical ticket's messages and changes, grown once at most
+            timeline: {
+                let mut t = Vec::with_capacity(8);
+                t.push(TimelineEvent {
+                    at: instant(created),
+                    change: TicketChange::Created,
+                });
+                t
+            },
             history_until: None,
         })
     })?;
     for row in rows {
         out.push(row?);
     }
-    let index: HashMap<TicketId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let index = Slots::new(&out);
 
     let mut stmt = conn.prepare(pick(
         one,
@@ -105,7 +110,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     ))?;
     let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
+        if let Some(i) = index.get(r.get(0)?) {
             out[i].tags.push(r.get(1)?);
         }
     }
@@ -121,9 +126,9 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     ))?;
     let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
-            let direction: String = r.get(2)?;
-            if let Some(d) = Direction::parse(&direction) {
+        if let Some(i) = index.get(r.get(0)?) {
+            // read in place: a quarter of a million rows need no string of their own
+            if let Some(d) = r.get_ref(2)?.as_str().ok().and_then(Direction::parse) {
                 out[i].timeline.push(TimelineEvent {
                     at: instant(r.get(1)?),
                     change: TicketChange::Message(d),
@@ -140,20 +145,20 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     ))?;
     let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) else {
+        let Some(i) = index.get(r.get(0)?) else {
             continue;
         };
         let at = instant(r.get(1)?);
-        let kind: String = r.get(2)?;
-        let value: Option<String> = r.get(3)?;
-        let source: Option<String> = r.get(4)?;
+        let kind = r.get_ref(2)?.as_str().unwrap_or_default();
+        let value = r.get_ref(3)?.as_str_or_null().ok().flatten();
+        let source = r.get_ref(4)?.as_str_or_null().ok().flatten();
         let read = &mut out[i];
         // settling a mailbox's history may set a status: that too is history
-        if source.as_deref() == Some("history") {
+        if source == Some("history") {
             read.history_until = read.history_until.max(Some(at));
         }
-        let status = value.as_deref().and_then(|v| v.parse::<Status>().ok());
-        match (kind.as_str(), status) {
+        let status = value.and_then(|v| v.parse::<Status>().ok());
+        match (kind, status) {
             // a ticket that begins new says nothing more than its creation does
             ("created", Some(Status::New)) | (_, None) => {}
             ("created" | "status", Some(s)) => read.timeline.push(TimelineEvent {
@@ -182,7 +187,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     ))?;
     let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
+        if let Some(i) = index.get(r.get(0)?) {
             let at = instant(r.get(1)?);
             out[i].history_until = out[i].history_until.max(Some(at));
         }
@@ -191,6 +196,50 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         r.timeline.sort_by_key(|e| e.at);
     }
     Ok(out)
+}
+
+/// Where each ticket's record is, by id. Ticket ids are dense, so a table by id beats
+/// hashing for the half a million rows a report reads; ids far apart get a map.
+enum Slots {
+    Dense { min: TicketId, slot: Vec<u32> },
+    Sparse(HashMap<TicketId, usize>),
+}
+
+impl Slots {
+    fn new(records: &[TicketRecord]) -> Slots {
+        let (min, max) = match (records.first(), records.last()) {
+            (Some(a), Some(b)) => (a.id, b.id),
+            _ => (0, -1),
+        };
+        let span = usize::try_from(max - min + 1).unwrap_or(0);
+        let dense = span <= 4 * records.len() + 1024 && records.len() < u32::MAX as usize;
+        if dense && records.windows(2).all(|w| w[0].id < w[1].id) {
+            let mut slot = vec![u32::MAX; span];
+            for (i, r) in records.iter().enumerate() {
+                if let Some(s) = usize::try_from(r.id - min)
+                    .ok()
+                    .and_then(|k| slot.get_mut(k))
+                {
+                    *s = i as u32;
+                }
+            }
+            Slots::Dense { min, slot }
+        } else {
+            Slots::Sparse(records.iter().enumerate().map(|(i, r)| (r.id, i)).collect())
+        }
+    }
+
+    fn get(&self, id: TicketId) -> Option<usize> {
+        match self {
+            Slots::Dense { min, slot } => id
+                .checked_sub(*min)
+                .and_then(|k| usize::try_from(k).ok())
+                .and_then(|k| slot.get(k))
+                .filter(|s| **s != u32::MAX)
+                .map(|s| *s as usize),
+            Slots::Sparse(map) => map.get(&id).copied(),
+        }
+    }
 }
 
 /// The SQL for every ticket, or for the one ticket `one` names (as `?1`).
