@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::calendar::BusinessCalendar;
+use super::calendar::index::{IndexedCalendar, WorkTime};
 use super::clock::{ClockState, TicketChange, TicketClocks, TimelineEvent, run_clocks};
 use super::policy::{Approaching, Policy, Priority, Subject};
 use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_set};
@@ -63,9 +64,20 @@ pub fn level_for(
 
 /// The clocks of `r` under `level` as of `now` (none without a level).
 pub fn clocks(r: &TicketRecord, level: Option<&Level>, now: DateTime<Utc>) -> TicketClocks {
-    let Some(l) = level else {
-        return TicketClocks::default();
-    };
+    match level {
+        Some(l) => clocks_on(r, l, &l.calendar, now),
+        None => TicketClocks::default(),
+    }
+}
+
+/// The clocks of `r` under `l`, business time counted by `cal` (the level's calendar or an
+/// index of it).
+fn clocks_on<C: WorkTime + ?Sized>(
+    r: &TicketRecord,
+    l: &Level,
+    cal: &C,
+    now: DateTime<Utc>,
+) -> TicketClocks {
     let live = match r.history_until {
         Some(h) => {
             let start = r.timeline.partition_point(|e| e.at <= h);
@@ -73,7 +85,7 @@ pub fn clocks(r: &TicketRecord, level: Option<&Level>, now: DateTime<Utc>) -> Ti
         }
         None => &r.timeline[..],
     };
-    run_clocks(live, &l.policy.targets, l.approaching, &l.calendar, now)
+    run_clocks(live, &l.policy.targets, l.approaching, cal, now)
 }
 
 /// One ticket assessed: the level it falls under (an index into the levels), its clocks
@@ -95,24 +107,72 @@ pub fn assess(
     shop: &BusinessCalendar,
     now: DateTime<Utc>,
     repeat: (Duration, RepeatScope),
-    mut query_holds: impl FnMut(usize, TicketId) -> bool,
+    query_holds: impl Fn(usize, TicketId) -> bool + Sync,
 ) -> Vec<Assessed> {
-    let mut out: Vec<Assessed> = records
-        .into_iter()
-        .map(|record| {
-            let level = level_for(levels, &record, |i, _| query_holds(i, record.id));
-            let level_ref = level.and_then(|i| levels.get(i));
-            let clocks = clocks(&record, level_ref, now);
-            let cal = level_ref.map_or(shop, |l| &l.calendar);
-            let facts = facts(&record, &clocks, cal);
-            Assessed {
-                record,
-                level,
-                clocks,
-                facts,
-            }
-        })
+    // Each calendar laid out once over the days the tickets span (up to ten years back,
+    // and a while past now for due times); what falls outside is asked of the calendar.
+    let first = records
+        .iter()
+        .map(|r| r.created_at)
+        .min()
+        .unwrap_or(now)
+        .max(now - Duration::days(3_660));
+    let until = now + Duration::days(60);
+    let indexed: Vec<IndexedCalendar> = levels
+        .iter()
+        .map(|l| IndexedCalendar::new(&l.calendar, first, until))
         .collect();
+    let shop = IndexedCalendar::new(shop, first, until);
+    let one = |record: TicketRecord| {
+        let level = level_for(levels, &record, |i, _| query_holds(i, record.id));
+        let (clocks, facts) = match level.and_then(|i| Some((levels.get(i)?, indexed.get(i)?))) {
+            Some((l, cal)) => {
+                let clocks = clocks_on(&record, l, cal, now);
+                let facts = facts(&record, &clocks, cal);
+                (clocks, facts)
+            }
+            None => {
+                let clocks = TicketClocks::default();
+                let facts = facts(&record, &clocks, &shop);
+                (clocks, facts)
+            }
+        };
+        Assessed {
+            record,
+            level,
+            clocks,
+            facts,
+        }
+    };
+    // Each ticket on its own, so the tickets are shared out over the cores in order.
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut out: Vec<Assessed> = if cores < 2 || records.len() < 4_096 {
+        records.into_iter().map(one).collect()
+    } else {
+        let per = records.len().div_ceil(cores.min(8));
+        let mut chunks: Vec<Vec<TicketRecord>> = Vec::new();
+        let mut rest = records;
+        while rest.len() > per {
+            let tail = rest.split_off(per);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|c| s.spawn(|| c.into_iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            let mut all = Vec::new();
+            for h in handles {
+                match h.join() {
+                    Ok(part) => all.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    };
     let repeats = repeat_set(
         out.iter().filter_map(|a| {
             let customer = a.record.customer?;
@@ -137,7 +197,11 @@ pub fn assess(
 
 /// The KPI facts of `r`: `cal` counts business time to the first reply (the level's, else
 /// the shop's hours); `clocks` gives the SLA verdicts.
-pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) -> TicketFacts {
+pub fn facts<C: WorkTime + ?Sized>(
+    r: &TicketRecord,
+    clocks: &TicketClocks,
+    cal: &C,
+) -> TicketFacts {
     let mut f = TicketFacts {
         id: r.id,
         created_at: r.created_at,
