@@ -138,8 +138,11 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     }
     let mut stmt = conn.prepare(pick(
         one,
+        // a ticket created new, not as history, says nothing its creation does not: most
+        // creations are left in the index rather than read
         "SELECT ticket_id, at, kind, value, source FROM ticket_events
-          WHERE kind IN ('created', 'status')",
+          WHERE kind IN ('created', 'status')
+            AND (kind = 'status' OR value IS NOT 'new' OR source IS 'history')",
         "SELECT ticket_id, at, kind, value, source FROM ticket_events
           WHERE ticket_id = ?1 AND kind IN ('created', 'status')",
     ))?;
