@@ -247,6 +247,7 @@ mod tests {
                 first_response_at: Some(at(1_795_525_200)),
                 due_at: None,
                 message_count: 1,
+                repeat: false,
             },
             messages: vec![MessageView {
                 id: 3,

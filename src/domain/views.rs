@@ -40,6 +40,8 @@ pub struct TicketSummary {
     pub first_response_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
     pub message_count: i64,
+    /// Marked a repeat contact (`is:repeat`), as the marks stood when read.
+    pub repeat: bool,
 }
 
 impl TicketSummary {
@@ -160,6 +162,7 @@ mod tests {
             first_response_at: None,
             due_at,
             message_count: 1,
+            repeat: false,
         };
         #[rustfmt::skip]
         let cases = [

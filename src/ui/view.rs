@@ -186,8 +186,13 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines = Vec::new();
     for (i, t) in app.list.rows.iter().enumerate().skip(start).take(height) {
         let age = short_age(app.now - t.updated_at.timestamp());
+        // a repeat contact is marked before its number, where the number leaves room
+        let number = match format!("#{}", t.id) {
+            n if t.repeat && n.len() < 7 => format!("{REPEAT_MARK}{n}"),
+            n => n,
+        };
         let mut spans = vec![
-            Span::raw(format!("{:>7} ", format!("#{}", t.id))),
+            Span::raw(format!("{number:>7} ")),
             Span::styled(
                 fit(t.status.as_str(), 7, Cut::Clip),
                 theme.style(StyleName::status_named(t.status.as_str())),
@@ -209,6 +214,9 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
+
+/// Before a repeat contact's number in the list.
+pub const REPEAT_MARK: char = '↻';
 
 /// Columns before the customer: number, status, age, time to the due time, with a space
 /// after each.
