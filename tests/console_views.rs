@@ -259,3 +259,21 @@ fn repeat_contacts_are_marked_in_the_list() {
     assert!(rows.iter().any(|l| l.contains("   #102 open")), "{screen}");
     insta::assert_snapshot!("list_repeat_80x24", screen);
 }
+
+/// The customer pane marks their repeat contacts as the list does.
+#[test]
+fn the_customer_pane_marks_repeat_contacts() {
+    use shopdesk::app::fixtures::{customer, detail};
+    let mut app = loaded_app(170, 36);
+    let mut c = customer();
+    c.tickets[0].repeat = true;
+    c.tickets[1].repeat = true;
+    update(&mut app, Event::TicketLoaded(Box::new(detail()), Some(c)));
+    act(&mut app, &[Action::Open]);
+    let screen = render(&app);
+    assert!(
+        screen.contains("↻#101 new") && screen.contains("↻#77 solved"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("customer_repeat_170x36", screen);
+}

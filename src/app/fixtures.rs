@@ -142,12 +142,14 @@ pub fn customer() -> CustomerInfo {
                 status: Status::New,
                 subject: "Where is my order #10023?".into(),
                 updated_at: ts(3600),
+                repeat: false,
             },
             CustomerTicket {
                 id: 77,
                 status: Status::Solved,
                 subject: "Wrong size".into(),
                 updated_at: ts(40 * 86_400),
+                repeat: false,
             },
         ],
         orders: vec![

@@ -90,6 +90,8 @@ pub struct CustomerTicket {
     pub status: Status,
     pub subject: String,
     pub updated_at: DateTime<Utc>,
+    /// Marked a repeat contact (`is:repeat`).
+    pub repeat: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
