@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, SendError, Sender, channel};
 use super::runtime::Inbox;
 use crate::app::{Effect, Event, ListWindow};
 use crate::store::query_sql::QueryContext;
+use crate::store::timeline::repeats;
 use crate::store::{Store, now_unix, read, views};
 
 pub struct Loader {
@@ -56,6 +57,13 @@ fn serve(store: &Store, agent: &str, rx: &Receiver<(Effect, i64)>, inbox: &Sende
             next = rx.try_recv().ok();
         }
         let mut events = Vec::new();
+        if list.is_some() {
+            // the list shows repeat marks and may ask is:repeat: new mail or a solve since
+            // they were built rebuilds them first
+            if let Err(e) = repeats::refresh_as_built(store.conn()) {
+                tracing::warn!(error = %e, "repeat contacts");
+            }
+        }
         if let Some((fx, now)) = list {
             events.push(load_list(store, agent, fx, now));
         }

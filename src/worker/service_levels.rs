@@ -11,7 +11,6 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::domain::kpi::repeat_set;
 use crate::domain::sla::levels::{Assessed, Level, assess};
 use crate::domain::sla::{BusinessCalendar, Stage};
 use crate::store::StoreError;
@@ -53,21 +52,7 @@ pub fn assess_tickets(
 /// config's rule: rebuilt when a ticket or an event came after the ones they were built
 /// from, or the rule changed; otherwise two small reads. Returns whether it rebuilt them.
 pub fn refresh_repeats(conn: &Connection, config: &Config) -> Result<bool, StoreError> {
-    let stamp = repeats::current(
-        conn,
-        config.sla.repeat_window.num_seconds(),
-        config.sla.repeat_scope,
-    )?;
-    if repeats::holds(conn, stamp)? {
-        return Ok(false);
-    }
-    let marks = repeat_set(
-        repeats::contacts(conn)?,
-        config.sla.repeat_window,
-        config.sla.repeat_scope,
-    );
-    repeats::store(conn, &marks, stamp)?;
-    Ok(true)
+    repeats::refresh(conn, config.sla.repeat_window, config.sla.repeat_scope)
 }
 
 /// A clock at a stage: a row of `sla --json`, and what `alert_cmd` reads.

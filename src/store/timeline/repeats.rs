@@ -6,10 +6,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::instant;
-use crate::domain::kpi::{ContactTicket, RepeatScope};
+use crate::domain::kpi::{ContactTicket, RepeatScope, repeat_set};
 use crate::domain::sla::clock::{TicketChange, TimelineEvent};
 use crate::domain::sla::levels::solved_at;
 use crate::domain::{Status, TicketId};
@@ -48,6 +49,45 @@ pub fn current(conn: &Connection, window_s: i64, scope: RepeatScope) -> Result<S
         window_s,
         scope,
     })
+}
+
+/// Rebuilds the marks under the rule `window`, `scope` unless they were built under it from
+/// what the store holds now (then it costs two small reads). Returns whether it rebuilt.
+pub fn refresh(
+    conn: &Connection,
+    window: Duration,
+    scope: RepeatScope,
+) -> Result<bool, StoreError> {
+    let stamp = current(conn, window.num_seconds(), scope)?;
+    if holds(conn, stamp)? {
+        return Ok(false);
+    }
+    let marks = repeat_set(contacts(conn)?, window, scope);
+    store(conn, &marks, stamp)?;
+    Ok(true)
+}
+
+/// [`refresh`] under the rule the marks were last built with, for a reader that has no
+/// config at hand (the console's list loader); nothing when they were never built.
+pub fn refresh_as_built(conn: &Connection) -> Result<bool, StoreError> {
+    let rule: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT window_s, scope FROM repeat_contacts_built",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match rule {
+        Some((window_s, scope)) => {
+            let scope = if scope == scope_word(RepeatScope::SameOrder) {
+                RepeatScope::SameOrder
+            } else {
+                RepeatScope::AnySubject
+            };
+            refresh(conn, Duration::seconds(window_s), scope)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Whether the stored marks were built from exactly `stamp`.

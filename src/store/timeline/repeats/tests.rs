@@ -137,4 +137,16 @@ fn marks_follow_the_rule_and_know_when_they_are_stale() {
     status(&db, 5, 12, Status::Solved);
     ticket(&db, 7, Some(2), 14);
     assert_eq!(rebuild(&db), vec![5, 7]);
+    // a reader without the config keeps them up to date under the rule they were built with
+    assert!(!refresh_as_built(c).expect("refresh"));
+    ticket(&db, 8, Some(2), 15);
+    assert!(refresh_as_built(c).expect("refresh"));
+    assert_eq!(listed(&db, "is:repeat"), vec![5, 7, 8]);
+    assert!(!refresh_as_built(c).expect("refresh"));
+    // under another rule (a day): #7 and #8 came two and three days after the solve
+    assert!(refresh(c, Duration::days(1), RepeatScope::AnySubject).expect("refresh"));
+    assert_eq!(listed(&db, "is:repeat"), Vec::<TicketId>::new());
+    // marks never built: nothing to keep up
+    let empty = Store::open_in_memory().expect("store");
+    assert!(!refresh_as_built(empty.conn()).expect("refresh"));
 }
