@@ -245,3 +245,35 @@ fn views_are_listed_after_the_built_in_queues() {
     assert!(screen.contains("VIP"), "{screen}");
     insta::assert_snapshot!("views_150x30", screen);
 }
+
+/// A repeat contact is marked before its number; the columns stay where they were.
+#[test]
+fn repeat_contacts_are_marked_in_the_list() {
+    let mut app = loaded_app(80, 24);
+    for i in [0, 2] {
+        app.list.rows[i].repeat = true;
+    }
+    let screen = render(&app);
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains('#')).collect();
+    assert!(rows.iter().any(|l| l.contains("↻#101 new")), "{screen}");
+    assert!(rows.iter().any(|l| l.contains("   #102 open")), "{screen}");
+    insta::assert_snapshot!("list_repeat_80x24", screen);
+}
+
+/// The customer pane marks their repeat contacts as the list does.
+#[test]
+fn the_customer_pane_marks_repeat_contacts() {
+    use shopdesk::app::fixtures::{customer, detail};
+    let mut app = loaded_app(170, 36);
+    let mut c = customer();
+    c.tickets[0].repeat = true;
+    c.tickets[1].repeat = true;
+    update(&mut app, Event::TicketLoaded(Box::new(detail()), Some(c)));
+    act(&mut app, &[Action::Open]);
+    let screen = render(&app);
+    assert!(
+        screen.contains("↻#101 new") && screen.contains("↻#77 solved"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("customer_repeat_170x36", screen);
+}

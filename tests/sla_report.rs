@@ -6,177 +6,12 @@
 
 mod support;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
-use shopdesk::domain::ticket_change::{StatusCause, TicketChange};
-use shopdesk::domain::{EventSource, Origin, Status};
-use shopdesk::store::Store;
-use shopdesk::store::events::{apply, atomically};
-use shopdesk::store::ingest::AccountIdentity;
-use shopdesk::worker::import::ingest_raw;
+use support::sla_shop::{mail, shop};
 use support::{MailStack, ok, run, shopdesk, stderr, stdout};
-
-const SHOP: &str = "support@shop.test";
-
-fn config(dir: &Path) -> PathBuf {
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"agent = "alice"
-
-[[accounts]]
-name = "shop"
-email = "{SHOP}"
-
-[accounts.imap]
-host = "127.0.0.1"
-port = 1
-security = "none"
-user = "{SHOP}"
-password_env = "SHOPDESK_TEST_PASSWORD"
-
-[accounts.smtp]
-host = "127.0.0.1"
-port = 1
-security = "none"
-user = "{SHOP}"
-password_env = "SHOPDESK_TEST_PASSWORD"
-
-[sla]
-approaching = "80%"
-
-[[sla.calendar]]
-name = "always"
-time_zone = "UTC"
-hours = {{ mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" }}
-
-[[sla.policy]]
-name = "vip"
-tag = "vip"
-first_reply = "1h"
-resolution = "8h"
-calendar = "always"
-
-[[sla.policy]]
-name = "standard"
-first_reply = "4h"
-resolution = "48h"
-calendar = "always"
-"#
-        ),
-    )
-    .unwrap();
-    path
-}
-
-fn mail(
-    from: &str,
-    to: &str,
-    subject: &str,
-    id: &str,
-    reply_to: Option<&str>,
-    at: DateTime<Utc>,
-) -> Vec<u8> {
-    let parent = reply_to
-        .map(|p| format!("In-Reply-To: <{p}>\r\nReferences: <{p}>\r\n"))
-        .unwrap_or_default();
-    format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {}\r\nMessage-ID: <{id}>\r\n{parent}Content-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n",
-        at.to_rfc2822()
-    )
-    .into_bytes()
-}
-
-/// Four tickets (times from now):
-/// - "Boots": a vip, written 3h ago, unanswered: first reply (1h) breached 2h ago;
-/// - "Laces": written 3h30m ago, unanswered: first reply (4h) approaching, due in 30m;
-/// - "Sizes": written 2 days ago, answered in 30m, solved an hour after it began;
-/// - "Again": the "Sizes" customer a day later (a repeat contact), unanswered: breached.
-fn shop(dir: &Path, now: DateTime<Utc>) -> (PathBuf, PathBuf, HashMap<String, i64>) {
-    let config = config(dir);
-    let db = dir.join("shop.db");
-    let h = Duration::hours;
-    let m = Duration::minutes;
-    {
-        let mut store = Store::open(&db).unwrap();
-        let account = AccountIdentity::new("shop", "shop", &[SHOP]);
-        let raws = vec![
-            mail(
-                "a@customer.test",
-                SHOP,
-                "Boots",
-                "boots@customer.test",
-                None,
-                now - h(3),
-            ),
-            mail(
-                "b@customer.test",
-                SHOP,
-                "Laces",
-                "laces@customer.test",
-                None,
-                now - h(3) - m(30),
-            ),
-            mail(
-                "c@customer.test",
-                SHOP,
-                "Sizes",
-                "sizes@customer.test",
-                None,
-                now - h(48),
-            ),
-            mail(
-                SHOP,
-                "c@customer.test",
-                "Re: Sizes",
-                "r1@shop.test",
-                Some("sizes@customer.test"),
-                now - h(48) + m(30),
-            ),
-            mail(
-                "c@customer.test",
-                SHOP,
-                "Again",
-                "again@customer.test",
-                None,
-                now - h(24),
-            ),
-        ];
-        ingest_raw(&mut store, &account, "INBOX", &raws).unwrap();
-    }
-    let listed: Value =
-        serde_json::from_str(&ok(shopdesk(&config, &db).args(["list", "--json"]))).unwrap();
-    let ids: HashMap<String, i64> = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t["subject"].as_str().unwrap().to_string(),
-                t["id"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(ids.len(), 4, "{listed}");
-    {
-        let store = Store::open(&db).unwrap();
-        let solved = TicketChange::StatusSet {
-            status: Status::Solved,
-            cause: StatusCause::Agent,
-        };
-        let origin = Origin::new("alice", EventSource::Cli, now - h(47));
-        atomically(store.conn(), |tx| {
-            apply(tx, ids["Sizes"], &[solved], &origin)
-        })
-        .unwrap();
-    }
-    ok(shopdesk(&config, &db).args(["tag", &ids["Boots"].to_string(), "+vip"]));
-    (config, db, ids)
-}
 
 #[test]
 fn sla_lists_stages_and_exits_3_on_a_breach_when_asked() {
@@ -360,6 +195,122 @@ fn report_as_json_and_csv_with_groups() {
         let o = run(shopdesk(&config, &db).args(args));
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
+}
+
+/// `show --json` carries every clock of the ticket as `sla` judges it, and `show` prints
+/// them on one line.
+#[test]
+fn show_carries_the_tickets_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let (config, db, ids) = shop(dir.path(), now);
+    let sla = |subject: &str| -> Vec<(String, String, Option<DateTime<Utc>>)> {
+        let out = ok(shopdesk(&config, &db).args(["show", &ids[subject].to_string(), "--json"]));
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["sla"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no sla: {v}"))
+            .iter()
+            .map(|c| {
+                let mut keys: Vec<&str> =
+                    c.as_object().unwrap().keys().map(String::as_str).collect();
+                keys.sort_unstable();
+                assert_eq!(keys, ["due_at", "state", "target"]);
+                (
+                    c["target"].as_str().unwrap().to_string(),
+                    c["state"].as_str().unwrap().to_string(),
+                    c["due_at"]
+                        .as_str()
+                        .map(|d| DateTime::parse_from_rfc3339(d).unwrap().with_timezone(&Utc)),
+                )
+            })
+            .collect()
+    };
+    let near = |t: Option<DateTime<Utc>>, want: DateTime<Utc>| {
+        t.is_some_and(|t| (t - want).num_seconds().abs() <= 1)
+    };
+    let h = Duration::hours;
+    // answered within 30 minutes of 4 hours, solved within 48: both met, each with its due time
+    let sizes = sla("Sizes");
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    assert_eq!(
+        (sizes[0].0.as_str(), sizes[0].1.as_str()),
+        ("first_reply", "met")
+    );
+    assert!(near(sizes[0].2, now - h(48) + h(4)), "{sizes:?}");
+    assert_eq!(
+        (sizes[1].0.as_str(), sizes[1].1.as_str()),
+        ("resolution", "met")
+    );
+    // the vip: first reply (1h) breached two hours ago, resolution (8h) still running
+    let boots = sla("Boots");
+    assert_eq!(boots.len(), 2, "{boots:?}");
+    assert_eq!(
+        (boots[0].0.as_str(), boots[0].1.as_str()),
+        ("first_reply", "breached")
+    );
+    assert!(near(boots[0].2, now - h(2)), "{boots:?}");
+    assert_eq!(
+        (boots[1].0.as_str(), boots[1].1.as_str()),
+        ("resolution", "running")
+    );
+    assert!(near(boots[1].2, now + h(5)), "{boots:?}");
+    // pending on the customer: both clocks paused, their due times open
+    ok(shopdesk(&config, &db).args(["status", &ids["Laces"].to_string(), "pending"]));
+    let laces = sla("Laces");
+    assert_eq!(
+        laces,
+        [
+            ("first_reply".to_string(), "paused".to_string(), None),
+            ("resolution".to_string(), "paused".to_string(), None),
+        ]
+    );
+    // the same in plain text, on one line
+    let text = ok(shopdesk(&config, &db).args(["show", &ids["Boots"].to_string()]));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("sla "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("first_reply breached (due ") && line.contains("resolution running (due "),
+        "{line}"
+    );
+}
+
+/// `list is:repeat` finds both tickets of a repeat contact ("Sizes", solved, and "Again"
+/// a day later), whatever else the query says, and follows a reopen at once.
+#[test]
+fn list_finds_repeat_contacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let (config, db, ids) = shop(dir.path(), now);
+    let listed = |query: &[&str]| -> Vec<i64> {
+        let mut args = vec!["list", "--json"];
+        args.extend_from_slice(query);
+        let v: Value = serde_json::from_str(&ok(shopdesk(&config, &db).args(&args))).unwrap();
+        let mut ids: Vec<i64> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mut both = vec![ids["Sizes"], ids["Again"]];
+    both.sort_unstable();
+    assert_eq!(listed(&["is:repeat"]), both);
+    assert_eq!(listed(&["is:repeat", "status:solved"]), [ids["Sizes"]]);
+    let mut others = vec![ids["Boots"], ids["Laces"]];
+    others.sort_unstable();
+    assert_eq!(listed(&["--", "-is:repeat"]), others);
+    // "Sizes" reopened: no longer solved before "Again" came, so neither is a repeat
+    ok(shopdesk(&config, &db).args(["status", &ids["Sizes"].to_string(), "open"]));
+    assert_eq!(listed(&["is:repeat"]), Vec::<i64>::new());
+    // a typo is a usage error that names the flag
+    let o = run(shopdesk(&config, &db).args(["list", "is:repaet"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is:repeat"), "{}", stderr(&o));
 }
 
 struct Child(std::process::Child);

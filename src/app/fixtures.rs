@@ -44,6 +44,7 @@ pub fn ticket(id: i64, status: Status, who: &str, subject: &str, hours_ago: i64)
         first_response_at: None,
         due_at: status.is_active().then(|| ts(hours_ago * 3600 - 4 * 3600)),
         message_count: 2,
+        repeat: false,
     }
 }
 
@@ -143,12 +144,14 @@ pub fn customer() -> CustomerInfo {
                 status: Status::New,
                 subject: "Where is my order #10023?".into(),
                 updated_at: ts(3600),
+                repeat: false,
             },
             CustomerTicket {
                 id: 77,
                 status: Status::Solved,
                 subject: "Wrong size".into(),
                 updated_at: ts(40 * 86_400),
+                repeat: false,
             },
         ],
         orders: vec![

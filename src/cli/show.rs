@@ -3,9 +3,14 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use chrono::Utc;
+
 use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::sla::TargetClock;
+use crate::store::timeline::Scope;
 use crate::store::{StoreError, corrections, mail_orders, read};
+use crate::worker::service_levels::assess_tickets;
 
 use super::json::write_json;
 use super::output::terminal;
@@ -47,13 +52,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{id}"),
         other => other?,
     };
+    // the clocks as `shopdesk sla` runs them: the same policies, calendars and rules
+    let config = ctx.config_or_default()?;
+    let (_, assessed) = assess_tickets(store.conn(), &config, Scope::Ticket(id), Utc::now())?;
+    let clocks: &[TargetClock] = assessed
+        .first()
+        .map_or(&[][..], |a| a.clocks.clocks.as_slice());
     if args.json {
         let order = mail_orders::ticket_order(store.conn(), id)?;
         let ids: Vec<i64> = detail.messages.iter().map(|m| m.id).collect();
         let mentions = mail_orders::for_messages(store.conn(), &ids)?;
         write_json(
             std::io::stdout().lock(),
-            &DetailJson::new(&detail, order.as_ref(), &mentions),
+            &DetailJson::new(&detail, order.as_ref(), &mentions).with_sla(clocks),
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -73,6 +84,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             format!(" · tags {}", sanitize_line(&t.tags.join(", ")))
         }
     )?;
+    if !clocks.is_empty() {
+        let each: Vec<String> = clocks.iter().map(clock_text).collect();
+        writeln!(out, "sla {}", each.join(" · "))?;
+    }
     for m in &detail.messages {
         writeln!(out)?;
         let from = match (&m.from.name, &m.from.email) {
@@ -117,6 +132,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// "first_reply met (due 2026-11-24T13:00:00Z)"
+fn clock_text(c: &TargetClock) -> String {
+    match c.due_at {
+        Some(due) => format!(
+            "{} {} (due {})",
+            c.target.as_str(),
+            c.state.as_str(),
+            rfc3339(due)
+        ),
+        None => format!("{} {}", c.target.as_str(), c.state.as_str()),
+    }
 }
 
 /// Replaces each quoted range with a one-line marker.

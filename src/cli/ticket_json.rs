@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 
 use super::order_json::OrderJson;
 use crate::domain::order::Order;
+use crate::domain::sla::TargetClock;
 use crate::domain::threading::Placed;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
 use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
@@ -126,14 +127,36 @@ impl<'a> From<&'a MessageView> for MessageJson<'a> {
     }
 }
 
-/// A ticket's fields, its `order` (ORDER JSON or null) and its `messages` after them, in
-/// one object.
+/// A ticket's fields, its `order` (ORDER JSON or null), its service-level clocks and its
+/// `messages` after them, in one object.
 #[derive(Serialize)]
 pub struct DetailJson<'a> {
     #[serde(flatten)]
     ticket: TicketJson<'a>,
     order: Option<OrderJson<'a>>,
+    sla: Vec<SlaJson>,
     messages: Vec<MessageDetailJson<'a>>,
+}
+
+/// One clock of the ticket under its policy, as `shopdesk sla` judges it.
+#[derive(Serialize)]
+pub struct SlaJson {
+    /// first_reply | next_reply | resolution
+    target: &'static str,
+    /// null while paused (the due time moves with the pause) or when the calendar never opens
+    due_at: Option<Rfc3339>,
+    /// running | paused | met | breached
+    state: &'static str,
+}
+
+impl From<&TargetClock> for SlaJson {
+    fn from(c: &TargetClock) -> Self {
+        SlaJson {
+            target: c.target.as_str(),
+            due_at: c.due_at.map(Rfc3339),
+            state: c.state.as_str(),
+        }
+    }
 }
 
 /// A message of `show --json`: the message, the order numbers it names and the tracking
@@ -163,6 +186,7 @@ impl<'a> DetailJson<'a> {
         DetailJson {
             ticket: (&d.ticket).into(),
             order: order.map(OrderJson::from),
+            sla: Vec::new(),
             messages: d
                 .messages
                 .iter()
@@ -185,6 +209,12 @@ impl<'a> DetailJson<'a> {
                 })
                 .collect(),
         }
+    }
+
+    /// The ticket's clocks, in the order they started (resolution last).
+    pub fn with_sla(mut self, clocks: &[TargetClock]) -> Self {
+        self.sla = clocks.iter().map(SlaJson::from).collect();
+        self
     }
 }
 
@@ -217,6 +247,7 @@ mod tests {
                 first_response_at: Some(at(1_795_525_200)),
                 due_at: None,
                 message_count: 1,
+                repeat: false,
             },
             messages: vec![MessageView {
                 id: 3,
@@ -273,6 +304,7 @@ mod tests {
   "due_at": null,
   "message_count": 1,
   "order": null,
+  "sla": [],
   "messages": [
     {
       "id": 3,

@@ -13,6 +13,7 @@ use crate::app::{Effect, Event, ListWindow, ReportPeriod, report_data};
 use crate::config::Config;
 use crate::domain::report::Dimension;
 use crate::store::query_sql::QueryContext;
+use crate::store::timeline::repeats;
 use crate::store::{Store, now_unix, read, views};
 use crate::worker::report::{tickets, zone};
 
@@ -67,6 +68,13 @@ fn serve(store: &Store, config: &Config, rx: &Receiver<(Effect, i64)>, inbox: &S
             next = rx.try_recv().ok();
         }
         let mut events = Vec::new();
+        if list.is_some() {
+            // the list shows repeat marks and may ask is:repeat: new mail or a solve since
+            // they were built rebuilds them first
+            if let Err(e) = repeats::refresh_as_built(store.conn()) {
+                tracing::warn!(error = %e, "repeat contacts");
+            }
+        }
         if let Some((fx, now)) = list {
             events.push(load_list(store, agent, fx, now));
         }

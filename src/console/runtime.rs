@@ -68,6 +68,10 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         )?);
     }
     let mut store = Store::open(&opts.db)?;
+    // the list's repeat marks as the config counts them; a failure leaves the marks as they were
+    if let Err(e) = crate::worker::service_levels::refresh_repeats(store.conn(), &opts.config) {
+        tracing::warn!(error = %e, "repeat contacts");
+    }
 
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

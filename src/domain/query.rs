@@ -3,7 +3,7 @@
 //! ```text
 //! words "exact phrases" from:anna to:@example.com status:open tag:wismo
 //! owner:me owner:none owner:bob order:10023 lang:sv before:2026-11-01 after:7d
-//! is:breaching is:unanswered is:mine is:unassigned   -negates any term
+//! is:breaching is:unanswered is:mine is:unassigned is:repeat   -negates any term
 //! ```
 //! Terms are ANDed, at most `MAX_TERMS` of them. Values may be quoted (`from:"Anna Berg"`). Dates are YYYY-MM-DD (UTC)
 //! or relative: `24h`, `7d`, `2w`, `3m` (months of 30 days), `today`, `yesterday`.
@@ -20,6 +20,15 @@ use super::ticket::Status;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Query {
     pub terms: Vec<Term>,
+}
+
+impl Query {
+    /// Whether any term (negated or not) is `is:{flag}`.
+    pub fn uses(&self, flag: Flag) -> bool {
+        self.terms
+            .iter()
+            .any(|t| matches!(t.kind, TermKind::Is(f) if f == flag))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +72,8 @@ pub enum Flag {
     Unanswered,
     Mine,
     Unassigned,
+    /// A repeat contact: the customer wrote again soon after a solve (either ticket).
+    Repeat,
 }
 
 /// A date as written; resolved against "now" when the query runs.
@@ -97,7 +108,7 @@ pub const MAX_TERMS: usize = 200;
 pub const FIELDS: &[&str] = &[
     "from", "to", "status", "tag", "owner", "order", "lang", "before", "after", "is",
 ];
-const FLAGS: &[&str] = &["breaching", "unanswered", "mine", "unassigned"];
+const FLAGS: &[&str] = &["breaching", "unanswered", "mine", "unassigned", "repeat"];
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -284,6 +295,7 @@ fn classify(raw: &str, _input: &str, span: Range<usize>) -> Result<Option<TermKi
                 "unanswered" => Flag::Unanswered,
                 "mine" => Flag::Mine,
                 "unassigned" => Flag::Unassigned,
+                "repeat" => Flag::Repeat,
                 _ => {
                     let hint = closest(&v, FLAGS)
                         .map(|f| format!(" (did you mean `is:{f}`?)"))

@@ -40,6 +40,8 @@ pub struct TicketSummary {
     pub first_response_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
     pub message_count: i64,
+    /// Marked a repeat contact (`is:repeat`), as the marks stood when read.
+    pub repeat: bool,
 }
 
 impl TicketSummary {
@@ -88,6 +90,8 @@ pub struct CustomerTicket {
     pub status: Status,
     pub subject: String,
     pub updated_at: DateTime<Utc>,
+    /// Marked a repeat contact (`is:repeat`).
+    pub repeat: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -160,6 +164,7 @@ mod tests {
             first_response_at: None,
             due_at,
             message_count: 1,
+            repeat: false,
         };
         #[rustfmt::skip]
         let cases = [

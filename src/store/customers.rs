@@ -87,7 +87,9 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
     let addresses = addresses_of(conn, id)?;
     let tickets: Vec<CustomerTicket> = conn
         .prepare_cached(
-            "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1 AND merged_into IS NULL
+            "SELECT id, status, subject, updated_at,
+                    EXISTS (SELECT 1 FROM repeat_contacts r WHERE r.ticket_id = tickets.id)
+               FROM tickets WHERE customer_id = ?1 AND merged_into IS NULL
              ORDER BY updated_at DESC, id DESC",
         )?
         .query_map([id], |r| {
@@ -96,6 +98,7 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
                 status: r.get(1)?,
                 subject: r.get(2)?,
                 updated_at: time(r, 3)?,
+                repeat: r.get(4)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -224,6 +224,10 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
                 b.push(n, "t.owner = ?1x", [Value::Text(ctx.agent.clone())])
             }
             TermKind::Is(Flag::Unassigned) => b.push(n, "t.owner IS NULL", []),
+            // the stored marks (`store::timeline::repeats`), brought up to date by the caller
+            TermKind::Is(Flag::Repeat) => {
+                b.push(n, "t.id IN (SELECT r.ticket_id FROM repeat_contacts r)", [])
+            }
             // Exactly a number the mail names (`store::mail_orders`): `order:1003` is not 10030.
             TermKind::Order(number) => {
                 let number = Value::Text(crate::domain::order::normalize_number(number));

@@ -13,7 +13,8 @@ const TICKET_COLUMNS: &str = "t.id, t.account, t.subject, t.status,
     (SELECT email FROM customer_addresses WHERE customer_id = t.customer_id ORDER BY rowid LIMIT 1),
     c.name, t.owner,
     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = t.id ORDER BY tag)),
-    t.language, t.created_at, t.updated_at, t.first_response_at, t.due_at, t.message_count";
+    t.language, t.created_at, t.updated_at, t.first_response_at, t.due_at, t.message_count,
+    EXISTS (SELECT 1 FROM repeat_contacts r WHERE r.ticket_id = t.id)";
 
 fn ticket_row(r: &Row) -> rusqlite::Result<TicketSummary> {
     let tags: Option<String> = r.get(7)?;
@@ -36,6 +37,7 @@ fn ticket_row(r: &Row) -> rusqlite::Result<TicketSummary> {
         first_response_at: opt_time(r, 11)?,
         due_at: opt_time(r, 12)?,
         message_count: r.get(13)?,
+        repeat: r.get(14)?,
     })
 }
 

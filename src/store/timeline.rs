@@ -24,6 +24,8 @@ pub enum Scope {
     /// Tickets created before `until` that are still active, or had anything happen at or
     /// after `since` (a ticket solved and quiet before then adds nothing to the window).
     Window { since: i64, until: i64 },
+    /// One ticket (what `show` needs), whatever its status.
+    Ticket(TicketId),
 }
 
 fn instant(t: i64) -> DateTime<Utc> {
@@ -56,6 +58,18 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             since,
             until,
         ),
+        Scope::Ticket(id) => (
+            "SELECT id, account, created_at, customer_id, owner, language, status
+               FROM tickets WHERE id = ?1 AND id = ?2 AND merged_into IS NULL",
+            id,
+            id,
+        ),
+    };
+    // One ticket reads its own rows by index; the other scopes take whole tables in one
+    // pass each, which beats a lookup per ticket.
+    let one = match scope {
+        Scope::Ticket(id) => Some(id),
+        Scope::Active | Scope::Window { .. } => None,
     };
     let mut out: Vec<TicketRecord> = Vec::new();
     let mut stmt = conn.prepare(sql)?;
@@ -72,37 +86,49 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             priority: None,
             status,
             tags: Vec::new(),
-            timeline: vec![TimelineEvent {
-                at: instant(created),
-                change: TicketChange::Created,
-            }],
+            // room for a typical ticket's messages and changes, grown once at most
+            timeline: {
+                let mut t = Vec::with_capacity(8);
+                t.push(TimelineEvent {
+                    at: instant(created),
+                    change: TicketChange::Created,
+                });
+                t
+            },
             history_until: None,
         })
     })?;
     for row in rows {
         out.push(row?);
     }
-    let index: HashMap<TicketId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let index = Slots::new(&out);
 
-    let mut stmt = conn.prepare("SELECT ticket_id, tag FROM ticket_tags")?;
-    let mut rows = stmt.query([])?;
+    let mut stmt = conn.prepare(pick(
+        one,
+        "SELECT ticket_id, tag FROM ticket_tags",
+        "SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id = ?1",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
+        if let Some(i) = index.get(r.get(0)?) {
             out[i].tags.push(r.get(1)?);
         }
     }
     // A reply and the status it set share an instant: messages go in first, so the stable
     // sort below keeps "the reply, then its status" (what the clocks expect). Both reads
     // are answered from indexes that hold every column they take (migration 0010).
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(pick(
+        one,
         "SELECT ticket_id, date, direction FROM messages
           WHERE ticket_id >= 0 AND direction != 'note'",
-    )?;
-    let mut rows = stmt.query([])?;
+        "SELECT ticket_id, date, direction FROM messages
+          WHERE ticket_id = ?1 AND direction != 'note'",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
-            let direction: String = r.get(2)?;
-            if let Some(d) = Direction::parse(&direction) {
+        if let Some(i) = index.get(r.get(0)?) {
+            // read in place: a quarter of a million rows need no string of their own
+            if let Some(d) = r.get_ref(2)?.as_str().ok().and_then(Direction::parse) {
                 out[i].timeline.push(TimelineEvent {
                     at: instant(r.get(1)?),
                     change: TicketChange::Message(d),
@@ -110,26 +136,32 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             }
         }
     }
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(pick(
+        one,
+        // a ticket created new, not as history, says nothing its creation does not: most
+        // creations are left in the index rather than read
         "SELECT ticket_id, at, kind, value, source FROM ticket_events
-          WHERE kind IN ('created', 'status')",
-    )?;
-    let mut rows = stmt.query([])?;
+          WHERE kind IN ('created', 'status')
+            AND (kind = 'status' OR value IS NOT 'new' OR source IS 'history')",
+        "SELECT ticket_id, at, kind, value, source FROM ticket_events
+          WHERE ticket_id = ?1 AND kind IN ('created', 'status')",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) else {
+        let Some(i) = index.get(r.get(0)?) else {
             continue;
         };
         let at = instant(r.get(1)?);
-        let kind: String = r.get(2)?;
-        let value: Option<String> = r.get(3)?;
-        let source: Option<String> = r.get(4)?;
+        let kind = r.get_ref(2)?.as_str().unwrap_or_default();
+        let value = r.get_ref(3)?.as_str_or_null().ok().flatten();
+        let source = r.get_ref(4)?.as_str_or_null().ok().flatten();
         let read = &mut out[i];
         // settling a mailbox's history may set a status: that too is history
-        if source.as_deref() == Some("history") {
+        if source == Some("history") {
             read.history_until = read.history_until.max(Some(at));
         }
-        let status = value.as_deref().and_then(|v| v.parse::<Status>().ok());
-        match (kind.as_str(), status) {
+        let status = value.and_then(|v| v.parse::<Status>().ok());
+        match (kind, status) {
             // a ticket that begins new says nothing more than its creation does
             ("created", Some(Status::New)) | (_, None) => {}
             ("created" | "status", Some(s)) => read.timeline.push(TimelineEvent {
@@ -141,17 +173,24 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     }
     // Mail that was in a mailbox before its first sync is history (the rule of
     // `history::settle_history`), also when settling it changed nothing on the ticket.
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(pick(
+        one,
         "SELECT m.ticket_id, max(m.date)
            FROM mailboxes b
            JOIN message_locations l ON l.mailbox_id = b.id AND l.uid < b.first_uidnext
            JOIN messages m ON m.id = l.message
           WHERE m.ticket_id IS NOT NULL
           GROUP BY m.ticket_id",
-    )?;
-    let mut rows = stmt.query([])?;
+        "SELECT m.ticket_id, max(m.date)
+           FROM messages m
+           JOIN message_locations l ON l.message = m.id
+           JOIN mailboxes b ON b.id = l.mailbox_id AND l.uid < b.first_uidnext
+          WHERE m.ticket_id = ?1
+          GROUP BY m.ticket_id",
+    ))?;
+    let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&r.get::<_, TicketId>(0)?) {
+        if let Some(i) = index.get(r.get(0)?) {
             let at = instant(r.get(1)?);
             out[i].history_until = out[i].history_until.max(Some(at));
         }
@@ -160,6 +199,65 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         r.timeline.sort_by_key(|e| e.at);
     }
     Ok(out)
+}
+
+/// Where each ticket's record is, by id. Ticket ids are dense, so a table by id beats
+/// hashing for the half a million rows a report reads; ids far apart get a map.
+enum Slots {
+    Dense { min: TicketId, slot: Vec<u32> },
+    Sparse(HashMap<TicketId, usize>),
+}
+
+impl Slots {
+    fn new(records: &[TicketRecord]) -> Slots {
+        let (min, max) = match (records.first(), records.last()) {
+            (Some(a), Some(b)) => (a.id, b.id),
+            _ => (0, -1),
+        };
+        let span = usize::try_from(max - min + 1).unwrap_or(0);
+        let dense = span <= 4 * records.len() + 1024 && records.len() < u32::MAX as usize;
+        if dense && records.windows(2).all(|w| w[0].id < w[1].id) {
+            let mut slot = vec![u32::MAX; span];
+            for (i, r) in records.iter().enumerate() {
+                if let Some(s) = usize::try_from(r.id - min)
+                    .ok()
+                    .and_then(|k| slot.get_mut(k))
+                {
+                    *s = i as u32;
+                }
+            }
+            Slots::Dense { min, slot }
+        } else {
+            Slots::Sparse(records.iter().enumerate().map(|(i, r)| (r.id, i)).collect())
+        }
+    }
+
+    fn get(&self, id: TicketId) -> Option<usize> {
+        match self {
+            Slots::Dense { min, slot } => id
+                .checked_sub(*min)
+                .and_then(|k| usize::try_from(k).ok())
+                .and_then(|k| slot.get(k))
+                .filter(|s| **s != u32::MAX)
+                .map(|s| *s as usize),
+            Slots::Sparse(map) => map.get(&id).copied(),
+        }
+    }
+}
+
+/// The SQL for every ticket, or for the one ticket `one` names (as `?1`).
+fn pick(one: Option<TicketId>, all: &'static str, single: &'static str) -> &'static str {
+    if one.is_some() { single } else { all }
+}
+
+fn query_for<'s>(
+    stmt: &'s mut rusqlite::Statement<'_>,
+    one: Option<TicketId>,
+) -> rusqlite::Result<rusqlite::Rows<'s>> {
+    match one {
+        Some(id) => stmt.query([id]),
+        None => stmt.query([]),
+    }
 }
 
 /// For each level, the tickets its policy's query matches (`None`: it has no query), so
@@ -184,6 +282,8 @@ pub fn query_matches(
         })
         .collect()
 }
+
+pub mod repeats;
 
 #[cfg(test)]
 mod tests;

@@ -225,8 +225,13 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     lines.push(Line::raw(""));
     lines.push(Line::styled("Tickets", theme.style(StyleName::ListHeader)));
     for t in c.tickets.iter().take(12) {
+        let mark = if t.repeat {
+            super::view::REPEAT_MARK.to_string()
+        } else {
+            String::new()
+        };
         lines.push(Line::from(vec![
-            Span::raw(format!("#{} ", t.id)),
+            Span::raw(format!("{mark}#{} ", t.id)),
             Span::styled(
                 format!("{} ", t.status),
                 theme.style(StyleName::status_named(t.status.as_str())),

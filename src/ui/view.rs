@@ -200,11 +200,16 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines = Vec::new();
     for (i, t) in app.list.rows.iter().enumerate().skip(start).take(height) {
         let age = short_age(app.now - t.updated_at.timestamp());
-        // the number's column starts with the mark
+        // the number's column starts with the mark; a repeat contact is marked before its
+        // number, where the number leaves room
         let mark = if app.marks.contains(t.id) { "●" } else { " " };
+        let number = match format!("#{}", t.id) {
+            n if t.repeat && n.len() < 6 => format!("{REPEAT_MARK}{n}"),
+            n => n,
+        };
         let mut spans = vec![
             Span::styled(mark, theme.style(StyleName::HintKey)),
-            Span::raw(format!("{:>6} ", format!("#{}", t.id))),
+            Span::raw(format!("{number:>6} ")),
             Span::styled(
                 fit(t.status.as_str(), 7, Cut::Clip),
                 theme.style(StyleName::status_named(t.status.as_str())),
@@ -226,6 +231,9 @@ fn draw_list(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
+
+/// Before a repeat contact's number in the list.
+pub const REPEAT_MARK: char = '↻';
 
 /// Columns before the customer: number, status, age, time to the due time, with a space
 /// after each.

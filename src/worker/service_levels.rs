@@ -16,7 +16,7 @@ use crate::domain::sla::{BusinessCalendar, Stage};
 use crate::store::StoreError;
 use crate::store::alerts::{AlertKey, claim};
 use crate::store::query_sql::QueryContext;
-use crate::store::timeline::{Scope, query_matches, records};
+use crate::store::timeline::{Scope, query_matches, records, repeats};
 
 /// The tickets of `scope` under their policies as of `now`.
 pub fn assess_tickets(
@@ -46,6 +46,13 @@ pub fn assess_tickets(
         },
     );
     Ok((levels, tickets))
+}
+
+/// Brings the repeat-contact marks (what `is:repeat` looks up) up to date under the
+/// config's rule: rebuilt when a ticket or an event came after the ones they were built
+/// from, or the rule changed; otherwise two small reads. Returns whether it rebuilt them.
+pub fn refresh_repeats(conn: &Connection, config: &Config) -> Result<bool, StoreError> {
+    repeats::refresh(conn, config.sla.repeat_window, config.sla.repeat_scope)
 }
 
 /// A clock at a stage: a row of `sla --json`, and what `alert_cmd` reads.

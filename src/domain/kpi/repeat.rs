@@ -1,7 +1,7 @@
 //! Repeat contacts: a customer who writes again within N days after a ticket was solved.
 //! Both tickets count as repeat contacts. Pure: the caller hands over one customer's tickets.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -60,6 +60,24 @@ pub fn repeat_contacts(
             out.insert(e.id);
             out.insert(t.id);
         }
+    }
+    out
+}
+
+/// Every repeat contact among `tickets`, each given with its customer: the rule applied to
+/// each customer's own tickets.
+pub fn repeat_set(
+    tickets: impl IntoIterator<Item = (i64, ContactTicket)>,
+    window: Duration,
+    scope: RepeatScope,
+) -> HashSet<TicketId> {
+    let mut by_customer: HashMap<i64, Vec<ContactTicket>> = HashMap::new();
+    for (customer, t) in tickets {
+        by_customer.entry(customer).or_default().push(t);
+    }
+    let mut out = HashSet::new();
+    for tickets in by_customer.values().filter(|t| t.len() > 1) {
+        out.extend(repeat_contacts(tickets, window, scope));
     }
     out
 }
@@ -150,5 +168,23 @@ mod tests {
             .collect();
         assert_eq!(all, vec![1, 2, 3]);
         assert!(repeat_contacts(&history, Duration::hours(12), RepeatScope::AnySubject).is_empty());
+        // over several customers: each customer's tickets on their own, so a solve of one
+        // customer's ticket makes no repeat of another's
+        let mut mixed: Vec<(i64, ContactTicket)> = history.iter().map(|t| (7, t.clone())).collect();
+        mixed.push((8, t(20, "2026-11-02T11:00:00Z", None, None)));
+        mixed.push((
+            9,
+            t(
+                30,
+                "2026-11-01T00:00:00Z",
+                Some("2026-11-01T01:00:00Z"),
+                None,
+            ),
+        ));
+        let mut got: Vec<TicketId> = repeat_set(mixed, week, RepeatScope::AnySubject)
+            .into_iter()
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, vec![1, 2, 3]);
     }
 }

@@ -265,3 +265,84 @@ fn grouped_by_month_in_the_shop_zone() {
         ]
     );
 }
+
+/// The table and a few awkward tickets: a solve stamped before the ticket was created, a
+/// reopen and a solve in the same second, one created before any window and never solved.
+fn awkward() -> Vec<TicketFacts> {
+    let mut all = table();
+    all.push(TicketFacts {
+        id: 20,
+        created_at: at("2026-11-10T10:00:00Z"),
+        solves: ts(&["2026-11-10T09:00:00Z", "2026-11-12T08:00:00Z"]),
+        reopens: ts(&["2026-11-12T08:00:00Z"]),
+        messages_in: ts(&["2026-11-10T10:00:00Z", "2026-11-12T08:00:00Z"]),
+        ..TicketFacts::default()
+    });
+    all.push(TicketFacts {
+        id: 21,
+        created_at: at("2026-09-01T00:00:00Z"),
+        messages_in: ts(&["2026-09-01T00:00:00Z"]),
+        ..TicketFacts::default()
+    });
+    all
+}
+
+/// Grouping in one pass gives exactly what each period's window gives on its own.
+#[test]
+fn each_period_as_if_reported_alone() {
+    let facts = awkward();
+    let windows = [
+        november(),
+        Window {
+            since: at("2026-10-15T07:30:00Z"),
+            until: at("2026-12-15T00:00:00Z"),
+        },
+    ];
+    for zone in ["UTC", "Europe/Stockholm", "America/New_York"] {
+        let zone: Zone = zone.parse().expect("zone");
+        for w in windows {
+            for period in [Period::Day, Period::Week, Period::Month] {
+                let want: Vec<(Bucket, Kpis)> = buckets(w, period, &zone)
+                    .into_iter()
+                    .map(|b| (b, kpis(&facts, b.window)))
+                    .collect();
+                assert_eq!(
+                    kpis_by_period(&facts, w, period, &zone),
+                    want,
+                    "{zone:?} {w:?} {period}"
+                );
+            }
+        }
+    }
+}
+
+/// `--by day` adds up to the whole window: every count is the sum of the days', and the
+/// backlog is the last day's.
+#[test]
+fn days_add_up_to_the_window() {
+    let facts = awkward();
+    let w = november();
+    let zone: Zone = "Europe/Stockholm".parse().expect("zone");
+    let total = kpis(&facts, w);
+    let days = kpis_by_period(&facts, w, Period::Day, &zone);
+    let sum = |f: fn(&Kpis) -> u64| -> u64 { days.iter().map(|(_, k)| f(k)).sum() };
+    assert_eq!(sum(|k| k.tickets_created), total.tickets_created);
+    assert_eq!(sum(|k| k.tickets_solved), total.tickets_solved);
+    assert_eq!(sum(|k| k.messages_in), total.messages_in);
+    assert_eq!(sum(|k| k.messages_out), total.messages_out);
+    assert_eq!(sum(|k| k.sla.first_reply.met), total.sla.first_reply.met);
+    assert_eq!(
+        sum(|k| k.sla.first_reply.breached),
+        total.sla.first_reply.breached
+    );
+    assert_eq!(
+        sum(|k| k.sla.resolution.met + k.sla.resolution.breached),
+        total.sla.resolution.met + total.sla.resolution.breached
+    );
+    assert_eq!(
+        sum(|k| k.csat.good + k.csat.okay + k.csat.bad),
+        total.csat.good + total.csat.okay + total.csat.bad
+    );
+    assert_eq!(days.last().map(|(_, k)| k.backlog), Some(total.backlog));
+    assert!(total.tickets_created > 0 && total.messages_in > 0);
+}

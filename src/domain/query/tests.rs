@@ -71,6 +71,8 @@ fn parses_table() {
         ("after:today", vec![(false, After(DateSpec::Today))]),
         ("is:breaching", vec![(false, Is(Flag::Breaching))]),
         ("-is:unanswered", vec![(true, Is(Flag::Unanswered))]),
+        ("is:repeat", vec![(false, Is(Flag::Repeat))]),
+        ("-IS:Repeat", vec![(true, Is(Flag::Repeat))]),
         ("10:30", vec![(false, Word("10:30".into()))]),
         (
             "退货 siparişim",
@@ -110,6 +112,7 @@ fn errors_point_at_the_bad_part() {
             "   ^^^^^^^^^",
         ),
         ("lang:swedish", "two-letter", "     ^^^^^^^"),
+        ("is:repaet", "did you mean `is:repeat`", "   ^^^^^^"),
         ("https://x.example", "unknown field `https`", "^^^^^"),
     ];
     for (input, message, caret) in cases {

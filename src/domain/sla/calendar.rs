@@ -250,5 +250,7 @@ impl From<&BusinessHours> for BusinessCalendar {
     }
 }
 
+pub mod index;
+
 #[cfg(test)]
 pub(crate) mod tests;

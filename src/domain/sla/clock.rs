@@ -22,7 +22,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::calendar::BusinessCalendar;
+use super::calendar::index::WorkTime;
 use super::policy::{Approaching, Targets};
 use crate::domain::{Direction, Status};
 
@@ -150,7 +150,7 @@ impl Counter {
     }
 
     /// Ends a counting stretch at `at`, noting the breach if it fell inside.
-    fn halt(&mut self, at: DateTime<Utc>, cal: &BusinessCalendar) {
+    fn halt<C: WorkTime + ?Sized>(&mut self, at: DateTime<Utc>, cal: &C) {
         if let Some(since) = self.since.take() {
             let before = self.elapsed;
             self.elapsed += cal.business_time_between(since, at);
@@ -160,20 +160,20 @@ impl Counter {
         }
     }
 
-    fn unpause(&mut self, at: DateTime<Utc>, cal: &BusinessCalendar) {
+    fn unpause<C: WorkTime + ?Sized>(&mut self, at: DateTime<Utc>, cal: &C) {
         if let Some(p) = self.paused_since.take() {
             self.paused += cal.business_time_between(p, at);
         }
     }
 
-    fn pause(&mut self, at: DateTime<Utc>, cal: &BusinessCalendar) {
+    fn pause<C: WorkTime + ?Sized>(&mut self, at: DateTime<Utc>, cal: &C) {
         if self.stopped_at.is_none() && self.paused_since.is_none() {
             self.halt(at, cal);
             self.paused_since = Some(at);
         }
     }
 
-    fn resume(&mut self, at: DateTime<Utc>, cal: &BusinessCalendar) {
+    fn resume<C: WorkTime + ?Sized>(&mut self, at: DateTime<Utc>, cal: &C) {
         self.unpause(at, cal);
         self.stopped_at = None;
         if self.since.is_none() {
@@ -181,7 +181,7 @@ impl Counter {
         }
     }
 
-    fn stop(&mut self, at: DateTime<Utc>, cal: &BusinessCalendar) {
+    fn stop<C: WorkTime + ?Sized>(&mut self, at: DateTime<Utc>, cal: &C) {
         if self.stopped_at.is_none() {
             self.halt(at, cal);
             self.unpause(at, cal);
@@ -189,11 +189,11 @@ impl Counter {
         }
     }
 
-    fn finish(
+    fn finish<C: WorkTime + ?Sized>(
         mut self,
         now: DateTime<Utc>,
         approaching: Approaching,
-        cal: &BusinessCalendar,
+        cal: &C,
     ) -> TargetClock {
         let mut clock = TargetClock {
             target: self.target,
@@ -252,15 +252,24 @@ impl Counter {
 }
 
 /// Replays `events` against `targets` on `cal` and reports every clock as of `now`.
-pub fn run_clocks(
+pub fn run_clocks<C: WorkTime + ?Sized>(
     events: &[TimelineEvent],
     targets: &Targets,
     approaching: Approaching,
-    cal: &BusinessCalendar,
+    cal: &C,
     now: DateTime<Utc>,
 ) -> TicketClocks {
-    let mut events: Vec<&TimelineEvent> = events.iter().filter(|e| e.at <= now).collect();
-    events.sort_by_key(|e| e.at);
+    // A timeline read from the store is in order already: then the events up to `now` are
+    // a prefix of it, and nothing need be copied or sorted.
+    let sorted;
+    let events: &[TimelineEvent] = if events.is_sorted_by_key(|e| e.at) {
+        &events[..events.partition_point(|e| e.at <= now)]
+    } else {
+        let mut v: Vec<TimelineEvent> = events.iter().filter(|e| e.at <= now).copied().collect();
+        v.sort_by_key(|e| e.at);
+        sorted = v;
+        &sorted
+    };
     let mut status = Status::New;
     let mut reopens = 0;
     let mut resolution: Option<Counter> = None;

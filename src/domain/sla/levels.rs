@@ -2,14 +2,13 @@
 //! event log), the policy it falls under, and what its clocks and KPI facts are as of now.
 //! Pure: the caller reads the records and judges query conditions.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{DateTime, Duration, Utc};
 
 use super::calendar::BusinessCalendar;
+use super::calendar::index::{IndexedCalendar, WorkTime};
 use super::clock::{ClockState, TicketChange, TicketClocks, TimelineEvent, run_clocks};
 use super::policy::{Approaching, Policy, Priority, Subject};
-use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_contacts};
+use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_set};
 use crate::domain::query::Query;
 use crate::domain::{Direction, Status, TicketId};
 
@@ -65,9 +64,20 @@ pub fn level_for(
 
 /// The clocks of `r` under `level` as of `now` (none without a level).
 pub fn clocks(r: &TicketRecord, level: Option<&Level>, now: DateTime<Utc>) -> TicketClocks {
-    let Some(l) = level else {
-        return TicketClocks::default();
-    };
+    match level {
+        Some(l) => clocks_on(r, l, &l.calendar, now),
+        None => TicketClocks::default(),
+    }
+}
+
+/// The clocks of `r` under `l`, business time counted by `cal` (the level's calendar or an
+/// index of it).
+fn clocks_on<C: WorkTime + ?Sized>(
+    r: &TicketRecord,
+    l: &Level,
+    cal: &C,
+    now: DateTime<Utc>,
+) -> TicketClocks {
     let live = match r.history_until {
         Some(h) => {
             let start = r.timeline.partition_point(|e| e.at <= h);
@@ -75,7 +85,7 @@ pub fn clocks(r: &TicketRecord, level: Option<&Level>, now: DateTime<Utc>) -> Ti
         }
         None => &r.timeline[..],
     };
-    run_clocks(live, &l.policy.targets, l.approaching, &l.calendar, now)
+    run_clocks(live, &l.policy.targets, l.approaching, cal, now)
 }
 
 /// One ticket assessed: the level it falls under (an index into the levels), its clocks
@@ -97,39 +107,88 @@ pub fn assess(
     shop: &BusinessCalendar,
     now: DateTime<Utc>,
     repeat: (Duration, RepeatScope),
-    mut query_holds: impl FnMut(usize, TicketId) -> bool,
+    query_holds: impl Fn(usize, TicketId) -> bool + Sync,
 ) -> Vec<Assessed> {
-    let mut out: Vec<Assessed> = records
-        .into_iter()
-        .map(|record| {
-            let level = level_for(levels, &record, |i, _| query_holds(i, record.id));
-            let level_ref = level.and_then(|i| levels.get(i));
-            let clocks = clocks(&record, level_ref, now);
-            let cal = level_ref.map_or(shop, |l| &l.calendar);
-            let facts = facts(&record, &clocks, cal);
-            Assessed {
-                record,
-                level,
-                clocks,
-                facts,
-            }
-        })
+    // Each calendar laid out once over the days the tickets span (up to ten years back,
+    // and a while past now for due times); what falls outside is asked of the calendar.
+    let first = records
+        .iter()
+        .map(|r| r.created_at)
+        .min()
+        .unwrap_or(now)
+        .max(now - Duration::days(3_660));
+    let until = now + Duration::days(60);
+    let indexed: Vec<IndexedCalendar> = levels
+        .iter()
+        .map(|l| IndexedCalendar::new(&l.calendar, first, until))
         .collect();
-    let mut by_customer: HashMap<i64, Vec<ContactTicket>> = HashMap::new();
-    for a in &out {
-        if let Some(c) = a.record.customer {
-            by_customer.entry(c).or_default().push(ContactTicket {
-                id: a.record.id,
-                created_at: a.record.created_at,
-                solved_at: a.facts.solved_at(),
-                order: None,
-            });
+    let shop = IndexedCalendar::new(shop, first, until);
+    let one = |record: TicketRecord| {
+        let level = level_for(levels, &record, |i, _| query_holds(i, record.id));
+        let (clocks, facts) = match level.and_then(|i| Some((levels.get(i)?, indexed.get(i)?))) {
+            Some((l, cal)) => {
+                let clocks = clocks_on(&record, l, cal, now);
+                let facts = facts(&record, &clocks, cal);
+                (clocks, facts)
+            }
+            None => {
+                let clocks = TicketClocks::default();
+                let facts = facts(&record, &clocks, &shop);
+                (clocks, facts)
+            }
+        };
+        Assessed {
+            record,
+            level,
+            clocks,
+            facts,
         }
-    }
-    let mut repeats = HashSet::new();
-    for tickets in by_customer.values().filter(|t| t.len() > 1) {
-        repeats.extend(repeat_contacts(tickets, repeat.0, repeat.1));
-    }
+    };
+    // Each ticket on its own, so the tickets are shared out over the cores in order.
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut out: Vec<Assessed> = if cores < 2 || records.len() < 4_096 {
+        records.into_iter().map(one).collect()
+    } else {
+        let per = records.len().div_ceil(cores.min(8));
+        let mut chunks: Vec<Vec<TicketRecord>> = Vec::new();
+        let mut rest = records;
+        while rest.len() > per {
+            let tail = rest.split_off(per);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|c| s.spawn(|| c.into_iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            let mut all = Vec::new();
+            for h in handles {
+                match h.join() {
+                    Ok(part) => all.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    };
+    let repeats = repeat_set(
+        out.iter().filter_map(|a| {
+            let customer = a.record.customer?;
+            Some((
+                customer,
+                ContactTicket {
+                    id: a.record.id,
+                    created_at: a.record.created_at,
+                    solved_at: a.facts.solved_at(),
+                    order: None,
+                },
+            ))
+        }),
+        repeat.0,
+        repeat.1,
+    );
     for a in &mut out {
         a.facts.repeat = repeats.contains(&a.record.id);
     }
@@ -138,16 +197,18 @@ pub fn assess(
 
 /// The KPI facts of `r`: `cal` counts business time to the first reply (the level's, else
 /// the shop's hours); `clocks` gives the SLA verdicts.
-pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) -> TicketFacts {
+pub fn facts<C: WorkTime + ?Sized>(
+    r: &TicketRecord,
+    clocks: &TicketClocks,
+    cal: &C,
+) -> TicketFacts {
     let mut f = TicketFacts {
         id: r.id,
         created_at: r.created_at,
         ..TicketFacts::default()
     };
-    let mut done = false;
     for e in &r.timeline {
         match e.change {
-            TicketChange::Created | TicketChange::Message(Direction::Note) => {}
             TicketChange::Message(Direction::In) => f.messages_in.push(e.at),
             TicketChange::Message(Direction::Out) => {
                 f.messages_out.push(e.at);
@@ -156,20 +217,10 @@ pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) ->
                     f.first_reply_business = Some(cal.business_time_between(r.created_at, e.at));
                 }
             }
-            TicketChange::Status(Status::Solved | Status::Closed) => {
-                if !done {
-                    f.solves.push(e.at);
-                }
-                done = true;
-            }
-            TicketChange::Status(_) => {
-                if done {
-                    f.reopens.push(e.at);
-                }
-                done = false;
-            }
+            _ => {}
         }
     }
+    (f.solves, f.reopens) = solves_and_reopens(&r.timeline);
     f.sla = clocks
         .clocks
         .iter()
@@ -188,6 +239,44 @@ pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) ->
         })
         .collect();
     f
+}
+
+/// Each solve (solved or closed, from anything else) and each reopen (back from solved or
+/// closed) of a timeline in time order. Messages do not count: a ticket is reopened by the
+/// status change sync makes for the customer's message.
+pub fn solves_and_reopens(timeline: &[TimelineEvent]) -> (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) {
+    let (mut solves, mut reopens) = (Vec::new(), Vec::new());
+    let mut done = false;
+    for e in timeline {
+        match e.change {
+            TicketChange::Status(Status::Solved | Status::Closed) => {
+                if !done {
+                    solves.push(e.at);
+                }
+                done = true;
+            }
+            TicketChange::Status(_) => {
+                if done {
+                    reopens.push(e.at);
+                }
+                done = false;
+            }
+            TicketChange::Created | TicketChange::Message(_) => {}
+        }
+    }
+    (solves, reopens)
+}
+
+/// When a timeline's ticket was last solved, if it was not reopened after: the rule of
+/// [`TicketFacts::solved_at`].
+pub fn solved_at(timeline: &[TimelineEvent]) -> Option<DateTime<Utc>> {
+    let (solves, reopens) = solves_and_reopens(timeline);
+    TicketFacts {
+        solves,
+        reopens,
+        ..TicketFacts::default()
+    }
+    .solved_at()
 }
 
 #[cfg(test)]

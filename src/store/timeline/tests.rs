@@ -115,6 +115,11 @@ fn timelines_and_scopes() {
             },
             vec![1, 2],
         ),
+        // one ticket, whatever its status; a merged one is none
+        (Scope::Ticket(1), vec![1]),
+        (Scope::Ticket(3), vec![3]),
+        (Scope::Ticket(4), vec![]),
+        (Scope::Ticket(99), vec![]),
     ];
     for (scope, want) in cases {
         assert_eq!(ids(scope), want, "{scope:?}");
@@ -147,4 +152,9 @@ fn timelines_and_scopes() {
         all[2].timeline.last().map(|e| e.change),
         Some(TicketChange::Status(Status::Solved))
     );
+    // one ticket read alone is the same record as read with all the others
+    for (i, id) in [(0, 1), (1, 2), (2, 3)] {
+        let one = records(c, Scope::Ticket(id)).expect("records");
+        assert_eq!(one, vec![all[i].clone()], "#{id}");
+    }
 }

@@ -212,3 +212,76 @@ fn facts_from_a_timeline() {
         .is_empty()
     );
 }
+
+/// Enough tickets to be shared out over the cores come back in order, each assessed as it
+/// is alone (customers left out, so no ticket's repeat mark depends on another's).
+#[test]
+fn many_tickets_are_assessed_in_order_as_each_alone() {
+    let stockholm = crate::domain::sla::calendar::tests::stockholm();
+    let levels = vec![
+        level(
+            "vip",
+            PolicyMatch {
+                tag: Some("vip".into()),
+                ..PolicyMatch::default()
+            },
+        ),
+        Level {
+            calendar: stockholm.clone(),
+            ..level("office", PolicyMatch::default())
+        },
+    ];
+    let base = at("2026-03-20T08:00:00Z");
+    let records: Vec<TicketRecord> = (0..9_000i64)
+        .map(|i| {
+            let t = |mins: i64| (base + Duration::minutes(i * 7 + mins)).to_rfc3339();
+            let (a, b, c) = (t(0), t(30 + i % 500), t(600 + i % 3_000));
+            let tags: &[&str] = if i % 3 == 0 { &["vip"] } else { &[] };
+            let mut r = record(
+                tags,
+                &[
+                    (a.as_str(), TicketChange::Created),
+                    (a.as_str(), IN),
+                    (b.as_str(), OUT),
+                    (c.as_str(), TicketChange::Status(Status::Solved)),
+                ],
+            );
+            r.id = i;
+            r.customer = None;
+            r
+        })
+        .collect();
+    let now = at("2026-05-01T00:00:00Z");
+    let repeat = (Duration::days(7), RepeatScope::AnySubject);
+    let seen = |a: Vec<Assessed>| -> Vec<(TicketId, Option<usize>, TicketClocks, TicketFacts)> {
+        a.into_iter()
+            .map(|x| (x.record.id, x.level, x.clocks, x.facts))
+            .collect()
+    };
+    let all = seen(assess(
+        records.clone(),
+        &levels,
+        &stockholm,
+        now,
+        repeat,
+        |_, _| true,
+    ));
+    let mut alone = Vec::new();
+    for r in records {
+        alone.extend(seen(assess(
+            vec![r],
+            &levels,
+            &stockholm,
+            now,
+            repeat,
+            |_, _| true,
+        )));
+    }
+    assert_eq!(all.len(), 9_000);
+    assert_eq!(all, alone);
+    // and the index was asked: the office tickets have business first-reply times
+    assert!(
+        all.iter()
+            .any(|a| a.1 == Some(1) && a.3.first_reply_business.is_some())
+    );
+}
