@@ -15,6 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::TicketId;
@@ -30,8 +31,10 @@ pub enum Csat {
     Bad,
 }
 
-/// One answer to a survey.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One answer to a survey. In a logged change it is written as its token code (`cg`,
+/// `n7`), which says both the survey and the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Score {
     Csat(Csat),
     /// 0 to 10.
@@ -39,10 +42,34 @@ pub enum Score {
 }
 
 /// Which survey a shop sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SurveyKind {
     Csat,
     Nps,
+}
+
+impl SurveyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurveyKind::Csat => "csat",
+            SurveyKind::Nps => "nps",
+        }
+    }
+}
+
+impl From<Score> for String {
+    fn from(s: Score) -> String {
+        s.code()
+    }
+}
+
+impl TryFrom<String> for Score {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Score, String> {
+        Score::from_code(&code).ok_or_else(|| format!("'{code}' is not a vote"))
+    }
 }
 
 impl Score {
@@ -56,7 +83,8 @@ impl Score {
         }
     }
 
-    fn from_code(code: &str) -> Option<Score> {
+    /// The answer from its token code (`cg`, `n7`).
+    pub fn from_code(code: &str) -> Option<Score> {
         match code {
             "cg" => Some(Score::Csat(Csat::Good)),
             "co" => Some(Score::Csat(Csat::Okay)),
