@@ -5,6 +5,7 @@
 
 pub mod auto_ack;
 mod context;
+mod survey;
 
 use std::path::PathBuf;
 
@@ -97,6 +98,8 @@ pub struct PreparedReply {
     pub body: String,
     pub raw: Vec<u8>,
     pub status_after: Option<Status>,
+    /// The body carries the satisfaction survey's links.
+    pub survey: bool,
     pub tags: Vec<String>,
     pub template: Option<String>,
     pub language: Option<String>,
@@ -173,6 +176,23 @@ pub fn prepare(
     if text.trim().is_empty() {
         return Err(MailoutError::EmptyBody);
     }
+    let status_after = req.status_after.or(template_status);
+    let survey = match req.kind {
+        ReplyKind::Reply => survey::for_reply(
+            conn,
+            config,
+            account,
+            req.ticket,
+            &plan,
+            status_after,
+            language.as_deref(),
+        )?,
+        ReplyKind::AutoAck => None,
+    };
+    let text = match &survey {
+        Some(links) => format!("{}\n\n{links}", text.trim_end()),
+        None => text,
+    };
     let quoted = req.quote.then(|| quote(&o));
     let body = assemble_body(&text, account.signature.as_deref(), quoted.as_deref());
     let message_id = new_message_id(&account.email, req.ticket);
@@ -202,7 +222,8 @@ pub fn prepare(
         subject: plan.subject,
         body,
         raw,
-        status_after: req.status_after.or(template_status),
+        status_after,
+        survey: survey.is_some(),
         tags,
         template,
         language,
@@ -241,6 +262,9 @@ pub fn queue(
             not_before: now_unix() + undo_secs as i64,
         },
     )?;
+    if matches!(result, Enqueued::Queued(_)) && p.survey {
+        crate::store::ratings::mark_asked(conn, p.ticket, now_unix())?;
+    }
     if matches!(result, Enqueued::Queued(_)) && !p.tags.is_empty() {
         ticket_ops::tag(
             conn,

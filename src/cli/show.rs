@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
-use crate::store::{StoreError, corrections, mail_orders, read};
+use crate::store::{StoreError, corrections, mail_orders, ratings, read};
 
 use super::json::write_json;
 use super::output::terminal;
@@ -47,13 +47,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         Err(StoreError::NoTicket(_)) => anyhow::bail!("no ticket #{id}"),
         other => other?,
     };
+    let rating = ratings::rating(store.conn(), id)?;
     if args.json {
         let order = mail_orders::ticket_order(store.conn(), id)?;
         let ids: Vec<i64> = detail.messages.iter().map(|m| m.id).collect();
         let mentions = mail_orders::for_messages(store.conn(), &ids)?;
         write_json(
             std::io::stdout().lock(),
-            &DetailJson::new(&detail, order.as_ref(), &mentions),
+            &DetailJson::new(&detail, order.as_ref(), &mentions).with_rating(rating.as_ref()),
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -73,6 +74,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             format!(" · tags {}", sanitize_line(&t.tags.join(", ")))
         }
     )?;
+    if let Some(r) = &rating {
+        writeln!(
+            out,
+            "rated {} {} on {}{}",
+            r.score.kind().as_str(),
+            r.score,
+            rfc3339(r.at),
+            r.comment
+                .as_deref()
+                .map(|c| format!(": \"{}\"", sanitize_line(c)))
+                .unwrap_or_default()
+        )?;
+    }
     for m in &detail.messages {
         writeln!(out)?;
         let from = match (&m.from.name, &m.from.email) {

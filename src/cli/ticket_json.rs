@@ -13,7 +13,9 @@ use crate::domain::order::Order;
 use crate::domain::threading::Placed;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
 use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
+use crate::domain::vote::Score;
 use crate::store::mail_orders::Mentions;
+use crate::store::ratings::Rating;
 
 /// RFC 3339 in UTC, to the second, as every JSON time is written.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
@@ -133,7 +135,31 @@ pub struct DetailJson<'a> {
     #[serde(flatten)]
     ticket: TicketJson<'a>,
     order: Option<OrderJson<'a>>,
+    rating: Option<RatingJson<'a>>,
     messages: Vec<MessageDetailJson<'a>>,
+}
+
+/// The customer's vote: `score` is "good", "okay" or "bad" for CSAT, 0 to 10 for NPS.
+#[derive(Serialize)]
+struct RatingJson<'a> {
+    kind: &'static str,
+    score: serde_json::Value,
+    comment: Option<&'a str>,
+    at: Rfc3339,
+}
+
+impl<'a> From<&'a Rating> for RatingJson<'a> {
+    fn from(r: &'a Rating) -> Self {
+        RatingJson {
+            kind: r.score.kind().as_str(),
+            score: match r.score {
+                Score::Nps(n) => n.into(),
+                csat @ Score::Csat(_) => csat.to_string().into(),
+            },
+            comment: r.comment.as_deref(),
+            at: Rfc3339(r.at),
+        }
+    }
 }
 
 /// A message of `show --json`: the message, the order numbers it names and the tracking
@@ -163,6 +189,7 @@ impl<'a> DetailJson<'a> {
         DetailJson {
             ticket: (&d.ticket).into(),
             order: order.map(OrderJson::from),
+            rating: None,
             messages: d
                 .messages
                 .iter()
@@ -185,6 +212,12 @@ impl<'a> DetailJson<'a> {
                 })
                 .collect(),
         }
+    }
+
+    /// With the ticket's rating (`rating` is `null` without one).
+    pub fn with_rating(mut self, rating: Option<&'a Rating>) -> Self {
+        self.rating = rating.map(RatingJson::from);
+        self
     }
 }
 
@@ -273,6 +306,7 @@ mod tests {
   "due_at": null,
   "message_count": 1,
   "order": null,
+  "rating": null,
   "messages": [
     {
       "id": 3,
@@ -378,6 +412,35 @@ mod tests {
         // Every field of before is still there.
         assert_eq!(json["messages"][0]["placed_by"], "references");
         assert_eq!(json["message_count"], 1);
+    }
+
+    /// `rating`: the kind, the score as a word (CSAT) or a number (NPS), the comment, when.
+    #[test]
+    fn rating_json_per_kind() {
+        use crate::domain::vote::Csat;
+        let d = detail();
+        let rating = |score, comment: Option<&str>| Rating {
+            score,
+            comment: comment.map(str::to_string),
+            at: at(1_795_525_200),
+            message_id: "v@c".into(),
+        };
+        #[rustfmt::skip]
+        let cases = [
+            (rating(Score::Csat(Csat::Okay), Some("Slow post")),
+             serde_json::json!({"kind": "csat", "score": "okay", "comment": "Slow post",
+                                "at": "2026-11-24T13:00:00Z"})),
+            (rating(Score::Nps(9), None),
+             serde_json::json!({"kind": "nps", "score": 9, "comment": null,
+                                "at": "2026-11-24T13:00:00Z"})),
+        ];
+        for (r, want) in cases {
+            let json = serde_json::to_value(
+                DetailJson::new(&d, None, &HashMap::new()).with_rating(Some(&r)),
+            )
+            .expect("json");
+            assert_eq!(json["rating"], want);
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use crate::domain::TicketId;
-use crate::domain::vote::Score;
+use crate::domain::vote::{Csat, Score};
+use crate::domain::{TicketId, kpi};
 
 /// Bytes of the install's secret: as long as the HMAC-SHA256 block wants no more.
 const SECRET_BYTES: usize = 32;
@@ -44,6 +44,21 @@ pub struct Rating {
     pub at: DateTime<Utc>,
     /// The vote mail.
     pub message_id: String,
+}
+
+impl Rating {
+    /// The rating as reports count it.
+    pub fn kpi(&self) -> kpi::Rating {
+        kpi::Rating {
+            at: self.at,
+            vote: match self.score {
+                Score::Csat(Csat::Good) => kpi::Vote::Good,
+                Score::Csat(Csat::Okay) => kpi::Vote::Okay,
+                Score::Csat(Csat::Bad) => kpi::Vote::Bad,
+                Score::Nps(n) => kpi::Vote::Nps(n),
+            },
+        }
+    }
 }
 
 /// Keeps `rating` as the ticket's, unless the ticket holds a later vote already (mail

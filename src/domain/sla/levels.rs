@@ -9,7 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 use super::calendar::BusinessCalendar;
 use super::clock::{ClockState, TicketChange, TicketClocks, TimelineEvent, run_clocks};
 use super::policy::{Approaching, Policy, Priority, Subject};
-use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_contacts};
+use crate::domain::kpi::{
+    ContactTicket, Rating, RepeatScope, SlaVerdict, TicketFacts, repeat_contacts,
+};
 use crate::domain::query::Query;
 use crate::domain::{Direction, Status, TicketId};
 
@@ -39,6 +41,8 @@ pub struct TicketRecord {
     /// For a ticket that began as a mailbox's history, when that history was settled: what
     /// happened up to then starts no clock.
     pub history_until: Option<DateTime<Utc>>,
+    /// The customer's vote, if any (the last one).
+    pub rating: Option<Rating>,
 }
 
 /// The index of the first level whose policy holds for `r`; `query_holds(level, query)`
@@ -142,6 +146,7 @@ pub fn facts(r: &TicketRecord, clocks: &TicketClocks, cal: &BusinessCalendar) ->
     let mut f = TicketFacts {
         id: r.id,
         created_at: r.created_at,
+        rating: r.rating,
         ..TicketFacts::default()
     };
     let mut done = false;
