@@ -5,7 +5,7 @@
 
 pub mod auto_ack;
 mod context;
-mod survey;
+pub mod survey;
 
 use std::path::PathBuf;
 
@@ -173,7 +173,8 @@ pub fn prepare(
         }
         Body::Text(t) => (t.clone(), None, Vec::new(), None),
     };
-    if text.trim().is_empty() {
+    // a survey mail is the survey alone
+    if text.trim().is_empty() && req.kind != ReplyKind::Survey {
         return Err(MailoutError::EmptyBody);
     }
     let status_after = req.status_after.or(template_status);
@@ -187,9 +188,18 @@ pub fn prepare(
             status_after,
             language.as_deref(),
         )?,
+        ReplyKind::Survey => Some(survey::text(
+            conn,
+            config,
+            account,
+            req.ticket,
+            &plan,
+            language.as_deref(),
+        )?),
         ReplyKind::AutoAck => None,
     };
     let text = match &survey {
+        Some(links) if text.trim().is_empty() => links.clone(),
         Some(links) => format!("{}\n\n{links}", text.trim_end()),
         None => text,
     };
@@ -207,7 +217,7 @@ pub fn prepare(
         body: &body,
         html: html.as_deref(),
         attachments: &req.attachments,
-        auto_submitted: req.kind == ReplyKind::AutoAck,
+        auto_submitted: req.kind.is_automatic(),
         ticket_token: &token(&account.ticket_tag, req.ticket),
     })?;
     Ok(PreparedReply {

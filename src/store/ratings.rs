@@ -128,6 +128,35 @@ pub fn all(conn: &Connection) -> Result<Vec<(TicketId, Rating)>, StoreError> {
     Ok(out)
 }
 
+/// Solved tickets (not merged, never asked) with the time of their last solve, solved
+/// between `from` and `to`: the candidates for a delayed survey. A mailbox's history
+/// settling a ticket as solved is no solve anyone answered.
+pub fn unasked_solved(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(TicketId, DateTime<Utc>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, max(e.at) FROM tickets t
+           JOIN ticket_events e ON e.ticket_id = t.id AND e.kind = 'status'
+                AND e.value = 'solved' AND e.source IS NOT 'history'
+          WHERE t.status = 'solved' AND t.merged_into IS NULL
+            AND NOT EXISTS (SELECT 1 FROM ticket_surveys s WHERE s.ticket_id = t.id)
+          GROUP BY t.id
+         HAVING max(e.at) BETWEEN ?1 AND ?2
+          ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((r.get::<_, TicketId>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, at) = row?;
+        out.push((id, DateTime::from_timestamp(at, 0).unwrap_or_default()));
+    }
+    Ok(out)
+}
+
 /// Notes that the ticket's customer was asked (false if they were before).
 pub fn mark_asked(conn: &Connection, ticket: TicketId, at: i64) -> Result<bool, StoreError> {
     let n = conn

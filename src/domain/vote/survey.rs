@@ -81,11 +81,16 @@ pub fn survey_text(kind: SurveyKind, words: &Words, links: &[SurveyLink]) -> Str
     out
 }
 
+/// How long after its due time a delayed survey may still go out. Older solved tickets
+/// are left alone, so turning surveys on (or a long pause in syncing) does not mail the
+/// whole history.
+pub const LATE_LIMIT: Duration = Duration::days(3);
+
 /// Whether a delayed survey is due for a ticket solved at `solved_at`, as of `now`.
 pub fn delayed_due(when: SurveyWhen, solved_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     match when {
         SurveyWhen::WithSolvingReply => false,
-        SurveyWhen::After(d) => now >= solved_at + d,
+        SurveyWhen::After(d) => now >= solved_at + d && now < solved_at + d + LATE_LIMIT,
     }
 }
 
@@ -142,6 +147,8 @@ mod tests {
         let cases = [
             (after, "2026-11-03T09:59:59Z", false),
             (after, "2026-11-03T10:00:00Z", true),
+            (after, "2026-11-06T09:59:59Z", true),
+            (after, "2026-11-06T10:00:00Z", false),
             (SurveyWhen::WithSolvingReply, "2027-01-01T00:00:00Z", false),
         ];
         for (when, now, want) in cases {
