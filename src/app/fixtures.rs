@@ -141,12 +141,14 @@ pub fn customer() -> CustomerInfo {
                 status: Status::New,
                 subject: "Where is my order #10023?".into(),
                 updated_at: ts(3600),
+                rating: None,
             },
             CustomerTicket {
                 id: 77,
                 status: Status::Solved,
                 subject: "Wrong size".into(),
                 updated_at: ts(40 * 86_400),
+                rating: None,
             },
         ],
         orders: vec![

@@ -88,6 +88,8 @@ pub struct CustomerTicket {
     pub status: Status,
     pub subject: String,
     pub updated_at: DateTime<Utc>,
+    /// The customer's vote on the ticket, if they voted.
+    pub rating: Option<crate::domain::vote::Score>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

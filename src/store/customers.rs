@@ -87,7 +87,9 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
     let addresses = addresses_of(conn, id)?;
     let tickets: Vec<CustomerTicket> = conn
         .prepare_cached(
-            "SELECT id, status, subject, updated_at FROM tickets WHERE customer_id = ?1 AND merged_into IS NULL
+            "SELECT id, status, subject, updated_at,
+                    (SELECT score FROM ticket_ratings WHERE ticket_id = tickets.id)
+               FROM tickets WHERE customer_id = ?1 AND merged_into IS NULL
              ORDER BY updated_at DESC, id DESC",
         )?
         .query_map([id], |r| {
@@ -96,6 +98,9 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
                 status: r.get(1)?,
                 subject: r.get(2)?,
                 updated_at: time(r, 3)?,
+                rating: r
+                    .get::<_, Option<String>>(4)?
+                    .and_then(|code| crate::domain::vote::Score::from_code(&code)),
             })
         })?
         .collect::<Result<_, _>>()?;
