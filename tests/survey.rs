@@ -94,7 +94,11 @@ fn a_vote_sent_from_the_solving_reply_is_counted_and_a_tampered_one_is_not() {
     let tickets = list_json(&config, &db, &[]);
     assert_eq!(tickets.len(), 1, "{tickets:?}");
     let id = tickets[0]["id"].to_string();
-    assert_eq!(acknowledgements(&config, &db), 1, "the new ticket is acknowledged");
+    assert_eq!(
+        acknowledgements(&config, &db),
+        1,
+        "the new ticket is acknowledged"
+    );
 
     let body = tmp.path().join("answer.txt");
     std::fs::write(&body, "A bigger pair is on its way.\n").unwrap();
@@ -145,28 +149,37 @@ fn a_vote_sent_from_the_solving_reply_is_counted_and_a_tampered_one_is_not() {
             .all(|m| m["message_id"] != "vote1@customer.example"),
         "the vote mail is no message of the conversation"
     );
-    assert_eq!(acknowledgements(&config, &db), 1, "a vote gets no acknowledgement");
+    assert_eq!(
+        acknowledgements(&config, &db),
+        1,
+        "a vote gets no acknowledgement"
+    );
     let report: serde_json::Value = serde_json::from_str(&ok(shopdesk(&config, &db).args([
-        "report", "--since", "2020-01-01", "--json",
+        "report",
+        "--since",
+        "2020-01-01",
+        "--json",
     ])))
     .unwrap();
     assert_eq!(report["csat"]["good"], 1, "{report}");
     assert_eq!(report["csat"]["bad"], 0, "{report}");
-    assert_eq!(report["messages_in"], 1, "the vote is no customer message: {report}");
+    assert_eq!(
+        report["messages_in"], 1,
+        "the vote is no customer message: {report}"
+    );
 
     // The Bad link with its answer edited to Great: the signature no longer fits.
     let (_, bad_subject, _) = link(&reply.text, "Bad");
     let tampered = bad_subject.replace("-cb-", "-cg-");
     assert_ne!(tampered, bad_subject);
-    stack.send(
-        CUSTOMER,
-        &[SHOP],
-        &vote_mail(2, &to, &tampered, "", "ha"),
-    );
+    stack.send(CUSTOMER, &[SHOP], &vote_mail(2, &to, &tampered, "", "ha"));
     stack.wait_for_mail(SHOP, "INBOX", 3, Duration::from_secs(20));
     ok(shopdesk(&config, &db).arg("sync"));
     let t = show(&config, &db, &id);
-    assert_eq!(t["rating"]["score"], "good", "the tampered vote is not counted");
+    assert_eq!(
+        t["rating"]["score"], "good",
+        "the tampered vote is not counted"
+    );
     assert_eq!(t["rating"]["comment"], "Quick and kind");
     let kept = t["messages"]
         .as_array()
@@ -179,7 +192,10 @@ fn a_vote_sent_from_the_solving_reply_is_counted_and_a_tampered_one_is_not() {
         "{kept}"
     );
     let report: serde_json::Value = serde_json::from_str(&ok(shopdesk(&config, &db).args([
-        "report", "--since", "2020-01-01", "--json",
+        "report",
+        "--since",
+        "2020-01-01",
+        "--json",
     ])))
     .unwrap();
     assert_eq!(report["csat"]["good"], 1, "{report}");

@@ -12,8 +12,8 @@ use super::order_json::OrderJson;
 use crate::domain::order::Order;
 use crate::domain::threading::Placed;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
-use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
 use crate::domain::vote::Score;
+use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
 use crate::store::mail_orders::Mentions;
 use crate::store::ratings::Rating;
 

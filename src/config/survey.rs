@@ -173,6 +173,9 @@ mod tests {
         for (email, want) in cases {
             assert_eq!(c.may_survey(email), want, "{email}");
         }
-        assert!(!SurveyConfig::default().may_survey("anna@example.test"), "off by default");
+        assert!(
+            !SurveyConfig::default().may_survey("anna@example.test"),
+            "off by default"
+        );
     }
 }

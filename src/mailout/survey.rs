@@ -11,9 +11,9 @@ use super::{Body, MailoutError, ReplyRequest, prepare, queue};
 
 use crate::config::{AccountConfig, Config};
 use crate::domain::outbox::ReplyKind;
+use crate::domain::reply::ReplyPlan;
 use crate::domain::vote::survey::{LATE_LIMIT, SurveyWhen, delayed_due, survey_text};
 use crate::domain::vote::{survey_links, words};
-use crate::domain::reply::ReplyPlan;
 use crate::domain::{Status, TicketId};
 use crate::store::outbox::Enqueued;
 use crate::store::{StoreError, ratings};
@@ -55,7 +55,14 @@ pub(super) fn text(
 ) -> Result<String, StoreError> {
     let kind = config.survey.kind;
     let secret = ratings::secret(conn)?;
-    let links = survey_links(&secret, &account.email, &plan.subject, ticket, kind, language);
+    let links = survey_links(
+        &secret,
+        &account.email,
+        &plan.subject,
+        ticket,
+        kind,
+        language,
+    );
     Ok(survey_text(kind, &words(language), &links))
 }
 
@@ -79,11 +86,9 @@ pub fn queue_due(
     }
     let latest = now - delay;
     let mut queued = 0;
-    for (ticket, solved_at) in ratings::unasked_solved(
-        conn,
-        (latest - LATE_LIMIT).timestamp(),
-        latest.timestamp(),
-    )? {
+    for (ticket, solved_at) in
+        ratings::unasked_solved(conn, (latest - LATE_LIMIT).timestamp(), latest.timestamp())?
+    {
         if !delayed_due(s.when, solved_at, now) {
             continue;
         }
@@ -149,7 +154,12 @@ when = "24h"
                 status: Status::Solved,
                 cause: StatusCause::Agent,
             };
-            apply(tx, ticket, &[change], &Origin::new("alice", EventSource::Cli, at))
+            apply(
+                tx,
+                ticket,
+                &[change],
+                &Origin::new("alice", EventSource::Cli, at),
+            )
         })
         .expect("solve");
     }
@@ -174,20 +184,34 @@ when = "24h"
         solve(&store, 4, now - Duration::days(30)); // long ago: left alone
         let c = store.conn();
         assert_eq!(queue_due(c, &config, &templates, now).expect("queue"), 1);
-        assert_eq!(queue_due(c, &config, &templates, now).expect("again"), 0, "once");
+        assert_eq!(
+            queue_due(c, &config, &templates, now).expect("again"),
+            0,
+            "once"
+        );
         let rows = outbox::list(c, true).expect("rows");
         assert_eq!(rows.len(), 1, "{rows:?}");
         let row = &rows[0];
         assert_eq!(
             (row.kind, row.ticket_id, row.recipients.clone()),
-            (ReplyKind::Survey, Some(1), vec!["anna@example.test".to_string()])
+            (
+                ReplyKind::Survey,
+                Some(1),
+                vec!["anna@example.test".to_string()]
+            )
         );
         let raw = String::from_utf8_lossy(&row.raw);
         assert!(raw.contains("Auto-Submitted:"), "{raw}");
         let text = crate::mail::parse::parse_message(&row.raw).text;
         assert!(text.contains("recommend us"), "{text}");
-        assert_eq!(text.matches("<mailto:shop@example.test?subject=").count(), 11);
-        assert!(ratings::was_asked(c, 2).expect("asked"), "settled, never asked");
+        assert_eq!(
+            text.matches("<mailto:shop@example.test?subject=").count(),
+            11
+        );
+        assert!(
+            ratings::was_asked(c, 2).expect("asked"),
+            "settled, never asked"
+        );
         // an hour later the third is due
         let later = now + Duration::hours(2);
         assert_eq!(queue_due(c, &config, &templates, later).expect("later"), 1);

@@ -85,14 +85,24 @@ mod tests {
                     status: Status::Solved,
                     customer: None,
                 });
-                apply(tx, ticket, &[created], &Origin::new("sync", EventSource::Sync, at(0)))?;
+                apply(
+                    tx,
+                    ticket,
+                    &[created],
+                    &Origin::new("sync", EventSource::Sync, at(0)),
+                )?;
             }
             let change = TicketChange::Rated {
                 score,
                 comment: Some("Late".into()),
                 message_id: format!("v{when}@c"),
             };
-            apply(tx, ticket, &[change], &Origin::new("sync", EventSource::Sync, at(when)))
+            apply(
+                tx,
+                ticket,
+                &[change],
+                &Origin::new("sync", EventSource::Sync, at(when)),
+            )
         })
         .expect("vote");
     }
@@ -115,7 +125,10 @@ mod tests {
         assert!(claim_new(c, at(300)).expect("again").is_empty());
         // a later bad vote on the same ticket is news
         vote(&store, 1, Score::Csat(Csat::Bad), 400);
-        assert_eq!(tickets(claim_new(c, at(500)).expect("later")), [(1, "csat")]);
+        assert_eq!(
+            tickets(claim_new(c, at(500)).expect("later")),
+            [(1, "csat")]
+        );
     }
 
     #[test]

@@ -140,7 +140,11 @@ mod tests {
 
     #[test]
     fn delayed_survey_waits_its_time() {
-        let t = |s| DateTime::parse_from_rfc3339(s).map(|d| d.to_utc()).unwrap_or_default();
+        let t = |s| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|d| d.to_utc())
+                .unwrap_or_default()
+        };
         let solved = t("2026-11-02T10:00:00Z");
         let after = SurveyWhen::After(Duration::hours(24));
         #[rustfmt::skip]

@@ -176,9 +176,11 @@ fn a_signed_vote_is_a_rating_and_no_customer_message() {
     );
     let before: i64 = store
         .conn()
-        .query_row("SELECT message_count FROM tickets WHERE id = ?1", [t], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT message_count FROM tickets WHERE id = ?1",
+            [t],
+            |r| r.get(0),
+        )
         .expect("count");
     let out = ingest_raw(&mut store, &shop(), "INBOX", &[vote]).expect("vote");
     assert_eq!(out, [IngestOutcome::Vote(t)]);

@@ -64,7 +64,9 @@ fn the_last_vote_counts_by_its_date() {
             )
         })
         .expect("vote");
-        rating(c, 1).expect("read").map(|r| (r.score, r.comment, r.message_id))
+        rating(c, 1)
+            .expect("read")
+            .map(|r| (r.score, r.comment, r.message_id))
     };
     // (vote, rating after it)
     let bad = Score::Csat(Csat::Bad);
