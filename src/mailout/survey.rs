@@ -21,8 +21,8 @@ use crate::templates::Templates;
 
 /// The survey text for a reply planned as `plan` that leaves ticket `ticket` at `status`, if this
 /// reply should ask: the survey is on and rides with the solving reply, the reply solves
-/// the ticket, and every recipient may be asked (one relay or no-reply address in To is
-/// enough to stay quiet).
+/// the ticket, and every recipient may be asked (one relay or no-reply address in To or
+/// Cc is enough to stay quiet).
 pub(super) fn for_reply(
     conn: &Connection,
     config: &Config,
@@ -34,10 +34,11 @@ pub(super) fn for_reply(
 ) -> Result<Option<String>, StoreError> {
     let s = &config.survey;
     let to = &plan.to;
+    let everyone = || to.iter().chain(&plan.cc);
     if status != Some(Status::Solved)
         || s.when != SurveyWhen::WithSolvingReply
         || to.is_empty()
-        || !to.iter().all(|a| s.may_survey(&a.email))
+        || !everyone().all(|a| s.may_survey(&a.email))
     {
         return Ok(None);
     }
@@ -102,7 +103,10 @@ pub fn queue_due(
             Err(MailoutError::NoRecipient(_) | MailoutError::NoAccount { .. }) => None,
             Err(e) => return Err(e),
         };
-        if let Some(p) = prepared.filter(|p| p.to.iter().all(|a| s.may_survey(&a.email))) {
+        let allowed = |p: &super::PreparedReply| {
+            p.to.iter().chain(&p.cc).all(|a| s.may_survey(&a.email))
+        };
+        if let Some(p) = prepared.filter(allowed) {
             let key = format!("survey:{ticket}");
             if let Enqueued::Queued(_) = queue(conn, &p, 0, SURVEY_AGENT, Some(key))? {
                 queued += 1;
@@ -162,6 +166,41 @@ when = "24h"
             )
         })
         .expect("solve");
+    }
+
+    /// Which replies carry the links (`when = "with_solving_reply"`).
+    #[test]
+    fn the_solving_reply_carries_the_links_when_it_may() {
+        let text = CONFIG.replace("kind = \"nps\"\nwhen = \"24h\"\n", "");
+        let config = Config::parse(&text, std::path::Path::new("config.toml")).expect("config");
+        let off = Config::parse(
+            &text.replace("enabled = true", "enabled = false"),
+            std::path::Path::new("config.toml"),
+        )
+        .expect("config");
+        let templates = Templates::shipped("en").expect("templates");
+        let mut store = Store::open_in_memory().expect("store");
+        let account = AccountIdentity::from(&config.accounts[0]);
+        let raws = [mail(1, "anna@example.test"), mail(2, "x@marketplace.amazon.de")];
+        ingest_raw(&mut store, &account, "INBOX", &raws).expect("ingest");
+        #[rustfmt::skip]
+        let cases = [
+            (&config, 1, Some(Status::Solved), true),
+            (&config, 1, Some(Status::Pending), false),
+            (&config, 1, None, false),
+            (&config, 2, Some(Status::Solved), false),
+            (&off, 1, Some(Status::Solved), false),
+        ];
+        for (config, ticket, status, want) in cases {
+            let req = ReplyRequest {
+                status_after: status,
+                ..ReplyRequest::new(ticket, Body::Text("It ships today.".into()), "alice")
+            };
+            let p = prepare(store.conn(), config, &templates, &req).expect("prepare");
+            assert_eq!(p.survey, want, "#{ticket} {status:?}");
+            assert_eq!(p.body.contains("How did we do?"), want, "{}", p.body);
+            assert!(p.body.starts_with("It ships today."), "{}", p.body);
+        }
     }
 
     #[test]
