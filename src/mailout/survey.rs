@@ -103,9 +103,8 @@ pub fn queue_due(
             Err(MailoutError::NoRecipient(_) | MailoutError::NoAccount { .. }) => None,
             Err(e) => return Err(e),
         };
-        let allowed = |p: &super::PreparedReply| {
-            p.to.iter().chain(&p.cc).all(|a| s.may_survey(&a.email))
-        };
+        let allowed =
+            |p: &super::PreparedReply| p.to.iter().chain(&p.cc).all(|a| s.may_survey(&a.email));
         if let Some(p) = prepared.filter(allowed) {
             let key = format!("survey:{ticket}");
             if let Enqueued::Queued(_) = queue(conn, &p, 0, SURVEY_AGENT, Some(key))? {
@@ -181,7 +180,10 @@ when = "24h"
         let templates = Templates::shipped("en").expect("templates");
         let mut store = Store::open_in_memory().expect("store");
         let account = AccountIdentity::from(&config.accounts[0]);
-        let raws = [mail(1, "anna@example.test"), mail(2, "x@marketplace.amazon.de")];
+        let raws = [
+            mail(1, "anna@example.test"),
+            mail(2, "x@marketplace.amazon.de"),
+        ];
         ingest_raw(&mut store, &account, "INBOX", &raws).expect("ingest");
         #[rustfmt::skip]
         let cases = [

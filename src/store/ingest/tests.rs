@@ -222,3 +222,28 @@ fn a_signed_vote_is_a_rating_and_no_customer_message() {
     let still = crate::store::ratings::rating(store.conn(), t).expect("read");
     assert_eq!(still.map(|r| r.score), Some(Score::Csat(Csat::Good)));
 }
+
+#[test]
+fn a_vote_for_a_ticket_merged_since_counts_on_the_survivor() {
+    use crate::domain::vote::{Score, token};
+    let mut store = Store::open_in_memory().expect("store");
+    let raws = [
+        mail("q1@c", "anna@example.test", "Boots", "Too small.", ""),
+        mail("q2@c", "anna@example.test", "Refund", "Money back?", ""),
+    ];
+    ingest_raw(&mut store, &shop(), "INBOX", &raws).expect("ask");
+    let secret = crate::store::ratings::secret(store.conn()).expect("secret");
+    let nine = token(&secret, 1, Score::Nps(9));
+    crate::store::corrections::merge(store.conn(), 1, 2, "alice", EventSource::Cli).expect("merge");
+    let vote = mail(
+        "v1@c",
+        "anna@example.test",
+        &format!("Re: [SHOP #1] Boots {nine}"),
+        "",
+        "",
+    );
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[vote]).expect("vote");
+    assert_eq!(out, [IngestOutcome::Vote(2)]);
+    let rating = crate::store::ratings::rating(store.conn(), 2).expect("read");
+    assert_eq!(rating.map(|r| r.score), Some(Score::Nps(9)));
+}

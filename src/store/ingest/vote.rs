@@ -36,13 +36,27 @@ pub(super) fn verdict(
     let Some(found) = find_token(subject) else {
         return Ok(Verdict::None);
     };
-    Ok(match verify(&secret(tx)?, ticket, &found) {
-        Ok(score) => Verdict::Vote(score),
-        Err(e) => {
-            tracing::warn!("ticket #{ticket}: vote not counted: {e}");
-            Verdict::Forged(format!("vote not counted: {e}"))
+    let secret = secret(tx)?;
+    let first = match verify(&secret, ticket, &found) {
+        Ok(score) => return Ok(Verdict::Vote(score)),
+        Err(e) => e,
+    };
+    // The survey may have gone out on a ticket merged into this one since: its number
+    // answers for this ticket, and so does its vote.
+    for merged in merged_into(tx, ticket)? {
+        if let Ok(score) = verify(&secret, merged, &found) {
+            return Ok(Verdict::Vote(score));
         }
-    })
+    }
+    tracing::warn!("ticket #{ticket}: vote not counted: {first}");
+    Ok(Verdict::Forged(format!("vote not counted: {first}")))
+}
+
+/// The tickets merged into `ticket`.
+fn merged_into(tx: &Transaction, ticket: TicketId) -> Result<Vec<TicketId>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT id FROM tickets WHERE merged_into = ?1")?;
+    let ids = stmt.query_map([ticket], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
 }
 
 /// The message row's facts that ingest already settled.
