@@ -149,6 +149,11 @@ fn a_vote_sent_from_the_solving_reply_is_counted_and_a_tampered_one_is_not() {
             .all(|m| m["message_id"] != "vote1@customer.example"),
         "the vote mail is no message of the conversation"
     );
+    let printed = ok(shopdesk(&config, &db).args(["show", &id]));
+    assert!(
+        printed.contains("rated csat good on ") && printed.contains(": \"Quick and kind\""),
+        "{printed}"
+    );
     assert_eq!(
         acknowledgements(&config, &db),
         1,
