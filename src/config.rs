@@ -14,10 +14,12 @@ mod secrets;
 mod service;
 mod sla;
 mod sla_tables;
+pub mod survey;
 pub use orders::OrdersConfig;
 pub mod views;
 pub use service::{OutboxConfig, ShopConfig, SyncConfig, parse_duration};
 pub use sla::SlaConfig;
+pub use survey::SurveyConfig;
 pub use views::{ConsoleConfig, View};
 
 /// Where a config value came from, for error messages.
@@ -216,6 +218,8 @@ pub struct Config {
     /// Saved searches shown as queues, in the order given.
     pub views: Vec<View>,
     pub console: ConsoleConfig,
+    /// CSAT/NPS surveys on solved tickets.
+    pub survey: SurveyConfig,
 }
 
 impl Config {
@@ -288,6 +292,8 @@ struct RawConfig {
     views: Vec<views::RawView>,
     #[serde(default)]
     console: views::RawConsole,
+    #[serde(default)]
+    survey: survey::RawSurvey,
 }
 
 #[derive(Debug, Deserialize)]
@@ -445,6 +451,7 @@ impl RawConfig {
             sync,
             views: views::validate(std::mem::take(&mut self.views), path, text)?,
             console: std::mem::take(&mut self.console).validate(),
+            survey: std::mem::take(&mut self.survey).validate(path, text)?,
         })
     }
 }

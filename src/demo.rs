@@ -86,6 +86,7 @@ pub fn config(agent: &str) -> Config {
         sync: Default::default(),
         views: Vec::new(),
         console: Default::default(),
+        survey: Default::default(),
     }
 }
 

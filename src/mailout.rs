@@ -6,6 +6,7 @@
 pub mod auto_ack;
 pub mod bulk;
 mod context;
+pub mod survey;
 
 use std::path::PathBuf;
 
@@ -98,6 +99,8 @@ pub struct PreparedReply {
     pub body: String,
     pub raw: Vec<u8>,
     pub status_after: Option<Status>,
+    /// The body carries the satisfaction survey's links.
+    pub survey: bool,
     pub tags: Vec<String>,
     pub template: Option<String>,
     pub language: Option<String>,
@@ -171,9 +174,36 @@ pub fn prepare(
         }
         Body::Text(t) => (t.clone(), None, Vec::new(), None),
     };
-    if text.trim().is_empty() {
+    // a survey mail is the survey alone
+    if text.trim().is_empty() && req.kind != ReplyKind::Survey {
         return Err(MailoutError::EmptyBody);
     }
+    let status_after = req.status_after.or(template_status);
+    let survey = match req.kind {
+        ReplyKind::Reply => survey::for_reply(
+            conn,
+            config,
+            account,
+            req.ticket,
+            &plan,
+            status_after,
+            language.as_deref(),
+        )?,
+        ReplyKind::Survey => Some(survey::text(
+            conn,
+            config,
+            account,
+            req.ticket,
+            &plan,
+            language.as_deref(),
+        )?),
+        ReplyKind::AutoAck => None,
+    };
+    let text = match &survey {
+        Some(links) if text.trim().is_empty() => links.clone(),
+        Some(links) => format!("{}\n\n{links}", text.trim_end()),
+        None => text,
+    };
     let quoted = req.quote.then(|| quote(&o));
     let body = assemble_body(&text, account.signature.as_deref(), quoted.as_deref());
     let message_id = new_message_id(&account.email, req.ticket);
@@ -188,7 +218,7 @@ pub fn prepare(
         body: &body,
         html: html.as_deref(),
         attachments: &req.attachments,
-        auto_submitted: req.kind == ReplyKind::AutoAck,
+        auto_submitted: req.kind.is_automatic(),
         ticket_token: &token(&account.ticket_tag, req.ticket),
     })?;
     Ok(PreparedReply {
@@ -203,7 +233,8 @@ pub fn prepare(
         subject: plan.subject,
         body,
         raw,
-        status_after: req.status_after.or(template_status),
+        status_after,
+        survey: survey.is_some(),
         tags,
         template,
         language,
@@ -242,6 +273,9 @@ pub fn queue(
             not_before: now_unix() + undo_secs as i64,
         },
     )?;
+    if matches!(result, Enqueued::Queued(_)) && p.survey {
+        crate::store::ratings::mark_asked(conn, p.ticket, now_unix())?;
+    }
     if matches!(result, Enqueued::Queued(_)) && !p.tags.is_empty() {
         ticket_ops::tag(
             conn,

@@ -22,6 +22,7 @@ mod migrations;
 pub mod orders;
 pub mod outbox;
 pub mod query_sql;
+pub mod ratings;
 pub mod read;
 pub mod replay;
 pub mod reply_facts;

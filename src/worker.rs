@@ -8,6 +8,7 @@ pub mod claimant;
 pub mod import;
 pub mod lookup;
 pub mod mailbox_sync;
+pub mod rating_alerts;
 pub mod report;
 pub mod send;
 pub mod service_levels;

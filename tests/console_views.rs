@@ -97,6 +97,20 @@ fn wide_screen_shows_the_customer_pane() {
     insta::assert_snapshot!("thread_170x36", screen);
 }
 
+/// A ticket the customer voted on shows the vote in their pane's ticket list.
+#[test]
+fn the_customer_pane_shows_each_tickets_vote() {
+    use shopdesk::domain::vote::{Csat, Score};
+    let mut app = with_ticket(loaded_app(170, 40));
+    act(&mut app, &[Action::Open]);
+    if let Some(c) = app.customer.as_mut() {
+        c.tickets[1].rating = Some(Score::Csat(Csat::Bad));
+    }
+    let screen = render(&app);
+    assert!(screen.contains("#77 solved 40d [csat bad]"), "{screen}");
+    insta::assert_snapshot!("customer_vote_170x40", screen);
+}
+
 /// The ticket's order first, in full (items, total, dates, carrier, tracking link), then
 /// the customer's other orders; the order key puts another one first.
 #[test]

@@ -145,6 +145,7 @@ pub fn customer() -> CustomerInfo {
                 subject: "Where is my order #10023?".into(),
                 updated_at: ts(3600),
                 repeat: false,
+                rating: None,
             },
             CustomerTicket {
                 id: 77,
@@ -152,6 +153,7 @@ pub fn customer() -> CustomerInfo {
                 subject: "Wrong size".into(),
                 updated_at: ts(40 * 86_400),
                 repeat: false,
+                rating: None,
             },
         ],
         orders: vec![

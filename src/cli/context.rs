@@ -51,6 +51,7 @@ impl Context {
                 sync: Default::default(),
                 views: Vec::new(),
                 console: Default::default(),
+                survey: Default::default(),
             }),
             Err(e) => Err(e.into()),
         }

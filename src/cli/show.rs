@@ -9,7 +9,7 @@ use crate::domain::Direction;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 use crate::domain::sla::TargetClock;
 use crate::store::timeline::Scope;
-use crate::store::{StoreError, corrections, mail_orders, read};
+use crate::store::{StoreError, corrections, mail_orders, ratings, read};
 use crate::worker::service_levels::assess_tickets;
 
 use super::json::write_json;
@@ -58,13 +58,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let clocks: &[TargetClock] = assessed
         .first()
         .map_or(&[][..], |a| a.clocks.clocks.as_slice());
+    let rating = ratings::rating(store.conn(), id)?;
     if args.json {
         let order = mail_orders::ticket_order(store.conn(), id)?;
         let ids: Vec<i64> = detail.messages.iter().map(|m| m.id).collect();
         let mentions = mail_orders::for_messages(store.conn(), &ids)?;
         write_json(
             std::io::stdout().lock(),
-            &DetailJson::new(&detail, order.as_ref(), &mentions).with_sla(clocks),
+            &DetailJson::new(&detail, order.as_ref(), &mentions)
+                .with_sla(clocks)
+                .with_rating(rating.as_ref()),
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -87,6 +90,19 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if !clocks.is_empty() {
         let each: Vec<String> = clocks.iter().map(clock_text).collect();
         writeln!(out, "sla {}", each.join(" · "))?;
+    }
+    if let Some(r) = &rating {
+        writeln!(
+            out,
+            "rated {} {} on {}{}",
+            r.score.kind().as_str(),
+            r.score,
+            rfc3339(r.at),
+            r.comment
+                .as_deref()
+                .map(|c| format!(": \"{}\"", sanitize_line(c)))
+                .unwrap_or_default()
+        )?;
     }
     for m in &detail.messages {
         writeln!(out)?;

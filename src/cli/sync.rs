@@ -59,6 +59,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             acks += after_sync(&config, ctx, &o.account, m);
         }
     }
+    acks += surveys(&config, ctx);
     deliver_due(&config, ctx, acks > 0);
     if args.json {
         let v: Vec<_> = outcomes
@@ -145,6 +146,27 @@ fn after_sync(
             "shopdesk: {}: acknowledging new tickets: {e:#}",
             account.name
         );
+        0
+    })
+}
+
+/// Queues the delayed satisfaction surveys that are due; returns how many.
+fn surveys(config: &crate::config::Config, ctx: &Context) -> usize {
+    if !config.survey.enabled {
+        return 0;
+    }
+    let result = (|| -> anyhow::Result<usize> {
+        let templates = super::reply::load_templates(config)?;
+        let store = ctx.store()?;
+        Ok(crate::mailout::survey::queue_due(
+            store.conn(),
+            config,
+            &templates,
+            chrono::Utc::now(),
+        )?)
+    })();
+    result.unwrap_or_else(|e| {
+        eprintln!("shopdesk: surveys: {e:#}");
         0
     })
 }
@@ -247,7 +269,11 @@ fn watch(
                     deliver_off_runtime(config, ctx, queued > 0);
                     alert(config, ctx);
                 }
-                _ = alert_beat.tick() => alert(config, ctx),
+                _ = alert_beat.tick() => {
+                    alert(config, ctx);
+                    let queued = surveys(config, ctx);
+                    deliver_off_runtime(config, ctx, queued > 0);
+                }
                 _ = beat.tick() => deliver_off_runtime(config, ctx, false),
             }
         }

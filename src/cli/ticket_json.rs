@@ -13,8 +13,10 @@ use crate::domain::order::Order;
 use crate::domain::sla::TargetClock;
 use crate::domain::threading::Placed;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
+use crate::domain::vote::Score;
 use crate::domain::{Address, AttachmentMeta, Direction, PlacedBy, Status, TicketId};
 use crate::store::mail_orders::Mentions;
+use crate::store::ratings::Rating;
 
 /// RFC 3339 in UTC, to the second, as every JSON time is written.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
@@ -135,6 +137,7 @@ pub struct DetailJson<'a> {
     ticket: TicketJson<'a>,
     order: Option<OrderJson<'a>>,
     sla: Vec<SlaJson>,
+    rating: Option<RatingJson<'a>>,
     messages: Vec<MessageDetailJson<'a>>,
 }
 
@@ -155,6 +158,29 @@ impl From<&TargetClock> for SlaJson {
             target: c.target.as_str(),
             due_at: c.due_at.map(Rfc3339),
             state: c.state.as_str(),
+        }
+    }
+}
+
+/// The customer's vote: `score` is "good", "okay" or "bad" for CSAT, 0 to 10 for NPS.
+#[derive(Serialize)]
+struct RatingJson<'a> {
+    kind: &'static str,
+    score: serde_json::Value,
+    comment: Option<&'a str>,
+    at: Rfc3339,
+}
+
+impl<'a> From<&'a Rating> for RatingJson<'a> {
+    fn from(r: &'a Rating) -> Self {
+        RatingJson {
+            kind: r.score.kind().as_str(),
+            score: match r.score {
+                Score::Nps(n) => n.into(),
+                csat @ Score::Csat(_) => csat.to_string().into(),
+            },
+            comment: r.comment.as_deref(),
+            at: Rfc3339(r.at),
         }
     }
 }
@@ -187,6 +213,7 @@ impl<'a> DetailJson<'a> {
             ticket: (&d.ticket).into(),
             order: order.map(OrderJson::from),
             sla: Vec::new(),
+            rating: None,
             messages: d
                 .messages
                 .iter()
@@ -214,6 +241,12 @@ impl<'a> DetailJson<'a> {
     /// The ticket's clocks, in the order they started (resolution last).
     pub fn with_sla(mut self, clocks: &[TargetClock]) -> Self {
         self.sla = clocks.iter().map(SlaJson::from).collect();
+        self
+    }
+
+    /// With the ticket's rating (`rating` is `null` without one).
+    pub fn with_rating(mut self, rating: Option<&'a Rating>) -> Self {
+        self.rating = rating.map(RatingJson::from);
         self
     }
 }
@@ -305,6 +338,7 @@ mod tests {
   "message_count": 1,
   "order": null,
   "sla": [],
+  "rating": null,
   "messages": [
     {
       "id": 3,
@@ -410,6 +444,35 @@ mod tests {
         // Every field of before is still there.
         assert_eq!(json["messages"][0]["placed_by"], "references");
         assert_eq!(json["message_count"], 1);
+    }
+
+    /// `rating`: the kind, the score as a word (CSAT) or a number (NPS), the comment, when.
+    #[test]
+    fn rating_json_per_kind() {
+        use crate::domain::vote::Csat;
+        let d = detail();
+        let rating = |score, comment: Option<&str>| Rating {
+            score,
+            comment: comment.map(str::to_string),
+            at: at(1_795_525_200),
+            message_id: "v@c".into(),
+        };
+        #[rustfmt::skip]
+        let cases = [
+            (rating(Score::Csat(Csat::Okay), Some("Slow post")),
+             serde_json::json!({"kind": "csat", "score": "okay", "comment": "Slow post",
+                                "at": "2026-11-24T13:00:00Z"})),
+            (rating(Score::Nps(9), None),
+             serde_json::json!({"kind": "nps", "score": 9, "comment": null,
+                                "at": "2026-11-24T13:00:00Z"})),
+        ];
+        for (r, want) in cases {
+            let json = serde_json::to_value(
+                DetailJson::new(&d, None, &HashMap::new()).with_rating(Some(&r)),
+            )
+            .expect("json");
+            assert_eq!(json["rating"], want);
+        }
     }
 
     #[test]

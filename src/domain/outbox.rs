@@ -13,6 +13,8 @@ pub enum ReplyKind {
     Reply,
     /// The automatic acknowledgement of a new ticket.
     AutoAck,
+    /// The satisfaction survey, sent a while after the ticket was solved.
+    Survey,
 }
 
 impl ReplyKind {
@@ -20,6 +22,7 @@ impl ReplyKind {
         match self {
             ReplyKind::Reply => "reply",
             ReplyKind::AutoAck => "auto_ack",
+            ReplyKind::Survey => "survey",
         }
     }
 
@@ -35,6 +38,7 @@ impl FromStr for ReplyKind {
         match s {
             "reply" => Ok(ReplyKind::Reply),
             "auto_ack" => Ok(ReplyKind::AutoAck),
+            "survey" => Ok(ReplyKind::Survey),
             other => Err(UnknownValue::new("outbox kind", other)),
         }
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::message::{Direction, PlacedBy};
 use super::ticket::{Status, TicketId};
+use super::vote::Score;
 
 /// Row id of a customer.
 pub type CustomerId = i64;
@@ -141,6 +142,15 @@ pub enum TicketChange {
     OrderLinked {
         number: Option<String>,
     },
+    /// The customer answered the satisfaction survey (at the event's time, the vote mail's
+    /// date). One rating per ticket: a later one replaces it. `message_id` names the vote
+    /// mail, which is stored on no ticket (it is no conversation).
+    Rated {
+        score: Score,
+        #[serde(default)]
+        comment: Option<String>,
+        message_id: String,
+    },
 }
 
 impl TicketChange {
@@ -166,6 +176,7 @@ impl TicketChange {
             TicketChange::CustomerMerged { .. } => "customer_merge",
             TicketChange::CustomerUnmerged { .. } => "customer_unmerge",
             TicketChange::OrderLinked { .. } => "order_link",
+            TicketChange::Rated { .. } => "rating",
         }
     }
 
@@ -190,6 +201,7 @@ impl TicketChange {
             | TicketChange::CustomerUnmerged { into, .. } => Some(into.to_string()),
             TicketChange::OrderLinked { number } => number.clone(),
             TicketChange::Unmerged { from, .. } => Some(from.to_string()),
+            TicketChange::Rated { score, .. } => Some(score.code()),
         }
     }
 
@@ -329,6 +341,9 @@ mod tests {
              r#"{"kind":"customer_unmerged","from":2,"into":4,"addresses":["b@x"]}"#),
             (TicketChange::OrderLinked { number: Some("1001".into()) },
              r#"{"kind":"order_linked","number":"1001"}"#),
+            (TicketChange::Rated { score: Score::Nps(7), comment: Some("Fast".into()),
+                                   message_id: "v@c".into() },
+             r#"{"kind":"rated","score":"n7","comment":"Fast","message_id":"v@c"}"#),
         ];
         for (change, json) in cases {
             assert_eq!(serde_json::to_string(&change).expect("ser"), json);

@@ -92,6 +92,8 @@ pub struct CustomerTicket {
     pub updated_at: DateTime<Utc>,
     /// Marked a repeat contact (`is:repeat`).
     pub repeat: bool,
+    /// The customer's vote on the ticket, if they voted.
+    pub rating: Option<crate::domain::vote::Score>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

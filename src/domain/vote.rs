@@ -15,6 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::TicketId;
@@ -30,8 +31,10 @@ pub enum Csat {
     Bad,
 }
 
-/// One answer to a survey.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One answer to a survey. In a logged change it is written as its token code (`cg`,
+/// `n7`), which says both the survey and the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Score {
     Csat(Csat),
     /// 0 to 10.
@@ -39,10 +42,34 @@ pub enum Score {
 }
 
 /// Which survey a shop sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SurveyKind {
     Csat,
     Nps,
+}
+
+impl SurveyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurveyKind::Csat => "csat",
+            SurveyKind::Nps => "nps",
+        }
+    }
+}
+
+impl From<Score> for String {
+    fn from(s: Score) -> String {
+        s.code()
+    }
+}
+
+impl TryFrom<String> for Score {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Score, String> {
+        Score::from_code(&code).ok_or_else(|| format!("'{code}' is not a vote"))
+    }
 }
 
 impl Score {
@@ -56,7 +83,8 @@ impl Score {
         }
     }
 
-    fn from_code(code: &str) -> Option<Score> {
+    /// The answer from its token code (`cg`, `n7`).
+    pub fn from_code(code: &str) -> Option<Score> {
         match code {
             "cg" => Some(Score::Csat(Csat::Good)),
             "co" => Some(Score::Csat(Csat::Okay)),
@@ -209,92 +237,143 @@ pub struct Words {
     pub bad: &'static str,
     /// The prefilled body: an invitation to say more.
     pub comment: &'static str,
+    /// The question above the CSAT links.
+    pub ask_csat: &'static str,
+    /// The question above the NPS links.
+    pub ask_nps: &'static str,
 }
 
 /// The words for `language` (`en` when there are none for it).
 pub fn words(language: Option<&str>) -> Words {
-    let w = |good, okay, bad, comment| Words {
-        good,
-        okay,
-        bad,
-        comment,
-    };
-    match language.unwrap_or("en") {
-        "sv" => w("Bra", "Okej", "Dåligt", "Vill du berätta mer? Skriv här:"),
-        "tr" => w(
+    let (good, okay, bad, comment, ask_csat, ask_nps) = match language.unwrap_or("en") {
+        "sv" => (
+            "Bra",
+            "Okej",
+            "Dåligt",
+            "Vill du berätta mer? Skriv här:",
+            "Hur gick det? Välj ett svar och skicka mejlet som öppnas:",
+            "Hur troligt är det att du rekommenderar oss till en vän (0–10)? Välj och skicka mejlet som öppnas:",
+        ),
+        "tr" => (
             "Harika",
             "İdare eder",
             "Kötü",
             "Eklemek istediğiniz bir şey var mı? Buraya yazın:",
+            "Nasıl yaptık? Birini seçin ve açılan e-postayı gönderin:",
+            "Bizi bir arkadaşınıza önerme olasılığınız nedir (0–10)? Birini seçin ve açılan e-postayı gönderin:",
         ),
-        "ru" => w(
+        "ru" => (
             "Отлично",
             "Нормально",
             "Плохо",
             "Хотите что-то добавить? Напишите здесь:",
+            "Как мы справились? Выберите ответ и отправьте открывшееся письмо:",
+            "Насколько вероятно, что вы порекомендуете нас другу (0–10)? Выберите ответ и отправьте открывшееся письмо:",
         ),
-        "zh" => w(
+        "zh" => (
             "很好",
             "一般",
             "不好",
             "还有什么想告诉我们的吗？请写在这里：",
+            "您对我们的服务满意吗？请选择一项并发送打开的邮件：",
+            "您向朋友推荐我们的可能性有多大（0–10）？请选择一项并发送打开的邮件：",
         ),
-        "de" => w(
+        "de" => (
             "Super",
             "Okay",
             "Schlecht",
             "Möchten Sie noch etwas sagen? Schreiben Sie hier:",
+            "Wie waren wir? Wählen Sie eine Antwort und senden Sie die geöffnete E-Mail:",
+            "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen (0–10)? Wählen Sie eine Antwort und senden Sie die geöffnete E-Mail:",
         ),
-        "fi" => w(
+        "fi" => (
             "Hyvä",
             "Ihan ok",
             "Huono",
             "Haluatko kertoa lisää? Kirjoita tähän:",
+            "Miten onnistuimme? Valitse vastaus ja lähetä avautuva viesti:",
+            "Kuinka todennäköisesti suosittelisit meitä ystävällesi (0–10)? Valitse vastaus ja lähetä avautuva viesti:",
         ),
-        "da" => w(
+        "da" => (
             "Godt",
             "Okay",
             "Dårligt",
             "Vil du fortælle mere? Skriv her:",
+            "Hvordan klarede vi det? Vælg et svar og send den mail, der åbnes:",
+            "Hvor sandsynligt er det, at du vil anbefale os til en ven (0–10)? Vælg et svar og send den mail, der åbnes:",
         ),
-        "no" | "nb" | "nn" => w("Bra", "Greit", "Dårlig", "Vil du fortelle mer? Skriv her:"),
-        "fr" => w(
+        "no" | "nb" | "nn" => (
+            "Bra",
+            "Greit",
+            "Dårlig",
+            "Vil du fortelle mer? Skriv her:",
+            "Hvordan gjorde vi det? Velg et svar og send e-posten som åpnes:",
+            "Hvor sannsynlig er det at du vil anbefale oss til en venn (0–10)? Velg et svar og send e-posten som åpnes:",
+        ),
+        "fr" => (
             "Très bien",
             "Correct",
             "Mauvais",
             "Vous voulez en dire plus ? Écrivez ici :",
+            "Comment avons-nous fait ? Choisissez une réponse et envoyez le mail qui s'ouvre :",
+            "Quelle est la probabilité que vous nous recommandiez à un ami (0–10) ? Choisissez une réponse et envoyez le mail qui s'ouvre :",
         ),
-        "es" => w(
+        "es" => (
             "Genial",
             "Normal",
             "Mal",
             "¿Quiere contarnos algo más? Escriba aquí:",
+            "¿Qué tal lo hicimos? Elija una respuesta y envíe el correo que se abre:",
+            "¿Qué probabilidad hay de que nos recomiende a un amigo (0–10)? Elija una respuesta y envíe el correo que se abre:",
         ),
-        "it" => w(
+        "it" => (
             "Ottimo",
             "Così così",
             "Male",
             "Vuole dirci di più? Scriva qui:",
+            "Com'è andata? Scelga una risposta e invii l'e-mail che si apre:",
+            "Quanto è probabile che ci consigli a un amico (0–10)? Scelga una risposta e invii l'e-mail che si apre:",
         ),
-        "nl" => w(
+        "nl" => (
             "Goed",
             "Oké",
             "Slecht",
             "Wilt u nog iets kwijt? Schrijf het hier:",
+            "Hoe hebben we het gedaan? Kies een antwoord en verstuur de mail die opent:",
+            "Hoe waarschijnlijk is het dat u ons aanbeveelt aan een vriend (0–10)? Kies een antwoord en verstuur de mail die opent:",
         ),
-        "pl" => w(
+        "pl" => (
             "Świetnie",
             "W porządku",
             "Źle",
             "Chcesz coś dodać? Napisz tutaj:",
+            "Jak nam poszło? Wybierz odpowiedź i wyślij otwartą wiadomość:",
+            "Jak bardzo prawdopodobne jest, że polecisz nas znajomemu (0–10)? Wybierz odpowiedź i wyślij otwartą wiadomość:",
         ),
-        "ja" => w(
+        "ja" => (
             "良い",
             "普通",
             "悪い",
             "ご意見があればこちらにお書きください：",
+            "対応はいかがでしたか？ひとつ選んで、開いたメールを送信してください：",
+            "当店を友人に薦める可能性はどのくらいですか（0〜10）？ひとつ選んで、開いたメールを送信してください：",
         ),
-        _ => w("Great", "Okay", "Bad", "Anything to add? Write it here:"),
+        _ => (
+            "Great",
+            "Okay",
+            "Bad",
+            "Anything to add? Write it here:",
+            "How did we do? Pick one and send the mail it opens:",
+            "How likely are you to recommend us to a friend (0–10)? Pick one and send the mail it opens:",
+        ),
+    };
+    Words {
+        good,
+        okay,
+        bad,
+        comment,
+        ask_csat,
+        ask_nps,
     }
 }
 
@@ -323,6 +402,8 @@ pub fn comment(body: &str) -> Option<String> {
 const LANGUAGES: [&str; 15] = [
     "en", "sv", "tr", "ru", "zh", "de", "fi", "da", "no", "fr", "es", "it", "nl", "pl", "ja",
 ];
+
+pub mod survey;
 
 #[cfg(test)]
 mod tests;

@@ -88,7 +88,8 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
     let tickets: Vec<CustomerTicket> = conn
         .prepare_cached(
             "SELECT id, status, subject, updated_at,
-                    EXISTS (SELECT 1 FROM repeat_contacts r WHERE r.ticket_id = tickets.id)
+                    EXISTS (SELECT 1 FROM repeat_contacts r WHERE r.ticket_id = tickets.id),
+                    (SELECT score FROM ticket_ratings WHERE ticket_id = tickets.id)
                FROM tickets WHERE customer_id = ?1 AND merged_into IS NULL
              ORDER BY updated_at DESC, id DESC",
         )?
@@ -99,6 +100,9 @@ pub fn info(conn: &Connection, id: i64) -> Result<CustomerInfo, StoreError> {
                 subject: r.get(2)?,
                 updated_at: time(r, 3)?,
                 repeat: r.get(4)?,
+                rating: r
+                    .get::<_, Option<String>>(5)?
+                    .and_then(|code| crate::domain::vote::Score::from_code(&code)),
             })
         })?
         .collect::<Result<_, _>>()?;

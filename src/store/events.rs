@@ -179,6 +179,20 @@ fn apply_one(
             exists(tx, ticket)?;
             1
         }
+        TicketChange::Rated {
+            score,
+            comment,
+            message_id,
+        } => super::ratings::upsert(
+            tx,
+            ticket,
+            &super::ratings::Rating {
+                score: *score,
+                comment: comment.clone(),
+                at: origin.at,
+                message_id: message_id.clone(),
+            },
+        )?,
         TicketChange::Merged {
             into,
             message_ids,

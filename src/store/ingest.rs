@@ -7,6 +7,7 @@
 mod known;
 mod notification;
 mod row;
+mod vote;
 
 use std::sync::{Arc, LazyLock};
 
@@ -106,6 +107,8 @@ pub enum IngestOutcome {
     Known(TicketId),
     /// A platform's order notification: stored, its order updated, no ticket.
     OrderMail,
+    /// A survey answer: recorded on this ticket, the mail stored on none.
+    Vote(TicketId),
 }
 
 /// Stores one fetched message at (mailbox, uid). Idempotent: storing the same location twice
@@ -207,6 +210,22 @@ pub fn ingest_from(
     let placed = placement.placed(doubts);
     let mut warnings = parsed.warnings.clone();
     warnings.extend(placed.warnings.iter().cloned());
+    if let (false, Placement::Existing { ticket, .. }) = (outgoing, &placement) {
+        match vote::verdict(tx, *ticket, &parsed.subject)? {
+            vote::Verdict::None => {}
+            vote::Verdict::Forged(w) => warnings.push(w),
+            vote::Verdict::Vote(score) => {
+                let mail = vote::Filed {
+                    message_id: &message_id,
+                    date,
+                    warnings,
+                    ticket: *ticket,
+                    score,
+                };
+                return vote::file(tx, account, mailbox_id, fetched, parsed, mail, source);
+            }
+        }
+    }
     let (ticket, outcome, facts) = match &placement {
         Placement::Existing { ticket, .. } => {
             let now = ticket_now(tx, *ticket, from)?;

@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_threading_corrections.sql"),
     include_str!("migrations/0010_sla_alerts.sql"),
     include_str!("migrations/0011_order_lookups.sql"),
+    include_str!("migrations/0012_ratings.sql"),
     include_str!("migrations/0013_repeat_contacts.sql"),
 ];
 

@@ -96,6 +96,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
                 t
             },
             history_until: None,
+            rating: None,
         })
     })?;
     for row in rows {
@@ -193,6 +194,11 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         if let Some(i) = index.get(r.get(0)?) {
             let at = instant(r.get(1)?);
             out[i].history_until = out[i].history_until.max(Some(at));
+        }
+    }
+    for (id, r) in super::ratings::all(conn)? {
+        if let Some(i) = index.get(id) {
+            out[i].rating = Some(r.kpi());
         }
     }
     for r in &mut out {

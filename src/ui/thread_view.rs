@@ -240,6 +240,12 @@ fn customer_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 format!("{} ", short_age(app.now - t.updated_at.timestamp())),
                 theme.style(StyleName::HintDesc),
             ),
+            Span::styled(
+                t.rating
+                    .map(|s| format!("[{} {s}] ", s.kind().as_str()))
+                    .unwrap_or_default(),
+                theme.style(StyleName::HintKey),
+            ),
             Span::raw(sanitize_line(&t.subject)),
         ]));
     }

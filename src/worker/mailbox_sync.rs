@@ -263,6 +263,8 @@ fn store_batch(
             IngestOutcome::Known(_) => None,
             // a shop platform's notification: an order updated, no ticket
             IngestOutcome::OrderMail => None,
+            // a survey answer: the vote is on its ticket, the mail on none
+            IngestOutcome::Vote(_) => None,
         };
         if let Some(ticket) = ticket.filter(|_| f.history) {
             history.push(ticket);

@@ -116,8 +116,8 @@ pub enum AlertError {
     Command(String),
 }
 
-/// Raises each alert not raised before: claims it in the store, then runs `alert_cmd` with
-/// it on stdin. Returns how many were raised; a command that fails is reported, and its
+/// Raises each alert not raised before (a clock at a stage, or a bad vote): claims it in
+/// the store, then runs `alert_cmd` with it on stdin. Returns how many were raised; a command that fails is reported, and its
 /// alert still counts as raised (a broken script must not be run again every few seconds).
 pub fn raise_alerts(
     conn: &Connection,
@@ -145,6 +145,12 @@ pub fn raise_alerts(
             failures.push(format!("ticket #{}: {e}", a.ticket_id));
         }
     }
+    for a in super::rating_alerts::claim_new(conn, now)? {
+        raised += 1;
+        if let Err(e) = run_alert(cmd, &a) {
+            failures.push(format!("ticket #{}: {e}", a.ticket_id));
+        }
+    }
     if failures.is_empty() {
         Ok(raised)
     } else {
@@ -152,7 +158,7 @@ pub fn raise_alerts(
     }
 }
 
-fn run_alert(cmd: &str, alert: &Alert) -> Result<(), String> {
+fn run_alert(cmd: &str, alert: &impl Serialize) -> Result<(), String> {
     let json = serde_json::to_vec(alert).map_err(|e| e.to_string())?;
     let mut child = Command::new("sh")
         .arg("-c")

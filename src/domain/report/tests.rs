@@ -78,6 +78,7 @@ fn ticket(id: i64, created: &str, owner: Option<&str>, tags: &[&str]) -> Assesse
             tags: tags.iter().map(|t| (*t).to_string()).collect(),
             timeline: Vec::new(),
             history_until: None,
+            rating: None,
         },
         level: None,
         clocks: Default::default(),

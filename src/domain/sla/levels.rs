@@ -8,7 +8,7 @@ use super::calendar::BusinessCalendar;
 use super::calendar::index::{IndexedCalendar, WorkTime};
 use super::clock::{ClockState, TicketChange, TicketClocks, TimelineEvent, run_clocks};
 use super::policy::{Approaching, Policy, Priority, Subject};
-use crate::domain::kpi::{ContactTicket, RepeatScope, SlaVerdict, TicketFacts, repeat_set};
+use crate::domain::kpi::{ContactTicket, Rating, RepeatScope, SlaVerdict, TicketFacts, repeat_set};
 use crate::domain::query::Query;
 use crate::domain::{Direction, Status, TicketId};
 
@@ -38,6 +38,8 @@ pub struct TicketRecord {
     /// For a ticket that began as a mailbox's history, when that history was settled: what
     /// happened up to then starts no clock.
     pub history_until: Option<DateTime<Utc>>,
+    /// The customer's vote, if any (the last one).
+    pub rating: Option<Rating>,
 }
 
 /// The index of the first level whose policy holds for `r`; `query_holds(level, query)`
@@ -205,6 +207,7 @@ pub fn facts<C: WorkTime + ?Sized>(
     let mut f = TicketFacts {
         id: r.id,
         created_at: r.created_at,
+        rating: r.rating,
         ..TicketFacts::default()
     };
     for e in &r.timeline {

@@ -137,3 +137,113 @@ fn odd_message_ids_are_kept_and_usable() {
     assert_eq!(ids[0].0, "00000000000000000000@mailer.example");
     assert_eq!(ids[2].0, "a@b@shop.example");
 }
+
+#[test]
+fn a_signed_vote_is_a_rating_and_no_customer_message() {
+    use crate::domain::vote::{Csat, Score, token};
+    let mut store = Store::open_in_memory().expect("store");
+    let asked = mail("q1@c", "anna@example.test", "Boots", "Too small.", "");
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[asked]).expect("ask");
+    let IngestOutcome::NewTicket(t) = out[0] else {
+        panic!("{out:?}")
+    };
+    crate::store::ticket_ops::set_status(
+        store.conn(),
+        t,
+        crate::domain::Status::Solved,
+        "alice",
+        EventSource::Cli,
+    )
+    .expect("solve");
+    let secret = crate::store::ratings::secret(store.conn()).expect("secret");
+    let good = token(&secret, t, Score::Csat(Csat::Good));
+    let bad = token(&secret, t, Score::Csat(Csat::Bad));
+    // the Bad token's answer edited to Good: the MAC no longer fits
+    let edited = bad.replacen("-cb-", "-cg-", 1);
+    let vote = mail(
+        "v1@c",
+        "anna@example.test",
+        &format!("Re: [SHOP #{t}] Boots {good}"),
+        "Anything to add? Write it here: Quick and kind\n> quoted",
+        "",
+    );
+    let forged = mail(
+        "v2@c",
+        "anna@example.test",
+        &format!("Re: [SHOP #{t}] Boots {edited}"),
+        "",
+        "",
+    );
+    let before: i64 = store
+        .conn()
+        .query_row(
+            "SELECT message_count FROM tickets WHERE id = ?1",
+            [t],
+            |r| r.get(0),
+        )
+        .expect("count");
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[vote]).expect("vote");
+    assert_eq!(out, [IngestOutcome::Vote(t)]);
+    let (status, count): (String, i64) = store
+        .conn()
+        .query_row(
+            "SELECT status, message_count FROM tickets WHERE id = ?1",
+            [t],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("ticket");
+    assert_eq!((status.as_str(), count), ("solved", before), "not reopened");
+    let rating = crate::store::ratings::rating(store.conn(), t)
+        .expect("read")
+        .expect("rated");
+    assert_eq!(rating.score, Score::Csat(Csat::Good));
+    assert_eq!(rating.comment.as_deref(), Some("Quick and kind"));
+    let on: Option<i64> = store
+        .conn()
+        .query_row(
+            "SELECT ticket_id FROM messages WHERE message_id = 'v1@c'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("kept");
+    assert_eq!(on, None, "the vote mail is kept on no ticket");
+
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[forged]).expect("forged");
+    assert_eq!(out, [IngestOutcome::Threaded(t)], "kept as ordinary mail");
+    let warnings: String = store
+        .conn()
+        .query_row(
+            "SELECT warnings_json FROM messages WHERE message_id = 'v2@c'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("warnings");
+    assert!(warnings.contains("vote not counted"), "{warnings}");
+    let still = crate::store::ratings::rating(store.conn(), t).expect("read");
+    assert_eq!(still.map(|r| r.score), Some(Score::Csat(Csat::Good)));
+}
+
+#[test]
+fn a_vote_for_a_ticket_merged_since_counts_on_the_survivor() {
+    use crate::domain::vote::{Score, token};
+    let mut store = Store::open_in_memory().expect("store");
+    let raws = [
+        mail("q1@c", "anna@example.test", "Boots", "Too small.", ""),
+        mail("q2@c", "anna@example.test", "Refund", "Money back?", ""),
+    ];
+    ingest_raw(&mut store, &shop(), "INBOX", &raws).expect("ask");
+    let secret = crate::store::ratings::secret(store.conn()).expect("secret");
+    let nine = token(&secret, 1, Score::Nps(9));
+    crate::store::corrections::merge(store.conn(), 1, 2, "alice", EventSource::Cli).expect("merge");
+    let vote = mail(
+        "v1@c",
+        "anna@example.test",
+        &format!("Re: [SHOP #1] Boots {nine}"),
+        "",
+        "",
+    );
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[vote]).expect("vote");
+    assert_eq!(out, [IngestOutcome::Vote(2)]);
+    let rating = crate::store::ratings::rating(store.conn(), 2).expect("read");
+    assert_eq!(rating.map(|r| r.score), Some(Score::Nps(9)));
+}

@@ -44,6 +44,7 @@ fn record(tags: &[&str], events: &[(&str, TicketChange)]) -> TicketRecord {
             })
             .collect(),
         history_until: None,
+        rating: None,
     }
 }
 
