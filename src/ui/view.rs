@@ -388,28 +388,46 @@ fn centered(area: Rect, w_pct: u16, h_pct: u16) -> Rect {
 }
 
 fn draw_help(f: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keymap) {
-    let r = centered(area, 70, 80);
+    let r = centered(area, 90, 90);
     f.render_widget(Clear, r);
+    let b = block("Keys (Esc closes)", true, theme);
+    let inner = b.inner(r);
+    f.render_widget(b, r);
+    let contexts = [app.focus.context(), Context::Global].map(|ctx| (ctx, keymap.describe(ctx)));
+    let key_width = contexts
+        .iter()
+        .flat_map(|(_, keys)| keys.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .min(16);
     let mut lines = Vec::new();
-    for ctx in [app.focus.context(), Context::Global] {
+    for (ctx, keys) in contexts {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
         lines.push(Line::styled(
             format!("[{ctx}]"),
             theme.style(StyleName::ListHeader),
         ));
-        for (keys, desc) in keymap.describe(ctx) {
+        for (keys, desc) in keys {
             lines.push(Line::from(vec![
-                Span::styled(format!("{keys:>16}  "), theme.style(StyleName::HintKey)),
+                Span::styled(
+                    format!("{keys:>key_width$}  "),
+                    theme.style(StyleName::HintKey),
+                ),
                 Span::raw(desc),
             ]));
         }
-        lines.push(Line::raw(""));
     }
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block("Keys (Esc closes)", true, theme))
-            .wrap(Wrap { trim: false }),
-        r,
-    );
+    // Every key in view: as many columns as the list needs and the width allows, each
+    // filled top to bottom.
+    let height = usize::from(inner.height.max(1));
+    let room = usize::from(inner.width / 26).max(1);
+    let columns = lines.len().div_ceil(height).clamp(1, room);
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(inner);
+    for (chunk, column) in lines.chunks(height).zip(areas.iter()) {
+        f.render_widget(Paragraph::new(chunk.to_vec()), *column);
+    }
 }
 
 fn draw_composer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
