@@ -349,6 +349,8 @@ mod tests {
         ticket_ops::tag(c, 6, &[], &["vip".into(), "wismo".into()], "bob", cli).expect("untag");
         ticket_ops::add_note(c, 7, "called the carrier", "bob", cli).expect("note");
         ticket_ops::add_note(c, 7, "called again", "carol", EventSource::Console).expect("note");
+        let secret = crate::store::ratings::secret(c).expect("secret");
+        crate::store::ratings::mark_asked(c, 3, NOW).expect("asked");
         let original = ticket_states(c).expect("original");
         let log = replay::recorded(c).expect("log");
         assert!(
@@ -363,7 +365,13 @@ mod tests {
         let found = search(&Store::open(&db).expect("reopen"), &words);
         assert!(found.iter().all(|hits| hits > &0), "{found:?}");
         let mut rebuilt = Store::open_in_memory().expect("empty");
+        let own = crate::store::ratings::secret(rebuilt.conn()).expect("own secret");
         let replayed = replay::rebuild(&mut rebuilt, &db).expect("replay");
+        // The vote links already sent still verify, and nobody is asked twice.
+        let carried = crate::store::ratings::secret(rebuilt.conn()).expect("secret");
+        assert_eq!(carried, secret);
+        assert_ne!(carried, own);
+        assert!(crate::store::ratings::was_asked(rebuilt.conn(), 3).expect("asked"));
         assert_eq!(replayed, log.len());
         let again = ticket_states(rebuilt.conn()).expect("rebuilt");
         assert_eq!(again.len(), original.len());

@@ -218,7 +218,7 @@ pub fn prepare(
         body: &body,
         html: html.as_deref(),
         attachments: &req.attachments,
-        auto_submitted: req.kind.is_automatic(),
+        auto_submitted: req.kind.auto_submitted(),
         ticket_token: &token(&account.ticket_tag, req.ticket),
     })?;
     Ok(PreparedReply {

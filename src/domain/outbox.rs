@@ -30,6 +30,16 @@ impl ReplyKind {
     pub fn is_automatic(self) -> bool {
         !matches!(self, ReplyKind::Reply)
     }
+
+    /// RFC 3834's `Auto-Submitted` value: an acknowledgement answers a message
+    /// (`auto-replied`); a survey is sent on a timer, answering nothing (`auto-generated`).
+    pub fn auto_submitted(self) -> Option<&'static str> {
+        match self {
+            ReplyKind::Reply => None,
+            ReplyKind::AutoAck => Some("auto-replied"),
+            ReplyKind::Survey => Some("auto-generated"),
+        }
+    }
 }
 
 impl FromStr for ReplyKind {

@@ -1,5 +1,5 @@
 //! A planned reply → RFC 5322 bytes, with lettre: UTF-8 plain text, attachments from
-//! files, our threading headers and, for automatic mail, `Auto-Submitted: auto-replied`.
+//! files, our threading headers and, for automatic mail, `Auto-Submitted` (RFC 3834).
 
 use std::path::PathBuf;
 
@@ -32,8 +32,8 @@ pub struct Outgoing<'a> {
     /// An HTML alternative of the same text.
     pub html: Option<&'a str>,
     pub attachments: &'a [PathBuf],
-    /// RFC 3834: automatic mail says so.
-    pub auto_submitted: bool,
+    /// RFC 3834: automatic mail says so, and how (`auto-replied`, `auto-generated`).
+    pub auto_submitted: Option<&'static str>,
     pub ticket_token: &'a str,
 }
 
@@ -70,10 +70,10 @@ pub fn compose(o: &Outgoing) -> Result<Vec<u8>, ComposeError> {
         let refs: Vec<String> = o.plan.references.iter().map(|r| angle(r)).collect();
         b = b.references(refs.join(" "));
     }
-    if o.auto_submitted {
+    if let Some(how) = o.auto_submitted {
         b = b.raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Auto-Submitted"),
-            "auto-replied".into(),
+            how.into(),
         ));
     }
     if !o.ticket_token.is_empty() {
@@ -179,7 +179,7 @@ mod tests {
             body: "Hej Åsa!\n\nPaketet är på väg.\n",
             html: None,
             attachments: &[],
-            auto_submitted: true,
+            auto_submitted: Some("auto-replied"),
             ticket_token: "[SHOP #7]",
         })
         .expect("compose");

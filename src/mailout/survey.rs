@@ -242,7 +242,7 @@ when = "24h"
             )
         );
         let raw = String::from_utf8_lossy(&row.raw);
-        assert!(raw.contains("Auto-Submitted:"), "{raw}");
+        assert!(raw.contains("Auto-Submitted: auto-generated"), "{raw}");
         let text = crate::mail::parse::parse_message(&row.raw).text;
         assert!(text.contains("recommend us"), "{text}");
         assert_eq!(

@@ -163,6 +163,9 @@ const COPIED: &[(&str, &str)] = &[
     ("orders", ""),
     ("message_orders", ""),
     ("message_tracking", ""),
+    // The secret that signed the vote links customers still hold, and who was asked.
+    ("install_secret", ""),
+    ("ticket_surveys", ""),
 ];
 
 /// Fills `target`, a database without tickets, from the database at `source`: its mail
@@ -190,6 +193,8 @@ fn replay_attached(conn: &mut Connection) -> Result<usize, StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Messages name tickets that the replay makes later in this transaction.
     tx.pragma_update(None, "defer_foreign_keys", true)?;
+    // A secret the empty database made for itself gives way to the one the links carry.
+    tx.execute("DELETE FROM main.install_secret", [])?;
     for (table, filter) in COPIED {
         tx.execute(
             &format!("INSERT INTO main.{table} SELECT * FROM source.{table} {filter}"),
