@@ -17,6 +17,7 @@ mod order_json;
 mod orders;
 mod outbox;
 mod output;
+mod query_args;
 mod reply;
 mod report;
 mod search;

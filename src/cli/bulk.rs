@@ -5,14 +5,13 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use crate::domain::query::parse_query;
 use crate::mailout;
-use crate::store::query_sql::{QueryContext, ticket_query};
+use crate::store::query_sql::ticket_query;
 use crate::store::search;
 use crate::worker::send::{FlushOptions, flush};
 
 use super::reply::{load_templates, parse_status, print_prepared};
-use super::{Context, UsageError};
+use super::{Context, UsageError, query_args};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -54,21 +53,14 @@ fn parse_rate(s: &str) -> Result<u32, UsageError> {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let query = parse_query(&args.query)
-        .map_err(|e| UsageError(format!("bad query: {e}\n{}", e.render_caret(&args.query))))?;
+    let query = query_args::parse(&args.query)?;
     let status_after = parse_status(args.status.as_deref())?;
     let rate = args.rate.as_deref().map(parse_rate).transpose()?;
     let config = ctx.config()?;
     let templates = load_templates(&config)?;
     templates.pick(&args.template, None)?;
     let store = ctx.store()?;
-    if query.uses(crate::domain::query::Flag::Repeat) {
-        crate::worker::service_levels::refresh_repeats(store.conn(), &config)?;
-    }
-    let qctx = QueryContext {
-        agent: config.agent.clone(),
-        now: chrono::Utc::now().timestamp(),
-    };
+    let qctx = query_args::context(store.conn(), &config, &query)?;
     let tickets = search::run_ids(store.conn(), &ticket_query(&query, &qctx, args.limit, 0))?;
 
     let mut replies = mailout::bulk::plan(

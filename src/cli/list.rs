@@ -3,14 +3,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::domain::query::{Flag, parse_query};
-use crate::store::query_sql::{QueryContext, ticket_query};
+use crate::store::query_sql::ticket_query;
 use crate::store::{read, search};
 
 use super::json::write_json;
 use super::output::{age, terminal};
 use super::ticket_json::TicketJson;
-use super::{Context, UsageError};
+use super::{Context, query_args};
 use crate::ui::text::{Cut, fit};
 
 #[derive(Debug, clap::Args)]
@@ -27,18 +26,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let input = args.query.join(" ");
-    let query = parse_query(&input)
-        .map_err(|e| UsageError(format!("bad query: {e}\n{}", e.render_caret(&input))))?;
+    let query = query_args::parse(&args.query.join(" "))?;
     let config = ctx.config_or_default()?;
     let store = ctx.store()?;
-    if query.uses(Flag::Repeat) {
-        crate::worker::service_levels::refresh_repeats(store.conn(), &config)?;
-    }
-    let qctx = QueryContext {
-        agent: config.agent.clone(),
-        now: chrono::Utc::now().timestamp(),
-    };
+    let qctx = query_args::context(store.conn(), &config, &query)?;
     let ids = search::run_ids(store.conn(), &ticket_query(&query, &qctx, args.limit, 0))?;
     let tickets = read::ticket_summaries(store.conn(), &ids)?;
     if args.json {

@@ -3,14 +3,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::domain::query::parse_query;
-use crate::store::query_sql::{QueryContext, message_search};
+use crate::store::query_sql::message_search;
 use crate::store::{read, search};
 
 use super::json::write_json;
 use super::output::terminal;
 use super::ticket_json::MessageJson;
-use super::{Context, UsageError};
+use super::{Context, query_args};
 use crate::ui::text::{Cut, fit};
 
 #[derive(Debug, clap::Args)]
@@ -27,18 +26,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let input = args.query.join(" ");
-    let query = parse_query(&input)
-        .map_err(|e| UsageError(format!("bad query: {e}\n{}", e.render_caret(&input))))?;
+    let query = query_args::parse(&args.query.join(" "))?;
     let config = ctx.config_or_default()?;
     let store = ctx.store()?;
-    if query.uses(crate::domain::query::Flag::Repeat) {
-        crate::worker::service_levels::refresh_repeats(store.conn(), &config)?;
-    }
-    let qctx = QueryContext {
-        agent: config.agent.clone(),
-        now: chrono::Utc::now().timestamp(),
-    };
+    let qctx = query_args::context(store.conn(), &config, &query)?;
     let ids = search::run_ids(store.conn(), &message_search(&query, &qctx, args.limit))?;
     let hits = read::messages(store.conn(), &ids)?;
     if args.json {
