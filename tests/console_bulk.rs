@@ -7,11 +7,9 @@
 
 mod support;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use shopdesk::app::fixtures::{loaded_app, rows, ticket};
 use shopdesk::app::{
-    Action, App, BulkAction, BulkEffect, BulkEvent, BulkPlan, Effect, Event, ListWindow, Outcome,
+    Action, BulkAction, BulkEffect, BulkEvent, BulkPlan, Effect, Event, ListWindow, Outcome,
     PlanRow, update,
 };
 use shopdesk::config::Config;
@@ -20,25 +18,10 @@ use shopdesk::domain::Status;
 use shopdesk::store::Store;
 use shopdesk::store::query_sql::QueryContext;
 use shopdesk::templates::{self, Templates};
-use shopdesk::ui::keymap::Keymap;
-use shopdesk::ui::theme::{ColorMode, Theme};
-use shopdesk::ui::view::draw;
+use shopdesk::ui::theme::ColorMode;
 use support::messages::customer_mail;
+use support::screen::{act, render};
 use support::{MailStack, list_json, ok, setup, shopdesk};
-
-fn render(app: &App) -> String {
-    let keymap = Keymap::load(None).unwrap();
-    let theme = Theme::load("dark", None, ColorMode::TrueColor).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    terminal.draw(|f| draw(f, app, &theme, &keymap)).unwrap();
-    format!("{}", terminal.backend())
-}
-
-fn act(app: &mut App, actions: &[Action]) {
-    for a in actions {
-        update(app, Event::Action(*a));
-    }
-}
 
 #[test]
 fn the_list_shows_marks_and_how_many() {

@@ -7,24 +7,13 @@
 mod support;
 
 use std::time::Duration;
+use support::screen::render;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use shopdesk::app::fixtures::{empty_report, loaded_app, report, report_app};
 use shopdesk::app::{App, Context, Effect, Event, Mode, ReportPeriod, update};
 use shopdesk::domain::report::Dimension;
 use shopdesk::ui::keymap::{Key, Keymap, Lookup};
-use shopdesk::ui::theme::{ColorMode, Theme};
-use shopdesk::ui::view::draw;
-
-fn render(app: &App) -> String {
-    let keymap = Keymap::load(None).unwrap();
-    let theme = Theme::load("dark", None, ColorMode::TrueColor).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    terminal.draw(|f| draw(f, app, &theme, &keymap)).unwrap();
-    format!("{}", terminal.backend())
-}
 
 #[test]
 fn report_at_80x24() {

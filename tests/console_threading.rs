@@ -4,23 +4,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod support;
+
 use shopdesk::app::fixtures::{loaded_app, with_ticket};
 use shopdesk::app::{Action, App, Effect, Event, Mode, update};
 use shopdesk::domain::PlacedBy;
 use shopdesk::domain::threading::{Matched, Placed};
 use shopdesk::ui::keymap::{Keymap, Lookup, parse_key};
-use shopdesk::ui::theme::{ColorMode, Theme};
-use shopdesk::ui::view::draw;
-
-fn render(app: &App) -> String {
-    let keymap = Keymap::load(None).unwrap();
-    let theme = Theme::load("dark", None, ColorMode::TrueColor).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    terminal.draw(|f| draw(f, app, &theme, &keymap)).unwrap();
-    format!("{}", terminal.backend())
-}
+use support::screen::render;
 
 fn act(app: &mut App, actions: &[Action]) -> Vec<Effect> {
     actions

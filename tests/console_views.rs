@@ -3,27 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod support;
+
 use shopdesk::app::fixtures::{loaded_app, with_ticket};
 use shopdesk::app::{Action, App, Event, update};
-use shopdesk::ui::keymap::Keymap;
-use shopdesk::ui::theme::{ColorMode, Theme};
-use shopdesk::ui::view::draw;
-
-fn render(app: &App) -> String {
-    let keymap = Keymap::load(None).unwrap();
-    let theme = Theme::load("dark", None, ColorMode::TrueColor).unwrap();
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    terminal.draw(|f| draw(f, app, &theme, &keymap)).unwrap();
-    format!("{}", terminal.backend())
-}
-
-fn act(app: &mut App, actions: &[Action]) {
-    for a in actions {
-        update(app, Event::Action(*a));
-    }
-}
+use support::screen::{act, render};
 
 fn views(w: u16, h: u16) -> Vec<(&'static str, App)> {
     let list = loaded_app(w, h);

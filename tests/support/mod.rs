@@ -4,6 +4,7 @@
 
 pub mod mailstack;
 pub mod messages;
+pub mod screen;
 pub mod sla_shop;
 pub mod tmux;
 
