@@ -25,6 +25,9 @@ pub fn run_full_ids(conn: &Connection, plan: &SqlPlan) -> Result<Vec<i64>, Store
     run_sql_ids(conn, plan).map_err(StoreError::from_query)
 }
 
+/// A shortcut's answer, or `None` when it cannot be sure of it.
+pub type Answer = Option<Vec<i64>>;
+
 fn run_sql_ids(conn: &Connection, plan: &SqlPlan) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(&plan.sql)?;
     stmt.query_map(rusqlite::params_from_iter(plan.params.iter()), |r| r.get(0))?
@@ -32,21 +35,19 @@ fn run_sql_ids(conn: &Connection, plan: &SqlPlan) -> rusqlite::Result<Vec<i64>> 
 }
 
 /// The shortcut's answer, or `None` when it cannot be sure of it.
-pub fn try_shortcut(
-    conn: &Connection,
-    shortcut: &Shortcut,
-) -> Result<Option<Vec<i64>>, StoreError> {
+pub fn try_shortcut(conn: &Connection, shortcut: &Shortcut) -> Result<Answer, StoreError> {
     run_shortcut(conn, shortcut).map_err(StoreError::from_query)
 }
 
-fn run_shortcut(conn: &Connection, shortcut: &Shortcut) -> rusqlite::Result<Option<Vec<i64>>> {
+fn run_shortcut(conn: &Connection, shortcut: &Shortcut) -> rusqlite::Result<Answer> {
     match shortcut {
         Shortcut::Ranked {
             top,
             dates,
             tied,
             limit,
-        } => ranked(conn, top, dates, tied, *limit),
+            kept,
+        } => ranked(conn, [top, dates, tied], *limit, *kept),
         Shortcut::Sender {
             size,
             candidates,
@@ -57,6 +58,7 @@ fn run_shortcut(conn: &Connection, shortcut: &Shortcut) -> rusqlite::Result<Opti
     }
 }
 
+/// Every row of `sql`, each read by `row`.
 fn rows<T>(
     conn: &Connection,
     sql: &str,
@@ -68,6 +70,7 @@ fn rows<T>(
         .collect()
 }
 
+/// The plan with parameters added before and after its own.
 fn with(plan: &SqlPlan, before: &[Value], after: &[Value]) -> SqlPlan {
     SqlPlan {
         sql: plan.sql.clone(),
@@ -76,24 +79,21 @@ fn with(plan: &SqlPlan, before: &[Value], after: &[Value]) -> SqlPlan {
     }
 }
 
+/// Text alone: the best `kept` by score from the text index, the dates of those that can
+/// be on the page, or every match tied at the edge when the tie runs past `kept`.
 fn ranked(
     conn: &Connection,
-    top: &SqlPlan,
-    dates: &SqlPlan,
-    tied: &SqlPlan,
+    [top, dates, tied]: [&SqlPlan; 3],
     limit: usize,
-) -> rusqlite::Result<Option<Vec<i64>>> {
+    kept_at_most: usize,
+) -> rusqlite::Result<Answer> {
     if limit == 0 {
         return Ok(Some(Vec::new()));
     }
     let kept: Vec<(i64, f64)> = rows(conn, &top.sql, &top.params, |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let asked = match &top.params[1] {
-        Value::Integer(n) => usize::try_from(*n).unwrap_or(usize::MAX),
-        _ => usize::MAX,
-    };
     // `kept` is ordered by score: what can be in the answer scores at most the edge.
     let edge = kept.get(limit - 1).map_or(f64::INFINITY, |(_, s)| *s);
-    if kept.len() >= asked && kept.last().is_some_and(|(_, s)| *s <= edge) {
+    if kept.len() >= kept_at_most && kept.last().is_some_and(|(_, s)| *s <= edge) {
         // the tie at the edge may go on past what the index kept: read all of it
         return rows(
             conn,
@@ -135,6 +135,7 @@ fn ranked(
     Ok(Some(candidates.into_iter().map(|(id, ..)| id).collect()))
 }
 
+/// One `from:` alone: from its candidates when they are few, else by walking the newest.
 fn sender(
     conn: &Connection,
     size: &SqlPlan,
@@ -142,7 +143,7 @@ fn sender(
     rare: &SqlPlan,
     newest: &SqlPlan,
     limit: usize,
-) -> rusqlite::Result<Option<Vec<i64>>> {
+) -> rusqlite::Result<Answer> {
     let messages: i64 = conn
         .prepare_cached(&size.sql)?
         .query_row([], |r| r.get(0))?;
@@ -161,7 +162,7 @@ fn by_candidates(
     rare: &SqlPlan,
     cap: usize,
     limit: usize,
-) -> rusqlite::Result<Option<Vec<i64>>> {
+) -> rusqlite::Result<Answer> {
     let found: Vec<i64> = rows(
         conn,
         &candidates.sql,
@@ -191,7 +192,7 @@ fn by_newest(
     newest: &SqlPlan,
     window: usize,
     limit: usize,
-) -> rusqlite::Result<Option<Vec<i64>>> {
+) -> rusqlite::Result<Answer> {
     let plan = with(
         newest,
         &[],
@@ -210,7 +211,7 @@ pub(crate) fn sender_ways(
     shortcut: &Shortcut,
     cap: usize,
     window: usize,
-) -> Result<(Option<Vec<i64>>, Option<Vec<i64>>), StoreError> {
+) -> Result<(Answer, Answer), StoreError> {
     let Shortcut::Sender {
         candidates,
         rare,

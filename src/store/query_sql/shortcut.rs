@@ -40,6 +40,8 @@ pub enum Shortcut {
         /// last parameter (`?3`), appended when it is known.
         tied: SqlPlan,
         limit: usize,
+        /// How many matches `top` returns at most: `limit + TIE_ROOM`.
+        kept: usize,
     },
     /// One positive `from:` without other conditions, newest first.
     Sender {
@@ -74,11 +76,12 @@ fn plan(sql: &str, params: Vec<Value>) -> SqlPlan {
 /// The shortcut for a text search with nothing else in it; `fts` is the MATCH string.
 pub fn ranked(fts: &str, limit: usize) -> Shortcut {
     let text = Value::Text(fts.to_string());
+    let kept = limit.saturating_add(TIE_ROOM);
     Shortcut::Ranked {
         top: plan(
             "SELECT rowid, bm25(message_fts) AS s FROM message_fts
               WHERE message_fts MATCH ? ORDER BY s LIMIT ?",
-            vec![text.clone(), count(limit.saturating_add(TIE_ROOM))],
+            vec![text.clone(), count(kept)],
         ),
         dates: plan(
             "SELECT m.id, m.date FROM json_each(?) j CROSS JOIN messages m ON m.id = j.value",
@@ -91,6 +94,7 @@ pub fn ranked(fts: &str, limit: usize) -> Shortcut {
             vec![text, count(limit)],
         ),
         limit,
+        kept,
     }
 }
 
