@@ -7,6 +7,9 @@ use rusqlite::types::Value;
 use crate::domain::query::{Flag, Owner, Query, Term, TermKind};
 use crate::domain::search_text::fold;
 
+pub mod shortcut;
+pub use shortcut::Shortcut;
+
 /// What a query needs to know about who and when it runs.
 pub struct QueryContext {
     pub agent: String,
@@ -16,6 +19,8 @@ pub struct QueryContext {
 pub struct SqlPlan {
     pub sql: String,
     pub params: Vec<Value>,
+    /// A quicker way to the same answer, tried first (message search only).
+    pub shortcut: Option<Box<Shortcut>>,
 }
 
 /// Which rows the conditions are about.
@@ -69,13 +74,22 @@ pub fn fts_phrase(text: &str) -> Option<String> {
 const SENDER_INDEX_MIN_CHARS: usize = 3;
 const SENDER_INDEX_MAX_BYTES: usize = 1000;
 
+/// The test that decides whether a message's sender matches a `from:` value: its
+/// `like_pattern` twice.
+const SENDER_EXACT: &str =
+    "lower(m.from_email) LIKE ?1x ESCAPE '\\' OR lower(m.from_name) LIKE ?1x ESCAPE '\\'";
+
+fn sender_indexed(v: &str) -> bool {
+    v.chars().count() >= SENDER_INDEX_MIN_CHARS && v.len() <= SENDER_INDEX_MAX_BYTES
+}
+
 /// `from:` — the sender's address or name contains the value (ASCII letters in either
 /// case), or, for tickets, one of the customer's addresses does. The trigram index
 /// `message_senders` finds the candidates (a phrase there is a substring, case-folded:
 /// never fewer rows than the exact test), then the exact test decides.
 fn from_condition(v: &str, subject: Subject) -> (&'static str, Vec<Value>) {
     let p = Value::Text(like_pattern(v));
-    let indexed = v.chars().count() >= SENDER_INDEX_MIN_CHARS && v.len() <= SENDER_INDEX_MAX_BYTES;
+    let indexed = sender_indexed(v);
     let sql = match (subject, indexed) {
         (Subject::Ticket, true) => {
             "t.customer_id IN (SELECT ca.customer_id FROM customer_addresses ca
@@ -342,7 +356,11 @@ pub fn ticket_plan(q: &Query, ctx: &QueryContext, select: Select) -> SqlPlan {
         }
         Select::Count => format!("SELECT count(*) FROM tickets t{where_clause}"),
     };
-    SqlPlan { sql, params }
+    SqlPlan {
+        sql,
+        params,
+        shortcut: None,
+    }
 }
 
 /// Ticket ids matching the query, most recently active first.
@@ -363,33 +381,60 @@ pub fn ticket_count(q: &Query, ctx: &QueryContext) -> SqlPlan {
     ticket_plan(q, ctx, Select::Count)
 }
 
-/// Message ids matching the query: best text match first, then newest.
+/// Message ids matching the query: best text match first, then newest (and, between
+/// messages of the same date, the one stored first).
 pub fn message_search(q: &Query, ctx: &QueryContext, limit: usize) -> SqlPlan {
     let (b, fts) = conditions(q, ctx, Subject::Message);
+    let alone = b.conds.is_empty();
     let mut params = Vec::new();
-    let sql = match fts {
+    let (sql, shortcut) = match fts {
         Some(fts) => {
+            let shortcut = alone.then(|| Box::new(shortcut::ranked(&fts, limit)));
             params.push(Value::Text(fts));
             let mut conds = vec!["message_fts MATCH ?".to_string()];
             conds.extend(b.conds);
-            format!(
+            let sql = format!(
                 "SELECT m.id FROM message_fts CROSS JOIN messages m ON m.id = message_fts.rowid
                    LEFT JOIN tickets t ON t.id = m.ticket_id
-                  WHERE {} ORDER BY bm25(message_fts), m.date DESC LIMIT ?",
+                  WHERE {} ORDER BY bm25(message_fts), m.date DESC, m.id LIMIT ?",
                 conds.join(" AND ")
-            )
+            );
+            (sql, shortcut)
         }
-        None => format!(
-            "SELECT m.id FROM messages m LEFT JOIN tickets t ON t.id = m.ticket_id{}
-              ORDER BY m.date DESC LIMIT ?",
-            b.where_clause()
-        ),
+        None => {
+            let sql = format!(
+                "SELECT m.id FROM messages m LEFT JOIN tickets t ON t.id = m.ticket_id{}
+                  ORDER BY m.date DESC, m.id LIMIT ?",
+                b.where_clause()
+            );
+            (sql, sender_shortcut(q, limit).map(Box::new))
+        }
     };
     params.extend(b.params);
     params.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
     SqlPlan {
         sql: finish(sql),
         params,
+        shortcut,
+    }
+}
+
+/// The shortcut for a search that is one positive `from:` the sender index serves.
+fn sender_shortcut(q: &Query, limit: usize) -> Option<Shortcut> {
+    let [term] = q.terms.as_slice() else {
+        return None;
+    };
+    match &term.kind {
+        TermKind::From(v) if !term.negated && sender_indexed(v) => {
+            let p = Value::Text(like_pattern(v));
+            Some(shortcut::sender(
+                v,
+                &finish(SENDER_EXACT.to_string()),
+                &[p.clone(), p],
+                limit,
+            ))
+        }
+        _ => None,
     }
 }
 

@@ -1,17 +1,232 @@
-//! Running compiled queries: the plan's SQL with its bound parameters.
+//! Running compiled queries: the plan's SQL with its bound parameters, or the plan's
+//! shortcut when it can answer (`query_sql::Shortcut`).
 
 use rusqlite::Connection;
+use rusqlite::types::Value;
 
 use super::StoreError;
-use super::query_sql::SqlPlan;
+use super::query_sql::shortcut::{count, newest_window, rare_cap};
+use super::query_sql::{Shortcut, SqlPlan};
 
 /// Runs a plan that selects one integer column (ticket or message ids). A plan SQLite
 /// finds too large (a huge query) is `StoreError::QueryTooLarge`, a usage error.
 pub fn run_ids(conn: &Connection, plan: &SqlPlan) -> Result<Vec<i64>, StoreError> {
-    let run = || -> rusqlite::Result<Vec<i64>> {
-        let mut stmt = conn.prepare_cached(&plan.sql)?;
-        stmt.query_map(rusqlite::params_from_iter(plan.params.iter()), |r| r.get(0))?
-            .collect()
+    if let Some(shortcut) = &plan.shortcut
+        && let Some(ids) = try_shortcut(conn, shortcut)?
+    {
+        return Ok(ids);
+    }
+    run_sql_ids(conn, plan).map_err(StoreError::from_query)
+}
+
+/// Runs the plan's own SQL, leaving its shortcut aside: the reference the shortcut must
+/// agree with.
+pub fn run_full_ids(conn: &Connection, plan: &SqlPlan) -> Result<Vec<i64>, StoreError> {
+    run_sql_ids(conn, plan).map_err(StoreError::from_query)
+}
+
+/// A shortcut's answer, or `None` when it cannot be sure of it.
+pub type Answer = Option<Vec<i64>>;
+
+fn run_sql_ids(conn: &Connection, plan: &SqlPlan) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(&plan.sql)?;
+    stmt.query_map(rusqlite::params_from_iter(plan.params.iter()), |r| r.get(0))?
+        .collect()
+}
+
+/// The shortcut's answer, or `None` when it cannot be sure of it.
+pub fn try_shortcut(conn: &Connection, shortcut: &Shortcut) -> Result<Answer, StoreError> {
+    run_shortcut(conn, shortcut).map_err(StoreError::from_query)
+}
+
+fn run_shortcut(conn: &Connection, shortcut: &Shortcut) -> rusqlite::Result<Answer> {
+    match shortcut {
+        Shortcut::Ranked {
+            top,
+            dates,
+            tied,
+            limit,
+            kept,
+        } => ranked(conn, [top, dates, tied], *limit, *kept),
+        Shortcut::Sender {
+            size,
+            candidates,
+            rare,
+            newest,
+            limit,
+        } => sender(conn, size, candidates, rare, newest, *limit),
+    }
+}
+
+/// Every row of `sql`, each read by `row`.
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: &[Value],
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    conn.prepare_cached(sql)?
+        .query_map(rusqlite::params_from_iter(params.iter()), row)?
+        .collect()
+}
+
+/// The plan with parameters added before and after its own.
+fn with(plan: &SqlPlan, before: &[Value], after: &[Value]) -> SqlPlan {
+    SqlPlan {
+        sql: plan.sql.clone(),
+        params: [before, &plan.params, after].concat(),
+        shortcut: None,
+    }
+}
+
+/// Text alone: the best `kept` by score from the text index, the dates of those that can
+/// be on the page, or every match tied at the edge when the tie runs past `kept`.
+fn ranked(
+    conn: &Connection,
+    [top, dates, tied]: [&SqlPlan; 3],
+    limit: usize,
+    kept_at_most: usize,
+) -> rusqlite::Result<Answer> {
+    if limit == 0 {
+        return Ok(Some(Vec::new()));
+    }
+    let kept: Vec<(i64, f64)> = rows(conn, &top.sql, &top.params, |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // `kept` is ordered by score: what can be in the answer scores at most the edge.
+    let edge = kept.get(limit - 1).map_or(f64::INFINITY, |(_, s)| *s);
+    if kept.len() >= kept_at_most && kept.last().is_some_and(|(_, s)| *s <= edge) {
+        // the tie at the edge may go on past what the index kept: read all of it
+        return rows(
+            conn,
+            &tied.sql,
+            &[tied.params.as_slice(), &[Value::Real(edge)]].concat(),
+            |r| r.get(0),
+        )
+        .map(Some);
+    }
+    let mut candidates: Vec<(i64, f64, i64)> = Vec::new();
+    let ids: Vec<String> = kept
+        .iter()
+        .filter(|(_, s)| *s <= edge)
+        .map(|(id, _)| id.to_string())
+        .collect();
+    let dated: std::collections::HashMap<i64, i64> = rows(
+        conn,
+        &dates.sql,
+        &[Value::Text(format!("[{}]", ids.join(",")))],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .into_iter()
+    .collect();
+    for (id, score) in kept.into_iter().filter(|(_, s)| *s <= edge) {
+        // A match without its message row: the full plan knows what to leave out.
+        let Some(date) = dated.get(&id) else {
+            return Ok(None);
+        };
+        candidates.push((id, score, *date));
+    }
+    // the full plan's order: score, newest, first stored
+    candidates.sort_by(|a, b| {
+        a.1.partial_cmp(&b.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(b.2.cmp(&a.2))
+            .then(a.0.cmp(&b.0))
+    });
+    candidates.truncate(limit);
+    Ok(Some(candidates.into_iter().map(|(id, ..)| id).collect()))
+}
+
+/// One `from:` alone: from its candidates when they are few, else by walking the newest.
+fn sender(
+    conn: &Connection,
+    size: &SqlPlan,
+    candidates: &SqlPlan,
+    rare: &SqlPlan,
+    newest: &SqlPlan,
+    limit: usize,
+) -> rusqlite::Result<Answer> {
+    let messages: i64 = conn
+        .prepare_cached(&size.sql)?
+        .query_row([], |r| r.get(0))?;
+    let messages = usize::try_from(messages).unwrap_or(0);
+    let cap = rare_cap(limit, messages);
+    if let Some(ids) = by_candidates(conn, candidates, rare, cap, limit)? {
+        return Ok(Some(ids));
+    }
+    by_newest(conn, newest, newest_window(limit, messages), limit)
+}
+
+/// The `from:` answer from at most `cap` candidates, or `None` when there are more.
+fn by_candidates(
+    conn: &Connection,
+    candidates: &SqlPlan,
+    rare: &SqlPlan,
+    cap: usize,
+    limit: usize,
+) -> rusqlite::Result<Answer> {
+    let found: Vec<i64> = rows(
+        conn,
+        &candidates.sql,
+        &[
+            candidates.params.as_slice(),
+            &[count(cap.saturating_add(1))],
+        ]
+        .concat(),
+        |r| r.get(0),
+    )?;
+    if found.len() <= cap {
+        let ids: Vec<String> = found.iter().map(i64::to_string).collect();
+        let plan = with(
+            rare,
+            &[Value::Text(format!("[{}]", ids.join(",")))],
+            &[count(limit)],
+        );
+        return run_sql_ids(conn, &plan).map(Some);
+    }
+    Ok(None)
+}
+
+/// The `from:` answer from the newest `window` messages, or `None` when they hold fewer
+/// than `limit` matches.
+fn by_newest(
+    conn: &Connection,
+    newest: &SqlPlan,
+    window: usize,
+    limit: usize,
+) -> rusqlite::Result<Answer> {
+    let plan = with(
+        newest,
+        &[],
+        &[count(window.saturating_sub(1)), count(limit)],
+    );
+    let ids = run_sql_ids(conn, &plan)?;
+    // Fewer than asked from the window: older mail may hold the rest.
+    Ok((ids.len() >= limit).then_some(ids))
+}
+
+/// Each way of a `from:` shortcut on its own, with the bounds given: the answer from at
+/// most `cap` candidates, and from the newest `window` messages.
+#[cfg(test)]
+pub(crate) fn sender_ways(
+    conn: &Connection,
+    shortcut: &Shortcut,
+    cap: usize,
+    window: usize,
+) -> Result<(Answer, Answer), StoreError> {
+    let Shortcut::Sender {
+        candidates,
+        rare,
+        newest,
+        limit,
+        ..
+    } = shortcut
+    else {
+        return Ok((None, None));
+    };
+    let run = || {
+        Ok((
+            by_candidates(conn, candidates, rare, cap, *limit)?,
+            by_newest(conn, newest, window, *limit)?,
+        ))
     };
     run().map_err(StoreError::from_query)
 }

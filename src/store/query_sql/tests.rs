@@ -297,6 +297,7 @@ fn plans_sqlite_finds_too_large_are_usage_errors() {
     let broken = SqlPlan {
         sql: "SELECT id FROM no_such_table".into(),
         params: Vec::new(),
+        shortcut: None,
     };
     let e = search::run_ids(s.conn(), &broken).expect_err("no table");
     assert!(!e.is_usage(), "{e}");

@@ -1,0 +1,218 @@
+//! Every shortcut against the full plan on a generated mailbox: the same messages in the
+//! same order, for every query kind and page size, with ties of score and of date at the
+//! edge of the page.
+
+use super::*;
+use crate::domain::query::parse_query;
+use crate::store::ingest::AccountIdentity;
+use crate::store::query_sql::{QueryContext, message_search};
+use crate::store::{Store, search};
+use crate::worker::import::ingest_raw;
+
+const BODIES: &[&str] = &[
+    "I want a refund for my order.",
+    "I want a refund for my order.",
+    "Refund please. Refund now. The refund is late.",
+    "Where is my order? It has been two weeks.",
+    "Hello, where is my order? Where is my order number 10023?",
+    "The shoes are too small, I want to exchange them.",
+    "Siparişim nerede? İade etmek istiyorum.",
+    "你好，我想退货，谢谢。",
+    "我想退货。退货地址是什么？",
+    "Out of office: I am away until Monday.",
+    "Refunded twice? I only wanted one refund, where is my order",
+];
+
+const SENDERS: &[&str] = &[
+    "Anna Berg <anna.berg@gmail.example.com>",
+    "Joanna Smith <jo@shop.example>",
+    "Hanna <hanna@gmail.example.com>",
+    "Ben <ben@gmail.example.com>",
+    "\"Anna-Lena\" <al@web.example.de>",
+];
+
+/// A mailbox of `n` messages: bodies and senders repeat (equal scores), dates repeat in
+/// threes (equal dates), and every seventh sender is a customer of their own.
+fn mailbox(n: usize) -> Store {
+    mailbox_of(n, BODIES)
+}
+
+fn mailbox_of(n: usize, bodies: &[&str]) -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    let account = AccountIdentity::new("shop", "SHOP", &["shop@example.test"]);
+    let mut seed: u64 = 7;
+    let mut next = move |m: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        usize::try_from(seed >> 33).expect("fits") % m
+    };
+    let raws: Vec<Vec<u8>> = (0..n)
+        .map(|i| {
+            let from = if i % 7 == 0 {
+                format!("Customer <c{i}@web.example.de>")
+            } else {
+                SENDERS[next(SENDERS.len())].to_string()
+            };
+            let body = bodies[next(bodies.len())];
+            let at = chrono::DateTime::from_timestamp(1_790_000_000 + (i as i64 / 3) * 3600, 0)
+                .expect("date");
+            format!(
+                "From: {from}\r\nTo: Shop <shop@example.test>\r\nSubject: Question {}\r\nDate: {}\r\nMessage-ID: <g{i}@test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+                i % 5,
+                at.to_rfc2822()
+            )
+            .into_bytes()
+        })
+        .collect();
+    ingest_raw(&mut store, &account, "INBOX", &raws).expect("ingest");
+    store
+}
+
+fn ctx() -> QueryContext {
+    QueryContext {
+        agent: "alice".into(),
+        now: 1_800_000_000,
+    }
+}
+
+const QUERIES: &[&str] = &[
+    "refund",
+    "ref",
+    "\"where is my order\"",
+    "where order",
+    "siparisim",
+    "退货",
+    "退",
+    "nothing-like-this",
+    "from:anna",
+    "from:gmail.example.com",
+    "from:c14@web.example.de",
+    "from:c10",
+    "from:example",
+    "from:zz-nobody",
+];
+
+/// The answer with the shortcut, and whether the shortcut gave it.
+fn both(store: &Store, plan: &SqlPlan) -> (Vec<i64>, Vec<i64>, bool) {
+    let full = search::run_full_ids(store.conn(), plan).expect("full");
+    let fast = search::run_ids(store.conn(), plan).expect("fast");
+    let answered = plan
+        .shortcut
+        .as_ref()
+        .is_some_and(|s| run_shortcut_for_test(store, s).is_some());
+    (full, fast, answered)
+}
+
+fn run_shortcut_for_test(store: &Store, shortcut: &Shortcut) -> Option<Vec<i64>> {
+    search::try_shortcut(store.conn(), shortcut).expect("shortcut")
+}
+
+#[test]
+fn shortcuts_answer_as_the_full_plan_does() {
+    let store = mailbox(700);
+    let mut answered = std::collections::BTreeSet::new();
+    for query in QUERIES {
+        let q = parse_query(query).expect("query");
+        for limit in [0, 1, 2, 3, 5, 8, 13, 50, 120, 1000] {
+            let plan = message_search(&q, &ctx(), limit);
+            assert!(plan.shortcut.is_some(), "{query}: no shortcut");
+            let (full, fast, by_shortcut) = both(&store, &plan);
+            assert_eq!(fast, full, "{query} limit {limit}");
+            if by_shortcut {
+                answered.insert(*query);
+            }
+        }
+    }
+    // every kind is answered by its shortcut at some page size, not only by the fallback
+    for query in QUERIES {
+        assert!(answered.contains(query), "{query}: shortcut never answered");
+    }
+}
+
+#[test]
+fn each_way_of_the_sender_shortcut_agrees() {
+    let store = mailbox(400);
+    for query in [
+        "from:anna",
+        "from:gmail.example.com",
+        "from:c21@web",
+        "from:web.example",
+        "from:hanna@",
+    ] {
+        let q = parse_query(query).expect("query");
+        for limit in [1, 10, 50, 300] {
+            let plan = message_search(&q, &ctx(), limit);
+            let full = search::run_full_ids(store.conn(), &plan).expect("full");
+            let shortcut = plan.shortcut.as_ref().expect("shortcut");
+            let mut by_window = 0;
+            for (cap, window) in [(0, 1), (5, 20), (100, 100), (1000, 400)] {
+                let (rare, newest) =
+                    search::sender_ways(store.conn(), shortcut, cap, window).expect("ways");
+                // from candidates: the whole answer, or none when there are too many
+                match rare {
+                    Some(rare) => assert_eq!(rare, full, "{query} limit {limit} cap {cap}"),
+                    None => assert!(cap < 400, "{query}: {cap}"),
+                }
+                // from the newest: the answer whenever the window held enough
+                match newest {
+                    Some(newest) => {
+                        assert_eq!(newest, full, "{query} limit {limit} window {window}");
+                        by_window += 1;
+                    }
+                    None => assert!(window < 400 || full.len() < limit, "{query}: {window}"),
+                }
+            }
+            assert!(by_window > 0 || full.len() < limit, "{query} limit {limit}");
+        }
+    }
+}
+
+/// More messages tie at the edge of the page than the text index keeps past it: every
+/// match of that score is read.
+#[test]
+fn a_tie_longer_than_the_room_kept_is_read_whole() {
+    let store = mailbox_of(3 * TIE_ROOM, &["A refund, please.", "Refund refund."]);
+    let q = parse_query("refund").expect("query");
+    for limit in [1, 2, 50, TIE_ROOM, TIE_ROOM + 1, 3 * TIE_ROOM] {
+        let plan = message_search(&q, &ctx(), limit);
+        let (full, fast, answered) = both(&store, &plan);
+        assert_eq!(fast, full, "limit {limit}");
+        assert!(answered, "limit {limit}");
+    }
+}
+
+/// A text-index entry whose message row is gone (no writer leaves one, but the index is
+/// not a foreign key): the shortcut hands over to the full plan rather than guess.
+#[test]
+fn an_index_entry_without_its_message_falls_back() {
+    let store = mailbox(60);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO message_fts (rowid, subject, body, names) VALUES (999999, 'refund', 'refund refund', '')",
+            [],
+        )
+        .expect("orphan");
+    let q = parse_query("refund").expect("query");
+    let plan = message_search(&q, &ctx(), 5);
+    let shortcut = plan.shortcut.as_ref().expect("shortcut");
+    assert!(run_shortcut_for_test(&store, shortcut).is_none());
+    let (full, fast, _) = both(&store, &plan);
+    assert_eq!(fast, full);
+    assert!(!fast.contains(&999_999));
+}
+
+#[test]
+fn searches_with_other_conditions_have_no_shortcut() {
+    for query in [
+        "refund lang:en",
+        "refund -late",
+        "from:anna refund",
+        "-from:anna",
+        "from:an",
+        "from:anna status:open",
+        "",
+    ] {
+        let q = parse_query(query).expect("query");
+        assert!(message_search(&q, &ctx(), 50).shortcut.is_none(), "{query}");
+    }
+}
