@@ -47,6 +47,11 @@ pub fn default_queues() -> Vec<Queue> {
         ),
         (QueueKind::Pending, "Pending", "status:pending"),
         (QueueKind::Breaching, "Breaching SLA", "is:breaching"),
+        (
+            QueueKind::Repeat,
+            "Repeat",
+            "is:repeat -status:solved -status:closed",
+        ),
         (QueueKind::Solved, "Solved", "status:solved"),
         (QueueKind::All, "All", ""),
     ]
@@ -70,6 +75,8 @@ pub enum QueueKind {
     Unassigned,
     Pending,
     Breaching,
+    /// Customers who wrote again soon after a solve (`is:repeat`), still waiting.
+    Repeat,
     Solved,
     All,
     /// A saved search (`[[views]]`, `:save NAME`).

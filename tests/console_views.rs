@@ -161,7 +161,7 @@ fn no_accounts_app(w: u16, h: u16) -> App {
     let mut app = App::new("alice", "no accounts configured", 1_764_000_000);
     app.no_accounts = true;
     update(&mut app, Event::Resize(w, h));
-    update(&mut app, Event::CountsLoaded(vec![Some(0); 8]));
+    update(&mut app, Event::CountsLoaded(vec![Some(0); 9]));
     let query = app.list_query();
     update(
         &mut app,
@@ -233,6 +233,7 @@ fn views_are_listed_after_the_built_in_queues() {
             Some(3),
             Some(1),
             Some(2),
+            Some(0),
             Some(1),
             Some(6),
             Some(4),
@@ -274,4 +275,18 @@ fn the_customer_pane_marks_repeat_contacts() {
         "{screen}"
     );
     insta::assert_snapshot!("customer_repeat_170x36", screen);
+}
+
+/// On a narrow screen the queue bar scrolls: the selected queue stays in view, and `‹` and
+/// `›` say there are more on either side.
+#[test]
+fn the_queue_bar_keeps_the_selected_queue_in_view() {
+    let mut app = loaded_app(80, 24);
+    let bar = |app: &App| render(app).lines().nth(1).unwrap_or_default().to_string();
+    let first = bar(&app);
+    assert!(first.contains(" Open 5 ") && first.contains('›') && !first.contains('‹'));
+    app.queue_selected = app.queues.len() - 1;
+    let last = bar(&app);
+    assert!(last.contains(" All 6 ") && last.contains('‹') && !last.contains('›'));
+    assert!(!last.contains(" Open 5 "), "{last}");
 }

@@ -219,6 +219,7 @@ pub fn loaded_app(width: u16, height: u16) -> App {
             Some(3),
             Some(1),
             Some(2),
+            Some(0),
             Some(1),
             Some(6),
         ]),

@@ -3,6 +3,7 @@
 //! the two cannot disagree.
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use unicode_width::UnicodeWidthStr;
 
 use super::{ListWindow, Pane, Queue};
 
@@ -127,6 +128,36 @@ pub fn list_start(list: &ListWindow, height: usize) -> usize {
 }
 
 /// The queue tabs of a narrow screen, in order: name and count.
+/// The run of tabs a bar shows, `first..end`: always the selected one, with as many of
+/// those before it as fit; `‹` and `›` stand for the tabs out of sight on either side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TabStrip {
+    pub first: usize,
+    pub end: usize,
+}
+
+/// The tabs of `labels` a bar `width` columns wide shows with `selected` in view.
+pub fn tab_strip(labels: &[String], selected: usize, width: usize) -> TabStrip {
+    let n = labels.len();
+    if n == 0 {
+        return TabStrip { first: 0, end: 0 };
+    }
+    let selected = selected.min(n - 1);
+    let fits = |first: usize, end: usize| {
+        let arrows = usize::from(first > 0) + usize::from(end < n);
+        labels[first..end].iter().map(|l| l.width()).sum::<usize>() + arrows <= width
+    };
+    let mut first = 0;
+    while first < selected && !fits(first, selected + 1) {
+        first += 1;
+    }
+    let mut end = selected + 1;
+    while end < n && fits(first, end + 1) {
+        end += 1;
+    }
+    TabStrip { first, end }
+}
+
 pub fn tab_labels(queues: &[Queue]) -> Vec<String> {
     queues
         .iter()
@@ -143,6 +174,32 @@ pub fn tab_labels(queues: &[Queue]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tab_strip_keeps_the_selected_queue_in_view() {
+        let labels: Vec<String> = ["aaaa", "bbbb", "cccc", "dddd", "eeee"]
+            .map(String::from)
+            .to_vec();
+        // (width, selected, first, end): four columns a tab, one for each arrow shown
+        #[rustfmt::skip]
+        let cases = [
+            (20, 0, 0, 5),  // all fit, no arrows
+            (19, 0, 0, 4),  // the last goes behind `›`
+            (19, 4, 1, 5),  // the first goes behind `‹`
+            (10, 2, 1, 3),  // ‹ bbbb cccc ›
+            (10, 0, 0, 2),
+            (3, 3, 3, 4),   // not even the selected fits whole: it is shown anyway
+            (40, 9, 0, 5),  // a selection past the end is the last tab
+        ];
+        for (width, selected, first, end) in cases {
+            assert_eq!(
+                tab_strip(&labels, selected, width),
+                TabStrip { first, end },
+                "width {width}, selected {selected}"
+            );
+        }
+        assert_eq!(tab_strip(&[], 0, 10), TabStrip { first: 0, end: 0 });
+    }
 
     #[test]
     fn panes_tile_the_main_area_and_the_list_outgrows_the_thread() {

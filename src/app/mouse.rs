@@ -142,15 +142,26 @@ fn queue_at(app: &App, areas: &Areas, m: Mouse) -> Option<usize> {
     if !contains(tabs, m.column, m.row) {
         return None;
     }
+    let labels = layout::tab_labels(&app.queues);
+    let strip = layout::tab_strip(&labels, app.queue_selected, usize::from(tabs.width));
+    // The bar as drawn: `‹` first when tabs are out of sight on the left, `›` after the
+    // last shown; an arrow stands for the queue just past it.
+    let column = usize::from(m.column);
     let mut x = usize::from(tabs.x);
-    for (i, label) in layout::tab_labels(&app.queues).iter().enumerate() {
+    if strip.first > 0 {
+        if column == x {
+            return Some(strip.first - 1);
+        }
+        x += 1;
+    }
+    for (i, label) in labels.iter().enumerate().take(strip.end).skip(strip.first) {
         let w = label.width();
-        if usize::from(m.column) < x + w {
+        if column < x + w {
             return Some(i);
         }
         x += w;
     }
-    None
+    (strip.end < labels.len() && column == x).then_some(strip.end)
 }
 
 /// The ticket row under the pointer, as an absolute index into the list.

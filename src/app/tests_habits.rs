@@ -221,6 +221,26 @@ fn on_a_narrow_screen_tabs_are_clicked_and_the_thread_takes_the_screen() {
     assert_eq!(app.thread_scroll, 3);
 }
 
+/// Nine queues do not fit 80 columns: the bar scrolls to keep the selected one in view,
+/// and a click lands on the tab drawn there, not on where it would be unscrolled.
+#[test]
+fn a_scrolled_queue_bar_is_clicked_where_it_is_drawn() {
+    use MouseKind::*;
+    let mut app = loaded_app(80, 24);
+    app.queue_selected = app.queues.len() - 1;
+    // `‹` at column 0, then " Mine 1 " (the third queue) from column 1
+    mouse(&mut app, Click, 3, 1);
+    assert_eq!(app.queue_selected, 2);
+    // The first queues are out of sight again; `‹` brings the one before into view.
+    app.queue_selected = app.queues.len() - 1;
+    mouse(&mut app, Click, 0, 1);
+    assert_eq!(app.queue_selected, 1);
+    // From the start, `›` (right after " Repeat 0 ") is the next queue out of sight.
+    app.queue_selected = 0;
+    mouse(&mut app, Click, 75, 1);
+    assert_eq!(app.queue_selected, 7);
+}
+
 #[test]
 fn the_mouse_waits_while_an_overlay_or_a_typed_line_is_open() {
     for opening in [Action::Help, Action::Search, Action::Palette, Action::Reply] {

@@ -13,7 +13,7 @@ use super::styles::StyleName;
 use super::text::{Cut, fit, short_age};
 use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
-use crate::app::layout::{list_start, tab_labels};
+use crate::app::layout::{list_start, tab_labels, tab_strip};
 use crate::app::{App, Context, Mode, Pane, Preview, QueueKind};
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
@@ -95,14 +95,28 @@ fn draw_main(f: &mut Frame, app: &App, theme: &Theme) {
 }
 
 fn draw_queue_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let labels = tab_labels(&app.queues);
+    let strip = tab_strip(&labels, app.queue_selected, usize::from(area.width));
+    let arrow = theme.style(StyleName::HintKey);
     let mut spans = Vec::new();
-    for (i, label) in tab_labels(&app.queues).into_iter().enumerate() {
+    if strip.first > 0 {
+        spans.push(Span::styled("‹", arrow));
+    }
+    for (i, label) in labels
+        .into_iter()
+        .enumerate()
+        .take(strip.end)
+        .skip(strip.first)
+    {
         let style = if i == app.queue_selected {
             theme.style(StyleName::QueueSelected)
         } else {
             theme.style(StyleName::QueueCount)
         };
         spans.push(Span::styled(label, style));
+    }
+    if strip.end < app.queues.len() {
+        spans.push(Span::styled("›", arrow));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
