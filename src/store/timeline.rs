@@ -97,6 +97,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             },
             history_until: None,
             rating: None,
+            order: None,
         })
     })?;
     for row in rows {
@@ -289,7 +290,10 @@ pub fn query_matches(
         .collect()
 }
 
+mod orders;
 pub mod repeats;
+
+pub use orders::ticket_orders;
 
 #[cfg(test)]
 mod tests;

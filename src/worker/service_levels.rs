@@ -11,12 +11,13 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::domain::kpi::RepeatScope;
 use crate::domain::sla::levels::{Assessed, Level, assess};
 use crate::domain::sla::{BusinessCalendar, Stage};
 use crate::store::StoreError;
 use crate::store::alerts::{AlertKey, claim};
 use crate::store::query_sql::QueryContext;
-use crate::store::timeline::{Scope, query_matches, records, repeats};
+use crate::store::timeline::{Scope, query_matches, records, repeats, ticket_orders};
 
 /// The tickets of `scope` under their policies as of `now`.
 pub fn assess_tickets(
@@ -32,8 +33,15 @@ pub fn assess_tickets(
     };
     let matches = query_matches(conn, &levels, &qctx)?;
     let shop = BusinessCalendar::from(&config.sla.hours);
+    let mut records = records(conn, scope)?;
+    if config.sla.repeat_scope == RepeatScope::SameOrder {
+        let mut orders = ticket_orders(conn)?;
+        for r in &mut records {
+            r.order = orders.remove(&r.id);
+        }
+    }
     let tickets = assess(
-        records(conn, scope)?,
+        records,
         &levels,
         &shop,
         now,

@@ -79,6 +79,7 @@ fn ticket(id: i64, created: &str, owner: Option<&str>, tags: &[&str]) -> Assesse
             timeline: Vec::new(),
             history_until: None,
             rating: None,
+            order: None,
         },
         level: None,
         clocks: Default::default(),

@@ -40,6 +40,8 @@ pub struct TicketRecord {
     pub history_until: Option<DateTime<Utc>>,
     /// The customer's vote, if any (the last one).
     pub rating: Option<Rating>,
+    /// The order the ticket is about (read only when repeat contacts count by order).
+    pub order: Option<String>,
 }
 
 /// The index of the first level whose policy holds for `r`; `query_holds(level, query)`
@@ -184,7 +186,7 @@ pub fn assess(
                     id: a.record.id,
                     created_at: a.record.created_at,
                     solved_at: a.facts.solved_at(),
-                    order: None,
+                    order: a.record.order.clone(),
                 },
             ))
         }),

@@ -62,7 +62,7 @@ pub fn refresh(
     if holds(conn, stamp)? {
         return Ok(false);
     }
-    let marks = repeat_set(contacts(conn)?, window, scope);
+    let marks = repeat_set(contacts(conn, scope)?, window, scope);
     store(conn, &marks, stamp)?;
     Ok(true)
 }
@@ -108,8 +108,16 @@ pub fn holds(conn: &Connection, stamp: Stamp) -> Result<bool, StoreError> {
 }
 
 /// The tickets of every customer with more than one (merged tickets are none of their
-/// own), with their creation and last solve, by customer.
-pub fn contacts(conn: &Connection) -> Result<Vec<(i64, ContactTicket)>, StoreError> {
+/// own), with their creation and last solve, by customer; and the order each is about
+/// when `scope` counts by order.
+pub fn contacts(
+    conn: &Connection,
+    scope: RepeatScope,
+) -> Result<Vec<(i64, ContactTicket)>, StoreError> {
+    let mut orders = match scope {
+        RepeatScope::SameOrder => super::ticket_orders(conn)?,
+        RepeatScope::AnySubject => HashMap::new(),
+    };
     let mut stmt = conn.prepare(
         "SELECT id, customer_id, created_at FROM tickets
           WHERE merged_into IS NULL AND customer_id IN (
@@ -160,7 +168,7 @@ pub fn contacts(conn: &Connection) -> Result<Vec<(i64, ContactTicket)>, StoreErr
                 id,
                 created_at: instant(created),
                 solved_at: solved_at(&timeline),
-                order: None,
+                order: orders.remove(&id),
             };
             (customer, contact)
         })

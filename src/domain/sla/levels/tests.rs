@@ -35,6 +35,7 @@ fn record(tags: &[&str], events: &[(&str, TicketChange)]) -> TicketRecord {
         language: Some("sv".into()),
         priority: None,
         status: Status::Open,
+        order: None,
         tags: tags.iter().map(|t| t.to_string()).collect(),
         timeline: events
             .iter()

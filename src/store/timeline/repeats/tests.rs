@@ -63,7 +63,7 @@ fn rebuild(db: &Store) -> Vec<TicketId> {
     let c = db.conn();
     let stamp = current(c, 7 * DAY, RepeatScope::AnySubject).expect("stamp");
     let marks = repeat_set(
-        contacts(c).expect("contacts"),
+        contacts(c, RepeatScope::AnySubject).expect("contacts"),
         Duration::days(7),
         RepeatScope::AnySubject,
     );
@@ -149,4 +149,51 @@ fn marks_follow_the_rule_and_know_when_they_are_stale() {
     // marks never built: nothing to keep up
     let empty = Store::open_in_memory().expect("store");
     assert!(!refresh_as_built(empty.conn()).expect("refresh"));
+}
+
+fn link(db: &Store, id: TicketId, number: Option<&str>) {
+    atomically(db.conn(), |tx| {
+        let change = change::TicketChange::OrderLinked {
+            number: number.map(str::to_string),
+        };
+        apply(
+            tx,
+            id,
+            &[change],
+            &Origin::new("alice", EventSource::Console, instant(1_800_000_000)),
+        )
+    })
+    .expect("link");
+}
+
+/// Counted by order, a ticket repeats only an earlier one about the same order; the
+/// agent's last link says which order a ticket is about, and unlinking leaves it none.
+#[test]
+fn by_order_only_the_same_order_repeats() {
+    let db = Store::open_in_memory().expect("store");
+    let c = db.conn();
+    c.execute(
+        "INSERT INTO customers (id, name, created_at) VALUES (1, 'anna', 0)",
+        [],
+    )
+    .expect("customer");
+    ticket(&db, 1, Some(1), 0);
+    link(&db, 1, Some("1001"));
+    status(&db, 1, 2, Status::Solved);
+    ticket(&db, 2, Some(1), 4);
+    link(&db, 2, Some("1002"));
+    ticket(&db, 3, Some(1), 5);
+    link(&db, 3, Some("1002"));
+    link(&db, 3, Some("1001"));
+    ticket(&db, 4, Some(1), 6);
+    link(&db, 4, Some("1001"));
+    link(&db, 4, None);
+    let orders = crate::store::timeline::ticket_orders(c).expect("orders");
+    assert_eq!(orders.get(&3).map(String::as_str), Some("1001"));
+    assert_eq!(orders.get(&4), None);
+    assert!(refresh(c, Duration::days(7), RepeatScope::SameOrder).expect("refresh"));
+    assert_eq!(listed(&db, "is:repeat"), vec![1, 3]);
+    // any subject: every later ticket within the week repeats #1
+    assert!(refresh(c, Duration::days(7), RepeatScope::AnySubject).expect("refresh"));
+    assert_eq!(listed(&db, "is:repeat"), vec![1, 2, 3, 4]);
 }
