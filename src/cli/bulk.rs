@@ -62,9 +62,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let templates = load_templates(&config)?;
     templates.pick(&args.template, None)?;
     let store = ctx.store()?;
-    if query.uses(crate::domain::query::Flag::Repeat) {
-        crate::worker::service_levels::refresh_repeats(store.conn(), &config)?;
-    }
+    crate::worker::service_levels::refresh_for(store.conn(), &config, &query, chrono::Utc::now())?;
     let qctx = QueryContext {
         agent: config.agent.clone(),
         now: chrono::Utc::now().timestamp(),

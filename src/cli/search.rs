@@ -32,9 +32,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         .map_err(|e| UsageError(format!("bad query: {e}\n{}", e.render_caret(&input))))?;
     let config = ctx.config_or_default()?;
     let store = ctx.store()?;
-    if query.uses(crate::domain::query::Flag::Repeat) {
-        crate::worker::service_levels::refresh_repeats(store.conn(), &config)?;
-    }
+    crate::worker::service_levels::refresh_for(store.conn(), &config, &query, chrono::Utc::now())?;
     let qctx = QueryContext {
         agent: config.agent.clone(),
         now: chrono::Utc::now().timestamp(),

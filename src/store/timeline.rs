@@ -290,6 +290,7 @@ pub fn query_matches(
 }
 
 pub mod repeats;
+pub mod stages;
 
 #[cfg(test)]
 mod tests;
