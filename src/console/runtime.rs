@@ -143,6 +143,7 @@ impl Console<'_> {
             now_unix(),
         );
         app.no_accounts = self.runner.opts.config.accounts.is_empty();
+        app.sla.bell = self.runner.opts.config.sla.bell;
         app.add_views(
             self.views
                 .iter()
@@ -222,12 +223,16 @@ impl Console<'_> {
                 deferred.retain(|d| !matches!(d, Effect::LoadCounts(_)));
                 deferred.push(fx);
             }
-            Effect::LoadList { .. } | Effect::LoadPreview(_) | Effect::LoadReport { .. } => {
+            Effect::LoadList { .. }
+            | Effect::LoadPreview(_)
+            | Effect::LoadReport { .. }
+            | Effect::LoadSla => {
                 if let Err(fx) = self.loader.send(fx) {
                     // the loader is gone: load here
                     pending.extend(self.apply(app, store, fx));
                 }
             }
+            Effect::Bell => terminal::bell(),
             Effect::OpenEditor(text) => {
                 let ev =
                     match terminal::handed_over(term, &self.reader, || crate::editor::edit(&text))?

@@ -115,40 +115,37 @@ pub fn store(conn: &Connection, rows: &[StageRow], stamp: &Stamp) -> Result<(), 
 }
 
 /// The stored stages at a glance: tickets with a breached clock, tickets whose worst clock
-/// is approaching (as `is:breaching` and `is:approaching` count them), and each breached
-/// clock as (ticket, target), to tell a newly breached one.
+/// is approaching (as `is:breaching` and `is:approaching` count them), and which tickets
+/// are breached, to tell a newly breached one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
-    pub breached: usize,
+    pub breached: BTreeSet<TicketId>,
     pub approaching: usize,
-    pub breached_clocks: BTreeSet<(TicketId, String)>,
 }
 
 /// What the rows say now. Merged, solved and closed tickets are left out, as the queries
 /// leave them out.
 pub fn summary(conn: &Connection) -> Result<Summary, StoreError> {
-    let mut out = Summary::default();
     let mut approaching: BTreeSet<TicketId> = BTreeSet::new();
     let mut breached: BTreeSet<TicketId> = BTreeSet::new();
     let mut stmt = conn.prepare(
-        "SELECT s.ticket_id, s.target, s.stage FROM sla_stages s
+        "SELECT s.ticket_id, s.stage FROM sla_stages s
            JOIN tickets t ON t.id = s.ticket_id
           WHERE t.merged_into IS NULL",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: TicketId = r.get(0)?;
-        let target: String = r.get(1)?;
-        if r.get_ref(2)?.as_str().unwrap_or_default() == "breached" {
+        if r.get_ref(1)?.as_str().unwrap_or_default() == "breached" {
             breached.insert(id);
-            out.breached_clocks.insert((id, target));
         } else {
             approaching.insert(id);
         }
     }
-    out.breached = breached.len();
-    out.approaching = approaching.difference(&breached).count();
-    Ok(out)
+    Ok(Summary {
+        approaching: approaching.difference(&breached).count(),
+        breached,
+    })
 }
 
 #[cfg(test)]

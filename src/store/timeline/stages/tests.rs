@@ -129,16 +129,8 @@ fn with_policies_the_stages_decide() {
         Vec::<TicketId>::new()
     );
     let s = summary(db.conn()).expect("summary");
-    assert_eq!((s.breached, s.approaching), (2, 1));
-    let clocks: Vec<(TicketId, &str)> = s
-        .breached_clocks
-        .iter()
-        .map(|(id, t)| (*id, t.as_str()))
-        .collect();
-    assert_eq!(
-        clocks,
-        [(2, "first_reply"), (4, "first_reply"), (4, "resolution")]
-    );
+    assert_eq!(s.breached.iter().copied().collect::<Vec<_>>(), [2, 4]);
+    assert_eq!(s.approaching, 1);
 }
 
 #[test]
@@ -165,5 +157,5 @@ fn rows_are_stale_after_an_event_other_rules_or_a_minute() {
     assert!(!holds(c, &after).expect("holds"));
     // a solved ticket's rows stay out of the counter once rebuilt without them
     store(c, &[], &after).expect("store");
-    assert_eq!(summary(c).expect("summary").breached, 0);
+    assert!(summary(c).expect("summary").breached.is_empty());
 }
