@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use super::{App, Effect};
 use crate::domain::TicketId;
 
-/// How often a quiet console asks for the stages again, in seconds. The store rebuilds
-/// them at most once a minute when nothing changes, so this is a cheap read in between.
+/// How often a quiet console asks for the stages again, in seconds: a stage shows at most
+/// this late. The store rebuilds them only when a clock has changed stage (or data came),
+/// so most asks are a cheap read.
 pub const ASK_EVERY_S: i64 = 30;
 
 /// The stages at a glance, as `is:breaching` and `is:approaching` count them.

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::domain::query::{Flag, Query};
+use crate::domain::sla::clock::{ClockState, TargetClock};
 use crate::domain::sla::levels::{Assessed, Level, assess};
 use crate::domain::sla::{BusinessCalendar, Stage};
 use crate::store::StoreError;
@@ -60,8 +61,8 @@ pub fn refresh_repeats(conn: &Connection, config: &Config) -> Result<bool, Store
 
 /// Brings the stored stages up to date under the config's policies as of `now`: rebuilt
 /// from every active ticket's clocks when an event or a ticket came after the ones they
-/// were built from, the policies changed, or they are older than a minute (stages move
-/// with time); otherwise two small reads. Returns whether it rebuilt them.
+/// were built from, the policies changed, or the moment came when a running clock changes
+/// stage (stages move with time); otherwise two small reads. Returns whether it rebuilt.
 pub fn refresh_stages(
     conn: &Connection,
     config: &Config,
@@ -73,14 +74,35 @@ pub fn refresh_stages(
     if stages::holds(conn, &stamp)? {
         return Ok(false);
     }
-    let rows = if levels.is_empty() {
-        Vec::new()
+    let (rows, stamp) = if levels.is_empty() {
+        (Vec::new(), stamp)
     } else {
         let (levels, tickets) = assess_tickets(conn, config, Scope::Active, now)?;
-        stage_rows(&levels, &tickets)
+        let clocks = tickets.iter().flat_map(|t| &t.clocks.clocks);
+        let next = next_stage_change(clocks, now).map(|t| t.timestamp());
+        (stage_rows(&levels, &tickets), stamp.until(next))
     };
     stages::store(conn, &rows, &stamp)?;
     Ok(true)
+}
+
+/// The first moment after `now` a running clock changes stage: it turns approaching at
+/// its threshold, and breached once past its due time (exactly at it is still in time).
+/// Paused and stopped clocks change only with an event.
+pub fn next_stage_change<'a>(
+    clocks: impl IntoIterator<Item = &'a TargetClock>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    clocks
+        .into_iter()
+        .filter(|c| c.state == ClockState::Running)
+        .flat_map(|c| {
+            let breach = c.due_at.map(|d| d + chrono::Duration::seconds(1));
+            [c.approaching_at, breach]
+        })
+        .flatten()
+        .filter(|t| *t > now)
+        .min()
 }
 
 /// Brings up to date the stored marks `query` looks up (repeat contacts, stages).
@@ -264,3 +286,6 @@ fn run_alert(cmd: &str, alert: &impl Serialize) -> Result<(), String> {
         Err(format!("exited with {status}"))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,8 @@
 -- `is:approaching` and the console's counter are indexed lookups and not every clock run
 -- at query time. One row per ticket and target at its worst stage. Stages move with time
 -- as well as with events, so the rows are rebuilt when an event or a ticket came after the
--- ones they were built from, the policies changed, or they are older than a minute.
+-- ones they were built from, the policies changed, or the time comes when a running clock
+-- changes stage (`valid_until`, at most ten minutes after the build).
 CREATE TABLE sla_stages (
     ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
     target    TEXT NOT NULL,
@@ -22,5 +23,6 @@ CREATE TABLE sla_stages_built (
     last_ticket INTEGER NOT NULL,
     rules       TEXT NOT NULL,
     policies    INTEGER NOT NULL,
-    built_at    INTEGER NOT NULL
+    built_at    INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL
 ) STRICT;

@@ -5,10 +5,10 @@
 //! so a caller can tell cheaply whether the rows still hold.
 //!
 //! Stages move with time as well as with events: a clock turns approaching, then breached,
-//! while nothing is written. So the rows are stale when an event or a ticket came after the
-//! ones they were built from, when the policies changed, or when they are older than
-//! [`MAX_AGE_S`]: a stage shows up to a minute late, and the clocks run at most once a
-//! minute on a quiet shop.
+//! while nothing is written. So rows are built with the time they hold until — the next
+//! moment a running clock changes stage, at most [`MAX_AGE_S`] on — and are stale after
+//! it, or when an event or a ticket came after the ones they were built from, or the
+//! policies changed. A quiet shop is written to only when a stage really changes.
 
 use std::collections::BTreeSet;
 
@@ -18,8 +18,9 @@ use crate::domain::TicketId;
 use crate::store::StoreError;
 use crate::store::events::atomically;
 
-/// How long rows built from an unchanged store still hold, in seconds.
-pub const MAX_AGE_S: i64 = 60;
+/// The longest rows built from an unchanged store hold, in seconds: a bound on what the
+/// clocks' own next change could miss.
+pub const MAX_AGE_S: i64 = 600;
 
 /// One ticket's clock for one target at a stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +35,8 @@ pub struct StageRow {
 }
 
 /// What a set of rows was built from: the newest event and ticket, the rules (a
-/// fingerprint of the policies), how many policies there were, and when.
+/// fingerprint of the policies), how many policies there were, when, and until when they
+/// hold (the first moment they may not).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     pub last_event: i64,
@@ -42,9 +44,22 @@ pub struct Stamp {
     pub rules: String,
     pub policies: i64,
     pub built_at: i64,
+    pub valid_until: i64,
 }
 
-/// The stamp rows built now (`now`) under `rules` would have.
+impl Stamp {
+    /// The same stamp holding until `at` (at most [`MAX_AGE_S`] after the build).
+    pub fn until(self, at: Option<i64>) -> Stamp {
+        let cap = self.built_at.saturating_add(MAX_AGE_S);
+        Stamp {
+            valid_until: at.map_or(cap, |t| t.clamp(self.built_at, cap)),
+            ..self
+        }
+    }
+}
+
+/// The stamp rows built now (`now`) under `rules` would have, holding [`MAX_AGE_S`]
+/// unless [`Stamp::until`] says less.
 pub fn current(
     conn: &Connection,
     rules: &str,
@@ -63,24 +78,26 @@ pub fn current(
         rules: rules.to_string(),
         policies: i64::try_from(policies).unwrap_or(i64::MAX),
         built_at: now,
+        valid_until: now.saturating_add(MAX_AGE_S),
     })
 }
 
 /// Whether the stored rows still hold for `stamp`: built from the same events, tickets and
-/// rules, less than [`MAX_AGE_S`] before it (and not after it: a clock set back rebuilds).
+/// rules, and `stamp.built_at` (now) within `[built_at, valid_until)` of the build (a clock
+/// set back rebuilds too).
 pub fn holds(conn: &Connection, stamp: &Stamp) -> Result<bool, StoreError> {
-    let built: Option<(i64, i64, String, i64)> = conn
+    let built: Option<(i64, i64, String, i64, i64)> = conn
         .query_row(
-            "SELECT last_event, last_ticket, rules, built_at FROM sla_stages_built",
+            "SELECT last_event, last_ticket, rules, built_at, valid_until FROM sla_stages_built",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    Ok(built.is_some_and(|(e, t, rules, at)| {
+    Ok(built.is_some_and(|(e, t, rules, at, until)| {
         e == stamp.last_event
             && t == stamp.last_ticket
             && rules == stamp.rules
-            && (0..MAX_AGE_S).contains(&(stamp.built_at - at))
+            && (at..until).contains(&stamp.built_at)
     }))
 }
 
@@ -98,16 +115,18 @@ pub fn store(conn: &Connection, rows: &[StageRow], stamp: &Stamp) -> Result<(), 
             insert.execute(params![r.ticket_id, r.target, r.stage, r.due_at, r.policy])?;
         }
         tx.execute(
-            "INSERT INTO sla_stages_built (id, last_event, last_ticket, rules, policies, built_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO sla_stages_built
+                    (id, last_event, last_ticket, rules, policies, built_at, valid_until)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (id) DO UPDATE SET last_event = ?1, last_ticket = ?2, rules = ?3,
-                policies = ?4, built_at = ?5",
+                policies = ?4, built_at = ?5, valid_until = ?6",
             params![
                 stamp.last_event,
                 stamp.last_ticket,
                 stamp.rules,
                 stamp.policies,
-                stamp.built_at
+                stamp.built_at,
+                stamp.valid_until
             ],
         )?;
         Ok(())

@@ -1,6 +1,6 @@
 //! The stored stages on a small database: what `is:breaching` and `is:approaching` find
 //! with and without policies, the counter's summary, and the stamp that says when the rows
-//! are stale (an event, other rules, or a minute gone by).
+//! are stale (an event, other rules, or the moment a clock changes stage).
 
 use super::*;
 use crate::domain::query::parse_query;
@@ -134,23 +134,35 @@ fn with_policies_the_stages_decide() {
 }
 
 #[test]
-fn rows_are_stale_after_an_event_other_rules_or_a_minute() {
+fn rows_are_stale_after_an_event_other_rules_or_their_time() {
     let db = shop();
     let c = db.conn();
     let built = current(c, "rules", 1, T0).expect("stamp");
     assert!(!holds(c, &built).expect("never built"));
+    // a clock changes stage 90 s after the build
+    let built = built.until(Some(T0 + 90));
     store(c, &[row(1, "first_reply", "breached")], &built).expect("store");
     let cases: &[(&str, i64, bool)] = &[
         ("rules", T0, true),
-        ("rules", T0 + MAX_AGE_S - 1, true),
-        ("rules", T0 + MAX_AGE_S, false),
-        // a clock set back is no reason to trust rows from the future
+        ("rules", T0 + 89, true),
+        ("rules", T0 + 90, false),
+        // a clock set back is no reason to trust rows built later
         ("rules", T0 - 1, false),
         ("other", T0 + 1, false),
     ];
     for (rules, now, want) in cases {
         let stamp = current(c, rules, 1, *now).expect("stamp");
         assert_eq!(holds(c, &stamp).expect("holds"), *want, "{rules} {now}");
+    }
+    // nothing ahead, or far ahead: held for MAX_AGE_S at most; never before the build
+    for (next, until) in [
+        (None, T0 + MAX_AGE_S),
+        (Some(T0 + 10 * MAX_AGE_S), T0 + MAX_AGE_S),
+        (Some(T0 - 5), T0),
+        (Some(T0 + 30), T0 + 30),
+    ] {
+        let stamp = current(c, "rules", 1, T0).expect("stamp").until(next);
+        assert_eq!(stamp.valid_until, until, "{next:?}");
     }
     solve(&db, 1);
     let after = current(c, "rules", 1, T0 + 1).expect("stamp");
