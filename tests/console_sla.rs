@@ -1,6 +1,12 @@
-//! The status bar's service-level counter, drawn from plain data with a fixed clock.
+//! The status bar's service-level counter, drawn from plain data with a fixed clock, and
+//! the real console on a shop with clocks at both stages.
 
 #![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -65,4 +71,61 @@ fn the_counter_says_only_what_there_is() {
     // nothing counted yet: no counter
     let line = status_line(&render(&loaded_app(100, 30)));
     assert!(!line.contains('⚠'), "{line}");
+}
+
+/// The console on the shop of `sla_shop` (two tickets breached, one approaching): the
+/// counter and the "Breaching SLA" queue go by the policies, and follow a solve made by
+/// another process.
+#[test]
+fn the_console_counts_by_the_policies_and_follows_a_solve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, db, ids) = support::sla_shop::shop(dir.path(), chrono::Utc::now());
+    let t = console(dir.path(), &config, &db);
+    let s = t.wait_for("⚠ 2 breached · 1 approaching", Duration::from_secs(15));
+    assert!(s.contains("⚠ 2 breached · 1 approaching"), "{s}");
+    let s = wait_for_count(&t, 2);
+    assert_eq!(breaching(&s), Some(2), "{s}");
+    support::ok(support::shopdesk(&config, &db).args([
+        "status",
+        &ids["Boots"].to_string(),
+        "solved",
+    ]));
+    let s = t.wait_for("⚠ 1 breached · 1 approaching", Duration::from_secs(15));
+    assert!(s.contains("⚠ 1 breached · 1 approaching"), "{s}");
+    // the queue is counted again once the stages are rebuilt (a write of its own)
+    let s = wait_for_count(&t, 1);
+    assert_eq!(breaching(&s), Some(1), "{s}");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXITED", Duration::from_secs(5));
+    assert!(s.contains("EXITED 0"), "{s}");
+}
+
+/// The count beside the "Breaching SLA" queue.
+fn breaching(screen: &str) -> Option<usize> {
+    let line = screen.lines().find(|l| l.contains("Breaching SLA"))?;
+    let rest = line.split("Breaching SLA").nth(1)?;
+    rest.split('│').next()?.trim().parse().ok()
+}
+
+fn wait_for_count(t: &support::tmux::Tmux, want: usize) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let s = t.screen();
+        if breaching(&s) == Some(want) || start.elapsed() > Duration::from_secs(10) {
+            return s;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn console(tmp: &Path, config: &Path, db: &Path) -> support::tmux::Tmux {
+    let cmd = format!(
+        "env XDG_CONFIG_HOME={dir}/xdg XDG_STATE_HOME={dir}/state TERM=xterm-256color {bin} --config {config} --db {db}; echo EXITED $?; sleep 30",
+        dir = tmp.display(),
+        bin = support::shopdesk_bin().display(),
+        config = config.display(),
+        db = db.display(),
+    );
+    let name = format!("sdsla{}", std::process::id());
+    support::tmux::Tmux::start(&name, &cmd, 120, 30)
 }

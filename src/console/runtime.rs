@@ -72,6 +72,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     if let Err(e) = crate::worker::service_levels::refresh_repeats(store.conn(), &opts.config) {
         tracing::warn!(error = %e, "repeat contacts");
     }
+    // and the stages, so the first queue counts already go by the policies
+    let now = chrono::Utc::now();
+    if let Err(e) = crate::worker::service_levels::refresh_stages(store.conn(), &opts.config, now) {
+        tracing::warn!(error = %e, "service-level stages");
+    }
 
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
