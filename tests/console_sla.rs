@@ -1,5 +1,5 @@
-//! The status bar's service-level counter, drawn from plain data with a fixed clock, and
-//! the real console on a shop with clocks at both stages.
+//! The status bar's service-level counter and the open ticket's vote, drawn from plain
+//! data with a fixed clock, and the real console on a shop with clocks at both stages.
 
 #![allow(clippy::unwrap_used)]
 
@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use shopdesk::app::fixtures::loaded_app;
-use shopdesk::app::{App, Event, SlaCounts, update};
+use shopdesk::app::fixtures::{loaded_app, with_ticket};
+use shopdesk::app::{Action, App, Event, SlaCounts, update};
 use shopdesk::ui::keymap::Keymap;
 use shopdesk::ui::theme::{ColorMode, Theme};
 use shopdesk::ui::view::draw;
@@ -71,6 +71,37 @@ fn the_counter_says_only_what_there_is() {
     // nothing counted yet: no counter
     let line = status_line(&render(&loaded_app(100, 30)));
     assert!(!line.contains('⚠'), "{line}");
+}
+
+/// The open ticket's header line carries the customer's vote on it, also where the
+/// customer pane is not on screen; a ticket without one says nothing.
+#[test]
+fn the_thread_header_shows_the_tickets_vote() {
+    use shopdesk::domain::vote::{Csat, Score};
+    let open = |rating: Option<Score>| {
+        let mut app = with_ticket(loaded_app(80, 24));
+        update(&mut app, Event::Action(Action::Open));
+        if let Some(c) = app.customer.as_mut() {
+            c.tickets[0].rating = rating;
+        }
+        render(&app)
+    };
+    let header = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("owner"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let screen = open(Some(Score::Nps(9)));
+    assert!(header(&screen).contains("· nps 9"), "{screen}");
+    assert!(header(&open(Some(Score::Csat(Csat::Bad)))).contains("· csat bad"));
+    let none = open(None);
+    assert!(
+        !header(&none).contains("csat") && !header(&none).contains("nps"),
+        "{none}"
+    );
+    insta::assert_snapshot!("thread_rating_80x24", screen);
 }
 
 /// The console on the shop of `sla_shop` (two tickets breached, one approaching): the
