@@ -14,6 +14,7 @@ mod mouse;
 mod order_pick;
 mod palette;
 mod report;
+pub mod sla;
 
 pub use action::Action;
 pub use bulk::{BulkAction, BulkEffect, BulkEvent, BulkPlan, IdsFor, Outcome, PlanRow};
@@ -24,6 +25,7 @@ pub use mouse::{Mouse, MouseKind};
 pub use order_pick::TRACKING_TEMPLATE;
 pub use palette::{PaletteCommand, parse_command};
 pub use report::{ReportData, ReportPeriod, ReportState, report_data};
+pub use sla::{SlaCounts, SlaWatch};
 
 use ratatui_textarea::{Input, TextArea};
 
@@ -206,6 +208,8 @@ pub struct App {
     pub no_accounts: bool,
     /// Tickets marked for a bulk action.
     pub marks: Marks,
+    /// The service-level counter and bell.
+    pub sla: SlaWatch,
     pub quit: bool,
     pub width: u16,
     pub height: u16,
@@ -256,6 +260,8 @@ pub enum Event {
     ReportLoaded(Box<ReportData>),
     /// Ids for marks, a bulk action's plan, or word that it was applied.
     Bulk(BulkEvent),
+    /// The service-level stages at a glance, for the status bar and the bell.
+    SlaLoaded(SlaCounts),
 }
 
 /// Work for the runner: every effect is I/O.
@@ -328,6 +334,10 @@ pub enum Effect {
     },
     /// Marks' ids, planning and applying bulk actions.
     Bulk(BulkEffect),
+    /// The service-level stages, brought up to date (off the key path, the loader thread).
+    LoadSla,
+    /// Rings the terminal bell: a ticket newly breached.
+    Bell,
 }
 
 impl App {
@@ -360,6 +370,7 @@ impl App {
             report: ReportState::default(),
             no_accounts: false,
             marks: Marks::default(),
+            sla: SlaWatch::default(),
             quit: false,
             width: 100,
             height: 30,
@@ -438,6 +449,7 @@ impl App {
             *total = None;
         }
         vec![
+            self.load_sla(),
             Effect::LoadCounts(self.queues.iter().map(|q| q.query.clone()).collect()),
             list,
         ]
@@ -500,3 +512,5 @@ mod tests_bulk;
 mod tests_habits;
 #[cfg(test)]
 mod tests_report;
+#[cfg(test)]
+mod tests_sla;

@@ -313,6 +313,42 @@ fn list_finds_repeat_contacts() {
     assert!(stderr(&o).contains("is:repeat"), "{}", stderr(&o));
 }
 
+/// `list is:breaching` and `is:approaching` go by the policies' clocks (what `sla` lists),
+/// and a solve takes a ticket out at once.
+#[test]
+fn list_finds_breaching_and_approaching_tickets_by_the_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc::now();
+    let (config, db, ids) = shop(dir.path(), now);
+    let listed = |query: &[&str]| -> Vec<i64> {
+        let mut args = vec!["list", "--json"];
+        args.extend_from_slice(query);
+        let v: Value = serde_json::from_str(&ok(shopdesk(&config, &db).args(&args))).unwrap();
+        let mut ids: Vec<i64> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mut late = vec![ids["Again"], ids["Boots"]];
+    late.sort_unstable();
+    assert_eq!(listed(&["is:breaching"]), late);
+    assert_eq!(listed(&["is:approaching"]), [ids["Laces"]]);
+    assert_eq!(
+        listed(&["is:breaching", "is:approaching"]),
+        Vec::<i64>::new()
+    );
+    // solved: no clock runs, whatever the rows said a moment ago
+    ok(shopdesk(&config, &db).args(["status", &ids["Boots"].to_string(), "solved"]));
+    assert_eq!(listed(&["is:breaching"]), [ids["Again"]]);
+    let o = run(shopdesk(&config, &db).args(["list", "is:aproaching"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is:approaching"), "{}", stderr(&o));
+}
+
 struct Child(std::process::Child);
 impl Drop for Child {
     fn drop(&mut self) {

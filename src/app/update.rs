@@ -54,14 +54,16 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         }
         Event::Tick(now) => {
             app.now = now;
+            let mut fx: Vec<Effect> = super::sla::on_tick(app).into_iter().collect();
             if let Some(p) = app.pending_send
                 && now >= p.deadline
             {
                 app.pending_send = None;
-                return vec![Effect::LoadOutbox];
+                fx.push(Effect::LoadOutbox);
             }
-            Vec::new()
+            fx
         }
+        Event::SlaLoaded(counts) => super::sla::on_loaded(app, counts),
         Event::Resize(w, h) => {
             app.width = w;
             app.height = h;

@@ -6,9 +6,9 @@
 use rusqlite::Connection;
 
 use crate::config::Config;
-use crate::domain::query::{Flag, Query, parse_query};
+use crate::domain::query::{Query, parse_query};
 use crate::store::query_sql::QueryContext;
-use crate::worker::service_levels::refresh_repeats;
+use crate::worker::service_levels::refresh_for;
 
 use super::UsageError;
 
@@ -17,13 +17,13 @@ pub fn parse(input: &str) -> Result<Query, UsageError> {
     parse_query(input).map_err(|e| UsageError(format!("bad query: {e}\n{}", e.render_caret(input))))
 }
 
-/// The context `query` runs in now, with the marks it looks up made current first.
+/// The context `query` runs in now, with the marks it looks up (repeat contacts,
+/// service-level stages) made current first.
 pub fn context(conn: &Connection, config: &Config, query: &Query) -> anyhow::Result<QueryContext> {
-    if query.uses(Flag::Repeat) {
-        refresh_repeats(conn, config)?;
-    }
+    let now = chrono::Utc::now();
+    refresh_for(conn, config, query, now)?;
     Ok(QueryContext {
         agent: config.agent.clone(),
-        now: chrono::Utc::now().timestamp(),
+        now: now.timestamp(),
     })
 }

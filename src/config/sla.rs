@@ -34,6 +34,8 @@ pub struct SlaConfig {
     /// `sync --watch` runs this (through `sh -c`) once per ticket per stage, the alert as
     /// JSON on its standard input.
     pub alert_cmd: Option<String>,
+    /// The console rings the terminal bell when a ticket newly reaches breached.
+    pub bell: bool,
 }
 
 impl Default for SlaConfig {
@@ -47,6 +49,7 @@ impl Default for SlaConfig {
             repeat_window: Duration::days(7),
             repeat_scope: RepeatScope::AnySubject,
             alert_cmd: None,
+            bell: false,
         }
     }
 }
@@ -92,6 +95,7 @@ pub(super) struct RawSla {
     repeat_window: Option<Spanned<String>>,
     repeat_scope: Option<Spanned<String>>,
     alert_cmd: Option<String>,
+    bell: Option<bool>,
     #[serde(default)]
     calendar: Vec<Spanned<tables::RawCalendar>>,
     #[serde(default)]
@@ -216,6 +220,7 @@ impl RawSla {
             repeat_window,
             repeat_scope,
             alert_cmd: self.alert_cmd.filter(|c| !c.trim().is_empty()),
+            bell: self.bell.unwrap_or(d.bell),
         })
     }
 }

@@ -87,6 +87,13 @@ impl Runner<'_> {
                 dimension,
                 self.ctx.now,
             )],
+            Effect::LoadSla => vec![super::loader::refresh_and_load_sla(
+                conn,
+                &self.opts.config,
+                self.ctx.now,
+            )],
+            // the terminal's: rung by the runtime, nothing to do headless
+            Effect::Bell => Vec::new(),
             Effect::LoadTemplates => vec![Event::TemplatesLoaded(
                 self.templates.names().map(str::to_string).collect(),
             )],

@@ -1,6 +1,7 @@
-//! The list loader: ticket lists (and searches), the ticket previewed beside the list, and
-//! the report screen's figures load on a thread of their own, with a connection of its
-//! own, so typing and moving the selection never wait for a query. Results go to the inbox.
+//! The list loader: ticket lists (and searches), the ticket previewed beside the list, the
+//! report screen's figures and the service-level stages load on a thread of their own,
+//! with a connection of its own, so typing and moving the selection never wait for a
+//! query. Results go to the inbox.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SendError, Sender, channel};
@@ -9,11 +10,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::runtime::Inbox;
-use crate::app::{Effect, Event, ListWindow, ReportPeriod, report_data};
+use crate::app::{Effect, Event, ListWindow, ReportPeriod, SlaCounts, report_data};
 use crate::config::Config;
 use crate::domain::report::Dimension;
 use crate::store::query_sql::QueryContext;
-use crate::store::timeline::repeats;
+use crate::store::timeline::{repeats, stages};
 use crate::store::{Store, now_unix, read, views};
 use crate::worker::report::{tickets, zone};
 
@@ -49,6 +50,7 @@ fn serve(store: &Store, config: &Config, rx: &Receiver<(Effect, i64)>, inbox: &S
         let mut list = None;
         let mut preview = None;
         let mut report = None;
+        let mut sla = None;
         let mut next = Some(first);
         while let Some((fx, now)) = next {
             match fx {
@@ -63,6 +65,7 @@ fn serve(store: &Store, config: &Config, rx: &Receiver<(Effect, i64)>, inbox: &S
                 Effect::LoadReport { period, dimension } => {
                     report = Some((period, dimension, now));
                 }
+                Effect::LoadSla => sla = Some(now),
                 _ => {}
             }
             next = rx.try_recv().ok();
@@ -75,8 +78,16 @@ fn serve(store: &Store, config: &Config, rx: &Receiver<(Effect, i64)>, inbox: &S
                 tracing::warn!(error = %e, "repeat contacts");
             }
         }
+        // stages move with time: a list that may ask is:breaching, and the counter, bring
+        // them up to date first (two small reads when they still hold)
+        if let Some(now) = sla.or(list.as_ref().map(|l| l.1)) {
+            refresh_stages(store.conn(), config, now);
+        }
         if let Some((fx, now)) = list {
             events.push(load_list(store, agent, fx, now));
+        }
+        if sla.is_some() {
+            events.push(load_sla(store.conn()));
         }
         if let Some(id) = preview {
             events.push(load_preview(store, id));
@@ -117,6 +128,33 @@ fn load_list(store: &Store, agent: &str, fx: Effect, now: i64) -> Event {
         }),
         Err(e) => Event::Error(e.to_string()),
     }
+}
+
+/// A failure leaves the stages as they were: the counter and `is:breaching` lag, the
+/// console goes on.
+fn refresh_stages(conn: &Connection, config: &Config, now: i64) {
+    let now = DateTime::<Utc>::from_timestamp(now, 0).unwrap_or_default();
+    if let Err(e) = crate::worker::service_levels::refresh_stages(conn, config, now) {
+        tracing::warn!(error = %e, "service-level stages");
+    }
+}
+
+/// The stored stages at a glance, for the status bar's counter and the bell.
+pub fn load_sla(conn: &Connection) -> Event {
+    match stages::summary(conn) {
+        Ok(s) => Event::SlaLoaded(SlaCounts {
+            breached: s.breached,
+            approaching: s.approaching,
+        }),
+        Err(e) => Event::Error(format!("service levels: {e}")),
+    }
+}
+
+/// The stages brought up to date as of `now`, then at a glance: the loader's work, for
+/// when its thread has stopped.
+pub fn refresh_and_load_sla(conn: &Connection, config: &Config, now: i64) -> Event {
+    refresh_stages(conn, config, now);
+    load_sla(conn)
 }
 
 /// A preview that fails says nothing: the ticket opens with Enter, which reports errors.

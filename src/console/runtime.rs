@@ -72,6 +72,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     if let Err(e) = crate::worker::service_levels::refresh_repeats(store.conn(), &opts.config) {
         tracing::warn!(error = %e, "repeat contacts");
     }
+    // and the stages, so the first queue counts already go by the policies
+    let now = chrono::Utc::now();
+    if let Err(e) = crate::worker::service_levels::refresh_stages(store.conn(), &opts.config, now) {
+        tracing::warn!(error = %e, "service-level stages");
+    }
 
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -143,6 +148,7 @@ impl Console<'_> {
             now_unix(),
         );
         app.no_accounts = self.runner.opts.config.accounts.is_empty();
+        app.sla.bell = self.runner.opts.config.sla.bell;
         app.add_views(
             self.views
                 .iter()
@@ -222,12 +228,16 @@ impl Console<'_> {
                 deferred.retain(|d| !matches!(d, Effect::LoadCounts(_)));
                 deferred.push(fx);
             }
-            Effect::LoadList { .. } | Effect::LoadPreview(_) | Effect::LoadReport { .. } => {
+            Effect::LoadList { .. }
+            | Effect::LoadPreview(_)
+            | Effect::LoadReport { .. }
+            | Effect::LoadSla => {
                 if let Err(fx) = self.loader.send(fx) {
                     // the loader is gone: load here
                     pending.extend(self.apply(app, store, fx));
                 }
             }
+            Effect::Bell => terminal::bell(),
             Effect::OpenEditor(text) => {
                 let ev =
                     match terminal::handed_over(term, &self.reader, || crate::editor::edit(&text))?

@@ -64,6 +64,13 @@ pub fn restore() {
     let _ = out.flush();
 }
 
+/// Rings the terminal's bell (BEL): between frames, so it never lands inside a drawn
+/// sequence. A terminal that cannot take it is no reason to stop.
+pub fn bell() {
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+}
+
 /// Gives the terminal to `job` (an editor, the shell after Ctrl-Z) with the reader paused,
 /// then takes it back and repaints from scratch.
 pub fn handed_over<T>(

@@ -3,7 +3,8 @@
 //! ```text
 //! words "exact phrases" from:anna to:@example.com status:open tag:wismo
 //! owner:me owner:none owner:bob order:10023 lang:sv before:2026-11-01 after:7d
-//! is:breaching is:unanswered is:mine is:unassigned is:repeat   -negates any term
+//! is:breaching is:approaching is:unanswered is:mine is:unassigned is:repeat
+//! -negates any term
 //! ```
 //! Terms are ANDed, at most `MAX_TERMS` of them. Values may be quoted (`from:"Anna Berg"`). Dates are YYYY-MM-DD (UTC)
 //! or relative: `24h`, `7d`, `2w`, `3m` (months of 30 days), `today`, `yesterday`.
@@ -66,8 +67,11 @@ pub enum Owner {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flag {
-    /// Past its due time and still waiting on us.
+    /// A service-level clock is breached (by the `[[sla.policy]]` rules; without any,
+    /// past the first-response due time and still waiting on us).
     Breaching,
+    /// A clock is approaching its due time and none is breached yet.
+    Approaching,
     /// No reply from us yet.
     Unanswered,
     Mine,
@@ -108,7 +112,14 @@ pub const MAX_TERMS: usize = 200;
 pub const FIELDS: &[&str] = &[
     "from", "to", "status", "tag", "owner", "order", "lang", "before", "after", "is",
 ];
-const FLAGS: &[&str] = &["breaching", "unanswered", "mine", "unassigned", "repeat"];
+const FLAGS: &[&str] = &[
+    "breaching",
+    "approaching",
+    "unanswered",
+    "mine",
+    "unassigned",
+    "repeat",
+];
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -292,6 +303,7 @@ fn classify(raw: &str, _input: &str, span: Range<usize>) -> Result<Option<TermKi
             let v = value.to_lowercase();
             TermKind::Is(match v.as_str() {
                 "breaching" => Flag::Breaching,
+                "approaching" => Flag::Approaching,
                 "unanswered" => Flag::Unanswered,
                 "mine" => Flag::Mine,
                 "unassigned" => Flag::Unassigned,

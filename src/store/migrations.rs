@@ -22,6 +22,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_order_lookups.sql"),
     include_str!("migrations/0012_ratings.sql"),
     include_str!("migrations/0013_repeat_contacts.sql"),
+    include_str!("migrations/0014_sla_stages.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -224,10 +224,22 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
                     Subject::Message => b.push(n, "m.date >= ?1x", [at]),
                 }
             }
+            // The stored stages (`store::timeline::stages`), brought up to date by the caller.
+            // Without policies (never built, or built from none) the first-response due time
+            // sync sets is the one clock.
             TermKind::Is(Flag::Breaching) => b.push(
                 n,
-                "t.due_at IS NOT NULL AND t.due_at < ?1x AND t.status IN ('new', 'open')",
+                "CASE WHEN coalesce((SELECT sb.policies FROM sla_stages_built sb), 0) > 0
+                   THEN t.id IN (SELECT s.ticket_id FROM sla_stages s WHERE s.stage = 'breached')
+                   ELSE t.due_at IS NOT NULL AND t.due_at < ?1x AND t.status IN ('new', 'open')
+                 END",
                 [Value::Integer(ctx.now)],
+            ),
+            TermKind::Is(Flag::Approaching) => b.push(
+                n,
+                "t.id IN (SELECT s.ticket_id FROM sla_stages s WHERE s.stage = 'approaching')
+                 AND t.id NOT IN (SELECT s.ticket_id FROM sla_stages s WHERE s.stage = 'breached')",
+                [],
             ),
             TermKind::Is(Flag::Unanswered) => b.push(
                 n,

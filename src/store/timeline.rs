@@ -292,6 +292,7 @@ pub fn query_matches(
 
 mod orders;
 pub mod repeats;
+pub mod stages;
 
 pub use orders::ticket_orders;
 

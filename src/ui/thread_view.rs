@@ -49,6 +49,22 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             theme.style(StyleName::HintKey),
         ));
     }
+    // the customer's vote on this ticket, also where the customer pane is not on screen
+    let rating = app
+        .customer
+        .as_ref()
+        .and_then(|c| c.tickets.iter().find(|x| x.id == s.id))
+        .and_then(|x| x.rating);
+    if let Some(r) = rating {
+        meta.push(Span::styled(
+            format!(" · {} {r}", r.kind().as_str()),
+            theme.style(if r.is_bad() {
+                StyleName::Warning
+            } else {
+                StyleName::HintKey
+            }),
+        ));
+    }
     lines.push(Line::from(meta));
     for (i, m) in t.messages.iter().enumerate() {
         lines.push(Line::raw(""));

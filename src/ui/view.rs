@@ -276,6 +276,33 @@ pub(crate) fn text_columns(
     (who, room.saturating_sub(who))
 }
 
+/// "⚠ 2 breached · 3 approaching · " by the service-level stages; nothing when no clock
+/// is at a stage (or none was counted yet).
+fn sla_counter(app: &App, theme: &Theme) -> Vec<Span<'static>> {
+    let Some(c) = &app.sla.counts else {
+        return Vec::new();
+    };
+    let breached = c.breached.len();
+    let mut out = Vec::new();
+    if breached > 0 {
+        out.push(Span::styled(
+            format!("⚠ {breached} breached"),
+            theme.style(StyleName::SlaBreaching),
+        ));
+    }
+    if c.approaching > 0 {
+        let lead = if breached > 0 { " · " } else { "⚠ " };
+        out.push(Span::styled(
+            format!("{lead}{} approaching", c.approaching),
+            theme.style(StyleName::SlaSoon),
+        ));
+    }
+    if !out.is_empty() {
+        out.push(Span::styled(" · ", theme.style(StyleName::HintDesc)));
+    }
+    out
+}
+
 fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let line = match &app.mode {
         Mode::Search { input } => Line::from(vec![
@@ -352,9 +379,11 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Some(t) => format!("synced {} ago ", short_age(app.now - t)),
                 None => "not synced yet ".to_string(),
             });
-            let used: usize = spans.iter().map(|s| s.content.width()).sum();
+            let sla = sla_counter(app, theme);
+            let used: usize = spans.iter().chain(&sla).map(|s| s.content.width()).sum();
             let pad = (area.width as usize).saturating_sub(used + right.width());
             spans.push(Span::raw(" ".repeat(pad)));
+            spans.extend(sla);
             spans.push(Span::styled(
                 right,
                 if failed > 0 {

@@ -1,7 +1,8 @@
 //! Service levels at work: the tickets of a scope assessed under the config's policies
 //! (what `sla` and `report` print), and the alerts `sync --watch` raises from them —
 //! `alert_cmd` run once per ticket, clock and stage, the alert as JSON on its standard
-//! input, remembered in the store so a restart does not raise it again.
+//! input, remembered in the store so a restart does not raise it again — and the stored
+//! stages that `is:breaching`, `is:approaching` and the console's counter read.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -12,11 +13,14 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::domain::kpi::RepeatScope;
+use crate::domain::query::{Flag, Query};
+use crate::domain::sla::clock::{ClockState, TargetClock};
 use crate::domain::sla::levels::{Assessed, Level, assess};
 use crate::domain::sla::{BusinessCalendar, Stage};
 use crate::store::StoreError;
 use crate::store::alerts::{AlertKey, claim};
 use crate::store::query_sql::QueryContext;
+use crate::store::timeline::stages::{self, StageRow};
 use crate::store::timeline::{Scope, query_matches, records, repeats, ticket_orders};
 
 /// The tickets of `scope` under their policies as of `now`.
@@ -63,6 +67,113 @@ pub fn refresh_repeats(conn: &Connection, config: &Config) -> Result<bool, Store
     repeats::refresh(conn, config.sla.repeat_window, config.sla.repeat_scope)
 }
 
+/// Brings the stored stages up to date under the config's policies as of `now`: rebuilt
+/// from every active ticket's clocks when an event or a ticket came after the ones they
+/// were built from, the policies changed, or the moment came when a running clock changes
+/// stage (stages move with time); otherwise two small reads. Returns whether it rebuilt.
+pub fn refresh_stages(
+    conn: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let levels = config.sla.levels();
+    let rules = fingerprint(&format!("{levels:?}"));
+    let stamp = stages::current(conn, &rules, levels.len(), now.timestamp())?;
+    if stages::holds(conn, &stamp)? {
+        return Ok(false);
+    }
+    let (rows, stamp) = if levels.is_empty() {
+        (Vec::new(), stamp)
+    } else {
+        let (levels, tickets) = assess_tickets(conn, config, Scope::Active, now)?;
+        let clocks = tickets.iter().flat_map(|t| &t.clocks.clocks);
+        let next = next_stage_change(clocks, now).map(|t| t.timestamp());
+        (stage_rows(&levels, &tickets), stamp.until(next))
+    };
+    stages::store(conn, &rows, &stamp)?;
+    Ok(true)
+}
+
+/// The first moment after `now` a running clock changes stage: it turns approaching at
+/// its threshold, and breached once past its due time (exactly at it is still in time).
+/// Paused and stopped clocks change only with an event.
+pub fn next_stage_change<'a>(
+    clocks: impl IntoIterator<Item = &'a TargetClock>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    clocks
+        .into_iter()
+        .filter(|c| c.state == ClockState::Running)
+        .flat_map(|c| {
+            let breach = c.due_at.map(|d| d + chrono::Duration::seconds(1));
+            [c.approaching_at, breach]
+        })
+        .flatten()
+        .filter(|t| *t > now)
+        .min()
+}
+
+/// Brings up to date the stored marks `query` looks up (repeat contacts, stages).
+pub fn refresh_for(
+    conn: &Connection,
+    config: &Config,
+    query: &Query,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if query.uses(Flag::Repeat) {
+        refresh_repeats(conn, config)?;
+    }
+    if query.uses(Flag::Breaching) || query.uses(Flag::Approaching) {
+        refresh_stages(conn, config, now)?;
+    }
+    Ok(())
+}
+
+/// FNV-1a of the policies as written out: stable across builds, unlike std's hasher, so a
+/// new binary does not take unchanged policies for changed ones.
+fn fingerprint(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+/// Every clock at a stage as a row, the worst first (breached, then the earliest due), so
+/// the store keeps the worst per ticket and target.
+pub fn stage_rows(levels: &[Level], tickets: &[Assessed]) -> Vec<StageRow> {
+    let mut out: Vec<(Stage, Option<DateTime<Utc>>, StageRow)> = Vec::new();
+    for t in tickets {
+        let policy = t
+            .level
+            .and_then(|i| levels.get(i))
+            .map(|l| l.policy.name.clone())
+            .unwrap_or_default();
+        for c in &t.clocks.clocks {
+            let Some(stage) = c.stage else { continue };
+            out.push((
+                stage,
+                c.due_at,
+                StageRow {
+                    ticket_id: t.record.id,
+                    target: c.target.as_str().to_string(),
+                    stage: stage_word(stage).to_string(),
+                    due_at: c.due_at.map(|d| d.timestamp()),
+                    policy: policy.clone(),
+                },
+            ));
+        }
+    }
+    out.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    out.into_iter().map(|(_, _, r)| r).collect()
+}
+
+fn stage_word(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Approaching => "approaching",
+        Stage::Breached => "breached",
+    }
+}
+
 /// A clock at a stage: a row of `sla --json`, and what `alert_cmd` reads.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Alert {
@@ -95,10 +206,7 @@ pub fn alerts(levels: &[Level], tickets: &[Assessed]) -> Vec<Alert> {
                 Alert {
                     ticket_id: t.record.id,
                     target: c.target.as_str(),
-                    stage: match stage {
-                        Stage::Approaching => "approaching",
-                        Stage::Breached => "breached",
-                    },
+                    stage: stage_word(stage),
                     due_at: c
                         .due_at
                         .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true)),
@@ -186,3 +294,6 @@ fn run_alert(cmd: &str, alert: &impl Serialize) -> Result<(), String> {
         Err(format!("exited with {status}"))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,6 +21,7 @@ const SLA: &str = r#"
 approaching = "30m"
 repeat_window = "14d"
 repeat_scope = "same_order"
+bell = true
 
 [[sla.calendar]]
 name = "office"
@@ -65,6 +66,9 @@ fn parses_calendars_and_policies() {
     assert_eq!(sla.approaching, Approaching::Before(Duration::minutes(30)));
     assert_eq!(sla.repeat_window, Duration::days(14));
     assert_eq!(sla.repeat_scope, RepeatScope::SameOrder);
+    assert!(sla.bell);
+    // off unless asked for
+    assert!(!parse(ACCOUNT).expect("valid").sla.bell);
     let office = &sla.calendars["office"];
     assert_eq!(
         office.zone,

@@ -70,6 +70,8 @@ fn parses_table() {
         ("after:2w", vec![(false, After(DateSpec::Ago(14 * 86_400)))]),
         ("after:today", vec![(false, After(DateSpec::Today))]),
         ("is:breaching", vec![(false, Is(Flag::Breaching))]),
+        ("is:approaching", vec![(false, Is(Flag::Approaching))]),
+        ("-is:Approaching", vec![(true, Is(Flag::Approaching))]),
         ("-is:unanswered", vec![(true, Is(Flag::Unanswered))]),
         ("is:repeat", vec![(false, Is(Flag::Repeat))]),
         ("-IS:Repeat", vec![(true, Is(Flag::Repeat))]),
@@ -113,6 +115,11 @@ fn errors_point_at_the_bad_part() {
         ),
         ("lang:swedish", "two-letter", "     ^^^^^^^"),
         ("is:repaet", "did you mean `is:repeat`", "   ^^^^^^"),
+        (
+            "is:aproaching",
+            "did you mean `is:approaching`",
+            "   ^^^^^^^^^^",
+        ),
         ("https://x.example", "unknown field `https`", "^^^^^"),
     ];
     for (input, message, caret) in cases {

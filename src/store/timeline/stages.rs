@@ -1,0 +1,171 @@
+//! Service-level stages as stored rows (`sla_stages`, migration 0014): what `is:breaching`,
+//! `is:approaching` and the console's counter look up. The clocks themselves are pure
+//! (`domain::sla::levels`) and assessed by `worker::service_levels`; this module keeps their
+//! answer — each ticket's worst stage per target — with a stamp of what it was built from,
+//! so a caller can tell cheaply whether the rows still hold.
+//!
+//! Stages move with time as well as with events: a clock turns approaching, then breached,
+//! while nothing is written. So rows are built with the time they hold until — the next
+//! moment a running clock changes stage, at most [`MAX_AGE_S`] on — and are stale after
+//! it, or when an event or a ticket came after the ones they were built from, or the
+//! policies changed. A quiet shop is written to only when a stage really changes.
+
+use std::collections::BTreeSet;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::domain::TicketId;
+use crate::store::StoreError;
+use crate::store::events::atomically;
+
+/// The longest rows built from an unchanged store hold, in seconds: a bound on what the
+/// clocks' own next change could miss.
+pub const MAX_AGE_S: i64 = 600;
+
+/// One ticket's clock for one target at a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageRow {
+    pub ticket_id: TicketId,
+    /// first_reply | next_reply | resolution
+    pub target: String,
+    /// approaching | breached
+    pub stage: String,
+    pub due_at: Option<i64>,
+    pub policy: String,
+}
+
+/// What a set of rows was built from: the newest event and ticket, the rules (a
+/// fingerprint of the policies), how many policies there were, when, and until when they
+/// hold (the first moment they may not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub last_event: i64,
+    pub last_ticket: i64,
+    pub rules: String,
+    pub policies: i64,
+    pub built_at: i64,
+    pub valid_until: i64,
+}
+
+impl Stamp {
+    /// The same stamp holding until `at` (at most [`MAX_AGE_S`] after the build).
+    pub fn until(self, at: Option<i64>) -> Stamp {
+        let cap = self.built_at.saturating_add(MAX_AGE_S);
+        Stamp {
+            valid_until: at.map_or(cap, |t| t.clamp(self.built_at, cap)),
+            ..self
+        }
+    }
+}
+
+/// The stamp rows built now (`now`) under `rules` would have, holding [`MAX_AGE_S`]
+/// unless [`Stamp::until`] says less.
+pub fn current(
+    conn: &Connection,
+    rules: &str,
+    policies: usize,
+    now: i64,
+) -> Result<Stamp, StoreError> {
+    let (last_event, last_ticket) = conn.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM ticket_events),
+                (SELECT coalesce(max(id), 0) FROM tickets)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Stamp {
+        last_event,
+        last_ticket,
+        rules: rules.to_string(),
+        policies: i64::try_from(policies).unwrap_or(i64::MAX),
+        built_at: now,
+        valid_until: now.saturating_add(MAX_AGE_S),
+    })
+}
+
+/// Whether the stored rows still hold for `stamp`: built from the same events, tickets and
+/// rules, and `stamp.built_at` (now) within `[built_at, valid_until)` of the build (a clock
+/// set back rebuilds too).
+pub fn holds(conn: &Connection, stamp: &Stamp) -> Result<bool, StoreError> {
+    let built: Option<(i64, i64, String, i64, i64)> = conn
+        .query_row(
+            "SELECT last_event, last_ticket, rules, built_at, valid_until FROM sla_stages_built",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    Ok(built.is_some_and(|(e, t, rules, at, until)| {
+        e == stamp.last_event
+            && t == stamp.last_ticket
+            && rules == stamp.rules
+            && (at..until).contains(&stamp.built_at)
+    }))
+}
+
+/// Replaces the rows with `rows`, built from `stamp`, in one transaction. Of several rows
+/// for one ticket and target the first is kept (callers list the worst first).
+pub fn store(conn: &Connection, rows: &[StageRow], stamp: &Stamp) -> Result<(), StoreError> {
+    atomically(conn, |tx| {
+        tx.execute("DELETE FROM sla_stages", [])?;
+        let mut insert = tx.prepare(
+            "INSERT INTO sla_stages (ticket_id, target, stage, due_at, policy)
+             SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?1)
+             ON CONFLICT (ticket_id, target) DO NOTHING",
+        )?;
+        for r in rows {
+            insert.execute(params![r.ticket_id, r.target, r.stage, r.due_at, r.policy])?;
+        }
+        tx.execute(
+            "INSERT INTO sla_stages_built
+                    (id, last_event, last_ticket, rules, policies, built_at, valid_until)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET last_event = ?1, last_ticket = ?2, rules = ?3,
+                policies = ?4, built_at = ?5, valid_until = ?6",
+            params![
+                stamp.last_event,
+                stamp.last_ticket,
+                stamp.rules,
+                stamp.policies,
+                stamp.built_at,
+                stamp.valid_until
+            ],
+        )?;
+        Ok(())
+    })
+}
+
+/// The stored stages at a glance: tickets with a breached clock, tickets whose worst clock
+/// is approaching (as `is:breaching` and `is:approaching` count them), and which tickets
+/// are breached, to tell a newly breached one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub breached: BTreeSet<TicketId>,
+    pub approaching: usize,
+}
+
+/// What the rows say now. Merged, solved and closed tickets are left out, as the queries
+/// leave them out.
+pub fn summary(conn: &Connection) -> Result<Summary, StoreError> {
+    let mut approaching: BTreeSet<TicketId> = BTreeSet::new();
+    let mut breached: BTreeSet<TicketId> = BTreeSet::new();
+    let mut stmt = conn.prepare(
+        "SELECT s.ticket_id, s.stage FROM sla_stages s
+           JOIN tickets t ON t.id = s.ticket_id
+          WHERE t.merged_into IS NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: TicketId = r.get(0)?;
+        if r.get_ref(1)?.as_str().unwrap_or_default() == "breached" {
+            breached.insert(id);
+        } else {
+            approaching.insert(id);
+        }
+    }
+    Ok(Summary {
+        approaching: approaching.difference(&breached).count(),
+        breached,
+    })
+}
+
+#[cfg(test)]
+mod tests;
