@@ -287,6 +287,7 @@ pub enum Effect {
     },
     SetStatus(TicketId, Status),
     Assign(TicketId, Option<String>),
+    SetPriority(TicketId, crate::domain::Priority),
     Tag(TicketId, Vec<String>, Vec<String>),
     Note(TicketId, String),
     SaveDraft(TicketId, String),

@@ -80,6 +80,8 @@ pub enum Command {
     Status(verbs::StatusArgs),
     /// Give a ticket an owner (`none` to unassign)
     Assign(verbs::AssignArgs),
+    /// Set how urgent a ticket is (low, normal, high, urgent), for service-level policies
+    Priority(verbs::PriorityArgs),
     /// Add (+tag) and remove (-tag) tags
     Tag(verbs::TagArgs),
     /// Add an internal note to a ticket
@@ -159,6 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Customer(a)) => customer::run(&ctx, a),
         Some(Command::Status(a)) => verbs::status(&ctx, a),
         Some(Command::Assign(a)) => verbs::assign(&ctx, a),
+        Some(Command::Priority(a)) => verbs::priority(&ctx, a),
         Some(Command::Tag(a)) => verbs::tag(&ctx, a),
         Some(Command::Note(a)) => verbs::note(&ctx, a),
         Some(Command::Move(a)) => corrections::move_message(&ctx, a),

@@ -28,5 +28,5 @@ pub mod views;
 pub mod vote;
 
 pub use message::{Address, AttachmentMeta, AutoHeaders, Direction, ParsedMessage, PlacedBy};
-pub use ticket::{Status, TicketId};
+pub use ticket::{Priority, Status, TicketId};
 pub use ticket_change::{EventSource, Origin, TicketChange};

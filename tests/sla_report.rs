@@ -538,3 +538,47 @@ calendar = "always"
         log_text()
     );
 }
+
+/// A policy by priority holds once an agent sets the ticket's priority: "Sizes", answered
+/// in 30 minutes, met the standard 4 hours and breaches the urgent quarter of an hour.
+#[test]
+fn priority_set_by_an_agent_picks_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, db, ids) = shop(dir.path(), Utc::now());
+    let text = std::fs::read_to_string(&config).unwrap().replacen(
+        "[[sla.policy]]\nname = \"vip\"",
+        "[[sla.policy]]\nname = \"urgent\"\npriority = \"urgent\"\nfirst_reply = \"15m\"\n\
+         calendar = \"always\"\n\n[[sla.policy]]\nname = \"vip\"",
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let sizes = ids["Sizes"].to_string();
+    let first_reply = || -> String {
+        let v: Value =
+            serde_json::from_str(&ok(shopdesk(&config, &db).args(["show", &sizes, "--json"])))
+                .unwrap();
+        v["sla"][0]["state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(first_reply(), "met");
+    ok(shopdesk(&config, &db).args(["priority", &sizes, "urgent"]));
+    assert_eq!(first_reply(), "breached");
+    ok(shopdesk(&config, &db).args(["priority", &sizes, "Normal"]));
+    assert_eq!(first_reply(), "met");
+    // usage errors exit 2, an unknown ticket 1, each with one line saying what
+    #[rustfmt::skip]
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["priority", &sizes, "asap"], 2, "use low, normal, high or urgent"),
+        (&["priority", &sizes], 2, "required"),
+        (&["priority", "x", "high"], 2, "not a ticket number"),
+        (&["priority", "999", "high"], 1, "no ticket #999"),
+    ];
+    for (args, code, says) in cases {
+        let o = shopdesk(&config, &db).args(*args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

@@ -11,6 +11,7 @@ pub enum BulkAction {
     Status(Status),
     /// A new owner, or none.
     Assign(Option<String>),
+    Priority(crate::domain::Priority),
     /// Tags added, tags removed.
     Tag(Vec<String>, Vec<String>),
     /// Every ticket into this one.
@@ -27,6 +28,7 @@ impl BulkAction {
             BulkAction::Status(s) => format!("Set {tickets} to {}", s.as_str()),
             BulkAction::Assign(Some(who)) => format!("Assign {tickets} to {who}"),
             BulkAction::Assign(None) => format!("Unassign {tickets}"),
+            BulkAction::Priority(p) => format!("Set the priority of {tickets} to {p}"),
             BulkAction::Tag(add, remove) => {
                 let words: Vec<String> = add
                     .iter()
@@ -222,6 +224,7 @@ pub(super) fn command(app: &mut App, cmd: &PaletteCommand) -> Option<Vec<Effect>
         }
         PaletteCommand::Status(s) if marked => plan(app, BulkAction::Status(*s)),
         PaletteCommand::Assign(who) if marked => plan(app, BulkAction::Assign(who.clone())),
+        PaletteCommand::Priority(p) if marked => plan(app, BulkAction::Priority(*p)),
         PaletteCommand::Tag(add, remove) if marked => {
             plan(app, BulkAction::Tag(add.clone(), remove.clone()))
         }

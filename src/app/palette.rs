@@ -1,11 +1,13 @@
 //! The `:` command palette speaks the CLI's verbs.
 
-use crate::domain::{Status, TicketId};
+use crate::domain::{Priority, Status, TicketId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaletteCommand {
     Status(Status),
     Assign(Option<String>),
+    /// `:priority high`: how urgent the ticket is (low, normal, high, urgent).
+    Priority(Priority),
     Tag(Vec<String>, Vec<String>),
     Note(String),
     /// `:reply`: the composer; `:reply NAME`: that template to the marked tickets (or the
@@ -34,11 +36,12 @@ pub enum PaletteCommand {
 }
 
 pub const COMMANDS: &[&str] = &[
-    "status", "assign", "tag", "note", "reply", "merge", "split", "move", "undo", "save", "report",
-    "mark-all", "unmark", "quit",
+    "status", "assign", "priority", "tag", "note", "reply", "merge", "split", "move", "undo",
+    "save", "report", "mark-all", "unmark", "quit",
 ];
 
-/// `:status pending`, `:assign bob` (`me`, `none`), `:tag +wismo -old`, `:note text`,
+/// `:status pending`, `:assign bob` (`me`, `none`), `:priority high`, `:tag +wismo -old`,
+/// `:note text`,
 /// `:merge 12`, `:split`, `:move 12`, `:move 57 new`, `:undo`; for marked tickets
 /// `:reply NAME`, `:merge`, `:mark-all`, `:unmark`.
 pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String> {
@@ -50,6 +53,7 @@ pub fn parse_command(input: &str, agent: &str) -> Result<PaletteCommand, String>
             .parse::<Status>()
             .map(PaletteCommand::Status)
             .map_err(|_| format!("unknown status '{rest}': new, open, pending, solved or closed")),
+        "priority" | "pri" => rest.parse::<Priority>().map(PaletteCommand::Priority),
         "assign" | "a" => match rest {
             "" => Err("assign to whom? e.g. :assign bob, :assign me, :assign none".into()),
             "me" => Ok(PaletteCommand::Assign(Some(agent.to_string()))),
@@ -135,6 +139,9 @@ mod tests {
         use PaletteCommand::*;
         #[rustfmt::skip]
         let cases: &[(&str, Result<PaletteCommand, &str>)] = &[
+            (":priority urgent", Ok(Priority(crate::domain::Priority::Urgent))),
+            ("pri High", Ok(Priority(crate::domain::Priority::High))),
+            ("priority asap", Err("`asap`: use low, normal, high or urgent")),
             (":merge 12", Ok(Merge(12))),
             ("merge #12", Ok(Merge(12))),
             ("merge", Ok(MergeMarked)),

@@ -109,6 +109,10 @@ fn palette_runs_ticket_verbs() {
         ("assign me", vec![Effect::Assign(101, Some("alice".into()))]),
         ("assign none", vec![Effect::Assign(101, None)]),
         (
+            "priority high",
+            vec![Effect::SetPriority(101, crate::domain::Priority::High)],
+        ),
+        (
             "tag +vip -wismo",
             vec![Effect::Tag(101, vec!["vip".into()], vec!["wismo".into()])],
         ),

@@ -633,6 +633,7 @@ fn run_command(app: &mut App, input: &str) -> Vec<Effect> {
     match cmd {
         PaletteCommand::Status(s) => vec![Effect::SetStatus(t, s)],
         PaletteCommand::Assign(a) => vec![Effect::Assign(t, a)],
+        PaletteCommand::Priority(p) => vec![Effect::SetPriority(t, p)],
         PaletteCommand::Tag(add, remove) => vec![Effect::Tag(t, add, remove)],
         PaletteCommand::Note(text) => vec![Effect::Note(t, text)],
         PaletteCommand::Merge(into) => vec![Effect::Merge { from: t, into }],

@@ -1,9 +1,9 @@
-//! The ticket verbs scripts need: `status ID S`, `assign ID AGENT`, `tag ID +a -b`,
-//! `note ID TEXT`. A merged ticket's number acts on the ticket it was merged into.
+//! The ticket verbs scripts need: `status ID S`, `assign ID AGENT`, `priority ID LEVEL`,
+//! `tag ID +a -b`, `note ID TEXT`. A merged ticket's number acts on the ticket it was merged into.
 
 use std::process::ExitCode;
 
-use crate::domain::EventSource;
+use crate::domain::{EventSource, Priority};
 use crate::store::{Store, StoreError, corrections, ticket_ops};
 
 use super::reply::parse_status;
@@ -26,6 +26,15 @@ pub struct AssignArgs {
     /// Agent name, `me`, or `none` to unassign
     #[arg(value_name = "AGENT")]
     agent: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PriorityArgs {
+    #[arg(value_name = "ID")]
+    id: String,
+    /// low, normal, high or urgent
+    #[arg(value_name = "LEVEL")]
+    level: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +96,18 @@ pub fn assign(ctx: &Context, a: AssignArgs) -> anyhow::Result<ExitCode> {
     let id = survivor(&store, id)?;
     done(
         ticket_ops::assign(store.conn(), id, Some(&owner), &agent, EventSource::Cli),
+        id,
+    )
+}
+
+pub fn priority(ctx: &Context, a: PriorityArgs) -> anyhow::Result<ExitCode> {
+    let id = parse_ticket_id(&a.id)?;
+    let level: Priority = a.level.parse().map_err(UsageError)?;
+    let agent = ctx.config_or_default()?.agent;
+    let store = ctx.store()?;
+    let id = survivor(&store, id)?;
+    done(
+        ticket_ops::set_priority(store.conn(), id, level, &agent, EventSource::Cli),
         id,
     )
 }

@@ -129,6 +129,10 @@ impl BulkRunner<'_> {
                 all(&|tx, t| ticket_ops::set_status(tx, t, *s, agent, SOURCE))?;
                 format!("{} set to {}", count(n, "ticket", "tickets"), s.as_str())
             }
+            BulkAction::Priority(p) => {
+                all(&|tx, t| ticket_ops::set_priority(tx, t, *p, agent, SOURCE))?;
+                format!("{} set to priority {p}", count(n, "ticket", "tickets"))
+            }
             BulkAction::Assign(who) => {
                 all(&|tx, t| ticket_ops::assign(tx, t, who.as_deref(), agent, SOURCE))?;
                 format!(
@@ -183,6 +187,8 @@ fn change_of(action: &BulkAction, t: &TicketSummary) -> Outcome {
             Some(w) => format!("already {w}'s"),
             None => "already unassigned".into(),
         }),
+        // the list does not carry the priority: setting it again is harmless
+        BulkAction::Priority(p) => Outcome::Apply(format!("priority → {p}")),
         BulkAction::Assign(who) => Outcome::Apply(format!(
             "{} → {}",
             t.owner.as_deref().unwrap_or("none"),
@@ -212,7 +218,7 @@ fn change_of(action: &BulkAction, t: &TicketSummary) -> Outcome {
 mod tests {
     use super::*;
     use crate::app::fixtures::ticket;
-    use crate::domain::Status;
+    use crate::domain::{Priority, Status};
 
     #[test]
     fn a_change_says_what_it_does_or_why_it_is_skipped() {
@@ -233,6 +239,7 @@ mod tests {
             (BulkAction::Tag(vec![s("wismo")], vec![]), &t102, Outcome::Skip(s("tags already so"))),
             (BulkAction::Tag(vec![], vec![s("wismo")]), &t103, Outcome::Skip(s("tags already so"))),
             (BulkAction::Merge(7), &t102, Outcome::Apply(s("into #7"))),
+            (BulkAction::Priority(Priority::High), &t102, Outcome::Apply(s("priority → high"))),
         ];
         for (action, t, want) in cases {
             assert_eq!(change_of(&action, t), want, "{action:?} on #{}", t.id);

@@ -116,6 +116,19 @@ impl Runner<'_> {
                     Event::DataChanged,
                 ]
             }
+            Effect::SetPriority(id, p) => {
+                ticket_ops::set_priority(
+                    conn,
+                    id,
+                    p,
+                    &self.opts.config.agent,
+                    EventSource::Console,
+                )?;
+                vec![
+                    Event::Status(format!("#{id} priority: {p}")),
+                    Event::DataChanged,
+                ]
+            }
             Effect::Assign(id, who) => {
                 ticket_ops::assign(
                     conn,

@@ -97,6 +97,68 @@ impl FromStr for Status {
     }
 }
 
+/// How urgent a ticket is: set by an agent (`priority ID LEVEL`, `:priority`), read by the
+/// service-level policies that single out urgent work. Normal until someone says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    /// The stored `tickets.priority`: 0 is normal, so tickets from before it are normal.
+    pub fn level(self) -> i64 {
+        match self {
+            Priority::Low => -1,
+            Priority::Normal => 0,
+            Priority::High => 1,
+            Priority::Urgent => 2,
+        }
+    }
+
+    /// The priority stored as `level`; out of range reads as the nearest end.
+    pub fn from_level(level: i64) -> Priority {
+        match level {
+            i64::MIN..=-1 => Priority::Low,
+            0 => Priority::Normal,
+            1 => Priority::High,
+            _ => Priority::Urgent,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Priority {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "low" => Priority::Low,
+            "normal" => Priority::Normal,
+            "high" => Priority::High,
+            "urgent" => Priority::Urgent,
+            _ => return Err(format!("`{s}`: use low, normal, high or urgent")),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::message::{Direction, PlacedBy};
-use super::ticket::{Status, TicketId};
+use super::ticket::{Priority, Status, TicketId};
 use super::vote::Score;
 
 /// Row id of a customer.
@@ -63,6 +63,10 @@ pub enum TicketChange {
     /// `None` unassigns.
     Assigned {
         owner: Option<String>,
+    },
+    /// How urgent the ticket is, as an agent set it.
+    PrioritySet {
+        priority: Priority,
     },
     Tagged {
         tag: String,
@@ -162,6 +166,7 @@ impl TicketChange {
             TicketChange::MessageAdded { .. } => "message",
             TicketChange::StatusSet { .. } => "status",
             TicketChange::Assigned { .. } => "owner",
+            TicketChange::PrioritySet { .. } => "priority",
             TicketChange::Tagged { .. } => "tag",
             TicketChange::Untagged { .. } => "untag",
             TicketChange::Noted { .. } => "note",
@@ -187,6 +192,7 @@ impl TicketChange {
             TicketChange::MessageAdded { message_id, .. } => Some(message_id.clone()),
             TicketChange::StatusSet { status, .. } => Some(status.as_str().to_string()),
             TicketChange::Assigned { owner } => owner.clone(),
+            TicketChange::PrioritySet { priority } => Some(priority.as_str().to_string()),
             TicketChange::Tagged { tag } | TicketChange::Untagged { tag } => Some(tag.clone()),
             TicketChange::Noted { text, .. } => Some(text.clone()),
             TicketChange::FirstResponse { at } => Some(at.to_rfc3339()),
@@ -318,6 +324,12 @@ mod tests {
             (TicketChange::StatusSet { status: Status::Pending, cause: StatusCause::Agent },
              r#"{"kind":"status_set","status":"pending","cause":"agent"}"#),
             (TicketChange::Assigned { owner: None }, r#"{"kind":"assigned","owner":null}"#),
+            (
+                TicketChange::PrioritySet {
+                    priority: Priority::Urgent,
+                },
+                r#"{"kind":"priority_set","priority":"urgent"}"#,
+            ),
             (TicketChange::Tagged { tag: "wismo".into() }, r#"{"kind":"tagged","tag":"wismo"}"#),
             (TicketChange::DueSet { due: Some(ts(1_800_000_000)) },
              r#"{"kind":"due_set","due":"2027-01-15T08:00:00Z"}"#),

@@ -127,6 +127,9 @@ fn apply_one(
         TicketChange::Assigned { owner } => tx
             .prepare_cached("UPDATE tickets SET owner = ?2 WHERE id = ?1")?
             .execute(params![ticket, owner])?,
+        TicketChange::PrioritySet { priority } => tx
+            .prepare_cached("UPDATE tickets SET priority = ?2 WHERE id = ?1")?
+            .execute(params![ticket, priority.level()])?,
         TicketChange::Tagged { tag } => {
             exists(tx, ticket)?;
             let n = tx

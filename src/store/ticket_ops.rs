@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 use super::events::{apply, atomically, exists};
 use crate::domain::ticket_change::StatusCause;
-use crate::domain::{EventSource, Origin, Status, TicketChange, TicketId};
+use crate::domain::{EventSource, Origin, Priority, Status, TicketChange, TicketId};
 
 fn origin(agent: &str, source: EventSource) -> Origin {
     Origin::new(agent, source, Utc::now())
@@ -39,6 +39,18 @@ pub fn assign(
     let change = TicketChange::Assigned {
         owner: owner.map(str::to_string),
     };
+    atomically(conn, |tx| apply(tx, id, &[change], &origin(agent, source)))
+}
+
+/// Sets how urgent the ticket is.
+pub fn set_priority(
+    conn: &Connection,
+    id: TicketId,
+    priority: Priority,
+    agent: &str,
+    source: EventSource,
+) -> Result<(), StoreError> {
+    let change = TicketChange::PrioritySet { priority };
     atomically(conn, |tx| apply(tx, id, &[change], &origin(agent, source)))
 }
 

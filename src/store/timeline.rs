@@ -14,7 +14,7 @@ use super::query_sql::{QueryContext, ticket_query};
 use super::search::run_ids;
 use crate::domain::sla::clock::{TicketChange, TimelineEvent};
 use crate::domain::sla::levels::{Level, TicketRecord};
-use crate::domain::{Direction, Status, TicketId};
+use crate::domain::{Direction, Priority, Status, TicketId};
 
 /// Which tickets to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ fn instant(t: i64) -> DateTime<Utc> {
 pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, StoreError> {
     let (sql, since, until) = match scope {
         Scope::Active => (
-            "SELECT id, account, created_at, customer_id, owner, language, status
+            "SELECT id, account, created_at, customer_id, owner, language, status, priority
                FROM tickets WHERE status IN ('new', 'open', 'pending') AND ?1 < ?2
                 AND merged_into IS NULL
               ORDER BY id",
@@ -45,7 +45,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             1,
         ),
         Scope::Window { since, until } => (
-            "SELECT id, account, created_at, customer_id, owner, language, status
+            "SELECT id, account, created_at, customer_id, owner, language, status, priority
                FROM tickets t
               WHERE created_at < ?2
                 AND merged_into IS NULL
@@ -59,7 +59,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             until,
         ),
         Scope::Ticket(id) => (
-            "SELECT id, account, created_at, customer_id, owner, language, status
+            "SELECT id, account, created_at, customer_id, owner, language, status, priority
                FROM tickets WHERE id = ?1 AND id = ?2 AND merged_into IS NULL",
             id,
             id,
@@ -83,7 +83,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             customer: r.get(3)?,
             owner: r.get(4)?,
             language: r.get(5)?,
-            priority: None,
+            priority: Some(Priority::from_level(r.get(7)?)),
             status,
             tags: Vec::new(),
             // room for a typical ticket's messages and changes, grown once at most

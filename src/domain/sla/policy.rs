@@ -3,53 +3,12 @@
 //! catch-all. Pure: a `query` condition is judged by the caller (the store runs queries), so
 //! this module only asks.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::Duration;
 
 use super::clock::Target;
 use crate::domain::query::Query;
 
-/// How urgent a ticket is, for policies that single out urgent work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Priority {
-    Low,
-    Normal,
-    High,
-    Urgent,
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        }
-    }
-}
-
-impl fmt::Display for Priority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Priority {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "low" => Priority::Low,
-            "normal" => Priority::Normal,
-            "high" => Priority::High,
-            "urgent" => Priority::Urgent,
-            _ => return Err(format!("`{s}`: use low, normal, high or urgent")),
-        })
-    }
-}
+pub use crate::domain::ticket::Priority;
 
 /// When a running clock counts as approaching its due time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
