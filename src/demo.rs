@@ -13,8 +13,9 @@ use crate::config::{
     AccountConfig, AutoAckConfig, Config, OutboxConfig, PasswordSource, Security, SentFolder,
     ServerConfig, ShopConfig, SlaConfig,
 };
+use crate::domain::sla::{Policy, PolicyMatch, Targets};
 use crate::domain::ticket_change::StatusCause;
-use crate::domain::{EventSource, Origin, Status, TicketChange};
+use crate::domain::{EventSource, Origin, Priority, Status, TicketChange};
 use crate::store::ingest::AccountIdentity;
 use crate::store::orders::{self, NewOrder};
 use crate::store::replay::ticket_states;
@@ -81,12 +82,40 @@ pub fn config(agent: &str) -> Config {
             default_language: "en".into(),
             ..ShopConfig::default()
         },
-        sla: SlaConfig::default(),
+        sla: demo_sla(),
         outbox: OutboxConfig::default(),
         sync: Default::default(),
         views: Vec::new(),
         console: Default::default(),
         survey: Default::default(),
+    }
+}
+
+/// The demo shop's service levels, so its queues, counter and report show them: urgent
+/// tickets answered within the hour, everything else within the shop's default first
+/// response, a working day for each next reply, and three days to solve.
+fn demo_sla() -> SlaConfig {
+    let base = SlaConfig::default();
+    let policy = |name: &str, priority, first_reply| Policy {
+        name: name.into(),
+        when: PolicyMatch {
+            priority,
+            ..PolicyMatch::default()
+        },
+        targets: Targets {
+            first_reply: Some(first_reply),
+            next_reply: Some(chrono::Duration::hours(8)),
+            resolution: Some(chrono::Duration::days(3)),
+        },
+        calendar: None,
+        approaching: None,
+    };
+    SlaConfig {
+        policies: vec![
+            policy("urgent", Some(Priority::Urgent), chrono::Duration::hours(1)),
+            policy("standard", None, base.first_response),
+        ],
+        ..base
     }
 }
 
