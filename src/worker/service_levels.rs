@@ -141,30 +141,16 @@ fn fingerprint(text: &str) -> String {
 /// Every clock at a stage as a row, the worst first (breached, then the earliest due), so
 /// the store keeps the worst per ticket and target.
 pub fn stage_rows(levels: &[Level], tickets: &[Assessed]) -> Vec<StageRow> {
-    let mut out: Vec<(Stage, Option<DateTime<Utc>>, StageRow)> = Vec::new();
-    for t in tickets {
-        let policy = t
-            .level
-            .and_then(|i| levels.get(i))
-            .map(|l| l.policy.name.clone())
-            .unwrap_or_default();
-        for c in &t.clocks.clocks {
-            let Some(stage) = c.stage else { continue };
-            out.push((
-                stage,
-                c.due_at,
-                StageRow {
-                    ticket_id: t.record.id,
-                    target: c.target.as_str().to_string(),
-                    stage: stage_word(stage).to_string(),
-                    due_at: c.due_at.map(|d| d.timestamp()),
-                    policy: policy.clone(),
-                },
-            ));
-        }
-    }
-    out.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-    out.into_iter().map(|(_, _, r)| r).collect()
+    alerts(levels, tickets)
+        .into_iter()
+        .map(|a| StageRow {
+            ticket_id: a.ticket_id,
+            target: a.target.to_string(),
+            stage: a.stage.to_string(),
+            due_at: a.due_unix,
+            policy: a.policy,
+        })
+        .collect()
 }
 
 fn stage_word(stage: Stage) -> &'static str {
@@ -187,6 +173,9 @@ pub struct Alert {
     pub policy: String,
     #[serde(skip)]
     pub started_at: i64,
+    /// `due_at` as Unix seconds, for the stored stages.
+    #[serde(skip)]
+    pub due_unix: Option<i64>,
 }
 
 /// Every running clock at a stage, breached first, then by due time.
@@ -212,6 +201,7 @@ pub fn alerts(levels: &[Level], tickets: &[Assessed]) -> Vec<Alert> {
                         .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true)),
                     policy: policy.clone(),
                     started_at: c.started_at.timestamp(),
+                    due_unix: c.due_at.map(|d| d.timestamp()),
                 },
             ));
         }
