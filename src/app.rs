@@ -5,6 +5,7 @@
 
 mod action;
 pub mod bulk;
+mod composing;
 mod context;
 #[doc(hidden)]
 pub mod fixtures;
@@ -503,7 +504,8 @@ impl App {
 }
 
 mod update;
-pub use update::{filtered_templates, update};
+pub use composing::filtered_templates;
+pub use update::update;
 
 #[cfg(test)]
 mod tests;

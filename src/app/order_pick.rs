@@ -2,7 +2,7 @@
 //! orders, and the template the composer offers first when that order can be tracked
 //! (`wismo`: a where-is-my-order answer in three keys, `r` `Enter` `Ctrl-S`).
 
-use super::update::filtered_templates;
+use super::composing::filtered_templates;
 use super::{App, Effect};
 
 /// The template offered first when the ticket's order has tracking.
