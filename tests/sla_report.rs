@@ -565,6 +565,15 @@ fn priority_set_by_an_agent_picks_the_policy() {
     assert_eq!(first_reply(), "met");
     ok(shopdesk(&config, &db).args(["priority", &sizes, "urgent"]));
     assert_eq!(first_reply(), "breached");
+    let urgent: Value = serde_json::from_str(&ok(shopdesk(&config, &db).args([
+        "list",
+        "priority:urgent",
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(urgent.as_array().map(Vec::len), Some(1), "{urgent}");
+    assert_eq!(urgent[0]["id"].to_string(), sizes);
+    assert_eq!(urgent[0]["priority"], "urgent");
     ok(shopdesk(&config, &db).args(["priority", &sizes, "Normal"]));
     assert_eq!(first_reply(), "met");
     // usage errors exit 2, an unknown ticket 1, each with one line saying what

@@ -44,6 +44,7 @@ pub fn ticket(id: i64, status: Status, who: &str, subject: &str, hours_ago: i64)
         first_response_at: None,
         due_at: status.is_active().then(|| ts(hours_ago * 3600 - 4 * 3600)),
         message_count: 2,
+        priority: crate::domain::Priority::Normal,
         repeat: false,
     }
 }

@@ -63,6 +63,7 @@ pub struct TicketJson<'a> {
     first_response_at: Option<Rfc3339>,
     due_at: Option<Rfc3339>,
     message_count: i64,
+    priority: crate::domain::Priority,
 }
 
 impl<'a> From<&'a TicketSummary> for TicketJson<'a> {
@@ -81,6 +82,7 @@ impl<'a> From<&'a TicketSummary> for TicketJson<'a> {
             first_response_at: t.first_response_at.map(Rfc3339),
             due_at: t.due_at.map(Rfc3339),
             message_count: t.message_count,
+            priority: t.priority,
         }
     }
 }
@@ -280,6 +282,7 @@ mod tests {
                 first_response_at: Some(at(1_795_525_200)),
                 due_at: None,
                 message_count: 1,
+                priority: crate::domain::Priority::High,
                 repeat: false,
             },
             messages: vec![MessageView {
@@ -336,6 +339,7 @@ mod tests {
   "first_response_at": "2026-11-24T13:00:00Z",
   "due_at": null,
   "message_count": 1,
+  "priority": "high",
   "order": null,
   "sla": [],
   "rating": null,

@@ -1,7 +1,7 @@
 //! The query language of `list`, `search`, `bulk-reply` and the console's `/`:
 //!
 //! ```text
-//! words "exact phrases" from:anna to:@example.com status:open tag:wismo
+//! words "exact phrases" from:anna to:@example.com status:open priority:urgent tag:wismo
 //! owner:me owner:none owner:bob order:10023 lang:sv before:2026-11-01 after:7d
 //! is:breaching is:approaching is:unanswered is:mine is:unassigned is:repeat
 //! -negates any term
@@ -16,7 +16,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use unicode_width::UnicodeWidthStr;
 
-use super::ticket::Status;
+use super::ticket::{Priority, Status};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Query {
@@ -49,6 +49,7 @@ pub enum TermKind {
     From(String),
     To(String),
     Status(Status),
+    Priority(Priority),
     Tag(String),
     Owner(Owner),
     Order(String),
@@ -110,7 +111,7 @@ impl DateSpec {
 pub const MAX_TERMS: usize = 200;
 
 pub const FIELDS: &[&str] = &[
-    "from", "to", "status", "tag", "owner", "order", "lang", "before", "after", "is",
+    "from", "to", "status", "priority", "tag", "owner", "order", "lang", "before", "after", "is",
 ];
 const FLAGS: &[&str] = &[
     "breaching",
@@ -278,6 +279,11 @@ fn classify(raw: &str, _input: &str, span: Range<usize>) -> Result<Option<TermKi
                 value_span.clone(),
             )
         })?),
+        "priority" => TermKind::Priority(
+            value
+                .parse::<Priority>()
+                .map_err(|e| QueryError::new(e, value_span.clone()))?,
+        ),
         "tag" => TermKind::Tag(value.to_lowercase()),
         "owner" => TermKind::Owner(match value.to_lowercase().as_str() {
             "me" => Owner::Me,

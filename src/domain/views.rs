@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::order::Order;
 use super::threading::Placed;
-use super::{Address, AttachmentMeta, Direction, Status, TicketId};
+use super::{Address, AttachmentMeta, Direction, Priority, Status, TicketId};
 
 /// Who a ticket or a message is from, as far as it is known.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -40,6 +40,7 @@ pub struct TicketSummary {
     pub first_response_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
     pub message_count: i64,
+    pub priority: Priority,
     /// Marked a repeat contact (`is:repeat`), as the marks stood when read.
     pub repeat: bool,
 }
@@ -166,6 +167,7 @@ mod tests {
             first_response_at: None,
             due_at,
             message_count: 1,
+            priority: Priority::Normal,
             repeat: false,
         };
         #[rustfmt::skip]

@@ -194,6 +194,7 @@ fn conditions(q: &Query, ctx: &QueryContext, subject: Subject) -> (Builder, Opti
                 }
             }
             TermKind::Status(s) => b.push(n, "t.status = ?1x", [Value::Text(s.as_str().into())]),
+            TermKind::Priority(p) => b.push(n, "t.priority = ?1x", [Value::Integer(p.level())]),
             TermKind::Tag(tag) => b.push(
                 n,
                 "t.id IN (SELECT g.ticket_id FROM ticket_tags g WHERE g.tag = ?1x)",

@@ -7,14 +7,14 @@ use super::StoreError;
 use super::columns::{opt_time, time, unix_time};
 use crate::domain::threading::Placed;
 use crate::domain::views::{CustomerRef, MessageView, TicketDetail, TicketSummary};
-use crate::domain::{Direction, PlacedBy, TicketId};
+use crate::domain::{Direction, PlacedBy, Priority, TicketId};
 
 const TICKET_COLUMNS: &str = "t.id, t.account, t.subject, t.status,
     (SELECT email FROM customer_addresses WHERE customer_id = t.customer_id ORDER BY rowid LIMIT 1),
     c.name, t.owner,
     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = t.id ORDER BY tag)),
     t.language, t.created_at, t.updated_at, t.first_response_at, t.due_at, t.message_count,
-    EXISTS (SELECT 1 FROM repeat_contacts r WHERE r.ticket_id = t.id)";
+    EXISTS (SELECT 1 FROM repeat_contacts r WHERE r.ticket_id = t.id), t.priority";
 
 fn ticket_row(r: &Row) -> rusqlite::Result<TicketSummary> {
     let tags: Option<String> = r.get(7)?;
@@ -38,6 +38,7 @@ fn ticket_row(r: &Row) -> rusqlite::Result<TicketSummary> {
         due_at: opt_time(r, 12)?,
         message_count: r.get(13)?,
         repeat: r.get(14)?,
+        priority: Priority::from_level(r.get(15)?),
     })
 }
 

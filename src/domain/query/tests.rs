@@ -52,6 +52,14 @@ fn parses_table() {
             "-status:solved",
             vec![(true, Status(crate::domain::Status::Solved))],
         ),
+        (
+            "priority:Urgent",
+            vec![(false, Priority(crate::domain::Priority::Urgent))],
+        ),
+        (
+            "-priority:low",
+            vec![(true, Priority(crate::domain::Priority::Low))],
+        ),
         ("tag:WISMO", vec![(false, Tag("wismo".into()))]),
         ("owner:me", vec![(false, Owner(super::Owner::Me))]),
         ("owner:none", vec![(false, Owner(super::Owner::Nobody))]),
@@ -104,6 +112,11 @@ fn errors_point_at_the_bad_part() {
     let cases: &[(&str, &str, &str)] = &[
         ("stauts:open", "did you mean `status:`", "^^^^^^"),
         ("status:opne", "unknown status `opne`", "       ^^^^"),
+        (
+            "priority:asap",
+            "use low, normal, high or urgent",
+            "         ^^^^",
+        ),
         ("refund \"out of", "unterminated quote", "       ^^^^^^^"),
         ("after:lastweek", "bad date", "      ^^^^^^^^"),
         ("tag:", "needs a value", "^^^^"),

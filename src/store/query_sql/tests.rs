@@ -164,6 +164,12 @@ fn filters() {
         ("owner:ALICE", &["Wrong size"]),
         ("is:mine", &["Wrong size"]),
         ("is:breaching", &["退货申请"]),
+        // every ticket is normal until an agent says otherwise
+        (
+            "priority:normal tag:wismo -status:pending",
+            &["Siparişim nerede?"],
+        ),
+        ("priority:urgent", &[]),
         ("lang:ru", &["Где мой заказ"]),
         ("lang:sv", &["Var är min beställning?"]),
         ("after:2026-11-05", &["Where is my order?", "Wrong size"]),
