@@ -164,6 +164,15 @@ mod tests {
         }
     }
 
+    /// A case: its name, the rows and votes, and the subject and the lines the body must
+    /// hold in this order (None: no digest).
+    type Case = (
+        &'static str,
+        Vec<DigestRow>,
+        Vec<DigestVote>,
+        Option<(&'static str, Vec<&'static str>)>,
+    );
+
     #[test]
     fn renders_breached_first_by_due_time() {
         let cet = Zone::Fixed(FixedOffset::east_opt(3600).expect("offset"));
@@ -172,7 +181,7 @@ mod tests {
         let a3 = row(3, "approaching", Some("2026-11-24T12:00:00Z"));
         let a4 = row(4, "approaching", None);
         #[rustfmt::skip]
-        let cases: Vec<(&str, Vec<DigestRow>, Vec<DigestVote>, Option<(&str, Vec<&str>)>)> = vec![
+        let cases: Vec<Case> = vec![
             ("nothing to say", vec![], vec![], None),
             ("breached and approaching",
              vec![a4.clone(), b1.clone(), a3.clone(), b2.clone()], vec![],
