@@ -5,6 +5,7 @@
 
 pub mod autoreply;
 pub mod decide;
+pub mod digest;
 pub mod kpi;
 pub mod language;
 pub mod message;

@@ -6,6 +6,7 @@
 pub mod auto_ack;
 pub mod bulk;
 mod context;
+pub mod digest;
 pub mod survey;
 
 use std::path::PathBuf;
@@ -197,7 +198,7 @@ pub fn prepare(
             &plan,
             language.as_deref(),
         )?),
-        ReplyKind::AutoAck => None,
+        ReplyKind::AutoAck | ReplyKind::Digest => None,
     };
     let text = match &survey {
         Some(links) if text.trim().is_empty() => links.clone(),

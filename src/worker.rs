@@ -5,6 +5,7 @@
 
 pub mod backoff;
 pub mod claimant;
+pub mod digest;
 pub mod import;
 pub mod lookup;
 pub mod mailbox_sync;

@@ -60,6 +60,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     acks += surveys(&config, ctx);
+    acks += digest(&config, ctx);
     deliver_due(&config, ctx, acks > 0);
     if args.json {
         let v: Vec<_> = outcomes
@@ -171,6 +172,24 @@ fn surveys(config: &crate::config::Config, ctx: &Context) -> usize {
     })
 }
 
+/// Queues the service-level digest to the owner when its period has one; returns how many.
+fn digest(config: &crate::config::Config, ctx: &Context) -> usize {
+    if config.sla.digest_to.is_none() {
+        return 0;
+    }
+    let queued = ctx.store().map_err(|e| e.to_string()).and_then(|store| {
+        crate::worker::digest::queue_due(store.conn(), config, chrono::Utc::now())
+            .map_err(|e| e.to_string())
+    });
+    match queued {
+        Ok(id) => usize::from(id.is_some()),
+        Err(e) => {
+            eprintln!("shopdesk: digest: {e}");
+            0
+        }
+    }
+}
+
 /// Delivers outbox rows that are due (new acknowledgements, retries after failures).
 fn deliver_due(config: &crate::config::Config, ctx: &Context, force: bool) {
     let due = ctx
@@ -271,7 +290,7 @@ fn watch(
                 }
                 _ = alert_beat.tick() => {
                     alert(config, ctx);
-                    let queued = surveys(config, ctx);
+                    let queued = surveys(config, ctx) + digest(config, ctx);
                     deliver_off_runtime(config, ctx, queued > 0);
                 }
                 _ = beat.tick() => deliver_off_runtime(config, ctx, false),

@@ -36,6 +36,10 @@ pub struct SlaConfig {
     pub alert_cmd: Option<String>,
     /// The console rings the terminal bell when a ticket newly reaches breached.
     pub bell: bool,
+    /// Where `sync` sends the service-level digest (none: no digest).
+    pub digest_to: Option<String>,
+    /// How often at most a digest goes out.
+    pub digest_every: Duration,
 }
 
 impl Default for SlaConfig {
@@ -50,6 +54,8 @@ impl Default for SlaConfig {
             repeat_scope: RepeatScope::AnySubject,
             alert_cmd: None,
             bell: false,
+            digest_to: None,
+            digest_every: Duration::hours(1),
         }
     }
 }
@@ -96,6 +102,8 @@ pub(super) struct RawSla {
     repeat_scope: Option<Spanned<String>>,
     alert_cmd: Option<String>,
     bell: Option<bool>,
+    digest_to: Option<Spanned<String>>,
+    digest_every: Option<Spanned<String>>,
     #[serde(default)]
     calendar: Vec<Spanned<tables::RawCalendar>>,
     #[serde(default)]
@@ -203,6 +211,34 @@ impl RawSla {
                 ));
             }
         };
+        let digest_to = match &self.digest_to {
+            Some(v) => Some(
+                v.get_ref()
+                    .trim()
+                    .parse::<lettre::Address>()
+                    .map(|a| a.to_string())
+                    .map_err(|_| {
+                        at.err(
+                            v.span(),
+                            "sla.digest_to",
+                            format!("`{}` is not an e-mail address", v.get_ref()),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        let digest_every = match &self.digest_every {
+            Some(v) => parse_duration(v.get_ref())
+                .filter(|d| *d > Duration::zero())
+                .ok_or_else(|| {
+                    at.err(
+                        v.span(),
+                        "sla.digest_every",
+                        format!("`{}`: use a duration such as 1h", v.get_ref()),
+                    )
+                })?,
+            None => d.digest_every,
+        };
         let base = path.parent().unwrap_or(Path::new(""));
         let calendars = tables::calendars(self.calendar, base, path, text)?;
         let policies = tables::policies(self.policy, &calendars, path, text)?;
@@ -221,6 +257,8 @@ impl RawSla {
             repeat_scope,
             alert_cmd: self.alert_cmd.filter(|c| !c.trim().is_empty()),
             bell: self.bell.unwrap_or(d.bell),
+            digest_to,
+            digest_every,
         })
     }
 }

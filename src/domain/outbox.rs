@@ -15,6 +15,8 @@ pub enum ReplyKind {
     AutoAck,
     /// The satisfaction survey, sent a while after the ticket was solved.
     Survey,
+    /// The service-level digest to the shop's owner, on no ticket.
+    Digest,
 }
 
 impl ReplyKind {
@@ -23,6 +25,7 @@ impl ReplyKind {
             ReplyKind::Reply => "reply",
             ReplyKind::AutoAck => "auto_ack",
             ReplyKind::Survey => "survey",
+            ReplyKind::Digest => "digest",
         }
     }
 
@@ -32,12 +35,13 @@ impl ReplyKind {
     }
 
     /// RFC 3834's `Auto-Submitted` value: an acknowledgement answers a message
-    /// (`auto-replied`); a survey is sent on a timer, answering nothing (`auto-generated`).
+    /// (`auto-replied`); a survey or a digest is sent on a timer, answering nothing
+    /// (`auto-generated`).
     pub fn auto_submitted(self) -> Option<&'static str> {
         match self {
             ReplyKind::Reply => None,
             ReplyKind::AutoAck => Some("auto-replied"),
-            ReplyKind::Survey => Some("auto-generated"),
+            ReplyKind::Survey | ReplyKind::Digest => Some("auto-generated"),
         }
     }
 }
@@ -49,6 +53,7 @@ impl FromStr for ReplyKind {
             "reply" => Ok(ReplyKind::Reply),
             "auto_ack" => Ok(ReplyKind::AutoAck),
             "survey" => Ok(ReplyKind::Survey),
+            "digest" => Ok(ReplyKind::Digest),
             other => Err(UnknownValue::new("outbox kind", other)),
         }
     }
@@ -262,7 +267,12 @@ mod tests {
         ] {
             assert_eq!(s.as_str().parse::<OutboxState>(), Ok(s));
         }
-        for k in [ReplyKind::Reply, ReplyKind::AutoAck] {
+        for k in [
+            ReplyKind::Reply,
+            ReplyKind::AutoAck,
+            ReplyKind::Survey,
+            ReplyKind::Digest,
+        ] {
             assert_eq!(k.as_str().parse::<ReplyKind>(), Ok(k));
         }
         assert!("sending?".parse::<OutboxState>().is_err());

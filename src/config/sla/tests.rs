@@ -246,6 +246,16 @@ fn bad_values_name_the_table_key_and_line() {
             "[sla]\napproaching = \"soon\"\n".to_string(),
             "config.toml:2: sla.approaching: `soon`",
         ),
+        (
+            "a bad digest address",
+            "[sla]\nbell = true\ndigest_to = \"owner at shop\"\n".to_string(),
+            "config.toml:3: sla.digest_to: `owner at shop` is not an e-mail address",
+        ),
+        (
+            "a bad digest span",
+            "[sla]\ndigest_every = \"hourly\"\n".to_string(),
+            "config.toml:2: sla.digest_every: `hourly`: use a duration such as 1h",
+        ),
     ];
     for (name, text, want) in cases {
         let msg = parse(&text).expect_err(name).to_string();
@@ -254,4 +264,19 @@ fn bad_values_name_the_table_key_and_line() {
             "{name}:\n  got:  {msg}\n  want: {want}…"
         );
     }
+}
+
+#[test]
+fn the_digest_is_off_until_an_address_is_given() {
+    let off = parse("[sla]\n").expect("config");
+    assert_eq!(
+        (off.sla.digest_to, off.sla.digest_every),
+        (None, chrono::Duration::hours(1))
+    );
+    let on = parse("[sla]\ndigest_to = \" owner@shop.example \"\ndigest_every = \"30m\"\n")
+        .expect("config");
+    assert_eq!(
+        (on.sla.digest_to.as_deref(), on.sla.digest_every),
+        (Some("owner@shop.example"), chrono::Duration::minutes(30))
+    );
 }
