@@ -441,6 +441,10 @@ impl RawConfig {
                 ));
             }
         }
+        if let Some(to) = sla.digest_to_own(&accounts) {
+            let why = "a mailbox sync reads, so the digest would come back as mail: use the owner's own address";
+            return Err(invalid("sla.digest_to".into(), format!("`{to}` is {why}")));
+        }
         Ok(Config {
             path: Some(path.to_path_buf()),
             agent,

@@ -194,6 +194,11 @@ fn bad_values_name_the_table_key_and_line() {
             "config.toml: sla.policy[vip].account: no account named 'shopp'",
         ),
         (
+            "the digest to the shop's own mailbox",
+            format!("[sla]\ndigest_to = \"Support@Example.test\"\n{ACCOUNT}"),
+            "config.toml: sla.digest_to: `Support@Example.test` is a mailbox sync reads",
+        ),
+        (
             "a name used twice",
             format!(
                 "[[sla.policy]]\nname = \"vip\"\nfirst_reply = \"1h\"\n{}",
