@@ -96,4 +96,11 @@ calendar = "always"
     assert!(digest.text.contains("Broken zipper"), "{}", digest.text);
     assert!(digest.text.contains("first reply due"), "{}", digest.text);
     assert!(digest.text.contains("(standard)"), "{}", digest.text);
+    // The digest is kept, on no ticket: the queues hold the customer's ticket alone.
+    let tickets = support::list_json(&config, &db, &["status:pending"]);
+    assert!(
+        tickets.is_empty(),
+        "the digest opened a ticket: {tickets:?}"
+    );
+    assert_eq!(support::list_json(&config, &db, &[]).len(), 1);
 }

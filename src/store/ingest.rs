@@ -309,6 +309,40 @@ fn ticket_now(tx: &Transaction, ticket: TicketId, from: &str) -> Result<TicketNo
 /// Who the changes the mail rules make on their own (not an agent) are logged as.
 pub(crate) const SYNC_AGENT: &str = "sync";
 
+/// Stores mail shopdesk sent on no ticket (the owner's digest) as outgoing mail that is no
+/// conversation: it opens no ticket, and a copy synced later is known as this one.
+pub fn file_unticketed(
+    tx: &Transaction,
+    account: &AccountIdentity,
+    fetched: &Fetched,
+    parsed: &ParsedMessage,
+) -> Result<(), StoreError> {
+    let message_id = parsed
+        .message_id
+        .clone()
+        .unwrap_or_else(|| synthetic_message_id(&fetched.raw));
+    if known_message(tx, &account.name, &message_id)?.is_some() {
+        return Ok(());
+    }
+    let date = parsed
+        .date
+        .or(fetched.internal_date)
+        .unwrap_or_else(Utc::now);
+    let placed = crate::domain::threading::Placed::rule_only(crate::domain::PlacedBy::New);
+    let stored = row::MessageRow {
+        account: &account.name,
+        message_id: &message_id,
+        ticket: None,
+        direction: Direction::Out,
+        date: date.timestamp(),
+        placed: &placed,
+        warnings: &parsed.warnings,
+        language: None,
+    };
+    row::insert(tx, &stored, None, fetched, parsed)?;
+    Ok(())
+}
+
 /// Removes a message's location (expunged or moved away on the server). The message
 /// itself stays: a ticket's history must survive an agent archiving or deleting mail in
 /// another client. A message with no location left is simply no longer on the server.

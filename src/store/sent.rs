@@ -6,7 +6,7 @@
 use chrono::Utc;
 use rusqlite::TransactionBehavior;
 
-use super::ingest::{AccountIdentity, Fetched, ingest_from};
+use super::ingest::{AccountIdentity, Fetched, file_unticketed, ingest_from};
 use super::outbox::{self, OutboxRow};
 use super::{Store, StoreError, ticket_ops};
 use crate::domain::{EventSource, ParsedMessage};
@@ -34,8 +34,14 @@ pub fn record_sent(
     if !outbox::mark_sent(&tx, owner, row.id)? {
         return Ok(false);
     }
-    // An automatic message (Auto-Submitted) does not count as the answer: ingest knows.
-    ingest_from(&tx, account, None, &fetched, parsed, EventSource::Send)?;
+    match row.ticket_id {
+        // An automatic message (Auto-Submitted) does not count as the answer: ingest knows.
+        Some(_) => {
+            ingest_from(&tx, account, None, &fetched, parsed, EventSource::Send)?;
+        }
+        // Mail on no ticket (the owner's digest) is kept, and opens none.
+        None => file_unticketed(&tx, account, &fetched, parsed)?,
+    }
     if let (Some(ticket), Some(status)) = (row.ticket_id, row.status_after) {
         ticket_ops::set_status(
             &tx,
