@@ -187,15 +187,19 @@ fn change_of(action: &BulkAction, t: &TicketSummary) -> Outcome {
             Some(w) => format!("already {w}'s"),
             None => "already unassigned".into(),
         }),
-        // the list does not carry the priority: setting it again is harmless
-        BulkAction::Priority(p) => Outcome::Apply(format!("priority → {p}")),
+        BulkAction::Priority(p) if t.priority == *p => Outcome::Skip(format!("already {p}")),
+        BulkAction::Priority(p) => Outcome::Apply(format!("{} → {p}", t.priority)),
         BulkAction::Assign(who) => Outcome::Apply(format!(
             "{} → {}",
             t.owner.as_deref().unwrap_or("none"),
             who.as_deref().unwrap_or("none")
         )),
         BulkAction::Tag(add, remove) => {
-            let has = |tag: &String| t.tags.iter().any(|x| x.eq_ignore_ascii_case(tag.trim()));
+            // tags are stored trimmed and lower-cased (`ticket_ops::tag`), in any script
+            let has = |tag: &String| {
+                let tag = tag.trim().to_lowercase();
+                t.tags.iter().any(|x| x.to_lowercase() == tag)
+            };
             let words: Vec<String> = add
                 .iter()
                 .filter(|a| !has(a))
@@ -239,7 +243,8 @@ mod tests {
             (BulkAction::Tag(vec![s("wismo")], vec![]), &t102, Outcome::Skip(s("tags already so"))),
             (BulkAction::Tag(vec![], vec![s("wismo")]), &t103, Outcome::Skip(s("tags already so"))),
             (BulkAction::Merge(7), &t102, Outcome::Apply(s("into #7"))),
-            (BulkAction::Priority(Priority::High), &t102, Outcome::Apply(s("priority → high"))),
+            (BulkAction::Priority(Priority::High), &t102, Outcome::Apply(s("normal → high"))),
+            (BulkAction::Priority(Priority::Normal), &t102, Outcome::Skip(s("already normal"))),
         ];
         for (action, t, want) in cases {
             assert_eq!(change_of(&action, t), want, "{action:?} on #{}", t.id);

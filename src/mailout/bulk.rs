@@ -11,6 +11,7 @@ use super::{Body, MailoutError, PreparedReply, ReplyRequest, bulk_key, prepare, 
 use crate::config::Config;
 use crate::domain::outbox::pace_offset_secs;
 use crate::domain::{Status, TicketId};
+use crate::store::StoreError;
 use crate::store::outbox::{self, Enqueued};
 use crate::templates::Templates;
 
@@ -104,7 +105,8 @@ pub fn plan(
 
 /// Queues the ready replies, `delay` seconds from now and then paced at `rate` per minute
 /// when given (the pace is each row's `not_before`, so whichever sender delivers them
-/// keeps it). A reply whose key another run used meanwhile moves to the skipped. Returns
+/// keeps it). A reply whose key another run used meanwhile moves to the skipped. All or
+/// none: a reply that cannot be queued leaves none of the batch behind to go out. Returns
 /// the outbox rows queued.
 pub fn queue_all(
     conn: &Connection,
@@ -114,6 +116,11 @@ pub fn queue_all(
     rate: Option<u32>,
     agent: &str,
 ) -> Result<Vec<i64>, MailoutError> {
+    let tx = conn
+        .is_autocommit()
+        .then(|| conn.unchecked_transaction())
+        .transpose()
+        .map_err(StoreError::from)?;
     let mut rows = Vec::new();
     for (p, key) in &replies.ready {
         let pace = rate.map_or(0, |r| pace_offset_secs(rows.len(), r)) as u64;
@@ -125,6 +132,9 @@ pub fn queue_all(
                     .insert(p.ticket, Skip::AlreadySent(template.to_string()));
             }
         }
+    }
+    if let Some(tx) = tx {
+        tx.commit().map_err(StoreError::from)?;
     }
     Ok(rows)
 }

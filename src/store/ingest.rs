@@ -210,7 +210,10 @@ pub fn ingest_from(
     let placed = placement.placed(doubts);
     let mut warnings = parsed.warnings.clone();
     warnings.extend(placed.warnings.iter().cloned());
-    if let (false, Placement::Existing { ticket, .. }) = (outgoing, &placement) {
+    // A vote is a new mail from a `mailto:` link; an answer in a thread whose subject still
+    // carries a token (someone replied to the vote) is conversation, never a vote.
+    let fresh = parsed.in_reply_to.is_empty() && parsed.references.is_empty();
+    if let (false, true, Placement::Existing { ticket, .. }) = (outgoing, fresh, &placement) {
         match vote::verdict(tx, *ticket, &parsed.subject)? {
             vote::Verdict::None => {}
             vote::Verdict::Forged(w) => warnings.push(w),

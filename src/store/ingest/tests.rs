@@ -221,6 +221,20 @@ fn a_signed_vote_is_a_rating_and_no_customer_message() {
     assert!(warnings.contains("vote not counted"), "{warnings}");
     let still = crate::store::ratings::rating(store.conn(), t).expect("read");
     assert_eq!(still.map(|r| r.score), Some(Score::Csat(Csat::Good)));
+
+    // An answer in the thread whose subject still carries the token is conversation: it
+    // joins the ticket (and reopens it), and the vote stands.
+    let answer = mail(
+        "a3@c",
+        "anna@example.test",
+        &format!("Re: Re: [SHOP #{t}] Boots {bad}"),
+        "Still no refund.",
+        "In-Reply-To: <v1@c>\r\nReferences: <v1@c>\r\n",
+    );
+    let out = ingest_raw(&mut store, &shop(), "INBOX", &[answer]).expect("answer");
+    assert_eq!(out, [IngestOutcome::Threaded(t)]);
+    let still = crate::store::ratings::rating(store.conn(), t).expect("read");
+    assert_eq!(still.map(|r| r.score), Some(Score::Csat(Csat::Good)));
 }
 
 #[test]

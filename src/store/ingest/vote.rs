@@ -83,11 +83,14 @@ pub(super) fn file(
         comment: comment(&parsed.text),
         message_id: mail.message_id.to_string(),
     };
+    // When the vote was cast, as its Date says; never later than now, so a sender's clock
+    // set ahead cannot make its vote outlast the ones after it.
+    let at = mail.date.min(chrono::Utc::now());
     apply(
         tx,
         mail.ticket,
         &[change],
-        &Origin::new(SYNC_AGENT, source, mail.date),
+        &Origin::new(SYNC_AGENT, source, at),
     )?;
     let placed = Placed::rule_only(PlacedBy::Token);
     let stored = row::MessageRow {
