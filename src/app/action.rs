@@ -67,5 +67,6 @@ actions! {
     ToggleMark => "toggle_mark",
     VisualMark => "visual_mark",
     MarkAll => "mark_all",
+    ClearMarks => "clear_marks",
     Confirm => "confirm",
 }

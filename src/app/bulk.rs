@@ -257,11 +257,11 @@ pub(super) fn on_key(app: &mut App, a: Action) -> Option<Vec<Effect>> {
             Vec::new()
         }
         Action::MarkAll => mark_all(app),
-        Action::Back if app.marks.visual() => {
+        Action::ClearMarks if app.marks.visual() => {
             app.marks.end_visual();
             Vec::new()
         }
-        Action::Back if !app.marks.is_empty() => {
+        Action::ClearMarks if !app.marks.is_empty() => {
             app.marks.clear();
             Vec::new()
         }

@@ -72,7 +72,7 @@ fn space_marks_and_moves_on_and_marks_toggle() {
 fn a_visual_range_follows_the_selection_and_stays_when_it_ends() {
     // (keys, marked after)
     #[rustfmt::skip]
-    let cases: [(&[Action], &[TicketId]); 7] = [
+    let cases: [(&[Action], &[TicketId]); 8] = [
         (&[Down, VisualMark], &[102]),
         (&[Down, VisualMark, Down, Down], &[102, 103, 104]),
         (&[Down, VisualMark, Down, Down, Up], &[102, 103]),
@@ -83,7 +83,9 @@ fn a_visual_range_follows_the_selection_and_stays_when_it_ends() {
         // a mark made before the range stays when the range leaves it
         (&[Bottom, ToggleMark, Top, VisualMark, Down, Up], &[101, 106]),
         // Esc ends the range first, then clears the marks
-        (&[VisualMark, Down, Back], &[101, 102]),
+        (&[VisualMark, Down, ClearMarks], &[101, 102]),
+        // h and Left go back and leave the marks alone
+        (&[ToggleMark, ToggleMark, Back], &[101, 102]),
     ];
     for (keys, marked) in cases {
         let mut app = loaded_app(100, 30);
@@ -91,11 +93,11 @@ fn a_visual_range_follows_the_selection_and_stays_when_it_ends() {
         assert_eq!(app.marks.ids(), marked, "{keys:?}");
     }
     let mut app = loaded_app(100, 30);
-    act(&mut app, &[VisualMark, Down, Back, Back]);
+    act(&mut app, &[VisualMark, Down, ClearMarks, ClearMarks]);
     assert!(app.marks.is_empty());
     assert_eq!(app.focus, Pane::List, "Esc with marks clears them first");
-    act(&mut app, &[Back]);
-    assert_eq!(app.focus, Pane::Queues);
+    act(&mut app, &[ClearMarks]);
+    assert_eq!(app.focus, Pane::Queues, "then goes back");
 }
 
 #[test]

@@ -345,7 +345,8 @@ fn on_list_key(app: &mut App, a: Action) -> Vec<Effect> {
         Action::PageDown => app.select(sel + app.page),
         Action::PageUp => app.select(sel.saturating_sub(app.page)),
         Action::Open => open_selected(app),
-        Action::Back => {
+        // with no marks to clear, Esc goes back like h and Left
+        Action::Back | Action::ClearMarks => {
             app.focus = Pane::Queues;
             Vec::new()
         }

@@ -101,6 +101,12 @@ pub fn queue_due(
             Ok(p) => Some(p),
             // a ticket with nobody to write to is settled: never asked
             Err(MailoutError::NoRecipient(_) | MailoutError::NoAccount { .. }) => None,
+            // One ticket's mail that cannot be made (an address the composer refuses) is
+            // said once and settled, so it does not hold back every survey after it.
+            Err(MailoutError::Compose(e)) => {
+                tracing::warn!("survey for #{ticket} not sent: {e}");
+                None
+            }
             Err(e) => return Err(e),
         };
         let allowed =
