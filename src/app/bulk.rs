@@ -314,6 +314,7 @@ pub(super) fn after_move(app: &mut App) -> Vec<Effect> {
 /// A list window arrived: the range covers its rows, and marks on tickets that left the
 /// list are dropped (checked against all the list's ids when only a window is loaded).
 pub(super) fn on_list_loaded(app: &mut App) -> Vec<Effect> {
+    app.marks.end_visual_off(&app.list);
     if app.marks.is_empty() {
         return Vec::new();
     }

@@ -17,6 +17,8 @@ pub struct Marks {
 /// and the ids of the rows it covers so far, by index.
 #[derive(Debug, Clone, PartialEq)]
 struct Visual {
+    /// The list it ranges over: positions mean nothing in another.
+    query: String,
     anchor: usize,
     base: BTreeSet<TicketId>,
     covered: BTreeMap<usize, TicketId>,
@@ -82,6 +84,7 @@ impl Marks {
     /// Starts a visual range at the selection, marking it.
     pub fn start_visual(&mut self, list: &ListWindow) {
         self.visual = Some(Visual {
+            query: list.query.clone(),
             anchor: list.selected,
             base: self.ids.clone(),
             covered: BTreeMap::new(),
@@ -92,6 +95,14 @@ impl Marks {
     /// Ends the visual range; what it covered stays marked.
     pub fn end_visual(&mut self) {
         self.visual = None;
+    }
+
+    /// Ends the range when `list` is another list than the one it was drawn over (another
+    /// queue or search), so its positions never mark the tickets that now stand there.
+    pub fn end_visual_off(&mut self, list: &ListWindow) {
+        if self.visual.as_ref().is_some_and(|v| v.query != list.query) {
+            self.visual = None;
+        }
     }
 
     /// The range follows the selection: loaded rows inside it are marked, rows it left

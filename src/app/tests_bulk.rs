@@ -337,3 +337,44 @@ fn a_ctrl_click_toggles_the_mark_of_the_row_under_it() {
     assert_eq!(app.marks.ids(), [105]);
     assert_eq!(app.list.selected, 0, "the selection stays");
 }
+
+/// A range is drawn over positions: when the list under it changes (new mail, another
+/// queue or search), it ends, and what it marked stays marked by ticket.
+#[test]
+fn a_range_ends_when_its_list_changes_and_its_marks_stay() {
+    let mut app = loaded_app(100, 30);
+    act(&mut app, &[VisualMark, Down, Down]);
+    assert_eq!(app.marks.ids(), [101, 102, 103]);
+    update(&mut app, Event::DataChanged);
+    // the reload puts other tickets where the range was: they are not marked
+    let mut moved = rows();
+    moved.rotate_left(3);
+    let reloaded = Event::ListLoaded(ListWindow {
+        query: app.list_query(),
+        total: 6,
+        offset: 0,
+        rows: moved,
+        selected: app.list.selected,
+    });
+    update(&mut app, reloaded);
+    act(&mut app, &[Down]);
+    assert!(!app.marks.visual());
+    assert_eq!(app.marks.ids(), [101, 102, 103]);
+
+    let mut app = loaded_app(100, 30);
+    act(&mut app, &[VisualMark, Down, Search]);
+    for c in "tag:vip".chars() {
+        update(&mut app, Event::Char(c));
+    }
+    act(&mut app, &[Open]);
+    let other = Event::ListLoaded(ListWindow {
+        query: app.list_query(),
+        total: 2,
+        offset: 0,
+        rows: rows().into_iter().filter(|t| t.id >= 105).collect(),
+        selected: 0,
+    });
+    update(&mut app, other);
+    assert!(!app.marks.visual(), "another list ends the range");
+    assert!(!app.marks.contains(105) && !app.marks.contains(106));
+}

@@ -72,6 +72,9 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             vec![app.load_list(app.list.selected)]
         }
         Event::DataChanged => {
+            // new mail or a colleague's change moves tickets: a range by position ends,
+            // what it marked stays marked (by ticket)
+            app.marks.end_visual();
             let mut fx = app.reload();
             if let Some(t) = &app.ticket {
                 fx.push(Effect::LoadTicket(t.ticket.id));
