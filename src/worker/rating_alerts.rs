@@ -29,11 +29,16 @@ pub struct RatingAlert {
     pub at: String,
 }
 
-/// The bad votes not alerted before, each claimed now.
+/// How far back a bad vote is still news: an `alert_cmd` set up months after surveys
+/// began hears of this week's, not of every bad vote ever cast.
+const FRESH_DAYS: i64 = 7;
+
+/// The bad votes of the past week not alerted before, each claimed now.
 pub fn claim_new(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<RatingAlert>, StoreError> {
     let mut out = Vec::new();
+    let since = now - chrono::Duration::days(FRESH_DAYS);
     for (ticket, r) in ratings::all(conn)? {
-        if !r.score.is_bad() {
+        if !r.score.is_bad() || r.at < since {
             continue;
         }
         let target = r.score.kind().as_str();
@@ -129,6 +134,13 @@ mod tests {
             tickets(claim_new(c, at(500)).expect("later")),
             [(1, "csat")]
         );
+        // a bad vote older than a week is no news to an alert command set up since
+        vote(&store, 5, Score::Csat(Csat::Bad), 600);
+        assert!(claim_new(c, at(600 + 8 * 86_400)).expect("old").is_empty());
+        assert_eq!(
+            tickets(claim_new(c, at(700)).expect("fresh")),
+            [(5, "csat")]
+        );
     }
 
     #[test]
@@ -138,7 +150,8 @@ mod tests {
         let text = format!("[sla]\nalert_cmd = \"cat >> '{}'\"\n", out.display());
         let config = Config::parse(&text, std::path::Path::new("config.toml")).expect("config");
         let store = Store::open_in_memory().expect("store");
-        vote(&store, 1, Score::Nps(2), 100);
+        let when = Utc::now().timestamp() - 60;
+        vote(&store, 1, Score::Nps(2), when);
         let raise = || {
             crate::worker::service_levels::raise_alerts(store.conn(), &config, Utc::now())
                 .expect("raise")
@@ -146,10 +159,13 @@ mod tests {
         assert_eq!(raise(), 1);
         assert_eq!(raise(), 0, "once");
         let lines = std::fs::read_to_string(&out).expect("read");
+        let sent = at(when).to_rfc3339_opts(SecondsFormat::Secs, true);
         assert_eq!(
             lines,
-            "{\"ticket_id\":1,\"target\":\"nps\",\"stage\":\"bad_rating\",\"score\":2,\
-             \"comment\":\"Late\",\"at\":\"1970-01-01T00:01:40Z\"}\n"
+            format!(
+                "{{\"ticket_id\":1,\"target\":\"nps\",\"stage\":\"bad_rating\",\"score\":2,\
+                 \"comment\":\"Late\",\"at\":\"{sent}\"}}\n"
+            )
         );
     }
 }
