@@ -172,6 +172,9 @@ fn a_vote_sent_from_the_solving_reply_is_counted_and_a_tampered_one_is_not() {
         report["messages_in"], 1,
         "the vote is no customer message: {report}"
     );
+    // The acknowledgement answered nobody: one reply out, and the ticket was one-touch.
+    assert_eq!(report["messages_out"], 1, "{report}");
+    assert_eq!(report["one_touch_rate"], 1.0, "{report}");
 
     // The Bad link with its answer edited to Great: the signature no longer fits.
     let (_, bad_subject, _) = link(&reply.text, "Bad");

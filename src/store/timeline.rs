@@ -126,11 +126,21 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         "SELECT ticket_id, date, direction FROM messages
           WHERE ticket_id = ?1 AND direction != 'note'",
     ))?;
+    let mut automatic = automatic_mail(conn, one)?;
     let mut rows = query_for(&mut stmt, one)?;
     while let Some(r) = rows.next()? {
         if let Some(i) = index.get(r.get(0)?) {
             // read in place: a quarter of a million rows need no string of their own
             if let Some(d) = r.get_ref(2)?.as_str().ok().and_then(Direction::parse) {
+                // one outgoing message at that instant was automatic: that one is left
+                // out (a reply sent in the same second is the other, and stays)
+                if d == Direction::Out
+                    && let Some(n) = automatic.get_mut(&(r.get(0)?, r.get(1)?))
+                    && *n > 0
+                {
+                    *n -= 1;
+                    continue;
+                }
                 out[i].timeline.push(TimelineEvent {
                     at: instant(r.get(1)?),
                     change: TicketChange::Message(d),
@@ -204,6 +214,27 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     }
     for r in &mut out {
         r.timeline.sort_by_key(|e| e.at);
+    }
+    Ok(out)
+}
+
+/// Our own automatic mail (acknowledgements, surveys), counted by (ticket, date): it
+/// answers nobody, so it is no reply on the clocks nor in the KPIs. Found through the
+/// outbox, which holds few such rows, so the message read above keeps to its covering index.
+fn automatic_mail(
+    conn: &Connection,
+    one: Option<TicketId>,
+) -> Result<HashMap<(TicketId, i64), usize>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.ticket_id, m.date FROM outbox o
+           JOIN messages m ON m.account = o.account AND m.message_id = o.message_id
+          WHERE o.kind != 'reply' AND o.state = 'sent' AND m.ticket_id IS NOT NULL
+            AND (?1 IS NULL OR m.ticket_id = ?1)",
+    )?;
+    let mut out: HashMap<(TicketId, i64), usize> = HashMap::new();
+    let mut rows = stmt.query([one])?;
+    while let Some(r) = rows.next()? {
+        *out.entry((r.get(0)?, r.get(1)?)).or_default() += 1;
     }
     Ok(out)
 }
