@@ -136,3 +136,19 @@ fn figures_reload_on_refresh_and_when_the_data_changes_while_open() {
     act(&mut app, &[Action::Back]);
     assert_eq!(reloads(&update(&mut app, Event::DataChanged)), 0);
 }
+
+/// Figures that cannot be counted say why in the status bar, and the screen stops waiting.
+#[test]
+fn a_failed_count_stops_the_wait() {
+    let mut app = loaded_app(100, 30);
+    act(&mut app, &[Action::Report]);
+    assert!(app.report.loading);
+    update(&mut app, Event::Error("report: database is locked".into()));
+    assert!(!app.report.loading);
+    assert_eq!(app.mode, Mode::Report);
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|(s, err)| *err && s.contains("database is locked"))
+    );
+}

@@ -163,6 +163,8 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         }
         Event::Error(e) => {
             app.set_status_message(e, true);
+            // whatever was being counted is not coming: the report screen stops saying so
+            app.report.loading = false;
             Vec::new()
         }
         Event::Mouse(m) => super::mouse::on_mouse(app, m),

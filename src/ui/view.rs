@@ -327,7 +327,7 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 theme.style(StyleName::Input),
             ),
             Span::styled(
-                "  status S · assign A · tag +a -b · note TEXT · reply · save NAME · quit",
+                "  status S · assign A · priority P · tag +a -b · note TEXT · reply [NAME] · merge N · save NAME · report · quit",
                 theme.style(StyleName::HintDesc),
             ),
         ]),
