@@ -10,7 +10,7 @@ use std::time::Duration as StdDuration;
 use chrono::{Duration, Utc};
 use serde_json::Value;
 use shopdesk::mail::parse::parse_message;
-use support::sla_shop::mail;
+use support::sla_shop::{always_open, mail};
 use support::{MailStack, ok, shopdesk};
 
 const SHOP: &str = support::mailstack::SHOP;
@@ -29,17 +29,9 @@ fn sync_mails_one_digest_per_period_with_the_breached_ticket() {
 digest_to = "{OWNER}"
 digest_every = "1d"
 
-[[sla.calendar]]
-name = "always"
-time_zone = "UTC"
-hours = {{ mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" }}
-
-[[sla.policy]]
-name = "standard"
-first_reply = "1h"
-calendar = "always"
-"#,
+{}"#,
             stack.config_text(""),
+            always_open("1h"),
         ),
     )
     .unwrap();

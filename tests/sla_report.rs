@@ -10,8 +10,18 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
-use support::sla_shop::{mail, shop};
-use support::{MailStack, ok, run, shopdesk, stderr, stdout};
+use support::sla_shop::{always_open, mail, shop};
+use support::{MailStack, list_json, ok, run, shopdesk, stderr, stdout};
+
+/// The ids of the tickets `list QUERY` finds, sorted.
+fn listed_ids(config: &Path, db: &Path, query: &[&str]) -> Vec<i64> {
+    let mut ids: Vec<i64> = list_json(config, db, query)
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
 
 #[test]
 fn sla_lists_stages_and_exits_3_on_a_breach_when_asked() {
@@ -284,19 +294,7 @@ fn list_finds_repeat_contacts() {
     let dir = tempfile::tempdir().unwrap();
     let now = Utc::now();
     let (config, db, ids) = shop(dir.path(), now);
-    let listed = |query: &[&str]| -> Vec<i64> {
-        let mut args = vec!["list", "--json"];
-        args.extend_from_slice(query);
-        let v: Value = serde_json::from_str(&ok(shopdesk(&config, &db).args(&args))).unwrap();
-        let mut ids: Vec<i64> = v
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_i64().unwrap())
-            .collect();
-        ids.sort_unstable();
-        ids
-    };
+    let listed = |query: &[&str]| listed_ids(&config, &db, query);
     let mut both = vec![ids["Sizes"], ids["Again"]];
     both.sort_unstable();
     assert_eq!(listed(&["is:repeat"]), both);
@@ -320,19 +318,7 @@ fn list_finds_breaching_and_approaching_tickets_by_the_policies() {
     let dir = tempfile::tempdir().unwrap();
     let now = Utc::now();
     let (config, db, ids) = shop(dir.path(), now);
-    let listed = |query: &[&str]| -> Vec<i64> {
-        let mut args = vec!["list", "--json"];
-        args.extend_from_slice(query);
-        let v: Value = serde_json::from_str(&ok(shopdesk(&config, &db).args(&args))).unwrap();
-        let mut ids: Vec<i64> = v
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_i64().unwrap())
-            .collect();
-        ids.sort_unstable();
-        ids
-    };
+    let listed = |query: &[&str]| listed_ids(&config, &db, query);
     let mut late = vec![ids["Again"], ids["Boots"]];
     late.sort_unstable();
     assert_eq!(listed(&["is:breaching"]), late);
@@ -402,18 +388,10 @@ fn watch_runs_alert_cmd_once_per_stage_across_restarts_and_never_for_history() {
 approaching = "80%"
 alert_cmd = "'{}'"
 
-[[sla.calendar]]
-name = "always"
-time_zone = "UTC"
-hours = {{ mon = "00:00-24:00", tue = "00:00-24:00", wed = "00:00-24:00", thu = "00:00-24:00", fri = "00:00-24:00", sat = "00:00-24:00", sun = "00:00-24:00" }}
-
-[[sla.policy]]
-name = "standard"
-first_reply = "1h"
-calendar = "always"
-"#,
+{}"#,
             stack.config_text(""),
-            script.display()
+            script.display(),
+            always_open("1h"),
         ),
     )
     .unwrap();

@@ -18,6 +18,19 @@ use super::{ok, shopdesk};
 
 const SHOP: &str = "support@shop.test";
 
+/// A calendar open round the clock ("always") and one catch-all policy on it, "standard",
+/// with `first_reply` as its target: config lines for tests that need one late ticket.
+pub fn always_open(first_reply: &str) -> String {
+    format!(
+        "\n[[sla.calendar]]\nname = \"always\"\ntime_zone = \"UTC\"\nhours = {{ {} }}\n\n\
+         [[sla.policy]]\nname = \"standard\"\nfirst_reply = \"{first_reply}\"\n\
+         calendar = \"always\"\n",
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .map(|d| format!("{d} = \"00:00-24:00\""))
+            .join(", ")
+    )
+}
+
 pub fn config(dir: &Path) -> PathBuf {
     let path = dir.join("config.toml");
     std::fs::write(
