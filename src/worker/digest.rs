@@ -14,10 +14,10 @@ use crate::domain::sla::BusinessCalendar;
 use crate::mailout::{MailoutError, digest};
 use crate::store::alerts::{AlertKey, claim};
 use crate::store::outbox::{Enqueued, dedupe_key_used};
-use crate::store::timeline::Scope;
+use crate::store::timeline::stages;
 use crate::store::{StoreError, ratings, reply_facts};
 
-use super::service_levels::{assess_tickets, stage_rows};
+use super::service_levels::refresh_stages;
 
 /// The `sla_alerts` stage that marks a bad vote as mailed in a digest.
 const VOTE_STAGE: &str = "digest";
@@ -64,14 +64,16 @@ pub fn queue_due(
     })
 }
 
-/// Every active ticket's clocks at a stage, with the ticket's subject.
+/// Every active ticket's clocks at a stage, with the ticket's subject: the stored stages,
+/// brought up to date (a rebuild only when something moved since, not an assessment of
+/// every ticket on each beat).
 fn clock_rows(
     conn: &Connection,
     config: &Config,
     now: DateTime<Utc>,
 ) -> Result<Vec<DigestRow>, StoreError> {
-    let (levels, tickets) = assess_tickets(conn, config, Scope::Active, now)?;
-    stage_rows(&levels, &tickets)
+    refresh_stages(conn, config, now)?;
+    stages::rows(conn)?
         .into_iter()
         .map(|r| {
             Ok(DigestRow {

@@ -133,6 +133,26 @@ pub fn store(conn: &Connection, rows: &[StageRow], stamp: &Stamp) -> Result<(), 
     })
 }
 
+/// Every stored row of a live ticket, the worst first: breached, then by due time.
+pub fn rows(conn: &Connection) -> Result<Vec<StageRow>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT s.ticket_id, s.target, s.stage, s.due_at, s.policy FROM sla_stages s
+           JOIN tickets t ON t.id = s.ticket_id
+          WHERE t.merged_into IS NULL
+          ORDER BY s.stage = 'breached' DESC, s.due_at IS NULL, s.due_at, s.ticket_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(StageRow {
+            ticket_id: r.get(0)?,
+            target: r.get(1)?,
+            stage: r.get(2)?,
+            due_at: r.get(3)?,
+            policy: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The stored stages at a glance: tickets with a breached clock, tickets whose worst clock
 /// is approaching (as `is:breaching` and `is:approaching` count them), and which tickets
 /// are breached, to tell a newly breached one.
