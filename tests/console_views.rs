@@ -290,3 +290,16 @@ fn the_queue_bar_keeps_the_selected_queue_in_view() {
     assert!(last.contains(" All 6 ") && last.contains('‹') && !last.contains('›'));
     assert!(!last.contains(" Open 5 "), "{last}");
 }
+
+/// A priority an agent set shows in the open ticket's header; a normal one says nothing.
+#[test]
+fn the_thread_header_says_a_priority_an_agent_set() {
+    let mut app = with_ticket(loaded_app(100, 30));
+    act(&mut app, &[Action::Open]);
+    assert!(!render(&app).contains("priority"));
+    if let Some(t) = app.ticket.as_mut() {
+        t.ticket.priority = shopdesk::domain::Priority::Urgent;
+    }
+    let screen = render(&app);
+    assert!(screen.contains("· priority urgent"), "{screen}");
+}

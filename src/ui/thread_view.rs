@@ -10,9 +10,9 @@ use super::text::short_age;
 use super::theme::Theme;
 use super::view::block;
 use crate::app::{App, Pane};
-use crate::domain::Direction;
 use crate::domain::order::Order;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
+use crate::domain::{Direction, Priority};
 
 /// The thread as lines: header, then each message with quoted text folded.
 pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
@@ -40,6 +40,18 @@ pub fn thread_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         )),
         Span::raw(format!(" · owner {}", s.owner.as_deref().unwrap_or("none"))),
     ];
+    // said only when an agent set it: every ticket is normal until then
+    if s.priority != Priority::Normal {
+        let style = if s.priority > Priority::Normal {
+            StyleName::Warning
+        } else {
+            StyleName::HintDesc
+        };
+        meta.push(Span::styled(
+            format!(" · priority {}", s.priority),
+            theme.style(style),
+        ));
+    }
     if let Some(l) = &s.language {
         meta.push(Span::raw(format!(" · {l}")));
     }
