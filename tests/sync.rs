@@ -516,3 +516,62 @@ fn watch_shows_new_mail_within_five_seconds_after_every_server_restart() {
         eprintln!("restart {round}: stored after {waited:?}");
     }
 }
+
+/// Message sources the protocol reader must not mistake for protocol: lines that end
+/// announcing a literal, tagged and untagged response lines, a closing parenthesis alone,
+/// a bare CR, 8-bit bytes, no final line break, and one message of 100,000 lines.
+/// Every one arrives byte for byte, in the server's own fetch and in what sync stores.
+#[test]
+fn message_sources_that_look_like_protocol_arrive_byte_for_byte() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let config = stack.write_config(tmp.path(), "");
+    let db = tmp.path().join("shop.db");
+
+    let head = |n: usize, subject: &str| {
+        format!(
+            "From: Anna <anna{n}@customer.example>\r\nTo: {SHOP}\r\nSubject: {subject}\r\n\
+             Message-ID: <literal{n}@customer.example>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\n"
+        )
+    };
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    messages.push(
+        format!(
+            "{}my parcel {{5}}\r\nhello\r\n* 1 FETCH (UID 1 BODY[] {{12}}\r\nA1 OK done\r\n)\r\n\
+             a0003 OK Fetch completed.\r\n~{{3}}\r\n{{0}}\r\n",
+            head(1, "Order {12}")
+        )
+        .into_bytes(),
+    );
+    let mut odd = head(2, "Bytes").into_bytes();
+    // (the server sends a bare LF as CRLF, so there is none here)
+    odd.extend_from_slice(b"bare\rcr \xe9t\xe9 {7}\r\n)\r\n(no final break {2}");
+    messages.push(odd);
+    let mut long = head(3, "A long one");
+    for i in 0..100_000 {
+        long.push_str(&format!("line {i} {{{i}}}\r\n"));
+    }
+    messages.push(long.into_bytes());
+    messages.push(format!("{}{{1}}\r\n", head(4, "Ends announcing")).into_bytes());
+    stack.append(SHOP, "INBOX", &messages);
+
+    let mut session = stack.client(SHOP);
+    let fetched = support::mailstack::fetch_all(&mut session, "INBOX");
+    assert_eq!(fetched, messages, "the server's sources, as fetched");
+
+    ok(shopdesk(&config, &db).arg("sync"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut stored: Vec<Vec<u8>> = conn
+        .prepare(
+            "SELECT r.raw FROM raw_messages r JOIN message_locations l ON l.message = r.message_id
+              ORDER BY l.uid",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(stored.len(), messages.len());
+    stored.truncate(messages.len());
+    assert_eq!(stored, messages, "what sync stored");
+}

@@ -4,6 +4,7 @@
 //! its full-text row. Callers wrap a batch in one transaction together with the mailbox
 //! cursor, so a crash leaves either all or none of it.
 
+mod index_queue;
 mod known;
 mod notification;
 mod row;
@@ -22,9 +23,12 @@ use crate::domain::decide::{MailFacts, MailRules, TicketFacts, TicketNow, decide
 use crate::domain::notification::MailOrderRules;
 use crate::domain::threading::{Placement, ThreadInput, default_subject_window, place};
 use crate::domain::{Direction, EventSource, Origin, ParsedMessage, TicketId};
+pub use index_queue::IndexEntry;
+pub use index_queue::flush as index_queued;
+pub(crate) use index_queue::queue as queue_index;
 pub(crate) use known::DUP_MARK;
 use known::{derived_message_id, known_at, known_message, synthetic_message_id};
-pub(crate) use row::{index_text, without_quotes};
+pub(crate) use row::without_quotes;
 
 /// Who the shop is on one account: its ticket tag and its own addresses.
 #[derive(Debug, Clone)]
@@ -111,6 +115,47 @@ pub enum IngestOutcome {
     Vote(TicketId),
 }
 
+/// A fetched message made ready for the store: parsed, with everything about it that needs
+/// no database worked out (the customer's own words, their language, the folded full-text
+/// entry). A sync prepares on its fetching thread, so the storing thread only writes.
+pub struct Prepared {
+    pub fetched: Fetched,
+    pub parsed: ParsedMessage,
+    work: Work,
+}
+
+impl Prepared {
+    pub fn new(fetched: Fetched, parsed: ParsedMessage) -> Prepared {
+        let work = Work::of(&parsed);
+        Prepared {
+            fetched,
+            parsed,
+            work,
+        }
+    }
+}
+
+/// The pure work on one message.
+struct Work {
+    /// The customer's own words, without quoted earlier mail.
+    body: String,
+    /// Detected from `body`; kept only for incoming mail.
+    language: Option<String>,
+    index: IndexEntry,
+}
+
+impl Work {
+    fn of(parsed: &ParsedMessage) -> Work {
+        let body = row::unquoted(parsed);
+        let language = crate::domain::language::detect_language(&body);
+        Work {
+            body,
+            language,
+            index: IndexEntry::of(parsed),
+        }
+    }
+}
+
 /// Stores one fetched message at (mailbox, uid). Idempotent: storing the same location twice
 /// changes nothing. Without a mailbox (a reply we just sent) the message is stored without
 /// a location; syncing the Sent folder later attaches its copy by Message-ID.
@@ -131,6 +176,40 @@ pub fn ingest_from(
     mailbox_id: Option<i64>,
     fetched: &Fetched,
     parsed: &ParsedMessage,
+    source: EventSource,
+) -> Result<IngestOutcome, StoreError> {
+    let work = Work::of(parsed);
+    let outcome = store_message(tx, account, mailbox_id, fetched, parsed, &work, source)?;
+    index_queue::flush(tx)?;
+    Ok(outcome)
+}
+
+/// `ingest` for one message of a batch: its full-text entry is queued, and the caller
+/// calls `index_queued` once, after the batch and before committing.
+pub fn ingest_prepared(
+    tx: &Transaction,
+    account: &AccountIdentity,
+    mailbox_id: Option<i64>,
+    message: &Prepared,
+) -> Result<IngestOutcome, StoreError> {
+    store_message(
+        tx,
+        account,
+        mailbox_id,
+        &message.fetched,
+        &message.parsed,
+        &message.work,
+        EventSource::Sync,
+    )
+}
+
+fn store_message(
+    tx: &Transaction,
+    account: &AccountIdentity,
+    mailbox_id: Option<i64>,
+    fetched: &Fetched,
+    parsed: &ParsedMessage,
+    work: &Work,
     source: EventSource,
 ) -> Result<IngestOutcome, StoreError> {
     let message_id = parsed
@@ -168,8 +247,7 @@ pub fn ingest_from(
             parsed.message_id.as_deref().unwrap_or("")
         ));
     }
-    let body = row::unquoted(parsed);
-    let found = super::mail_orders::Found::in_mail(&account.orders, &parsed.subject, &body);
+    let found = super::mail_orders::Found::in_mail(&account.orders, &parsed.subject, &work.body);
     if let Some(recognised) = account
         .orders
         .recognise(from, account.is_own(from), &parsed.subject)
@@ -180,6 +258,7 @@ pub fn ingest_from(
             date,
             warnings,
             recognised,
+            index: &work.index,
         };
         return notification::file(tx, account, mailbox_id, fetched, parsed, mail, &found);
     }
@@ -224,6 +303,7 @@ pub fn ingest_from(
                     warnings,
                     ticket: *ticket,
                     score,
+                    index: &work.index,
                 };
                 return vote::file(tx, account, mailbox_id, fetched, parsed, mail, source);
             }
@@ -253,7 +333,7 @@ pub fn ingest_from(
     let language = if outgoing {
         None
     } else {
-        crate::domain::language::detect_language(&body)
+        work.language.clone()
     };
     let mail = MailFacts {
         message_id: &message_id,
@@ -281,6 +361,7 @@ pub fn ingest_from(
         placed: &placed,
         warnings: &warnings,
         language: language.as_deref(),
+        index: &work.index,
     };
     let row = row::insert(tx, &stored, mailbox_id, fetched, parsed)?;
     super::mail_orders::record(tx, row, &found.orders, &found.tracking)?;
@@ -332,6 +413,7 @@ pub fn file_unticketed(
         .or(fetched.internal_date)
         .unwrap_or_else(Utc::now);
     let placed = crate::domain::threading::Placed::rule_only(crate::domain::PlacedBy::New);
+    let index = IndexEntry::of(parsed);
     let stored = row::MessageRow {
         account: &account.name,
         message_id: &message_id,
@@ -341,8 +423,10 @@ pub fn file_unticketed(
         placed: &placed,
         warnings: &parsed.warnings,
         language: None,
+        index: &index,
     };
     row::insert(tx, &stored, None, fetched, parsed)?;
+    index_queue::flush(tx)?;
     Ok(())
 }
 

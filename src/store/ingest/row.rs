@@ -1,12 +1,12 @@
 //! The message row itself: its columns, its raw source, its IMAP location and its
 //! full-text entry.
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Transaction, params};
 
 use super::Fetched;
-use crate::domain::search_text::fold_for_index;
+use super::index_queue::{self, IndexEntry};
 use crate::domain::threading::Placed;
-use crate::domain::{Address, Direction, ParsedMessage, TicketId};
+use crate::domain::{Direction, ParsedMessage, TicketId};
 use crate::store::StoreError;
 
 /// What is stored with a message besides what was parsed.
@@ -20,10 +20,12 @@ pub(super) struct MessageRow<'a> {
     pub placed: &'a Placed,
     pub warnings: &'a [String],
     pub language: Option<&'a str>,
+    /// Its full-text entry, queued with the row (`index_queue`).
+    pub index: &'a IndexEntry,
 }
 
-/// Inserts the message, its raw source, its location (if any) and its index entry;
-/// returns its row id.
+/// Inserts the message, its raw source and its location (if any), and queues its index
+/// entry; returns its row id.
 pub(super) fn insert(
     tx: &Transaction,
     m: &MessageRow,
@@ -77,7 +79,7 @@ pub(super) fn insert(
     if let Some(mailbox_id) = mailbox_id {
         add_location(tx, mailbox_id, fetched, row)?;
     }
-    index_message(tx, row, parsed)?;
+    index_queue::queue(tx, row, m.index)?;
     Ok(row)
 }
 
@@ -117,41 +119,6 @@ pub(crate) fn without_quotes(text: &str, quotes: impl Iterator<Item = (usize, us
         out.push_str(s);
     }
     out
-}
-
-fn index_message(tx: &Transaction, row: i64, parsed: &ParsedMessage) -> Result<(), StoreError> {
-    let people = parsed.from.iter().chain(&parsed.to).chain(&parsed.cc);
-    index_text(tx, row, &parsed.subject, &parsed.text, people)
-}
-
-/// The full-text entry of message `row`: its subject, its words, and the names and
-/// addresses of sender and recipients, folded as queries are.
-pub(crate) fn index_text<'a>(
-    conn: &Connection,
-    row: i64,
-    subject: &str,
-    text: &str,
-    people: impl Iterator<Item = &'a Address>,
-) -> Result<(), StoreError> {
-    let mut names = String::new();
-    for a in people {
-        if let Some(n) = &a.name {
-            names.push_str(n);
-            names.push(' ');
-        }
-        names.push_str(&a.email);
-        names.push(' ');
-    }
-    conn.prepare_cached(
-        "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        row,
-        fold_for_index(subject),
-        fold_for_index(text),
-        fold_for_index(&names),
-    ])?;
-    Ok(())
 }
 
 pub(super) fn add_location(
