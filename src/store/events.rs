@@ -110,6 +110,11 @@ fn apply_one(
                 "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, '', ?2, ?3)",
             )?
             .execute(params![row, fold_for_index(text), author])?;
+            // the sender index is written by the store, not by a trigger (migration 0017)
+            tx.prepare_cached(
+                "INSERT INTO message_senders (rowid, from_email, from_name) VALUES (?1, NULL, ?2)",
+            )?
+            .execute(params![row, author])?;
             touch(tx, ticket, Direction::Note, at)?
         }
         TicketChange::StatusSet { status, cause } => tx

@@ -10,7 +10,7 @@ use chrono::DateTime;
 use rusqlite::{Connection, params};
 
 use super::events::{apply, status_column};
-use super::ingest::index_text;
+use super::ingest::{IndexEntry, index_queued, queue_index};
 use super::{Store, StoreError};
 use crate::domain::{Address, EventSource, Origin, Status, TicketChange, TicketId};
 
@@ -239,7 +239,10 @@ fn index_copied(tx: &Connection) -> Result<(), StoreError> {
         });
         let to: Vec<Address> = serde_json::from_str(&to)?;
         let cc: Vec<Address> = serde_json::from_str(&cc)?;
-        index_text(tx, id, &subject, &text, from.iter().chain(&to).chain(&cc))?;
+        let entry = IndexEntry::new(&subject, &text, from.iter().chain(&to).chain(&cc));
+        queue_index(tx, id, &entry)?;
     }
+    // the text and sender indexes of every copied message, in one statement each
+    index_queued(tx)?;
     Ok(())
 }

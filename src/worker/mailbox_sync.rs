@@ -18,11 +18,12 @@ use chrono::Utc;
 
 use rusqlite::Transaction;
 
-use crate::domain::ParsedMessage;
 use crate::mail::imap::sync::{FetchedMessage, changes_since, examine, fetch_batch, search_new};
 use crate::mail::imap::{Connected, ImapError};
 use crate::mail::parse::parse_message;
-use crate::store::ingest::{AccountIdentity, Fetched, IngestOutcome, ingest};
+use crate::store::ingest::{
+    AccountIdentity, Fetched, IngestOutcome, Prepared, index_queued, ingest_prepared,
+};
 use crate::store::{Store, StoreError, bulk_index, mailboxes};
 
 /// Messages fetched and stored per transaction.
@@ -222,9 +223,10 @@ pub fn sync_mailbox(
     Ok(report)
 }
 
-/// A fetched message made ready for the store, on the fetching thread: parsed, and
-/// marked as history when it was there before the mailbox was first synced.
-fn prepare(m: FetchedMessage, first_uidnext: Option<u32>) -> (Fetched, ParsedMessage) {
+/// A fetched message made ready for the store, on the fetching thread: parsed, its pure
+/// work done (`store::ingest::Prepared`), and marked as history when it was there before
+/// the mailbox was first synced.
+fn prepare(m: FetchedMessage, first_uidnext: Option<u32>) -> Prepared {
     let parsed = parse_message(&m.raw);
     let fetched = Fetched {
         history: first_uidnext.is_some_and(|first| m.uid < first),
@@ -234,7 +236,7 @@ fn prepare(m: FetchedMessage, first_uidnext: Option<u32>) -> (Fetched, ParsedMes
         internal_date: m.internal_date,
         raw: m.raw,
     };
-    (fetched, parsed)
+    Prepared::new(fetched, parsed)
 }
 
 /// Stores one batch of new messages in the caller's transaction; the mail that was there
@@ -243,15 +245,16 @@ fn store_batch(
     tx: &Transaction,
     account: &AccountIdentity,
     mailbox_id: i64,
-    batch: &[(Fetched, ParsedMessage)],
+    batch: &[Prepared],
     report: &mut MailboxReport,
 ) -> Result<(), SyncError> {
     let mut history = Vec::new();
-    for (f, p) in batch {
+    for message in batch {
+        let f = &message.fetched;
         if mailboxes::has_location(tx, mailbox_id, f.uid)? {
             continue;
         }
-        let ticket = match ingest(tx, account, Some(mailbox_id), f, p)? {
+        let ticket = match ingest_prepared(tx, account, Some(mailbox_id), message)? {
             IngestOutcome::NewTicket(t) => {
                 report.new_tickets += 1;
                 report.new_ticket_ids.push(t);
@@ -271,6 +274,7 @@ fn store_batch(
         }
         report.new_messages += 1;
     }
+    index_queued(tx)?;
     crate::store::history::settle_history(
         tx,
         &history,

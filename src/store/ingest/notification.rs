@@ -20,6 +20,8 @@ pub(super) struct Filed<'a> {
     pub date: DateTime<Utc>,
     pub warnings: Vec<String>,
     pub recognised: Recognised,
+    /// The mail's full-text entry.
+    pub index: &'a super::IndexEntry,
 }
 
 /// Applies the notification to its order and stores the mail on no ticket. A
@@ -72,6 +74,7 @@ pub(super) fn file(
         placed: &placed,
         warnings: &warnings,
         language: None,
+        index: mail.index,
     };
     let row = row::insert(tx, &stored, mailbox_id, fetched, parsed)?;
     crate::store::mail_orders::record(tx, row, &found.orders, &found.tracking)?;

@@ -66,6 +66,8 @@ pub(super) struct Filed<'a> {
     pub warnings: Vec<String>,
     pub ticket: TicketId,
     pub score: Score,
+    /// The mail's full-text entry.
+    pub index: &'a super::IndexEntry,
 }
 
 /// Records the vote on its ticket and stores the mail on no ticket.
@@ -102,6 +104,7 @@ pub(super) fn file(
         placed: &placed,
         warnings: &mail.warnings,
         language: None,
+        index: mail.index,
     };
     row::insert(tx, &stored, mailbox_id, fetched, parsed)?;
     Ok(IngestOutcome::Vote(mail.ticket))
