@@ -23,6 +23,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_ratings.sql"),
     include_str!("migrations/0013_repeat_contacts.sql"),
     include_str!("migrations/0014_sla_stages.sql"),
+    include_str!("migrations/0015_quiet_watch_beat.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
