@@ -11,8 +11,8 @@ use super::{Body, MailoutError, PreparedReply, ReplyRequest, bulk_key, prepare, 
 use crate::config::Config;
 use crate::domain::outbox::pace_offset_secs;
 use crate::domain::{Status, TicketId};
-use crate::store::StoreError;
 use crate::store::outbox::{self, Enqueued};
+use crate::store::{StoreError, corrections};
 use crate::templates::Templates;
 
 /// Why a ticket gets no reply.
@@ -26,6 +26,9 @@ pub enum Skip {
     NoAddress(String),
     /// The template or the ticket cannot make a mail: the reason in words.
     Failed(String),
+    /// Merged into this ticket (after the list or the preview was made): its messages are
+    /// there, and so is the reply to them.
+    Merged(TicketId),
 }
 
 impl Skip {
@@ -35,6 +38,7 @@ impl Skip {
             Skip::AlreadySent(t) => format!("already answered with '{t}'"),
             Skip::NoCustomerMessage => "no customer message to answer".into(),
             Skip::NoAddress(why) | Skip::Failed(why) => why.clone(),
+            Skip::Merged(into) => format!("merged into #{into}"),
         }
     }
 
@@ -46,6 +50,7 @@ impl Skip {
             Skip::NoCustomerMessage => "no customer message".into(),
             Skip::NoAddress(_) => "no customer address".into(),
             Skip::Failed(why) => why.clone(),
+            Skip::Merged(_) => "merged since".into(),
         }
     }
 }
@@ -58,7 +63,8 @@ pub struct BulkReplies {
 }
 
 /// Renders `template` for each ticket and sorts them into ready and skipped. Nothing is
-/// written.
+/// written. A ticket merged into another is skipped as such (its number answers for the
+/// other, which may not be among the tickets meant).
 pub fn plan(
     conn: &Connection,
     config: &Config,
@@ -70,6 +76,18 @@ pub fn plan(
 ) -> Result<BulkReplies, MailoutError> {
     let mut out = BulkReplies::default();
     for &ticket in tickets {
+        match corrections::survivor(conn, ticket) {
+            Ok(into) if into != ticket => {
+                out.skipped.insert(ticket, Skip::Merged(into));
+                continue;
+            }
+            // a ticket gone is said by `prepare`, as before
+            Ok(_) | Err(StoreError::NoTicket(_)) => {}
+            Err(e) => {
+                out.skipped.insert(ticket, Skip::Failed(e.to_string()));
+                continue;
+            }
+        }
         let req = ReplyRequest {
             status_after,
             ..ReplyRequest::new(ticket, Body::Template(template.to_string()), agent)

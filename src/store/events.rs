@@ -110,7 +110,7 @@ fn apply_one(
                 "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, '', ?2, ?3)",
             )?
             .execute(params![row, fold_for_index(text), author])?;
-            // the sender index is written by the store, not by a trigger (migration 0017)
+            // the sender index is written by the store, not by a trigger (migration 0016)
             tx.prepare_cached(
                 "INSERT INTO message_senders (rowid, from_email, from_name) VALUES (?1, NULL, ?2)",
             )?

@@ -23,7 +23,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_ratings.sql"),
     include_str!("migrations/0013_repeat_contacts.sql"),
     include_str!("migrations/0014_sla_stages.sql"),
-    include_str!("migrations/0017_senders_indexed_in_batches.sql"),
+    include_str!("migrations/0015_quiet_watch_beat.sql"),
+    include_str!("migrations/0016_senders_indexed_in_batches.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -37,8 +37,8 @@ const FRESH_DAYS: i64 = 7;
 pub fn claim_new(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<RatingAlert>, StoreError> {
     let mut out = Vec::new();
     let since = now - chrono::Duration::days(FRESH_DAYS);
-    for (ticket, r) in ratings::all(conn)? {
-        if !r.score.is_bad() || r.at < since {
+    for (ticket, r) in ratings::since(conn, since.timestamp())? {
+        if !r.score.is_bad() {
             continue;
         }
         let target = r.score.kind().as_str();

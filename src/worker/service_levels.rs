@@ -1,8 +1,9 @@
 //! Service levels at work: the tickets of a scope assessed under the config's policies
-//! (what `sla` and `report` print), and the alerts `sync --watch` raises from them —
-//! `alert_cmd` run once per ticket, clock and stage, the alert as JSON on its standard
-//! input, remembered in the store so a restart does not raise it again — and the stored
-//! stages that `is:breaching`, `is:approaching` and the console's counter read.
+//! (what `sla` and `report` print); the stored stages that `is:breaching`,
+//! `is:approaching`, the console's counter and the digest read; and the alerts `sync
+//! --watch` raises from those stages — `alert_cmd` run once per ticket, clock and stage,
+//! the alert as JSON on its standard input, remembered in the store so a restart does not
+//! raise it again.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -14,7 +15,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::domain::kpi::RepeatScope;
 use crate::domain::query::{Flag, Query};
-use crate::domain::sla::clock::{ClockState, TargetClock};
+use crate::domain::sla::clock::{ClockState, Target, TargetClock};
 use crate::domain::sla::levels::{Assessed, Level, assess};
 use crate::domain::sla::{BusinessCalendar, Stage};
 use crate::store::StoreError;
@@ -149,8 +150,34 @@ pub fn stage_rows(levels: &[Level], tickets: &[Assessed]) -> Vec<StageRow> {
             stage: a.stage.to_string(),
             due_at: a.due_unix,
             policy: a.policy,
+            started_at: a.started_at,
         })
         .collect()
+}
+
+/// The alert a stored row stands for; `None` for a target or stage this build does not
+/// know (rows are only ever written from [`alerts`], so none is expected).
+fn stage_alert(row: &StageRow) -> Option<Alert> {
+    let target = Target::ALL
+        .into_iter()
+        .find(|t| t.as_str() == row.target)?
+        .as_str();
+    let stage = [Stage::Approaching, Stage::Breached]
+        .into_iter()
+        .map(stage_word)
+        .find(|s| *s == row.stage)?;
+    Some(Alert {
+        ticket_id: row.ticket_id,
+        target,
+        stage,
+        due_at: row
+            .due_at
+            .and_then(|t| DateTime::from_timestamp(t, 0))
+            .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        policy: row.policy.clone(),
+        started_at: row.started_at,
+        due_unix: row.due_at,
+    })
 }
 
 fn stage_word(stage: Stage) -> &'static str {
@@ -223,8 +250,13 @@ pub enum AlertError {
 }
 
 /// Raises each alert not raised before (a clock at a stage, or a bad vote): claims it in
-/// the store, then runs `alert_cmd` with it on stdin. Returns how many were raised; a command that fails is reported, and its
-/// alert still counts as raised (a broken script must not be run again every few seconds).
+/// the store, then runs `alert_cmd` with it on stdin. Returns how many were raised; a
+/// command that fails is reported, and its alert still counts as raised (a broken script
+/// must not be run again every few seconds).
+///
+/// The clocks come from the stored stages, brought up to date first: when nothing moved
+/// since the last check (no event, no stage change due), that is a few small reads and no
+/// clock is run.
 pub fn raise_alerts(
     conn: &Connection,
     config: &Config,
@@ -233,23 +265,28 @@ pub fn raise_alerts(
     let Some(cmd) = config.sla.alert_cmd.as_deref() else {
         return Ok(0);
     };
-    let (levels, tickets) = assess_tickets(conn, config, Scope::Active, now)?;
+    refresh_stages(conn, config, now)?;
     let mut raised = 0;
     let mut failures = Vec::new();
-    for a in alerts(&levels, &tickets) {
-        let key = AlertKey {
-            ticket: a.ticket_id,
-            target: a.target,
-            started_at: a.started_at,
-            stage: a.stage,
-        };
-        if !claim(conn, key, now.timestamp())? {
-            continue;
+    if let Some(fresh) = stages::unalerted(conn)? {
+        for row in &fresh.rows {
+            let Some(a) = stage_alert(row) else { continue };
+            let key = AlertKey {
+                ticket: a.ticket_id,
+                target: a.target,
+                started_at: a.started_at,
+                stage: a.stage,
+            };
+            // another watcher may have raised it since the rows were read
+            if !claim(conn, key, now.timestamp())? {
+                continue;
+            }
+            raised += 1;
+            if let Err(e) = run_alert(cmd, &a) {
+                failures.push(format!("ticket #{}: {e}", a.ticket_id));
+            }
         }
-        raised += 1;
-        if let Err(e) = run_alert(cmd, &a) {
-            failures.push(format!("ticket #{}: {e}", a.ticket_id));
-        }
+        stages::mark_alerted(conn, fresh.build)?;
     }
     for a in super::rating_alerts::claim_new(conn, now)? {
         raised += 1;

@@ -104,3 +104,213 @@ fn a_ticket_is_asked_once() {
     assert!(!mark_asked(c, 1, 20).expect("again"));
     assert!(was_asked(c, 1).expect("asked"));
 }
+
+/// What `unasked_solved` answered before it read solves by time: every solved ticket's
+/// solves grouped. The new reading must agree with it on every case and window.
+fn unasked_solved_by_grouping(c: &Connection, from: i64, to: i64) -> Vec<(TicketId, i64)> {
+    let mut stmt = c
+        .prepare(
+            "SELECT t.id, max(e.at) FROM tickets t
+               JOIN ticket_events e ON e.ticket_id = t.id AND e.kind = 'status'
+                    AND e.value = 'solved' AND e.source IS NOT 'history'
+              WHERE t.status = 'solved' AND t.merged_into IS NULL
+                AND NOT EXISTS (SELECT 1 FROM ticket_surveys s WHERE s.ticket_id = t.id)
+              GROUP BY t.id
+             HAVING max(e.at) BETWEEN ?1 AND ?2
+              ORDER BY t.id",
+        )
+        .expect("prepare");
+    stmt.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+#[test]
+fn unasked_solved_finds_the_last_solve_in_the_window() {
+    use crate::domain::ticket_change::StatusCause;
+    use EventSource::{Cli, History};
+    use Status::{Open, Solved};
+    // the window asked about
+    const FROM: i64 = 1_000;
+    const TO: i64 = 2_000;
+    enum Step {
+        /// a status set at a time, from a source
+        Set(Status, i64, EventSource),
+        /// merged into ticket 1
+        Merged,
+        /// the customer was asked already
+        Asked,
+    }
+    use Step::{Asked, Merged, Set};
+    // (what happened to the ticket, its last solve if it is a candidate)
+    let cases: &[(&str, &[Step], Option<i64>)] = &[
+        (
+            "solved in the window",
+            &[Set(Solved, 1_500, Cli)],
+            Some(1_500),
+        ),
+        (
+            "solved on the window's first second",
+            &[Set(Solved, FROM, Cli)],
+            Some(FROM),
+        ),
+        (
+            "solved on its last second",
+            &[Set(Solved, TO, Cli)],
+            Some(TO),
+        ),
+        ("solved before it", &[Set(Solved, FROM - 1, Cli)], None),
+        ("solved after it", &[Set(Solved, TO + 1, Cli)], None),
+        (
+            "solved twice in it: the last solve",
+            &[
+                Set(Solved, 1_200, Cli),
+                Set(Open, 1_300, Cli),
+                Set(Solved, 1_800, Cli),
+            ],
+            Some(1_800),
+        ),
+        (
+            "solved in it, reopened, solved again after it",
+            &[
+                Set(Solved, 1_200, Cli),
+                Set(Open, 1_300, Cli),
+                Set(Solved, TO + 5, Cli),
+            ],
+            None,
+        ),
+        (
+            "solved before it, reopened, solved again in it",
+            &[
+                Set(Solved, 500, Cli),
+                Set(Open, 600, Cli),
+                Set(Solved, 1_700, Cli),
+            ],
+            Some(1_700),
+        ),
+        (
+            "solved in it, reopened and still open",
+            &[Set(Solved, 1_200, Cli), Set(Open, 1_300, Cli)],
+            None,
+        ),
+        (
+            "solved in it, then merged",
+            &[Set(Solved, 1_200, Cli), Merged],
+            None,
+        ),
+        (
+            "solved in it, asked already",
+            &[Set(Solved, 1_200, Cli), Asked],
+            None,
+        ),
+        (
+            "history settled it in the window",
+            &[Set(Solved, 1_500, History)],
+            None,
+        ),
+        (
+            "solved before it, history settled it again in it",
+            &[
+                Set(Solved, 500, Cli),
+                Set(Open, 600, Cli),
+                Set(Solved, 1_500, History),
+            ],
+            None,
+        ),
+        (
+            "solved in it, history settled it again later",
+            &[
+                Set(Solved, 1_400, Cli),
+                Set(Open, 1_450, History),
+                Set(Solved, TO + 9, History),
+            ],
+            Some(1_400),
+        ),
+    ];
+    let store = with_ticket();
+    let c = store.conn();
+    // ticket 1 (solved at creation, no solve event) is never a candidate: the merges' target
+    let mut want = Vec::new();
+    for (i, (name, steps, last)) in cases.iter().enumerate() {
+        let id = i64::try_from(i).expect("id") + 2;
+        atomically(c, |tx| {
+            let created = TicketChange::Created(NewTicket {
+                account: "shop".into(),
+                subject: (*name).into(),
+                normalized_subject: (*name).into(),
+                status: Status::Open,
+                customer: None,
+            });
+            apply(
+                tx,
+                id,
+                &[created],
+                &Origin::new("sync", EventSource::Sync, at(100)),
+            )?;
+            for step in *steps {
+                let (change, source, when) = match step {
+                    Set(status, when, source) => (
+                        TicketChange::StatusSet {
+                            status: *status,
+                            cause: StatusCause::Agent,
+                        },
+                        *source,
+                        *when,
+                    ),
+                    Merged => (
+                        TicketChange::Merged {
+                            into: 1,
+                            message_ids: Vec::new(),
+                            tags: Vec::new(),
+                            undo: false,
+                        },
+                        Cli,
+                        1_900,
+                    ),
+                    Asked => {
+                        mark_asked(tx, id, 1_950)?;
+                        continue;
+                    }
+                };
+                apply(tx, id, &[change], &Origin::new("alice", source, at(when)))?;
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if let Some(t) = last {
+            want.push((id, *t, *name));
+        }
+    }
+    let found: Vec<(TicketId, i64)> = unasked_solved(c, FROM, TO)
+        .expect("candidates")
+        .into_iter()
+        .map(|(id, t)| (id, t.timestamp()))
+        .collect();
+    let want_ids: Vec<(TicketId, i64)> = want.iter().map(|(id, t, _)| (*id, *t)).collect();
+    let names = |ids: &[(TicketId, i64)]| -> Vec<&str> {
+        ids.iter()
+            .filter_map(|(id, _)| cases.get(usize::try_from(id - 2).ok()?).map(|c| c.0))
+            .collect()
+    };
+    assert_eq!(found, want_ids, "found {:?}", names(&found));
+    // and the same as grouping every solved ticket, on other windows too
+    for (from, to) in [
+        (FROM, TO),
+        (0, 10_000),
+        (1_250, 1_750),
+        (TO, TO),
+        (3_000, 4_000),
+    ] {
+        let now: Vec<(TicketId, i64)> = unasked_solved(c, from, to)
+            .expect("candidates")
+            .into_iter()
+            .map(|(id, t)| (id, t.timestamp()))
+            .collect();
+        assert_eq!(
+            now,
+            unasked_solved_by_grouping(c, from, to),
+            "{from}..={to}"
+        );
+    }
+}

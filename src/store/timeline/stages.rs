@@ -9,6 +9,10 @@
 //! moment a running clock changes stage, at most [`MAX_AGE_S`] on — and are stale after
 //! it, or when an event or a ticket came after the ones they were built from, or the
 //! policies changed. A quiet shop is written to only when a stage really changes.
+//!
+//! The alert check of `sync --watch` raises from these rows too: each names its clock by
+//! when it started, and each build is numbered, so the check can tell that the rows it
+//! raised from were not rebuilt since and skip reading them (a quiet beat reads the stamp).
 
 use std::collections::BTreeSet;
 
@@ -32,6 +36,9 @@ pub struct StageRow {
     pub stage: String,
     pub due_at: Option<i64>,
     pub policy: String,
+    /// When the clock started (Unix seconds): with the ticket, target and stage, what an
+    /// alert is raised once for.
+    pub started_at: i64,
 }
 
 /// What a set of rows was built from: the newest event and ticket, the rules (a
@@ -106,20 +113,29 @@ pub fn holds(conn: &Connection, stamp: &Stamp) -> Result<bool, StoreError> {
 pub fn store(conn: &Connection, rows: &[StageRow], stamp: &Stamp) -> Result<(), StoreError> {
     atomically(conn, |tx| {
         tx.execute("DELETE FROM sla_stages", [])?;
+        // A running clock is the only one at a stage, and a ticket runs at most one clock
+        // per target at a time, so the worst row is that clock's.
         let mut insert = tx.prepare(
-            "INSERT INTO sla_stages (ticket_id, target, stage, due_at, policy)
-             SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?1)
+            "INSERT INTO sla_stages (ticket_id, target, stage, due_at, policy, started_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?1)
              ON CONFLICT (ticket_id, target) DO NOTHING",
         )?;
         for r in rows {
-            insert.execute(params![r.ticket_id, r.target, r.stage, r.due_at, r.policy])?;
+            insert.execute(params![
+                r.ticket_id,
+                r.target,
+                r.stage,
+                r.due_at,
+                r.policy,
+                r.started_at
+            ])?;
         }
         tx.execute(
             "INSERT INTO sla_stages_built
-                    (id, last_event, last_ticket, rules, policies, built_at, valid_until)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+                    (id, last_event, last_ticket, rules, policies, built_at, valid_until, build)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, 1)
              ON CONFLICT (id) DO UPDATE SET last_event = ?1, last_ticket = ?2, rules = ?3,
-                policies = ?4, built_at = ?5, valid_until = ?6",
+                policies = ?4, built_at = ?5, valid_until = ?6, build = build + 1",
             params![
                 stamp.last_event,
                 stamp.last_ticket,
@@ -133,24 +149,81 @@ pub fn store(conn: &Connection, rows: &[StageRow], stamp: &Stamp) -> Result<(), 
     })
 }
 
+const ROW_COLUMNS: &str = "s.ticket_id, s.target, s.stage, s.due_at, s.policy, s.started_at";
+
+const WORST_FIRST: &str =
+    "ORDER BY s.stage = 'breached' DESC, s.due_at IS NULL, s.due_at, s.ticket_id, s.target";
+
+fn stage_row(r: &rusqlite::Row) -> rusqlite::Result<StageRow> {
+    Ok(StageRow {
+        ticket_id: r.get(0)?,
+        target: r.get(1)?,
+        stage: r.get(2)?,
+        due_at: r.get(3)?,
+        policy: r.get(4)?,
+        started_at: r.get(5)?,
+    })
+}
+
 /// Every stored row of a live ticket, the worst first: breached, then by due time.
 pub fn rows(conn: &Connection) -> Result<Vec<StageRow>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT s.ticket_id, s.target, s.stage, s.due_at, s.policy FROM sla_stages s
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ROW_COLUMNS} FROM sla_stages s
            JOIN tickets t ON t.id = s.ticket_id
           WHERE t.merged_into IS NULL
-          ORDER BY s.stage = 'breached' DESC, s.due_at IS NULL, s.due_at, s.ticket_id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(StageRow {
-            ticket_id: r.get(0)?,
-            target: r.get(1)?,
-            stage: r.get(2)?,
-            due_at: r.get(3)?,
-            policy: r.get(4)?,
-        })
-    })?;
+          {WORST_FIRST}"
+    ))?;
+    let rows = stmt.query_map([], stage_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The rows of one build not yet alerted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unalerted {
+    /// The build they come from, for [`mark_alerted`].
+    pub build: i64,
+    /// Rows of live tickets with no `sla_alerts` row for their clock and stage, the worst
+    /// first.
+    pub rows: Vec<StageRow>,
+}
+
+/// The rows not alerted yet, or `None` when the alert check already went through this
+/// build (then every row of it was alerted, and reading them is skipped) or there is none.
+pub fn unalerted(conn: &Connection) -> Result<Option<Unalerted>, StoreError> {
+    // one snapshot: the rows are the build's whose number is returned
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)?;
+    let built: Option<(i64, i64)> = tx
+        .prepare_cached("SELECT build, alerted_build FROM sla_stages_built")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some(build) = built
+        .filter(|(build, alerted)| build != alerted)
+        .map(|(b, _)| b)
+    else {
+        return Ok(None);
+    };
+    let rows = tx
+        .prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM sla_stages s
+               JOIN tickets t ON t.id = s.ticket_id
+              WHERE t.merged_into IS NULL
+                AND NOT EXISTS (SELECT 1 FROM sla_alerts a
+                                 WHERE a.ticket_id = s.ticket_id AND a.target = s.target
+                                   AND a.started_at = s.started_at AND a.stage = s.stage)
+              {WORST_FIRST}"
+        ))?
+        .query_map([], stage_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    tx.commit()?;
+    Ok(Some(Unalerted { build, rows }))
+}
+
+/// Notes that every row of `build` was alerted, unless the rows were rebuilt meanwhile
+/// (then the next check reads the new build).
+pub fn mark_alerted(conn: &Connection, build: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE sla_stages_built SET alerted_build = ?1 WHERE build = ?1")?
+        .execute([build])?;
+    Ok(())
 }
 
 /// The stored stages at a glance: tickets with a breached clock, tickets whose worst clock

@@ -59,6 +59,7 @@ fn row(id: TicketId, target: &str, stage: &str) -> StageRow {
         stage: stage.into(),
         due_at: Some(T0),
         policy: "standard".into(),
+        started_at: T0,
     }
 }
 
@@ -170,4 +171,53 @@ fn rows_are_stale_after_an_event_other_rules_or_their_time() {
     // a solved ticket's rows stay out of the counter once rebuilt without them
     store(c, &[], &after).expect("store");
     assert!(summary(c).expect("summary").breached.is_empty());
+}
+
+/// The alert check reads the rows of a build it has not gone through, leaves out the
+/// clocks alerted at their stage, and after marking a build reads nothing until the next.
+#[test]
+fn unalerted_rows_until_the_build_is_marked() {
+    use crate::store::alerts::{AlertKey, claim};
+    let db = shop();
+    let c = db.conn();
+    // the build, and each row's ticket, stage and clock start
+    type Seen = Option<(i64, Vec<(TicketId, String, i64)>)>;
+    let ids = |u: Option<Unalerted>| -> Seen {
+        u.map(|u| {
+            let rows = u.rows.into_iter();
+            (
+                u.build,
+                rows.map(|r| (r.ticket_id, r.stage, r.started_at)).collect(),
+            )
+        })
+    };
+    let key = |ticket, started_at, stage| AlertKey {
+        ticket,
+        target: "first_reply",
+        started_at,
+        stage,
+    };
+    assert_eq!(ids(unalerted(c).expect("never built")), None);
+    let stamp = current(c, "rules", 1, T0).expect("stamp");
+    let rows = [
+        row(1, "first_reply", "breached"),
+        row(2, "first_reply", "approaching"),
+    ];
+    store(c, &rows, &stamp).expect("store");
+    assert!(claim(c, key(1, T0, "breached"), T0).expect("claim"));
+    // the same clock alerted at another stage, or another clock at this stage, is not it
+    assert!(claim(c, key(2, T0, "breached"), T0).expect("claim"));
+    assert!(claim(c, key(2, T0 - 60, "approaching"), T0).expect("claim"));
+    let want = |build| Some((build, vec![(2, "approaching".to_string(), T0)]));
+    assert_eq!(ids(unalerted(c).expect("first")), want(1));
+    mark_alerted(c, 1).expect("mark");
+    assert_eq!(ids(unalerted(c).expect("marked")), None);
+    // a rebuild is read again; a mark of the build before does not cover it
+    store(c, &rows, &stamp).expect("rebuild");
+    mark_alerted(c, 1).expect("stale mark");
+    assert_eq!(ids(unalerted(c).expect("rebuilt")), want(2));
+    // a merged ticket raises nothing
+    c.execute("UPDATE tickets SET merged_into = 1 WHERE id = 2", [])
+        .expect("merge");
+    assert_eq!(ids(unalerted(c).expect("merged")), Some((2, Vec::new())));
 }
