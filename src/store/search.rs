@@ -157,7 +157,7 @@ fn newest(
         .prepare_cached(&size.sql)?
         .query_row([], |r| r.get(0))?;
     if walk_pays(limit, found.len(), usize::try_from(messages).unwrap_or(0)) {
-        newest_by_walk(conn, &found, walk, limit)
+        newest_by_walk(conn, &found, walk, limit, messages)
     } else {
         newest_by_dates(conn, &found, dates, limit)
     }
@@ -179,24 +179,33 @@ fn newest_by_dates(
     run_sql_ids(conn, &plan).map(Some)
 }
 
+/// Message ids past which the walk's bit set (one bit an id, 8 MiB here) is not made.
+const WALK_MAX_ID: usize = 1 << 26;
+
 /// The newest `limit` of `found`, met walking every message newest first. Ids are dense
-/// from 1, so the matches are a bit set; `None` for an id no set can hold.
+/// from 1 up to `highest` (the highest message id), so the matches are a bit set; a match
+/// past `highest` has no message to meet. `None` for ids no set of that bound can hold.
 fn newest_by_walk(
     conn: &Connection,
     found: &[i64],
     walk: &SqlPlan,
     limit: usize,
+    highest: i64,
 ) -> rusqlite::Result<Answer> {
-    let mut set: Vec<u64> = Vec::new();
+    let Ok(highest) = usize::try_from(highest) else {
+        return Ok(None);
+    };
+    if highest > WALK_MAX_ID {
+        return Ok(None);
+    }
+    let mut set: Vec<u64> = vec![0; highest / 64 + 1];
     for &id in found {
         let Ok(id) = usize::try_from(id) else {
             return Ok(None);
         };
-        let word = id / 64;
-        if word >= set.len() {
-            set.resize(word + 1, 0);
+        if let Some(word) = set.get_mut(id / 64) {
+            *word |= 1u64 << (id % 64);
         }
-        set[word] |= 1u64 << (id % 64);
     }
     let member = |id: i64| {
         usize::try_from(id)
@@ -322,20 +331,21 @@ pub(crate) fn newest_ways(
     shortcut: &Shortcut,
 ) -> Result<(Answer, Answer), StoreError> {
     let Shortcut::Newest {
+        size,
         matches,
         walk,
         dates,
         limit,
-        ..
     } = shortcut
     else {
         return Ok((None, None));
     };
     let run = || {
         let found: Vec<i64> = rows(conn, &matches.sql, &matches.params, |r| r.get(0))?;
+        let highest: i64 = conn.query_row(&size.sql, [], |r| r.get(0))?;
         Ok((
             newest_by_dates(conn, &found, dates, *limit)?,
-            newest_by_walk(conn, &found, walk, *limit)?,
+            newest_by_walk(conn, &found, walk, *limit, highest)?,
         ))
     };
     run().map_err(StoreError::from_query)

@@ -296,6 +296,35 @@ fn an_index_entry_without_its_message_falls_back() {
     assert_eq!(walk, Some(full));
 }
 
+/// A message id far past what the mailbox's size explains: the walk's bit set is not
+/// made, and the answer comes from the matches' dates or the full plan.
+#[test]
+fn an_id_past_the_walks_bound_is_still_found() {
+    let store = mailbox(60);
+    let id: i64 = 1 << 27;
+    let conn = store.conn();
+    conn.execute(
+        "INSERT INTO messages (id, account, message_id, direction, date, placed_by, created_at)
+         VALUES (?1, 'shop', 'far@test', 'in', 1900000000, 'new', 0)",
+        [id],
+    )
+    .expect("far message");
+    conn.execute(
+        "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, 'refund', 'refund', '')",
+        [id],
+    )
+    .expect("far entry");
+    let q = parse_query("refund").expect("query");
+    let plan = message_search_in(&q, &ctx(), 5, MessageOrder::Newest);
+    let shortcut = plan.shortcut.as_ref().expect("shortcut");
+    let (dates, walk) = search::newest_ways(conn, shortcut).expect("ways");
+    assert_eq!(walk, None);
+    let full = search::run_full_ids(conn, &plan).expect("full");
+    assert_eq!(full[0], id, "the newest");
+    assert_eq!(dates, Some(full.clone()));
+    assert_eq!(search::run_ids(conn, &plan).expect("fast"), full);
+}
+
 #[test]
 fn searches_with_other_conditions_have_no_shortcut() {
     for query in [
