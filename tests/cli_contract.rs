@@ -126,6 +126,64 @@ fn options_anywhere_on_the_line_and_negated_terms() {
     assert!(serde_json::from_str::<serde_json::Value>(&line(&["list", "refund"])).is_err());
 }
 
+/// The subjects a JSON answer lists, in its order.
+fn subjects(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn search_answers_best_match_or_newest_first_wherever_the_option_stands() {
+    let stack = MailStack::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let (config, db) = shop(&stack, tmp.path());
+    // The best match about refunds is the oldest message.
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(
+            0,
+            "customer4@example.test",
+            "Refund refund refund",
+            "Refund, refund, refund!",
+        )],
+    );
+    ok(shopdesk(&config, &db).arg("sync"));
+    let line = |args: &[&str]| subjects(&ok(shopdesk(&config, &db).args(args)));
+
+    let best = line(&["search", "refund", "--json"]);
+    assert_eq!(best[0], "Refund refund refund", "{best:?}");
+    assert_eq!(
+        line(&["search", "--sort", "best", "refund", "--json"]),
+        best
+    );
+    let newest = vec!["Refund now", "Refund please", "Refund refund refund"];
+    for args in [
+        &["search", "refund", "--sort", "newest", "--json"][..],
+        &["search", "--sort", "newest", "--json", "refund"],
+        &["search", "--json", "refund", "--sort=newest"],
+        &["search", "--sort", "newest", "--json", "--", "refund"],
+    ] {
+        assert_eq!(line(args), newest, "{args:?}");
+    }
+    // with --limit anywhere, the newest of them
+    assert_eq!(
+        line(&[
+            "search", "--limit", "2", "refund", "--sort", "newest", "--json"
+        ]),
+        newest[..2]
+    );
+    // a negated word stays a word of the query
+    assert_eq!(
+        line(&["search", "refund", "-please", "--sort", "newest", "--json"]),
+        ["Refund now", "Refund refund refund"]
+    );
+}
+
 #[test]
 fn bad_queries_and_bad_options_are_usage_errors_wherever_they_stand() {
     let stack = MailStack::start();
@@ -137,6 +195,8 @@ fn bad_queries_and_bad_options_are_usage_errors_wherever_they_stand() {
         &["search", "refund", "stauts:open", "--limit", "2"],
         &["list", "refund", "--limit", "many"],
         &["list", "refund", "--nonsense"],
+        &["search", "refund", "--sort", "sideways"],
+        &["search", "--sort", "refund"],
     ] {
         let o = run(shopdesk(&config, &db).args(args));
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

@@ -2,7 +2,9 @@
 """Search latency of notmuch on a Maildir, for comparison with shopdesk's search bench:
 indexes the Maildir into a fresh notmuch database, then runs each query 41 times through
 the library (no process start in the timing), newest first, taking the first 50 messages
-as shopdesk's searches do. Prints a Markdown table.
+as shopdesk's searches do. notmuch has no relevance order, so the like-for-like figure is
+shopdesk's `--sort newest`; its default, best match first, answers another question.
+Prints a Markdown table.
 
 usage: notmuch_search.py MAILDIR   (needs python3-notmuch2)
        notmuch_search.py --sender MAILDIR   prints the sender the last query looks for

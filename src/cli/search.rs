@@ -1,9 +1,10 @@
-//! `shopdesk search QUERY [--json]`: messages ranked by relevance.
+//! `shopdesk search QUERY [--json] [--limit N] [--sort best|newest]`: messages, best
+//! match first or newest first.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::store::query_sql::message_search;
+use crate::store::query_sql::{MessageOrder, message_search_in};
 use crate::store::{read, search};
 
 use super::json::write_json;
@@ -23,6 +24,24 @@ pub struct Args {
     /// At most this many messages
     #[arg(long, default_value_t = 50, value_name = "N")]
     limit: usize,
+    /// Best text match first, or newest first (a search without text is always newest first)
+    #[arg(long, value_enum, default_value_t = Sort::Best)]
+    sort: Sort,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    Best,
+    Newest,
+}
+
+impl From<Sort> for MessageOrder {
+    fn from(sort: Sort) -> MessageOrder {
+        match sort {
+            Sort::Best => MessageOrder::Best,
+            Sort::Newest => MessageOrder::Newest,
+        }
+    }
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -30,7 +49,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let config = ctx.config_or_default()?;
     let store = ctx.store()?;
     let qctx = query_args::context(store.conn(), &config, &query)?;
-    let ids = search::run_ids(store.conn(), &message_search(&query, &qctx, args.limit))?;
+    let ids = search::run_ids(
+        store.conn(),
+        &message_search_in(&query, &qctx, args.limit, args.sort.into()),
+    )?;
     let hits = read::messages(store.conn(), &ids)?;
     if args.json {
         let json: Vec<MessageJson> = hits.iter().map(MessageJson::from).collect();

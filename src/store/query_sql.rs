@@ -394,25 +394,55 @@ pub fn ticket_count(q: &Query, ctx: &QueryContext) -> SqlPlan {
     ticket_plan(q, ctx, Select::Count)
 }
 
+/// The order a message search answers in. A search without text has only one: newest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MessageOrder {
+    /// Best text match (bm25) first, then newest.
+    #[default]
+    Best,
+    /// Newest first, whatever the text's score.
+    Newest,
+}
+
 /// Message ids matching the query: best text match first, then newest (and, between
 /// messages of the same date, the one stored first).
 pub fn message_search(q: &Query, ctx: &QueryContext, limit: usize) -> SqlPlan {
+    message_search_in(q, ctx, limit, MessageOrder::Best)
+}
+
+/// Message ids matching the query in `order`; between messages of the same date, the one
+/// stored first.
+pub fn message_search_in(
+    q: &Query,
+    ctx: &QueryContext,
+    limit: usize,
+    order: MessageOrder,
+) -> SqlPlan {
     let (b, fts) = conditions(q, ctx, Subject::Message);
     let alone = b.conds.is_empty();
     let mut params = Vec::new();
     let (sql, shortcut) = match fts {
         Some(fts) => {
-            let shortcut = alone.then(|| Box::new(shortcut::ranked(&fts, limit)));
+            let (shortcut, by) = match order {
+                MessageOrder::Best => (
+                    alone.then(|| shortcut::ranked(&fts, limit)),
+                    "bm25(message_fts), m.date DESC, m.id",
+                ),
+                MessageOrder::Newest => (
+                    alone.then(|| shortcut::newest(&fts, limit)),
+                    "m.date DESC, m.id",
+                ),
+            };
             params.push(Value::Text(fts));
             let mut conds = vec!["message_fts MATCH ?".to_string()];
             conds.extend(b.conds);
             let sql = format!(
                 "SELECT m.id FROM message_fts CROSS JOIN messages m ON m.id = message_fts.rowid
                    LEFT JOIN tickets t ON t.id = m.ticket_id
-                  WHERE {} ORDER BY bm25(message_fts), m.date DESC, m.id LIMIT ?",
+                  WHERE {} ORDER BY {by} LIMIT ?",
                 conds.join(" AND ")
             );
-            (sql, shortcut)
+            (sql, shortcut.map(Box::new))
         }
         None => {
             let sql = format!(

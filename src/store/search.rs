@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::StoreError;
-use super::query_sql::shortcut::{count, newest_window, rare_cap};
+use super::query_sql::shortcut::{count, newest_window, rare_cap, walk_pays};
 use super::query_sql::{Shortcut, SqlPlan};
 
 /// Runs a plan that selects one integer column (ticket or message ids). A plan SQLite
@@ -48,6 +48,13 @@ fn run_shortcut(conn: &Connection, shortcut: &Shortcut) -> rusqlite::Result<Answ
             limit,
             kept,
         } => ranked(conn, [top, dates, tied], *limit, *kept),
+        Shortcut::Newest {
+            size,
+            matches,
+            walk,
+            dates,
+            limit,
+        } => newest(conn, [size, matches, walk, dates], *limit),
         Shortcut::Sender {
             size,
             candidates,
@@ -133,6 +140,91 @@ fn ranked(
     });
     candidates.truncate(limit);
     Ok(Some(candidates.into_iter().map(|(id, ..)| id).collect()))
+}
+
+/// Text alone, newest first: the matches' dates read when they are few, the date index
+/// walked when they are many.
+fn newest(
+    conn: &Connection,
+    [size, matches, walk, dates]: [&SqlPlan; 4],
+    limit: usize,
+) -> rusqlite::Result<Answer> {
+    if limit == 0 {
+        return Ok(Some(Vec::new()));
+    }
+    let found: Vec<i64> = rows(conn, &matches.sql, &matches.params, |r| r.get(0))?;
+    let messages: i64 = conn
+        .prepare_cached(&size.sql)?
+        .query_row([], |r| r.get(0))?;
+    if walk_pays(limit, found.len(), usize::try_from(messages).unwrap_or(0)) {
+        newest_by_walk(conn, &found, walk, limit, messages)
+    } else {
+        newest_by_dates(conn, &found, dates, limit)
+    }
+}
+
+/// The newest `limit` of `found`, from their rows.
+fn newest_by_dates(
+    conn: &Connection,
+    found: &[i64],
+    dates: &SqlPlan,
+    limit: usize,
+) -> rusqlite::Result<Answer> {
+    let ids: Vec<String> = found.iter().map(i64::to_string).collect();
+    let plan = with(
+        dates,
+        &[Value::Text(format!("[{}]", ids.join(",")))],
+        &[count(limit)],
+    );
+    run_sql_ids(conn, &plan).map(Some)
+}
+
+/// Message ids past which the walk's bit set (one bit an id, 8 MiB here) is not made.
+const WALK_MAX_ID: usize = 1 << 26;
+
+/// The newest `limit` of `found`, met walking every message newest first. Ids are dense
+/// from 1 up to `highest` (the highest message id), so the matches are a bit set; a match
+/// past `highest` has no message to meet. `None` for ids no set of that bound can hold.
+fn newest_by_walk(
+    conn: &Connection,
+    found: &[i64],
+    walk: &SqlPlan,
+    limit: usize,
+    highest: i64,
+) -> rusqlite::Result<Answer> {
+    let Ok(highest) = usize::try_from(highest) else {
+        return Ok(None);
+    };
+    if highest > WALK_MAX_ID {
+        return Ok(None);
+    }
+    let mut set: Vec<u64> = vec![0; highest / 64 + 1];
+    for &id in found {
+        let Ok(id) = usize::try_from(id) else {
+            return Ok(None);
+        };
+        if let Some(word) = set.get_mut(id / 64) {
+            *word |= 1u64 << (id % 64);
+        }
+    }
+    let member = |id: i64| {
+        usize::try_from(id)
+            .ok()
+            .and_then(|id| set.get(id / 64).map(|w| w & (1u64 << (id % 64)) != 0))
+            .unwrap_or(false)
+    };
+    let mut stmt = conn.prepare_cached(&walk.sql)?;
+    let mut entries = stmt.query(rusqlite::params_from_iter(walk.params.iter()))?;
+    let mut ids = Vec::with_capacity(limit.min(found.len()));
+    while ids.len() < limit
+        && let Some(row) = entries.next()?
+    {
+        let id: i64 = row.get(0)?;
+        if member(id) {
+            ids.push(id);
+        }
+    }
+    Ok(Some(ids))
 }
 
 /// One `from:` alone: from its candidates when they are few, else by walking the newest.
@@ -226,6 +318,34 @@ pub(crate) fn sender_ways(
         Ok((
             by_candidates(conn, candidates, rare, cap, *limit)?,
             by_newest(conn, newest, window, *limit)?,
+        ))
+    };
+    run().map_err(StoreError::from_query)
+}
+
+/// Each way of a newest-first text shortcut on its own: from the matches' dates, and by
+/// walking the date index.
+#[cfg(test)]
+pub(crate) fn newest_ways(
+    conn: &Connection,
+    shortcut: &Shortcut,
+) -> Result<(Answer, Answer), StoreError> {
+    let Shortcut::Newest {
+        size,
+        matches,
+        walk,
+        dates,
+        limit,
+    } = shortcut
+    else {
+        return Ok((None, None));
+    };
+    let run = || {
+        let found: Vec<i64> = rows(conn, &matches.sql, &matches.params, |r| r.get(0))?;
+        let highest: i64 = conn.query_row(&size.sql, [], |r| r.get(0))?;
+        Ok((
+            newest_by_dates(conn, &found, dates, *limit)?,
+            newest_by_walk(conn, &found, walk, *limit, highest)?,
         ))
     };
     run().map_err(StoreError::from_query)

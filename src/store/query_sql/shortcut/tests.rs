@@ -5,7 +5,7 @@
 use super::*;
 use crate::domain::query::parse_query;
 use crate::store::ingest::AccountIdentity;
-use crate::store::query_sql::{QueryContext, message_search};
+use crate::store::query_sql::{MessageOrder, QueryContext, message_search, message_search_in};
 use crate::store::{Store, search};
 use crate::worker::import::ingest_raw;
 
@@ -109,22 +109,110 @@ fn run_shortcut_for_test(store: &Store, shortcut: &Shortcut) -> Option<Vec<i64>>
 #[test]
 fn shortcuts_answer_as_the_full_plan_does() {
     let store = mailbox(700);
-    let mut answered = std::collections::BTreeSet::new();
-    for query in QUERIES {
-        let q = parse_query(query).expect("query");
-        for limit in [0, 1, 2, 3, 5, 8, 13, 50, 120, 1000] {
-            let plan = message_search(&q, &ctx(), limit);
-            assert!(plan.shortcut.is_some(), "{query}: no shortcut");
-            let (full, fast, by_shortcut) = both(&store, &plan);
-            assert_eq!(fast, full, "{query} limit {limit}");
-            if by_shortcut {
-                answered.insert(*query);
+    for order in [MessageOrder::Best, MessageOrder::Newest] {
+        let mut answered = std::collections::BTreeSet::new();
+        for query in QUERIES {
+            let q = parse_query(query).expect("query");
+            for limit in [0, 1, 2, 3, 5, 8, 13, 50, 120, 1000] {
+                let plan = message_search_in(&q, &ctx(), limit, order);
+                assert!(plan.shortcut.is_some(), "{query}: no shortcut");
+                let (full, fast, by_shortcut) = both(&store, &plan);
+                assert_eq!(fast, full, "{query} limit {limit} {order:?}");
+                if by_shortcut {
+                    answered.insert(*query);
+                }
             }
         }
+        // every kind is answered by its shortcut at some page size, not only by the fallback
+        for query in QUERIES {
+            assert!(
+                answered.contains(query),
+                "{query} {order:?}: shortcut never answered"
+            );
+        }
     }
-    // every kind is answered by its shortcut at some page size, not only by the fallback
-    for query in QUERIES {
-        assert!(answered.contains(query), "{query}: shortcut never answered");
+}
+
+/// Newest first is by date, and between messages of one date by the one stored first,
+/// whatever the text's score; text or not.
+#[test]
+fn newest_first_is_by_date_then_first_stored() {
+    let store = mailbox(300);
+    for query in ["refund", "\"where is my order\"", "退货", "from:anna"] {
+        let q = parse_query(query).expect("query");
+        let all = message_search_in(&q, &ctx(), 10_000, MessageOrder::Newest);
+        let found = search::run_ids(store.conn(), &all).expect("all");
+        assert!(found.len() > 3, "{query}");
+        let mut dated: Vec<(i64, i64)> = found
+            .iter()
+            .map(|id| {
+                let date: i64 = store
+                    .conn()
+                    .query_row("SELECT date FROM messages WHERE id = ?", [id], |r| r.get(0))
+                    .expect("date");
+                (-date, *id)
+            })
+            .collect();
+        dated.sort_unstable();
+        let want: Vec<i64> = dated.into_iter().map(|(_, id)| id).collect();
+        assert_eq!(found, want, "{query}");
+        // the same set as best first, only in another order
+        let mut best =
+            search::run_ids(store.conn(), &message_search(&q, &ctx(), 10_000)).expect("best");
+        best.sort_unstable();
+        let mut newest = found.clone();
+        newest.sort_unstable();
+        assert_eq!(newest, best, "{query}");
+    }
+}
+
+#[test]
+fn each_way_of_the_newest_shortcut_agrees() {
+    let store = mailbox(400);
+    for query in [
+        "refund",
+        "ref",
+        "\"where is my order\"",
+        "退",
+        "siparisim",
+        "nothing-like-this",
+    ] {
+        let q = parse_query(query).expect("query");
+        for limit in [1, 2, 10, 50, 300, 1000] {
+            let plan = message_search_in(&q, &ctx(), limit, MessageOrder::Newest);
+            let full = search::run_full_ids(store.conn(), &plan).expect("full");
+            let shortcut = plan.shortcut.as_ref().expect("shortcut");
+            let (dates, walk) = search::newest_ways(store.conn(), shortcut).expect("ways");
+            assert_eq!(dates, Some(full.clone()), "{query} limit {limit}: dates");
+            assert_eq!(walk, Some(full), "{query} limit {limit}: walk");
+        }
+    }
+}
+
+/// Which way a newest-first text search takes: the walk when matches are dense enough
+/// that meeting `limit` of them is shorter than reading them all.
+#[test]
+fn the_walk_is_taken_when_matches_are_many() {
+    #[rustfmt::skip]
+    let cases = [
+        // limit, matches, messages, walk
+        (50, 28_000, 100_000, true),   // a common word
+        (50, 2_800, 10_000, true),
+        (50, 50, 100_000, false),      // a rare one: read 50 rows, not the whole index
+        (50, 0, 100_000, false),
+        (50, 10, 10, true),            // everything matches: the walk stops at once
+        (1000, 300, 100_000, false),
+        (1, 30, 100_000, false),
+        (50, 400, 100_000, false),     // about where the two ways cost the same
+        (50, 600, 100_000, true),
+        (1, 2_000, 100_000, true),
+    ];
+    for (limit, matches, messages, walk) in cases {
+        assert_eq!(
+            walk_pays(limit, matches, messages),
+            walk,
+            "limit {limit}, {matches} of {messages}"
+        );
     }
 }
 
@@ -199,6 +287,42 @@ fn an_index_entry_without_its_message_falls_back() {
     let (full, fast, _) = both(&store, &plan);
     assert_eq!(fast, full);
     assert!(!fast.contains(&999_999));
+    // newest first walks or reads messages, so the entry is never met
+    let plan = message_search_in(&q, &ctx(), 5, MessageOrder::Newest);
+    let shortcut = plan.shortcut.as_ref().expect("shortcut");
+    let (dates, walk) = search::newest_ways(store.conn(), shortcut).expect("ways");
+    let full = search::run_full_ids(store.conn(), &plan).expect("full");
+    assert_eq!(dates, Some(full.clone()));
+    assert_eq!(walk, Some(full));
+}
+
+/// A message id far past what the mailbox's size explains: the walk's bit set is not
+/// made, and the answer comes from the matches' dates or the full plan.
+#[test]
+fn an_id_past_the_walks_bound_is_still_found() {
+    let store = mailbox(60);
+    let id: i64 = 1 << 27;
+    let conn = store.conn();
+    conn.execute(
+        "INSERT INTO messages (id, account, message_id, direction, date, placed_by, created_at)
+         VALUES (?1, 'shop', 'far@test', 'in', 1900000000, 'new', 0)",
+        [id],
+    )
+    .expect("far message");
+    conn.execute(
+        "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, 'refund', 'refund', '')",
+        [id],
+    )
+    .expect("far entry");
+    let q = parse_query("refund").expect("query");
+    let plan = message_search_in(&q, &ctx(), 5, MessageOrder::Newest);
+    let shortcut = plan.shortcut.as_ref().expect("shortcut");
+    let (dates, walk) = search::newest_ways(conn, shortcut).expect("ways");
+    assert_eq!(walk, None);
+    let full = search::run_full_ids(conn, &plan).expect("full");
+    assert_eq!(full[0], id, "the newest");
+    assert_eq!(dates, Some(full.clone()));
+    assert_eq!(search::run_ids(conn, &plan).expect("fast"), full);
 }
 
 #[test]
@@ -213,6 +337,9 @@ fn searches_with_other_conditions_have_no_shortcut() {
         "",
     ] {
         let q = parse_query(query).expect("query");
-        assert!(message_search(&q, &ctx(), 50).shortcut.is_none(), "{query}");
+        for order in [MessageOrder::Best, MessageOrder::Newest] {
+            let plan = message_search_in(&q, &ctx(), 50, order);
+            assert!(plan.shortcut.is_none(), "{query} {order:?}");
+        }
     }
 }
