@@ -29,9 +29,13 @@ use tripwire::{Tripwire, Wired};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpError {
-    /// The server's words come first: they are what a person acts on, and what a narrow
-    /// status bar must keep.
-    #[error("{message} (SMTP server {host}:{port})")]
+    /// A refusal puts the server's words first: they are what a person acts on, and what
+    /// a narrow status bar must keep. A connection that failed names the server first.
+    #[error("{}", if *refused {
+        format!("{message} (SMTP server {host}:{port})")
+    } else {
+        format!("SMTP server {host}:{port}: {message}")
+    })]
     Send {
         host: String,
         port: u16,
