@@ -338,3 +338,47 @@ fn init_signs_in_with_an_oauth2_token_command_and_learns_the_sent_folder() {
     let id = tickets[0]["id"].to_string();
     ok(&mut sd(&["reply", &id, "--template", "sizing"]));
 }
+
+#[test]
+fn on_a_terminal_gmail_and_microsoft_365_are_offered_oauth2_first() {
+    use std::time::Duration;
+    use support::tmux::Tmux;
+    let dir = tempfile::tempdir().unwrap();
+    // (address, answers to the sign-in questions, the line the config gets)
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "shop@outlook.com",
+            &["oama access shop@outlook.com"],
+            "oauth2_token_cmd = \"oama access shop@outlook.com\"",
+        ),
+        (
+            "shop@gmail.com",
+            &["password", "pass show shop/gmail"],
+            "password_cmd = \"pass show shop/gmail\"",
+        ),
+    ];
+    for (i, (email, answers, want)) in cases.iter().enumerate() {
+        let config = dir.path().join(format!("config{i}.toml"));
+        let cmd = format!(
+            "'{bin}' --config '{config}' --db '{db}' init --email {email} --no-check; sleep 30",
+            bin = support::shopdesk_bin().display(),
+            config = config.display(),
+            db = dir.path().join("shop.db").display(),
+        );
+        let t = Tmux::start(&format!("sdinit{}x{i}", std::process::id()), &cmd, 120, 30);
+        // The name, then the provider's IMAP and SMTP servers, as offered.
+        for _ in 0..3 {
+            std::thread::sleep(Duration::from_millis(300));
+            t.keys(&["Enter"]);
+        }
+        let s = t.wait_for("OAuth2 access token", Duration::from_secs(10));
+        assert!(s.contains(&format!("oama access {email}")), "{s}");
+        for a in *answers {
+            t.keys(&[a, "Enter"]);
+        }
+        let s = t.wait_for("wrote ", Duration::from_secs(10));
+        assert!(s.contains("wrote "), "{email}: {s}");
+        let text = std::fs::read_to_string(&config).unwrap();
+        assert!(text.contains(want), "{email}: {text}");
+    }
+}
