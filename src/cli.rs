@@ -197,10 +197,18 @@ fn is_usage(e: &anyhow::Error) -> bool {
         })
 }
 
+/// A reader that stopped reading (`| head`): not a failure. serde_json and csv wrap the
+/// I/O error in their own, which `chain` does not look inside.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(BrokenPipe))
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
     })
 }
 
@@ -248,6 +256,31 @@ mod tests {
                 want,
                 "terminal {terminal}, NO_COLOR {no_color:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_is_seen_inside_json_and_csv_errors() {
+        use std::io::{Error, ErrorKind};
+        let pipe = || Error::from(ErrorKind::BrokenPipe);
+        let cases: Vec<(&str, anyhow::Error, bool)> = vec![
+            ("io", pipe().into(), true),
+            ("json", serde_json::Error::io(pipe()).into(), true),
+            ("csv", csv::Error::from(pipe()).into(), true),
+            (
+                "with context",
+                anyhow::Error::from(serde_json::Error::io(pipe())).context("writing"),
+                true,
+            ),
+            (
+                "other io",
+                Error::from(ErrorKind::PermissionDenied).into(),
+                false,
+            ),
+            ("other", anyhow::anyhow!("Broken pipe"), false),
+        ];
+        for (name, e, want) in cases {
+            assert_eq!(super::is_broken_pipe(&e), want, "{name}");
         }
     }
 }

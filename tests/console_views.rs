@@ -131,29 +131,35 @@ fn nothing_from_a_mail_reaches_the_terminal_raw() {
 
 #[test]
 fn a_refused_reply_shows_the_servers_words_in_the_status_bar() {
-    let mut app = loaded_app(120, 30);
-    update(
-        &mut app,
-        Event::Outbox(
-            0,
-            1,
-            Some("SMTP server 127.0.0.1:25: permanent error (550): 5.1.1 <nobody@example.test>: Recipient address rejected".into()),
-        ),
-    );
-    let screen = render(&app);
-    let last = screen
-        .lines()
-        .rev()
-        .find(|l| l.contains("outbox"))
-        .unwrap_or("");
+    // As the send worker stores a refusal: the server's words, then the server.
+    let refusal = "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown \
+                   in local recipient table (SMTP server 127.0.0.1:25)";
+    for (w, h) in [(80, 24), (120, 30)] {
+        let mut app = loaded_app(w, h);
+        update(&mut app, Event::Outbox(2, 1, Some(refusal.into())));
+        let screen = render(&app);
+        let bar = screen
+            .lines()
+            .rev()
+            .find(|l| l.contains("failed"))
+            .unwrap_or("");
+        assert!(
+            bar.contains("✗ 1 failed: 550 5.1.1 <nobody@example.test>: Recipient address rejected"),
+            "{w}x{h}: {screen}"
+        );
+        insta::assert_snapshot!(format!("outbox_failure_{w}x{h}"), screen);
+        // Once nothing has failed, the words go.
+        update(&mut app, Event::Outbox(1, 0, Some("old".into())));
+        assert!(!render(&app).contains("old"));
+    }
+    // Where there is room, the server's name and the queue come too.
+    let mut wide = loaded_app(200, 30);
+    update(&mut wide, Event::Outbox(2, 1, Some(refusal.into())));
+    let screen = render(&wide);
     assert!(
-        last.contains("1 failed: SMTP server 127.0.0.1:25: permanent"),
+        screen.contains("table (SMTP server 127.0.0.1:25) · 2 queued · not synced yet"),
         "{screen}"
     );
-    insta::assert_snapshot!("outbox_failure_120x30", screen);
-    // Once nothing has failed, the words go.
-    update(&mut app, Event::Outbox(1, 0, Some("old".into())));
-    assert!(!render(&app).contains("old"));
 }
 
 /// What a new user sees: no account configured, nothing synced, and the way in.

@@ -10,7 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use shopdesk::config::{Config, PasswordSource, Security};
+use shopdesk::config::{Config, PasswordSource, Security, SentFolder};
 use support::messages::customer_mail;
 use support::{MailStack, list_json, ok, run, shopdesk, stderr};
 
@@ -96,7 +96,10 @@ fn a_wrong_password_fails_the_check_and_writes_nothing() {
         err.contains("IMAP: IMAP server 127.0.0.1 refused login"),
         "{err}"
     );
-    assert!(err.contains("SMTP: SMTP server 127.0.0.1"), "{err}");
+    assert!(
+        err.contains("SMTP: SMTP sign-in refused for shop: 535"),
+        "{err}"
+    );
     assert!(err.contains("authentication failed"), "{err}");
     assert!(err.contains("nothing written"), "{err}");
     assert!(!err.contains("wrong"), "the password is not echoed: {err}");
@@ -225,4 +228,157 @@ fn tls_servers_with_a_private_ca_need_ca_file() {
     assert_eq!((a.imap.port, a.imap.security), (stack.imaps, Security::Tls));
     ok(shopdesk(&config, &db).arg("sync"));
     assert_eq!(list_json(&config, &db, &[]).len(), 1);
+}
+
+#[test]
+fn without_the_check_the_sent_folder_is_left_to_discovery() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let db = dir.path().join("shop.db");
+    ok(shopdesk(&config, &db).args([
+        "init",
+        "--email",
+        "shop@gmail.com",
+        "--password-cmd",
+        "pass show shop/gmail",
+        "--no-check",
+    ]));
+    let text = std::fs::read_to_string(&config).unwrap();
+    // A fixed "Sent" would turn discovery off, and `[Gmail]/Sent Mail` would fail every sync.
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("sent_folder")),
+        "{text}"
+    );
+    let loaded = Config::load(&config).unwrap();
+    assert!(
+        matches!(loaded.accounts[0].sent_folder, SentFolder::Discovered(_)),
+        "{text}"
+    );
+}
+
+#[test]
+fn init_signs_in_with_an_oauth2_token_command_and_learns_the_sent_folder() {
+    let stack = MailStack::start_env(
+        &[
+            ("MAILSTACK_OAUTH2", "1"),
+            ("MAILSTACK_SENT", "Sent Messages"),
+        ],
+        |_| {},
+    );
+    stack.append(
+        SHOP,
+        "INBOX",
+        &[customer_mail(
+            1,
+            "customer1@example.test",
+            "Where is my order?",
+            "Order 10023 has not arrived.",
+        )],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, stack.token(SHOP, 3600, false)).unwrap();
+    let forged = dir.path().join("forged");
+    std::fs::write(&forged, stack.token(SHOP, 3600, true)).unwrap();
+    let config = dir.path().join("config.toml");
+    let db = dir.path().join("shop.db");
+    let init = |token_file: &Path| {
+        let mut c = shopdesk(&config, &db);
+        c.env_remove("SHOPDESK_TEST_PASSWORD")
+            .arg("init")
+            .args(["--email", SHOP, "--name", "shop", "--security", "none"])
+            .args(["--imap", &format!("127.0.0.1:{}", stack.imap)])
+            .args(["--smtp", &format!("127.0.0.1:{}", stack.smtp)])
+            .arg("--oauth2-token-cmd")
+            .arg(format!("cat '{}'", token_file.display()));
+        c
+    };
+
+    // A token the servers do not take: both logins say so, nothing is written.
+    let o = run(&mut init(&forged));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("IMAP: "), "{err}");
+    assert!(err.contains("SMTP: SMTP sign-in refused for shop"), "{err}");
+    assert!(!config.exists());
+
+    let o = run(&mut init(&token));
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(err.matches("logged in").count(), 2, "{err}");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(!text.contains(&stack.token(SHOP, 3600, false)), "{text}");
+    let loaded = Config::load(&config).unwrap();
+    let a = &loaded.accounts[0];
+    assert_eq!(
+        a.sent_folder,
+        SentFolder::Named("Sent Messages".into()),
+        "{text}"
+    );
+    for server in [Some(&a.imap), a.smtp.as_ref()] {
+        let server = server.unwrap();
+        assert_eq!(server.password, PasswordSource::None, "{text}");
+        assert_eq!(
+            server.oauth2.as_ref().map(|o| o.token_cmd.clone()),
+            Some(format!("cat '{}'", token.display())),
+            "{text}"
+        );
+    }
+    // The written config carries a real sync and reply.
+    let sd = |args: &[&str]| {
+        let mut c = shopdesk(&config, &db);
+        c.env_remove("SHOPDESK_TEST_PASSWORD").args(args);
+        c
+    };
+    ok(&mut sd(&["sync"]));
+    let tickets = list_json(&config, &db, &[]);
+    assert_eq!(tickets.len(), 1, "{tickets:?}");
+    let id = tickets[0]["id"].to_string();
+    ok(&mut sd(&["reply", &id, "--template", "sizing"]));
+}
+
+#[test]
+fn on_a_terminal_gmail_and_microsoft_365_are_offered_oauth2_first() {
+    use std::time::Duration;
+    use support::tmux::Tmux;
+    let dir = tempfile::tempdir().unwrap();
+    // (address, answers to the sign-in questions, the line the config gets)
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "shop@outlook.com",
+            &["oama access shop@outlook.com"],
+            "oauth2_token_cmd = \"oama access shop@outlook.com\"",
+        ),
+        (
+            "shop@gmail.com",
+            &["password", "pass show shop/gmail"],
+            "password_cmd = \"pass show shop/gmail\"",
+        ),
+    ];
+    for (i, (email, answers, want)) in cases.iter().enumerate() {
+        let config = dir.path().join(format!("config{i}.toml"));
+        let cmd = format!(
+            "'{bin}' --config '{config}' --db '{db}' init --email {email} --no-check; sleep 30",
+            bin = support::shopdesk_bin().display(),
+            config = config.display(),
+            db = dir.path().join("shop.db").display(),
+        );
+        let t = Tmux::start(&format!("sdinit{}x{i}", std::process::id()), &cmd, 120, 30);
+        // The name, then the provider's IMAP and SMTP servers, as offered.
+        for _ in 0..3 {
+            std::thread::sleep(Duration::from_millis(300));
+            t.keys(&["Enter"]);
+        }
+        let s = t.wait_for("OAuth2 access token", Duration::from_secs(10));
+        assert!(s.contains(&format!("oama access {email}")), "{s}");
+        for a in *answers {
+            t.keys(&[a, "Enter"]);
+        }
+        let s = t.wait_for("wrote ", Duration::from_secs(10));
+        assert!(s.contains("wrote "), "{email}: {s}");
+        let text = std::fs::read_to_string(&config).unwrap();
+        assert!(text.contains(want), "{email}: {text}");
+    }
 }

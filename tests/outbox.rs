@@ -374,3 +374,130 @@ fn a_reply_delivered_but_not_yet_filed_counts_as_sent_and_is_filed_later() {
     assert_eq!(sent_copies(&stack).len(), 1);
     assert_eq!(outbox_rows(&good, &db)[0]["state"], "sent");
 }
+
+/// The stack's config with a password the SMTP server turns down (IMAP keeps the good one).
+fn wrong_smtp_password(stack: &MailStack, dir: &Path) -> std::path::PathBuf {
+    let text = stack.config_text("");
+    let good = "password_env = \"SHOPDESK_TEST_PASSWORD\"\n";
+    let at = text.rfind(good).unwrap();
+    let text = format!(
+        "{}password = \"not-the-password\"\n{}",
+        &text[..at],
+        &text[at + good.len()..]
+    );
+    let path = dir.join("wrong-smtp.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_refused_sign_in_keeps_the_replies_queued_and_stops_the_flush() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    let customers = customers_asking(&stack, &config, &db, 3);
+    for t in list_json(&config, &db, &[]) {
+        let id = t["id"].to_string();
+        ok(shopdesk(&config, &db).args(["reply", &id, "--template", "sizing", "--queue-only"]));
+    }
+    let wrong = wrong_smtp_password(&stack, tmp.path());
+    let o = run(shopdesk(&wrong, &db).args(["outbox", "flush"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    // One line, the account's, with the server's words; not one per reply.
+    let said: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("shopdesk: SMTP sign-in refused for shop: 535"))
+        .collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(!err.contains("outbox #"), "{err}");
+    let rows = outbox_rows(&config, &db);
+    let attempts: i64 = rows.iter().map(|r| r["attempts"].as_i64().unwrap()).sum();
+    assert_eq!(
+        attempts, 1,
+        "the flush stopped at the first refusal: {rows:?}"
+    );
+    for row in &rows {
+        assert_eq!(row["permanent"], false, "{row}");
+        assert_ne!(row["state"], "sent", "{row}");
+    }
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|r| r["state"] == "failed")
+        .map(|r| r["id"].to_string())
+        .collect();
+    let queued: Vec<String> = rows
+        .iter()
+        .filter(|r| r["state"] == "queued")
+        .map(|r| r["id"].to_string())
+        .collect();
+    assert_eq!((failed.len(), queued.len()), (1, 2), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r["last_error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("SMTP sign-in refused for shop: 535"))),
+        "{rows:?}"
+    );
+
+    // `retry` takes several IDs: an unknown one changes nothing (exit 2); one that is not
+    // failed is said (exit 1) while the failed one is retried.
+    let o = run(shopdesk(&config, &db).args(["outbox", "retry", &failed[0], "999"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        outbox_rows(&config, &db)
+            .iter()
+            .filter(|r| r["state"] == "failed")
+            .count(),
+        1
+    );
+    let o = run(shopdesk(&config, &db).args(["outbox", "retry", &queued[0], &failed[0]]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not failed"), "{}", stderr(&o));
+    assert!(
+        outbox_rows(&config, &db)
+            .iter()
+            .all(|r| r["state"] == "queued")
+    );
+
+    // `--all-failed` wherever it stands among the options.
+    let (c, d) = (config.to_str().unwrap(), db.to_str().unwrap());
+    let lines: [&[&str]; 3] = [
+        &["--config", c, "--db", d, "outbox", "retry", "--all-failed"],
+        &["outbox", "retry", "--all-failed", "--db", d, "--config", c],
+        &["--db", d, "outbox", "--config", c, "retry", "--all-failed"],
+    ];
+    for args in &lines {
+        run(shopdesk(&wrong, &db).args(["outbox", "flush"]));
+        assert_eq!(
+            outbox_rows(&config, &db)
+                .iter()
+                .filter(|r| r["state"] == "failed")
+                .count(),
+            1
+        );
+        let o = run(std::process::Command::new(support::shopdesk_bin())
+            .env_remove("SHOPDESK_CONFIG")
+            .env_remove("SHOPDESK_DB")
+            .args(*args));
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("will be tried again now"), "{args:?}");
+        assert!(
+            outbox_rows(&config, &db)
+                .iter()
+                .all(|r| r["state"] == "queued"),
+            "{args:?}"
+        );
+    }
+    let o = run(shopdesk(&config, &db).args(["outbox", "retry", "--all-failed", "7"]));
+    assert_eq!(o.status.code(), Some(2), "IDs or --all-failed, not both");
+
+    // With the password fixed every reply goes out once.
+    ok(shopdesk(&config, &db).args(["outbox", "flush"]));
+    for (c, ids) in delivered(&stack, &customers, 1) {
+        assert_eq!(ids.len(), 1, "{c}: {ids:?}");
+    }
+    assert!(
+        outbox_rows(&config, &db)
+            .iter()
+            .all(|r| r["state"] == "sent")
+    );
+}

@@ -2,8 +2,8 @@
 //! out is asked for, offering a known provider's servers (`config::providers`); without
 //! one a missing value is a usage error, so scripts never hang on a prompt. Both logins
 //! are tested before anything is written, and the file (`config::render`) is created
-//! readable by its owner only. It points at a password (a command or a variable) and
-//! never holds one.
+//! readable by its owner only. It points at a password (a command or a variable), or at
+//! a command that prints an OAuth2 token, and never holds either.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use super::{Context, UsageError};
 use crate::config::providers::{self, Endpoint, Provider};
 use crate::config::render::{NewConfig, NewServer, render};
-use crate::config::{Config, PasswordSource, Security, ServerConfig};
+use crate::config::{Config, OAuth2Config, PasswordSource, Security, ServerConfig};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,6 +42,10 @@ pub struct Args {
     /// An environment variable that holds the password
     #[arg(long, value_name = "VAR")]
     password_env: Option<String>,
+    /// Sign in with OAuth2 (Microsoft 365, Gmail): a command that prints an access token,
+    /// e.g. "oama access shop@example.com"
+    #[arg(long, value_name = "CMD", conflicts_with_all = ["password_cmd", "password_env"])]
+    oauth2_token_cmd: Option<String>,
     /// Trust this CA certificate (PEM) besides the web roots, for servers with a private one
     #[arg(long, value_name = "FILE")]
     ca_file: Option<std::path::PathBuf>,
@@ -260,22 +264,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let (Some(smtp), Some(imap)) = (servers.pop(), servers.pop()) else {
         anyhow::bail!("no servers chosen");
     };
-    let password = match (&args.password_cmd, &args.password_env) {
-        (Some(cmd), _) => PasswordSource::Command(cmd.clone()),
-        (None, Some(var)) => PasswordSource::Env(var.clone()),
-        (None, None) => {
-            let answer = asker.ask(
-                "A command that prints the password (e.g. `pass show shop/mail`), or $VAR \
-                 for an environment variable",
-                None,
-                "--password-cmd CMD or --password-env VAR",
-            )?;
-            match answer.strip_prefix('$') {
-                Some(var) => PasswordSource::Env(var.to_string()),
-                None => PasswordSource::Command(answer),
-            }
-        }
-    };
+    let (password, oauth2_token_cmd) = sign_in(&asker, &args, &email, provider)?;
     // Absolute, as the config is read from wherever shopdesk is started.
     let ca_file = match &args.ca_file {
         Some(f) => Some(
@@ -295,8 +284,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         password,
         imap,
         smtp,
-        sent_folder: "Sent".into(),
+        // Written only when the check finds it: without the key, every run asks the server
+        // for its \Sent mailbox, so `[Gmail]/Sent Mail` and localised names work.
+        sent_folder: None,
         save_sent: provider.is_none_or(|p| p.save_sent),
+        oauth2_token_cmd,
         notes: provider.map(|p| p.notes.to_string()),
     };
     // What the values make must load as any config does (an empty name, say, would not),
@@ -325,8 +317,55 @@ fn server_config(new: &NewConfig, s: &NewServer) -> ServerConfig {
         user: new.user.clone(),
         password: new.password.clone(),
         ca_file: new.ca_file.as_ref().map(std::path::PathBuf::from),
-        oauth2: None,
+        oauth2: new.oauth2_token_cmd.as_ref().map(|cmd| OAuth2Config {
+            token_cmd: cmd.clone(),
+            mechanism: None,
+        }),
     }
+}
+
+/// How the account signs in: a password source, or an OAuth2 token command (with no
+/// password). Asked on a terminal, offering OAuth2 first where the provider wants it.
+fn sign_in(
+    asker: &Asker,
+    args: &Args,
+    email: &str,
+    provider: Option<&Provider>,
+) -> anyhow::Result<(PasswordSource, Option<String>)> {
+    match (
+        &args.oauth2_token_cmd,
+        &args.password_cmd,
+        &args.password_env,
+    ) {
+        (Some(cmd), _, _) => return Ok((PasswordSource::None, Some(cmd.clone()))),
+        (None, Some(cmd), _) => return Ok((PasswordSource::Command(cmd.clone()), None)),
+        (None, None, Some(var)) => return Ok((PasswordSource::Env(var.clone()), None)),
+        (None, None, None) => {}
+    }
+    let flags = "--oauth2-token-cmd CMD, --password-cmd CMD or --password-env VAR";
+    if provider.is_some_and(|p| p.oauth2_first) {
+        let answer = asker.ask(
+            &format!(
+                "A command that prints an OAuth2 access token (e.g. `oama access {email}`), \
+                 or `password` to sign in with a password"
+            ),
+            None,
+            flags,
+        )?;
+        if !answer.eq_ignore_ascii_case("password") {
+            return Ok((PasswordSource::None, Some(answer)));
+        }
+    }
+    let answer = asker.ask(
+        "A command that prints the password (e.g. `pass show shop/mail`), or $VAR \
+         for an environment variable",
+        None,
+        flags,
+    )?;
+    Ok(match answer.strip_prefix('$') {
+        Some(var) => (PasswordSource::Env(var.to_string()), None),
+        None => (PasswordSource::Command(answer), None),
+    })
 }
 
 /// Logs in to both servers and says which failed and why; learns the Sent folder on the way.
@@ -341,7 +380,7 @@ fn check(new: &mut NewConfig, provider: Option<&Provider>) -> anyhow::Result<()>
             if let crate::config::SentFolder::Discovered(found) = &sent
                 && let Some(name) = found.get()
             {
-                new.sent_folder = name.clone();
+                new.sent_folder = Some(name.clone());
             }
             let _ = c.session.logout();
             eprintln!("logged in");

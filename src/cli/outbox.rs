@@ -1,4 +1,4 @@
-//! `shopdesk outbox [list | flush | cancel ID | retry ID]`
+//! `shopdesk outbox [list | flush | cancel ID | retry ID... | retry --all-failed]`
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -39,10 +39,13 @@ enum Action {
         #[arg(value_name = "ID")]
         id: i64,
     },
-    /// Try a failed reply again now (also one the server refused for good)
+    /// Try failed replies again now (also ones the server refused for good)
     Retry {
-        #[arg(value_name = "ID")]
-        id: i64,
+        #[arg(value_name = "ID", required_unless_present = "all_failed")]
+        ids: Vec<i64>,
+        /// Every failed reply (after a fixed password or address, say)
+        #[arg(long, conflicts_with = "ids")]
+        all_failed: bool,
     },
 }
 
@@ -116,7 +119,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 eprintln!("{} sent, {} failed", report.sent.len(), report.failed.len());
                 for (id, e) in &report.failed {
-                    eprintln!("shopdesk: outbox #{id}: {}", sanitize_line(e));
+                    // The refused sign-in is said once, below, not as the row's fault.
+                    if report.sign_in_refused.as_ref() != Some(e) {
+                        eprintln!("shopdesk: outbox #{id}: {}", sanitize_line(e));
+                    }
+                }
+                if let Some(why) = &report.sign_in_refused {
+                    eprintln!(
+                        "shopdesk: {}; the replies stay queued and are tried again later",
+                        sanitize_line(why)
+                    );
                 }
             }
             Ok(if report.failed.is_empty() {
@@ -153,21 +165,46 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Action::Retry { id } => {
-            let store = ctx.store()?;
-            let Some(row) = outbox::get(store.conn(), id)? else {
-                anyhow::bail!(UsageError(format!("no outbox entry #{id}")));
-            };
-            if !outbox::retry(store.conn(), id)? {
-                anyhow::bail!(
-                    "outbox #{id} is {}, not failed: nothing to retry",
-                    row.state
-                );
+        Action::Retry { ids, all_failed } => retry(ctx, ids, all_failed),
+    }
+}
+
+/// Makes failed rows due now. Unknown IDs are a usage error and change nothing; a row that
+/// is not failed is left as it is and said (exit 1).
+fn retry(ctx: &Context, ids: Vec<i64>, all_failed: bool) -> anyhow::Result<ExitCode> {
+    let store = ctx.store()?;
+    let rows: Vec<OutboxRow> = if all_failed {
+        outbox::list(store.conn(), false)?
+            .into_iter()
+            .filter(|r| r.state == OutboxState::Failed)
+            .collect()
+    } else {
+        let mut rows = Vec::new();
+        for id in ids {
+            match outbox::get(store.conn(), id)? {
+                Some(row) => rows.push(row),
+                None => anyhow::bail!(UsageError(format!("no outbox entry #{id}"))),
             }
+        }
+        rows
+    };
+    if all_failed && rows.is_empty() {
+        eprintln!("no failed replies: nothing to retry");
+    }
+    let mut code = ExitCode::SUCCESS;
+    for row in rows {
+        let id = row.id;
+        if outbox::retry(store.conn(), id)? {
             eprintln!("outbox #{id} will be tried again now");
-            Ok(ExitCode::SUCCESS)
+        } else {
+            eprintln!(
+                "shopdesk: outbox #{id} is {}, not failed: nothing to retry",
+                row.state
+            );
+            code = ExitCode::from(1);
         }
     }
+    Ok(code)
 }
 
 fn list(ctx: &Context, all: bool, json: bool) -> anyhow::Result<ExitCode> {

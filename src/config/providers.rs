@@ -25,6 +25,9 @@ pub struct Provider {
     pub save_sent: bool,
     /// What a new user must know to log in; written into the config as a comment.
     pub notes: &'static str,
+    /// Sign-in by OAuth2 is what the provider wants (passwords are going, or gone):
+    /// `init` offers a token command first.
+    pub oauth2_first: bool,
 }
 
 const fn tls(host: &'static str, port: u16) -> Endpoint {
@@ -50,35 +53,86 @@ pub const PROVIDERS: &[Provider] = &[
         imap: tls("imap.gmail.com", 993),
         smtp: tls("smtp.gmail.com", 465),
         save_sent: false,
-        notes: "Gmail: log in with an app password (Google account > Security > 2-Step \
+        notes: "Gmail: sign in with OAuth2 (--oauth2-token-cmd, a token helper such as \
+                oama) or with an app password (Google account > Security > 2-Step \
                 Verification > App passwords); Gmail files its own Sent copy, so \
                 save_sent = false",
+        oauth2_first: true,
     },
     Provider {
         name: "Outlook / Microsoft 365",
-        domains: &["outlook.com", "hotmail.com", "live.com", "msn.com"],
+        domains: &[
+            "outlook.com",
+            "hotmail.com",
+            "live.com",
+            "msn.com",
+            "passport.com",
+            "windowslive.com",
+            "hotmail.co.uk",
+            "hotmail.de",
+            "hotmail.fr",
+            "hotmail.it",
+            "hotmail.es",
+            "hotmail.be",
+            "hotmail.nl",
+            "outlook.de",
+            "outlook.fr",
+            "outlook.es",
+            "outlook.it",
+            "outlook.at",
+            "outlook.be",
+            "outlook.ie",
+            "outlook.com.au",
+            "outlook.com.br",
+            "outlook.com.tr",
+            "outlook.jp",
+            "live.co.uk",
+            "live.de",
+            "live.fr",
+            "live.it",
+            "live.nl",
+            "live.be",
+            "live.ca",
+            "live.com.au",
+        ],
         imap: tls("outlook.office365.com", 993),
         smtp: starttls("smtp.office365.com", 587),
         save_sent: true,
-        notes: "Microsoft 365 / Outlook.com: needs OAuth for IMAP and SMTP, which shopdesk \
-                does not speak yet; a password login works only where the tenant still \
-                allows basic authentication",
+        notes: "Microsoft 365 / Outlook.com: sign in with OAuth2 (--oauth2-token-cmd, a \
+                token helper such as oama); a password login works only where the tenant \
+                still allows basic authentication",
+        oauth2_first: true,
     },
     Provider {
         name: "Yahoo",
-        domains: &["yahoo.com", "ymail.com", "rocketmail.com"],
+        domains: &[
+            "yahoo.com",
+            "ymail.com",
+            "rocketmail.com",
+            "yahoo.co.uk",
+            "yahoo.de",
+            "yahoo.fr",
+            "yahoo.es",
+            "yahoo.it",
+            "yahoo.ca",
+            "yahoo.com.au",
+            "yahoo.com.br",
+            "yahoo.in",
+        ],
         imap: tls("imap.mail.yahoo.com", 993),
         smtp: tls("smtp.mail.yahoo.com", 465),
         save_sent: true,
         notes: "Yahoo: log in with an app password (Account security > Generate app password)",
+        oauth2_first: false,
     },
     Provider {
         name: "AOL",
-        domains: &["aol.com"],
+        domains: &["aol.com", "aim.com"],
         imap: tls("imap.aol.com", 993),
         smtp: tls("smtp.aol.com", 465),
         save_sent: true,
         notes: "AOL: log in with an app password (Account security > Generate app password)",
+        oauth2_first: false,
     },
     Provider {
         name: "iCloud",
@@ -88,6 +142,7 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "iCloud: log in with an app-specific password (account.apple.com > Sign-In \
                 and Security > App-Specific Passwords)",
+        oauth2_first: false,
     },
     Provider {
         name: "Fastmail",
@@ -97,6 +152,7 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "Fastmail: log in with an app password (Settings > Privacy & Security > \
                 App passwords)",
+        oauth2_first: false,
     },
     Provider {
         name: "Zoho",
@@ -106,15 +162,24 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "Zoho: enable IMAP access in the mail settings; with two-factor login use an \
                 app-specific password",
+        oauth2_first: false,
     },
     Provider {
         name: "Yandex",
-        domains: &["yandex.ru", "yandex.com", "ya.ru", "yandex.by", "yandex.kz"],
+        domains: &[
+            "yandex.ru",
+            "yandex.com",
+            "ya.ru",
+            "yandex.by",
+            "yandex.kz",
+            "yandex.ua",
+        ],
         imap: tls("imap.yandex.com", 993),
         smtp: tls("smtp.yandex.com", 465),
         save_sent: true,
         notes: "Yandex: allow mail clients (Mail settings > Email clients) and log in with \
                 an app password",
+        oauth2_first: false,
     },
     Provider {
         name: "Mail.ru",
@@ -124,6 +189,7 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "Mail.ru: log in with a password for external applications (Settings > \
                 Security)",
+        oauth2_first: false,
     },
     Provider {
         name: "GMX",
@@ -132,6 +198,7 @@ pub const PROVIDERS: &[Provider] = &[
         smtp: tls("mail.gmx.net", 465),
         save_sent: true,
         notes: "GMX: enable POP3/IMAP access in the mail settings first",
+        oauth2_first: false,
     },
     Provider {
         name: "GMX (international)",
@@ -140,6 +207,7 @@ pub const PROVIDERS: &[Provider] = &[
         smtp: tls("mail.gmx.com", 465),
         save_sent: true,
         notes: "GMX: enable POP3/IMAP access in the mail settings first",
+        oauth2_first: false,
     },
     Provider {
         name: "WEB.DE",
@@ -148,6 +216,7 @@ pub const PROVIDERS: &[Provider] = &[
         smtp: starttls("smtp.web.de", 587),
         save_sent: true,
         notes: "WEB.DE: enable POP3/IMAP access in the mail settings first",
+        oauth2_first: false,
     },
     Provider {
         name: "QQ Mail",
@@ -157,6 +226,7 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "QQ Mail: enable the IMAP/SMTP service in the settings and log in with the \
                 authorisation code it gives you, not the QQ password",
+        oauth2_first: false,
     },
     Provider {
         name: "NetEase 163",
@@ -166,6 +236,7 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "NetEase: enable the IMAP/SMTP service in the settings and log in with the \
                 client authorisation code, not the web password",
+        oauth2_first: false,
     },
     Provider {
         name: "NetEase 126",
@@ -175,6 +246,7 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "NetEase: enable the IMAP/SMTP service in the settings and log in with the \
                 client authorisation code, not the web password",
+        oauth2_first: false,
     },
     Provider {
         name: "NetEase Yeah",
@@ -184,6 +256,7 @@ pub const PROVIDERS: &[Provider] = &[
         save_sent: true,
         notes: "NetEase: enable the IMAP/SMTP service in the settings and log in with the \
                 client authorisation code, not the web password",
+        oauth2_first: false,
     },
 ];
 
@@ -249,6 +322,48 @@ mod tests {
                 )
             });
             assert_eq!(got, *want, "{email:?}");
+        }
+        // Country domains and older brands go where their mailboxes live.
+        #[rustfmt::skip]
+        let brands: &[(&str, &str)] = &[
+            ("hotmail.co.uk", "Outlook / Microsoft 365"), ("hotmail.de", "Outlook / Microsoft 365"),
+            ("hotmail.fr", "Outlook / Microsoft 365"), ("hotmail.it", "Outlook / Microsoft 365"),
+            ("hotmail.es", "Outlook / Microsoft 365"), ("outlook.de", "Outlook / Microsoft 365"),
+            ("outlook.fr", "Outlook / Microsoft 365"), ("live.co.uk", "Outlook / Microsoft 365"),
+            ("live.de", "Outlook / Microsoft 365"), ("live.fr", "Outlook / Microsoft 365"),
+            ("msn.com", "Outlook / Microsoft 365"),
+            ("yahoo.co.uk", "Yahoo"), ("yahoo.de", "Yahoo"), ("yahoo.fr", "Yahoo"),
+            ("yahoo.es", "Yahoo"), ("yahoo.it", "Yahoo"), ("ymail.com", "Yahoo"),
+            ("rocketmail.com", "Yahoo"),
+            ("googlemail.com", "Gmail"), ("me.com", "iCloud"), ("mac.com", "iCloud"),
+            ("gmx.de", "GMX"), ("gmx.at", "GMX"), ("gmx.ch", "GMX"), ("gmx.net", "GMX"),
+            ("yandex.com", "Yandex"), ("yandex.ru", "Yandex"),
+            ("bk.ru", "Mail.ru"), ("inbox.ru", "Mail.ru"), ("list.ru", "Mail.ru"),
+            ("foxmail.com", "QQ Mail"), ("126.com", "NetEase 126"), ("yeah.net", "NetEase Yeah"),
+            ("aim.com", "AOL"),
+            // Yahoo Japan is another service, with servers of its own.
+            ("yahoo.co.jp", ""),
+        ];
+        for (domain, want) in brands {
+            let got = for_address(&format!("shop@{}", domain.to_uppercase())).map(|p| p.name);
+            assert_eq!(got.unwrap_or(""), *want, "{domain}");
+        }
+    }
+
+    #[test]
+    fn oauth2_is_offered_first_where_passwords_are_going() {
+        for (email, want) in [
+            ("a@gmail.com", true),
+            ("a@outlook.com", true),
+            ("a@hotmail.de", true),
+            ("a@fastmail.com", false),
+            ("a@yahoo.com", false),
+        ] {
+            assert_eq!(
+                for_address(email).map(|p| p.oauth2_first),
+                Some(want),
+                "{email}"
+            );
         }
     }
 

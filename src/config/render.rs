@@ -25,8 +25,11 @@ pub struct NewConfig {
     pub password: PasswordSource,
     pub imap: NewServer,
     pub smtp: NewServer,
-    pub sent_folder: String,
+    /// None: left out, so the server's \Sent mailbox (SPECIAL-USE) is found at each run.
+    pub sent_folder: Option<String>,
     pub save_sent: bool,
+    /// Sign in with the token this command prints instead of a password.
+    pub oauth2_token_cmd: Option<String>,
     /// A private CA to trust on both servers.
     pub ca_file: Option<String>,
     /// The provider's advice, as a comment above the servers.
@@ -58,23 +61,31 @@ fn server(out: &mut String, table: &str, s: &NewServer, c: &NewConfig) {
         "none | starttls | tls",
     );
     line(out, &format!("user = {}", quote(&c.user)), "");
-    match &c.password {
-        PasswordSource::Command(cmd) => line(
+    if let Some(cmd) = &c.oauth2_token_cmd {
+        line(
             out,
-            &format!("password_cmd = {}", quote(cmd)),
-            "prints the password; or password_env = \"VAR\"",
-        ),
-        PasswordSource::Env(var) => line(
-            out,
-            &format!("password_env = {}", quote(var)),
-            "or password_cmd = \"pass show shop/mail\"",
-        ),
-        // Not produced by init; kept out of the file rather than written in the clear.
-        PasswordSource::Plain(_) | PasswordSource::None => line(
-            out,
-            "# password_cmd = \"pass show shop/mail\"",
-            "or password_env = \"VAR\"",
-        ),
+            &format!("oauth2_token_cmd = {}", quote(cmd)),
+            "prints an OAuth2 access token",
+        );
+    } else {
+        match &c.password {
+            PasswordSource::Command(cmd) => line(
+                out,
+                &format!("password_cmd = {}", quote(cmd)),
+                "prints the password; or password_env = \"VAR\"",
+            ),
+            PasswordSource::Env(var) => line(
+                out,
+                &format!("password_env = {}", quote(var)),
+                "or password_cmd = \"pass show shop/mail\"",
+            ),
+            // Not produced by init; kept out of the file rather than written in the clear.
+            PasswordSource::Plain(_) | PasswordSource::None => line(
+                out,
+                "# password_cmd = \"pass show shop/mail\"",
+                "or password_env = \"VAR\"",
+            ),
+        }
     }
     let ca = c.ca_file.as_ref().map_or_else(
         || "# ca_file = \"/etc/ssl/shop-ca.pem\"".to_string(),
@@ -164,11 +175,18 @@ pub fn render(c: &NewConfig) -> String {
         "[SHOP #123] in subjects; default: the name, upper-cased",
     );
     line(&mut out, "folders = [\"INBOX\"]", "synced into tickets");
-    line(
-        &mut out,
-        &format!("sent_folder = {}", quote(&c.sent_folder)),
-        "also synced, so replies sent elsewhere join tickets",
-    );
+    match &c.sent_folder {
+        Some(f) => line(
+            &mut out,
+            &format!("sent_folder = {}", quote(f)),
+            "also synced, so replies sent elsewhere join tickets",
+        ),
+        None => line(
+            &mut out,
+            "# sent_folder = \"Sent\"",
+            "default: the server's \\Sent mailbox (SPECIAL-USE)",
+        ),
+    }
     line(
         &mut out,
         &format!("save_sent = {}", c.save_sent),
@@ -229,8 +247,9 @@ mod tests {
                 port: 587,
                 security: Security::Starttls,
             },
-            sent_folder: "[Gmail]/Sent Mail".into(),
+            sent_folder: Some("[Gmail]/Sent Mail".into()),
             save_sent: false,
+            oauth2_token_cmd: None,
             ca_file: None,
             notes: Some("Gmail: an app password\nsecond line".into()),
         }
@@ -244,8 +263,15 @@ mod tests {
                 password: PasswordSource::Env("SHOP_PW".into()),
                 notes: None,
                 save_sent: true,
-                sent_folder: "Отправленные".into(),
+                sent_folder: Some("Отправленные".into()),
                 ca_file: Some("/etc/ssl/shop \"ca\".pem".into()),
+                ..sample()
+            },
+            // A token instead of a password; the Sent folder left to discovery.
+            NewConfig {
+                password: PasswordSource::None,
+                oauth2_token_cmd: Some("oama access shop@gmail.com".into()),
+                sent_folder: None,
                 ..sample()
             },
         ];
@@ -259,7 +285,13 @@ mod tests {
                 (a.name.as_str(), a.email.as_str()),
                 ("shop", "shop@gmail.com")
             );
-            assert_eq!(a.sent_folder.name(), c.sent_folder);
+            match &c.sent_folder {
+                Some(f) => assert_eq!(a.sent_folder, crate::config::SentFolder::Named(f.clone())),
+                None => assert!(
+                    matches!(a.sent_folder, crate::config::SentFolder::Discovered(_)),
+                    "{text}"
+                ),
+            }
             assert_eq!(a.save_sent, c.save_sent);
             assert_eq!(a.folders, vec!["INBOX".to_string()]);
             for (got, want) in [(Some(&a.imap), &c.imap), (a.smtp.as_ref(), &c.smtp)] {
@@ -270,6 +302,10 @@ mod tests {
                 );
                 assert_eq!(got.user, c.user);
                 assert_eq!(got.password, c.password);
+                assert_eq!(
+                    got.oauth2.as_ref().map(|o| o.token_cmd.as_str()),
+                    c.oauth2_token_cmd.as_deref()
+                );
                 assert_eq!(
                     got.ca_file,
                     c.ca_file.as_ref().map(std::path::PathBuf::from)

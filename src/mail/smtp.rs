@@ -29,15 +29,31 @@ use tripwire::{Tripwire, Wired};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpError {
-    #[error("SMTP server {host}:{port}: {message}")]
+    /// A refusal puts the server's words first: they are what a person acts on, and what
+    /// a narrow status bar must keep. A connection that failed names the server first.
+    #[error("{}", if *refused {
+        format!("{message} (SMTP server {host}:{port})")
+    } else {
+        format!("SMTP server {host}:{port}: {message}")
+    })]
     Send {
         host: String,
         port: u16,
+        /// The server's code and words, or what went wrong on the way to it.
         message: String,
         /// The server answered with a refusal (as opposed to the connection failing).
         refused: bool,
         /// The refusal is for good (5xx): sending again would get the same answer.
         permanent: bool,
+    },
+    /// The server turned the account's credentials down: nothing is wrong with the mail,
+    /// and every other message of the account would meet the same answer.
+    #[error("SMTP sign-in refused for {account}: {words} ({host}:{port})")]
+    SignIn {
+        account: String,
+        host: String,
+        port: u16,
+        words: String,
     },
     #[error("SMTP server {host}: TLS setup: {message}")]
     Tls { host: String, message: String },
@@ -69,10 +85,16 @@ pub struct Smtp {
 /// For each command and the connection; the content gets more by its size.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// A refusal as the server put it (`550 5.1.1 <x@y>: Recipient address rejected`), else
+/// lettre's account of the failure with every cause.
 fn describe(e: &lettre::transport::smtp::Error) -> String {
     use std::error::Error;
+    if let (Some(code), Some(words)) = (e.status(), e.source()) {
+        return format!("{code} {words}");
+    }
+    // lettre's own text already ends with its first cause.
     let mut s = e.to_string();
-    let mut src = e.source();
+    let mut src = e.source().and_then(Error::source);
     while let Some(inner) = src {
         s.push_str(": ");
         s.push_str(&inner.to_string());
@@ -133,6 +155,20 @@ impl Smtp {
             message: describe(e),
             refused: e.is_permanent() || e.is_transient(),
             permanent: e.is_permanent(),
+        }
+    }
+
+    /// A refusal of AUTH is about the account; anything else is the connection's.
+    fn sign_in_err(&self, answered: bool, words: String) -> SmtpError {
+        if answered {
+            SmtpError::SignIn {
+                account: self.account.clone(),
+                host: self.server.host.clone(),
+                port: self.server.port,
+                words,
+            }
+        } else {
+            self.network(words)
         }
     }
 
@@ -213,7 +249,9 @@ impl Smtp {
         } else if let Some(creds) = &self.credentials {
             self.rt
                 .block_on(conn.auth(&[Mechanism::Plain, Mechanism::Login], creds))
-                .map_err(|e| self.err(&e))?;
+                .map_err(|e| {
+                    self.sign_in_err(e.is_permanent() || e.is_transient(), describe(&e))
+                })?;
         }
         self.conn = Some(conn);
         Ok(())
@@ -268,19 +306,16 @@ impl Smtp {
                 } else {
                     ""
                 };
-                return Err(SmtpError::Send {
-                    host: self.server.host.clone(),
-                    port: self.server.port,
-                    message: format!(
-                        "{} sign-in for '{}' turned down{again}: {}{why}",
+                // The message is not at fault: a repaired token helper lets it through.
+                return Err(self.sign_in_err(
+                    refusal.answered,
+                    format!(
+                        "{}{why} ({} sign-in for '{}' turned down{again})",
+                        refusal.message,
                         mechanism.name(),
                         self.server.user,
-                        refusal.message
                     ),
-                    refused: refusal.answered,
-                    // The message is not at fault: a repaired token helper lets it through.
-                    permanent: false,
-                });
+                ));
             }
             first_refusal = Some(format!("the SMTP server turned down the token{why}"));
         }
@@ -460,6 +495,11 @@ impl SmtpError {
             SmtpError::Send { refused, .. } => *refused,
             _ => true,
         }
+    }
+
+    /// Whether the server turned the account's sign-in down.
+    pub fn is_sign_in(&self) -> bool {
+        matches!(self, SmtpError::SignIn { .. })
     }
 
     /// Whether the refusal is for good: an unknown recipient, a rejected message.

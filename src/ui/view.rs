@@ -363,24 +363,23 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 None => {}
             }
             let (queued, failed) = app.outbox;
-            let mut right = match (queued, failed) {
-                (0, 0) => String::new(),
-                (q, 0) => format!("outbox: {q} queued · "),
-                (q, f) => match &app.outbox_error {
-                    // the server's words, as far as they fit beside the rest
-                    Some(e) => format!(
-                        "outbox: {q} queued, {f} failed: {} · ",
-                        fit(e, usize::from(area.width / 3).clamp(12, 60), Cut::Clip).trim_end()
-                    ),
-                    None => format!("outbox: {q} queued, {f} failed · "),
-                },
-            };
-            right.push_str(&match app.synced_at {
+            let synced = match app.synced_at {
                 Some(t) => format!("synced {} ago ", short_age(app.now - t)),
                 None => "not synced yet ".to_string(),
-            });
+            };
             let sla = sla_counter(app, theme);
             let used: usize = spans.iter().chain(&sla).map(|s| s.content.width()).sum();
+            let right = match (queued, failed, &app.outbox_error) {
+                (0, 0, _) => synced,
+                (q, 0, _) => format!("outbox: {q} queued · {synced}"),
+                (q, f, None) => format!("outbox: {q} queued, {f} failed · {synced}"),
+                (q, f, Some(e)) => failure_note(
+                    &sanitize_line(e),
+                    (q, f),
+                    &synced,
+                    (area.width as usize).saturating_sub(used),
+                ),
+            };
             let pad = (area.width as usize).saturating_sub(used + right.width());
             spans.push(Span::raw(" ".repeat(pad)));
             spans.extend(sla);
@@ -399,6 +398,33 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Paragraph::new(line).style(theme.style(StyleName::Statusbar)),
         area,
     );
+}
+
+/// A failed reply on the status bar, the server's words first: the queue count, the time
+/// of the last sync and the server's name give way, in that order, before the words do.
+fn failure_note(error: &str, (queued, failed): (i64, i64), synced: &str, room: usize) -> String {
+    let head = format!("✗ {failed} failed: ");
+    // A refusal is stored as "550 5.1.1 <x@y>: ... (SMTP server host:port)".
+    let words = error
+        .rsplit_once(" (SMTP server ")
+        .map_or(error, |(w, _)| w);
+    let queue = if queued > 0 {
+        format!(" · {queued} queued")
+    } else {
+        String::new()
+    };
+    [
+        format!("{head}{error}{queue} · {synced}"),
+        format!("{head}{error} · {synced}"),
+        format!("{head}{words} · {synced}"),
+        format!("{head}{words} "),
+    ]
+    .into_iter()
+    .find(|c| c.width() <= room)
+    .unwrap_or_else(|| {
+        let left = room.saturating_sub(head.width() + 1);
+        format!("{head}{} ", fit(words, left, Cut::Ellipsis).trim_end())
+    })
 }
 
 fn draw_hints(f: &mut Frame, area: Rect, app: &App, theme: &Theme, keymap: &Keymap) {

@@ -37,6 +37,9 @@ pub struct FlushReport {
     pub failed: Vec<(i64, String)>,
     /// Rows cancelled while this flush held them: not sent.
     pub cancelled: Vec<i64>,
+    /// The SMTP server turned an account's sign-in down: the flush stopped there, and the
+    /// rows it did not reach stay queued as they were.
+    pub sign_in_refused: Option<String>,
 }
 
 /// Options for one flush.
@@ -102,6 +105,11 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
                     let id = row.id;
                     tried.push(id);
                     sender.work(*row)?;
+                    // Every other row would meet the same answer (and a server counting
+                    // failed logins may lock the account).
+                    if sender.report.sign_in_refused.is_some() {
+                        break;
+                    }
                     if let Some(r) = remaining.as_mut() {
                         r.retain(|x| *x != id);
                         if let Some(p) = opts.progress {
@@ -159,11 +167,14 @@ fn outcome_of(
         match row.state {
             OutboxState::Sent => report.sent.push(*id),
             OutboxState::Cancelled => report.cancelled.push(*id),
-            _ => report.failed.push((
-                *id,
-                row.last_error
-                    .unwrap_or_else(|| format!("still {} (not due yet)", row.state)),
-            )),
+            _ => {
+                let why = match (row.last_error, &report.sign_in_refused) {
+                    (Some(e), _) => e,
+                    (None, Some(refused)) => format!("not tried: {refused}"),
+                    (None, None) => format!("still {} (not due yet)", row.state),
+                };
+                report.failed.push((*id, why));
+            }
         }
     }
     Ok(report)
@@ -320,9 +331,13 @@ impl Sender<'_> {
                 Ok(true)
             }
             Err(e) => {
-                // Refused, or the final dot never left: nothing was delivered.
+                // Refused, or the final dot never left: nothing was delivered. A refused
+                // sign-in is the account's trouble, never the message's: it stays queued.
                 outbox::clear_data(conn, owner, row.id)?;
                 self.fail(row, &e.to_string(), e.is_permanent())?;
+                if e.is_sign_in() {
+                    self.report.sign_in_refused = Some(e.to_string());
+                }
                 Ok(false)
             }
         }
