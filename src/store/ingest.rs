@@ -260,7 +260,8 @@ pub fn ingest_from(
         direction: sides.direction,
         placed_by: placement.placed_by(),
         trusted: matches!(placement, Placement::Existing { warning: None, .. }),
-        date,
+        // never later than it reached us, as the ticket's other mail is read
+        date: date.min(Utc::now()),
         from,
         auto_submitted: parsed.auto.is_auto_submitted(),
         language: language.as_deref(),
@@ -290,6 +291,7 @@ pub fn ingest_from(
 /// What the ticket rules read of an existing ticket; `from` is the new mail's sender.
 fn ticket_now(tx: &Transaction, ticket: TicketId, from: &str) -> Result<TicketNow, StoreError> {
     let time = |t: Option<i64>| t.and_then(|t| DateTime::from_timestamp(t, 0));
+    let written = super::written::written(tx, ticket)?;
     tx.prepare_cached(
         "SELECT status, language, due_at, first_response_at, customer_id IS NOT NULL,
                 EXISTS (SELECT 1 FROM customer_addresses WHERE email = ?2)
@@ -303,6 +305,7 @@ fn ticket_now(tx: &Transaction, ticket: TicketId, from: &str) -> Result<TicketNo
             first_response: time(r.get(3)?),
             has_customer: r.get(4)?,
             from_known: r.get(5)?,
+            written,
         })
     })
     .optional()?
