@@ -265,11 +265,8 @@ fn either_order_ends_alike() {
     };
     // (direction, date) in arrival order; every order of a shop answer and a customer
     // message, apart and at one time
-    let orders: &[(
-        &str,
-        &[(Direction, DateTime<Utc>)],
-        &[(Direction, DateTime<Utc>)],
-    )] = &[
+    type Arrivals<'a> = &'a [(Direction, DateTime<Utc>)];
+    let orders: &[(&str, Arrivals, Arrivals)] = &[
         (
             "apart",
             &[(Direction::Out, r), (Direction::In, b)],
