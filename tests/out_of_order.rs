@@ -122,7 +122,7 @@ fn an_answer_synced_after_the_customers_next_message_leaves_it_waiting() {
 }
 
 /// The shop answered (R) before the customer's delayed message (X, written before R) was
-/// synced: X was answered already and moves nothing; the customer's next message does.
+/// synced: X was answered already and moves nothing; her answer to R does.
 #[test]
 fn a_customer_message_older_than_the_answer_moves_nothing() {
     let stack = MailStack::start();
@@ -149,17 +149,23 @@ fn a_customer_message_older_than_the_answer_moves_nothing() {
     ok(shopdesk(&config, &db).arg("sync"));
     assert_eq!(anna(&config, &db), ("pending".into(), None, rfc3339(r)));
 
-    let now = hours_ago(0);
+    // Her answer to the reply reopens, even from a computer whose clock is hours behind:
+    // it names the reply, so it was written after it.
+    let behind = hours_ago(5);
     let again = "In-Reply-To: <r@shop>\r\n";
     stack.append(
         SHOP,
         "INBOX",
-        &[mail("c@customer", ANNA, SHOP, "Re: Gift wrap?", now, again)],
+        &[mail(
+            "c@customer",
+            ANNA,
+            SHOP,
+            "Re: Gift wrap?",
+            behind,
+            again,
+        )],
     );
     ok(shopdesk(&config, &db).arg("sync"));
-    assert_eq!(
-        anna(&config, &db),
-        ("open".into(), due_from(now), rfc3339(r))
-    );
+    assert_eq!(anna(&config, &db), ("open".into(), due_from(r), rfc3339(r)));
     replay_agrees(&db);
 }

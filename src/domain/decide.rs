@@ -102,6 +102,10 @@ pub struct Written {
     pub customer: Vec<DateTime<Utc>>,
     /// The shop's answers (its automatic mail is none).
     pub answers: Vec<DateTime<Utc>>,
+    /// The shop's first message of any kind, the first to carry our token.
+    pub first_out: Option<DateTime<Utc>>,
+    /// The newest of the messages the mail being decided names (In-Reply-To, References).
+    pub named: Option<DateTime<Utc>>,
 }
 
 impl Written {
@@ -114,6 +118,19 @@ impl Written {
     /// waiting.
     fn customer_after(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.customer.iter().filter(|c| **c > at).min().copied()
+    }
+
+    /// When `mail` was written, for ordering: its Date, but no earlier than what it
+    /// answers. A sender's clock set behind must not make an answer to our reply older
+    /// than the reply: it names it, or carries the token only our mail gave it.
+    fn when(&self, mail: &MailFacts) -> DateTime<Utc> {
+        let token = (mail.direction == Direction::In && mail.placed_by == PlacedBy::Token)
+            .then_some(self.first_out)
+            .flatten();
+        [self.named, token]
+            .into_iter()
+            .flatten()
+            .fold(mail.date, DateTime::max)
     }
 }
 
@@ -160,6 +177,7 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
         TicketFacts::Existing(now) => now.clone(),
     };
     let is_new = matches!(ticket, TicketFacts::New { .. });
+    let when = now.written.when(mail);
     out.push(TicketChange::MessageAdded {
         message_id: mail.message_id.to_string(),
         direction: mail.direction,
@@ -168,7 +186,7 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
     match mail.direction {
         Direction::In => {
             // answered already: recorded, but it reopens nothing and starts no clock
-            let late = now.written.answered_since(mail.date);
+            let late = now.written.answered_since(when);
             let next = now.status.on_customer_reply();
             if !is_new && !late && next != now.status {
                 out.push(TicketChange::StatusSet {
@@ -187,7 +205,7 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
                 && !mail.history
                 && let Some((work, hours)) = rules.first_response
             {
-                let due = add_business_time(mail.date, work, hours);
+                let due = add_business_time(when, work, hours);
                 if now.due.is_none_or(|d| due < d) {
                     out.push(TicketChange::DueSet { due: Some(due) });
                 }
@@ -209,10 +227,10 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
             if mail.auto_submitted {
                 return out;
             }
-            if now.first_response.is_none_or(|f| mail.date < f) {
-                out.push(TicketChange::FirstResponse { at: mail.date });
+            if now.first_response.is_none_or(|f| when < f) {
+                out.push(TicketChange::FirstResponse { at: when });
             }
-            match now.written.customer_after(mail.date) {
+            match now.written.customer_after(when) {
                 None => out.extend(answer(&now, is_new, rules)),
                 Some(waiting) => out.extend(late_answer(&now, waiting, rules)),
             }

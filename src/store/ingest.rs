@@ -231,7 +231,13 @@ pub fn ingest_from(
     }
     let (ticket, outcome, facts) = match &placement {
         Placement::Existing { ticket, .. } => {
-            let now = ticket_now(tx, *ticket, from)?;
+            let named: Vec<&str> = parsed
+                .in_reply_to
+                .iter()
+                .chain(&parsed.references)
+                .map(String::as_str)
+                .collect();
+            let now = ticket_now(tx, *ticket, from, &named)?;
             (
                 *ticket,
                 IngestOutcome::Threaded(*ticket),
@@ -288,10 +294,16 @@ pub fn ingest_from(
     Ok(outcome)
 }
 
-/// What the ticket rules read of an existing ticket; `from` is the new mail's sender.
-fn ticket_now(tx: &Transaction, ticket: TicketId, from: &str) -> Result<TicketNow, StoreError> {
+/// What the ticket rules read of an existing ticket; `from` is the new mail's sender,
+/// `named` the ids it names (In-Reply-To, References).
+fn ticket_now(
+    tx: &Transaction,
+    ticket: TicketId,
+    from: &str,
+    named: &[&str],
+) -> Result<TicketNow, StoreError> {
     let time = |t: Option<i64>| t.and_then(|t| DateTime::from_timestamp(t, 0));
-    let written = super::written::written(tx, ticket)?;
+    let written = super::written::written(tx, ticket, named)?;
     tx.prepare_cached(
         "SELECT status, language, due_at, first_response_at, customer_id IS NOT NULL,
                 EXISTS (SELECT 1 FROM customer_addresses WHERE email = ?2)

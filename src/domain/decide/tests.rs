@@ -179,6 +179,7 @@ fn mail_arriving_late_moves_what_its_date_says() {
         written: Written {
             customer: vec![a, b],
             answers: vec![],
+            ..Written::default()
         },
         ..existing(New)
     };
@@ -188,6 +189,7 @@ fn mail_arriving_late_moves_what_its_date_says() {
         written: Written {
             customer: vec![a],
             answers: vec![r],
+            ..Written::default()
         },
         ..existing(Pending)
     };
@@ -232,6 +234,18 @@ fn mail_arriving_late_moves_what_its_date_says() {
         ("an unanswered message older than the one the clock runs from moves the clock to it",
          at(mail(In), a - day), asked_twice.clone(), sla,
          vec![added(In), lang(), due(a - day)]),
+        ("one naming the answer was written after it, whatever its Date says",
+         MailFacts { date: r - day, ..mail(In) },
+         TicketNow { written: Written { named: Some(r), ..answered.written.clone() }, ..answered.clone() },
+         sla, vec![added(In), status(Open, CustomerReply), lang(), due(r)]),
+        ("one carrying our token too: our first message gave it the token",
+         MailFacts { date: r - day, placed_by: PlacedBy::Token, ..mail(In) },
+         TicketNow { written: Written { first_out: Some(r), ..answered.written.clone() }, ..answered.clone() },
+         sla, vec![TicketChange::MessageAdded {
+                    message_id: "m1@x".into(),
+                    direction: In,
+                    placed_by: PlacedBy::Token,
+                }, status(Open, CustomerReply), lang(), due(r)]),
         ("a newer unanswered one leaves the clock where it is",
          at(mail(In), b + hour), asked_twice, sla,
          vec![added(In), lang()]),
@@ -260,6 +274,7 @@ fn either_order_ends_alike() {
         written: Written {
             customer: vec![a],
             answers: vec![],
+            ..Written::default()
         },
         ..existing(Status::New)
     };
