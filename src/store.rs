@@ -31,6 +31,7 @@ pub mod sent;
 pub mod ticket_ops;
 pub mod timeline;
 pub mod views;
+pub mod written;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,4 +1,5 @@
-//! Subjects and display names decoded as the standards say, on one fixture per shape that
+//! Subjects and display names decoded as the standards say (and the first of a field given
+//! twice taken, as everyone takes it), on one fixture per shape that
 //! real-world mail takes (tests/fixtures/subjects, made by its generate.py): once against
 //! expectations written here, once against Python's `email` package (`policy.default`),
 //! the reference most mail software agrees with.
@@ -8,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use shopdesk::domain::Address;
 use shopdesk::domain::sanitize::sanitize_line;
 use shopdesk::mail::parse::parse_message;
 
@@ -62,6 +64,7 @@ fn every_fixture_subject_decodes_as_expected() {
         ("utf-8-split", "Заказ доставлен"),
         ("word-inside-text", "Order#1001–shipped!"),
         ("word-then-text", "Письмо не доставлено. Mail failure."),
+        ("two-of-each", "Where is my order 1001?"),
     ];
     let files = fixtures();
     assert_eq!(files.len(), expected.len(), "one expectation per fixture");
@@ -91,20 +94,33 @@ fn every_fixture_subject_decodes_as_expected() {
     let from = p.from.unwrap();
     assert_eq!(from.name.as_deref(), Some("Mueller, Jürgen"));
     assert_eq!(from.email, "jurgen@customer.example");
+    // a field that should be there once, twice: the first counts, for every one of them
+    let p = parse_message(&std::fs::read(fixtures_named("two-of-each")).unwrap());
+    assert_eq!(p.from.unwrap().email, "anna@customer.example");
+    assert_eq!(
+        p.message_id.as_deref(),
+        Some("two-of-each@customer.example")
+    );
+    assert_eq!(p.in_reply_to, ["reply-1@example.test"]);
+    assert_eq!(p.date.unwrap().to_rfc3339(), "2026-11-24T10:00:00+00:00");
 }
 
 fn fixtures_named(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/subjects/{name}.eml"))
 }
 
-/// Python prints, per fixture, its decoded Subject and sender's display name as JSON.
+/// Python prints, per fixture, its decoded Subject, sender (display name and address),
+/// Message-ID, In-Reply-To and Date (Unix seconds) as JSON.
 const PYTHON: &str = r#"
 import email, email.policy, json, sys
 out = {}
 for path in sys.argv[1:]:
     with open(path, "rb") as f:
         m = email.message_from_bytes(f.read(), policy=email.policy.default)
-    out[path] = [str(m["subject"]), m["from"].addresses[0].display_name]
+    sender = m["from"].addresses[0]
+    ids = [str(m[h] or "").strip().strip("<>") for h in ("message-id", "in-reply-to")]
+    out[path] = [str(m["subject"]), sender.display_name, sender.addr_spec, *ids,
+                 int(m["date"].datetime.timestamp())]
 print(json.dumps(out))
 "#;
 
@@ -136,9 +152,31 @@ fn every_fixture_subject_decodes_as_python_does() {
             wrong.push(format!("{name}: {:?}, Python {subject:?}", p.subject));
         }
         let from_name = sanitize_line(theirs[1].as_str().unwrap());
-        let ours = p.from.and_then(|a| a.name).unwrap_or_default();
+        let from = p.from.clone().unwrap_or_else(|| Address::new("", None));
+        let ours = from.name.clone().unwrap_or_default();
         if ours != from_name {
             wrong.push(format!("{name}: name {ours:?}, Python {from_name:?}"));
+        }
+        // the other fields Python reads the first of, when a message has two
+        let text = |i: usize| theirs[i].as_str().unwrap().to_string();
+        let fields = [
+            ("address", from.email.clone(), text(2)),
+            (
+                "Message-ID",
+                p.message_id.clone().unwrap_or_default(),
+                text(3),
+            ),
+            ("In-Reply-To", p.in_reply_to.join(" "), text(4)),
+            (
+                "Date",
+                p.date.map_or(0, |d| d.timestamp()).to_string(),
+                theirs[5].to_string(),
+            ),
+        ];
+        for (field, ours, python) in fields {
+            if ours != python {
+                wrong.push(format!("{name}: {field} {ours:?}, Python {python:?}"));
+            }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

@@ -3,6 +3,15 @@
 //! moving a ticket to pending, the first response, the service-level due time, a second
 //! address of the customer, and where a mailbox's history settles. The store gathers the
 //! facts, calls these, and applies the changes they return.
+//!
+//! Mail does not arrive in the order it was written: a first sync stores INBOX before
+//! Sent, and a customer's message can be delayed. So a message moves the status and the
+//! service-level clock only as it would have, had everything arrived in the order of its
+//! Date: a customer's message older than an answer on the ticket was answered already and
+//! moves nothing; an answer older than the customer's newest message answered what came
+//! before it, so the clock runs from the first message after it. A Date counts whole
+//! seconds, coarser than a quick exchange: at equal times the message arriving now is
+//! the newer.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -81,6 +90,48 @@ pub struct TicketNow {
     pub has_customer: bool,
     /// The sender's address already belongs to a customer (this one or another).
     pub from_known: bool,
+    /// When the ticket's mail so far was written.
+    pub written: Written,
+}
+
+/// When a ticket's mail was written: by its Date, never later than it reached us (a
+/// sender's clock set ahead must not make a message the newest for good).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The customer's messages.
+    pub customer: Vec<DateTime<Utc>>,
+    /// The shop's answers (its automatic mail is none).
+    pub answers: Vec<DateTime<Utc>>,
+    /// The shop's first message of any kind, the first to carry our token.
+    pub first_out: Option<DateTime<Utc>>,
+    /// The newest of the messages the mail being decided names (In-Reply-To, References).
+    pub named: Option<DateTime<Utc>>,
+}
+
+impl Written {
+    /// An answer written after `at`: a customer's message of `at` was answered.
+    fn answered_since(&self, at: DateTime<Utc>) -> bool {
+        self.answers.iter().any(|a| *a > at)
+    }
+
+    /// The customer's first message written after `at`: what an answer of `at` left
+    /// waiting.
+    fn customer_after(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.customer.iter().filter(|c| **c > at).min().copied()
+    }
+
+    /// When `mail` was written, for ordering: its Date, but no earlier than what it
+    /// answers. A sender's clock set behind must not make an answer to our reply older
+    /// than the reply: it names it, or carries the token only our mail gave it.
+    fn when(&self, mail: &MailFacts) -> DateTime<Utc> {
+        let token = (mail.direction == Direction::In && mail.placed_by == PlacedBy::Token)
+            .then_some(self.first_out)
+            .flatten();
+        [self.named, token]
+            .into_iter()
+            .flatten()
+            .fold(mail.date, DateTime::max)
+    }
 }
 
 /// An account's rules for mail.
@@ -120,11 +171,13 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
                 first_response: None,
                 has_customer: customer.is_some(),
                 from_known: true,
+                written: Written::default(),
             }
         }
         TicketFacts::Existing(now) => now.clone(),
     };
     let is_new = matches!(ticket, TicketFacts::New { .. });
+    let when = now.written.when(mail);
     out.push(TicketChange::MessageAdded {
         message_id: mail.message_id.to_string(),
         direction: mail.direction,
@@ -132,8 +185,10 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
     });
     match mail.direction {
         Direction::In => {
+            // answered already: recorded, but it reopens nothing and starts no clock
+            let late = now.written.answered_since(when);
             let next = now.status.on_customer_reply();
-            if !is_new && next != now.status {
+            if !is_new && !late && next != now.status {
                 out.push(TicketChange::StatusSet {
                     status: next,
                     cause: StatusCause::CustomerReply,
@@ -144,13 +199,16 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
                     language: language.to_string(),
                 });
             }
-            if now.due.is_none()
+            // The clock runs from the oldest message still waiting: this one, unless one
+            // that waits longer started it already.
+            if !late
                 && !mail.history
                 && let Some((work, hours)) = rules.first_response
             {
-                out.push(TicketChange::DueSet {
-                    due: Some(add_business_time(mail.date, work, hours)),
-                });
+                let due = add_business_time(when, work, hours);
+                if now.due.is_none_or(|d| due < d) {
+                    out.push(TicketChange::DueSet { due: Some(due) });
+                }
             }
             // A customer writing from a second address, threaded by headers: remember it
             // (not a stranger who merely copied a ticket token).
@@ -169,21 +227,60 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
             if mail.auto_submitted {
                 return out;
             }
-            if now.first_response.is_none() {
-                out.push(TicketChange::FirstResponse { at: mail.date });
+            if now.first_response.is_none_or(|f| when < f) {
+                out.push(TicketChange::FirstResponse { at: when });
             }
-            if now.due.is_some() {
-                out.push(TicketChange::DueSet { due: None });
+            match now.written.customer_after(when) {
+                None => out.extend(answer(&now, is_new, rules)),
+                Some(waiting) => out.extend(late_answer(&now, waiting, rules)),
             }
-            if let Some(to) = rules.shop_reply_status.filter(|_| !is_new) {
-                let next = now.status.on_shop_reply(to);
-                if next != now.status {
-                    out.push(TicketChange::StatusSet {
-                        status: next,
-                        cause: StatusCause::ShopReply,
-                    });
-                }
-            }
+        }
+    }
+    out
+}
+
+/// What the shop's newest answer does: the clock stops, and what waited on us now waits
+/// on the customer.
+fn answer(now: &TicketNow, is_new: bool, rules: &MailRules) -> Vec<TicketChange> {
+    let mut out = Vec::new();
+    if now.due.is_some() {
+        out.push(TicketChange::DueSet { due: None });
+    }
+    if let Some(to) = rules.shop_reply_status.filter(|_| !is_new) {
+        let next = now.status.on_shop_reply(to);
+        if next != now.status {
+            out.push(TicketChange::StatusSet {
+                status: next,
+                cause: StatusCause::ShopReply,
+            });
+        }
+    }
+    out
+}
+
+/// What an answer does that arrived after the customer's next message (`waiting`, the
+/// first written after it): that message waits, so the clock runs from it; and a ticket
+/// that is still new was answered, so it stands where the answer and then the customer's
+/// message would have put it (open).
+fn late_answer(now: &TicketNow, waiting: DateTime<Utc>, rules: &MailRules) -> Vec<TicketChange> {
+    let mut out = Vec::new();
+    if now.due.is_some() {
+        let due = rules
+            .first_response
+            .map(|(work, hours)| add_business_time(waiting, work, hours));
+        if due != now.due {
+            out.push(TicketChange::DueSet { due });
+        }
+    }
+    if let Some(to) = rules.shop_reply_status
+        && now.status == Status::New
+    {
+        let next = now.status.on_shop_reply(to).on_customer_reply();
+        if next != now.status {
+            out.push(TicketChange::StatusSet {
+                status: next,
+                cause: StatusCause::ShopReply,
+            });
         }
     }
     out

@@ -58,7 +58,7 @@ pub fn plan_reply(
             cc.push(a.clone());
         }
     }
-    let in_reply_to = (!original.message_id.is_empty()).then(|| original.message_id.to_string());
+    let in_reply_to = as_sent(original.message_id).map(str::to_string);
     let mut references: Vec<String> = original.references.to_vec();
     if let Some(id) = &in_reply_to
         && !references.contains(id)
@@ -72,6 +72,22 @@ pub fn plan_reply(
         in_reply_to,
         references: trim_references(&references, MAX_REFERENCES),
     }
+}
+
+/// Between a reused Message-ID and the hash of the message that reused it, in the id a
+/// second message with that Message-ID is stored under.
+pub const DUP_MARK: &str = "#dup-";
+
+/// The domain of the id a message with no Message-ID is stored under.
+pub const NO_MESSAGE_ID_DOMAIN: &str = "@shopdesk.invalid";
+
+/// The Message-ID a stored message went out with, as the customer's client knows it: a
+/// derived id (`<id>#dup-<hash>`, a reused Message-ID) is its original id; a message that
+/// had none has none, since an id we made up would thread nowhere in their client.
+pub fn as_sent(stored: &str) -> Option<&str> {
+    let id = stored.rfind(DUP_MARK).map_or(stored, |at| &stored[..at]);
+    let made_up = id.starts_with("no-message-id.") && id.ends_with(NO_MESSAGE_ID_DOMAIN);
+    (!id.is_empty() && !made_up).then_some(id)
 }
 
 /// Keeps the first id and the newest `max - 1`.
@@ -168,6 +184,58 @@ mod tests {
         let rt = vec![addr("orders@anna.example")];
         let o2 = Original { reply_to: &rt, ..o };
         assert_eq!(plan_reply(&o2, &own, "SHOP", 7).to, rt);
+    }
+
+    #[test]
+    fn threading_headers_carry_the_id_the_customer_knows() {
+        let refs = vec!["root@x".to_string()];
+        let from = addr("anna@example.com");
+        // (stored id of the answered message, In-Reply-To, References)
+        let cases: &[(&str, Option<&str>, &[&str])] = &[
+            ("last@x", Some("last@x"), &["root@x", "last@x"]),
+            // a second message under a reused Message-ID: the id its sender gave it
+            (
+                "last@x#dup-00ff00ff00ff00ff",
+                Some("last@x"),
+                &["root@x", "last@x"],
+            ),
+            (
+                "a#dup-b@x#dup-0123456789abcdef",
+                Some("a#dup-b@x"),
+                &["root@x", "a#dup-b@x"],
+            ),
+            // a message without one: nothing made up, its own references kept
+            (
+                "no-message-id.00ff00ff00ff00ff.512@shopdesk.invalid",
+                None,
+                &["root@x"],
+            ),
+            (
+                "no-message-id.00ff00ff00ff00ff.512@shopdesk.invalid#dup-0123456789abcdef",
+                None,
+                &["root@x"],
+            ),
+            ("", None, &["root@x"]),
+            ("#dup-0123456789abcdef", None, &["root@x"]),
+        ];
+        for (stored, irt, references) in cases {
+            let o = Original {
+                message_id: stored,
+                references: &refs,
+                from: Some(&from),
+                ..Default::default()
+            };
+            let p = plan_reply(&o, &|_| false, "SHOP", 7);
+            assert_eq!(p.in_reply_to.as_deref(), *irt, "{stored}");
+            assert_eq!(p.references, *references, "{stored}");
+        }
+        let none = Original {
+            message_id: "no-message-id.00ff00ff00ff00ff.512@shopdesk.invalid",
+            from: Some(&from),
+            ..Default::default()
+        };
+        let p = plan_reply(&none, &|_| false, "SHOP", 7);
+        assert_eq!((p.in_reply_to, p.references), (None, Vec::new()));
     }
 
     #[test]

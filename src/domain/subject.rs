@@ -114,7 +114,7 @@ fn prefix_len(s: &str) -> Option<usize> {
     Some(s.len() - rest.trim_start().len())
 }
 
-/// Removes leading reply/forward prefixes (and any `[TAG #id]` tokens among them),
+/// Removes leading reply/forward prefixes (and any helpdesk's tokens among them),
 /// keeping the case of what remains.
 pub fn strip_prefixes(subject: &str) -> &str {
     let mut s = subject.trim();
@@ -129,19 +129,70 @@ pub fn strip_prefixes(subject: &str) -> &str {
     }
 }
 
-/// Length of a helpdesk token at the start of `s`: ours (`[WORD #digits]`) or another
-/// system's (`[#123]`, `[Ticket#123]`, `[ABC-123]`, `(Case 123)`, …).
+/// Where a token stands: a helpdesk puts its token first (after the prefixes) or last;
+/// what stands elsewhere is the customer's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Start,
+    End,
+}
+
+/// Length of a helpdesk token at the start of `s`, ours (`[WORD #digits]`) or another
+/// system's (`[#123]`, `[Ticket#123]`, `[ABC-123]`, `[JIRA] (PROJ-123)`, `(Case 123)`,
+/// `Ticket#123`, …), with the colon or dash some put after it (`[#ABC-123-45678]: `).
 fn leading_token_len(s: &str) -> Option<usize> {
-    match parse_token(s) {
-        Some((tag, _, len)) if !is_order_word(&fold(tag)) => Some(len),
-        Some(_) => None,
-        None => foreign_token_len(s),
+    let len = match parse_token(s) {
+        Some((tag, _, len)) if !is_order_word(&fold(tag)) => len,
+        Some(_) => return None,
+        None => foreign_token_len(s, Place::Start)?,
+    };
+    let rest = s[len..].trim_start();
+    let rest = rest
+        .strip_prefix([':', '-', '–'])
+        .filter(|r| r.is_empty() || r.starts_with(char::is_whitespace))
+        .unwrap_or(rest);
+    Some(s.len() - rest.len())
+}
+
+/// `s` without the tokens at its end: a group naming another system's ticket
+/// (`[Ticket #12]`, `(Case 00123)`, `[#1677]`, `[ ref:_00D…:ref ]`, `Ticket#123`) or ours.
+/// An order reference (`(#1002)`, `(Order #1001)`) or a product code (`[BP-1]`) stays:
+/// it is what tells two of the customer's questions apart.
+fn without_trailing_tokens(s: &str) -> &str {
+    let mut s = s.trim_end();
+    while let Some(start) = trailing_token_start(s) {
+        s = s[..start].trim_end();
     }
+    s
+}
+
+/// Where the token that ends `s` begins, if one does.
+fn trailing_token_start(s: &str) -> Option<usize> {
+    let open = match s.chars().last()? {
+        ']' => '[',
+        ')' => '(',
+        _ => {
+            let start = s
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            return (otrs_len(&s[start..]) == Some(s.len() - start)).then_some(start);
+        }
+    };
+    let start = s.rfind(open)?;
+    let group = &s[start..];
+    let whole = |len: Option<usize>| len == Some(group.len());
+    let ours = parse_token(group).filter(|(tag, _, _)| !is_order_word(&fold(tag)));
+    (whole(ours.map(|t| t.2)) || whole(foreign_token_len(group, Place::End))).then_some(start)
 }
 
 fn is_order_word(folded: &str) -> bool {
     ORDER_WORDS.iter().any(|w| folded.starts_with(w))
 }
+
+/// Other helpdesks' tags without a number, put first (`[JIRA] (PROJ-123) …`).
+const SYSTEM_TAGS: &[&str] = &["jira"];
 
 /// Words other helpdesks put before a ticket number (folded).
 const TICKET_WORDS: &[&str] = &[
@@ -198,20 +249,53 @@ const ORDER_WORDS: &[&str] = &[
     "fatura",
 ];
 
-/// Length of another system's ticket token at the start of `s`: a `[…]` or `(…)` group
-/// holding a number after `#` (`[#1677]`, `[Ticket#123]`, `[Support #12]`), a number
-/// after a ticket word (`(Case 123)`, `[Request: 55]`), or a project key (`[ABC-123]`).
-/// A number after an order word is not a token.
-fn foreign_token_len(s: &str) -> Option<usize> {
+/// Length of an OTRS/Znuny number written without brackets at the start of `s`:
+/// `Ticket#2023112910000011`.
+fn otrs_len(s: &str) -> Option<usize> {
+    let head = s.get(..7)?;
+    if !head.eq_ignore_ascii_case("ticket#") {
+        return None;
+    }
+    let digits = s[7..].len()
+        - s[7..]
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    (digits > 0).then_some(7 + digits)
+}
+
+/// Length of another system's ticket token at the start of `s`, where it stands
+/// (`place`). First or last: a `[…]` or `(…)` group holding a number after a ticket word
+/// (`(Case 123)`, `[Request: 55]`, `[Case #00123456]`), a bracketed `#` id (`[#1677]`,
+/// Kayako's `[#ABC-123-45678]`), Salesforce's `[ ref:_00D…:ref ]`, or OTRS's bare
+/// `Ticket#123`. First only: a project key (`[ABC-123]`, Jira's `(PROJ-123)`), a system's
+/// tag (`[JIRA]`), a number after another word and `#` (`[Support #12]`). Never: a number
+/// after an order word, or a bare `(#1002)`, which is how customers name their order.
+fn foreign_token_len(s: &str, place: Place) -> Option<usize> {
+    if let Some(n) = otrs_len(s) {
+        return Some(n);
+    }
     let close = match s.chars().next()? {
         '[' => ']',
         '(' => ')',
         _ => return None,
     };
     let end = s.find(close)?;
+    let len = end + close.len_utf8();
     let inner = s[1..end].trim();
+    let square = close == ']';
+    if square && inner.starts_with("ref:") && inner.ends_with(":ref") {
+        return Some(len);
+    }
+    if square && place == Place::Start && SYSTEM_TAGS.contains(&fold(inner).as_str()) {
+        return Some(len);
+    }
     if inner.is_empty() || inner.chars().count() > 40 {
         return None;
+    }
+    if let Some(id) = inner.strip_prefix('#').map(str::trim) {
+        let id_like = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && id.chars().any(|c| c.is_ascii_digit());
+        return (square && id_like).then_some(len);
     }
     let digits_at = inner.find(|c: char| c.is_ascii_digit())?;
     let number = inner[digits_at..].trim();
@@ -232,7 +316,11 @@ fn foreign_token_len(s: &str) -> Option<usize> {
         && !word.is_empty()
         && word.chars().all(|c| c.is_ascii_uppercase())
         && number.chars().all(|c| c.is_ascii_digit());
-    (hashed || ticket_word || key).then_some(end + close.len_utf8())
+    let token = match place {
+        Place::Start => hashed || ticket_word || key,
+        Place::End => ticket_word,
+    };
+    token.then_some(len)
 }
 
 /// Parses `[TAG #id]` at the start of `s`: (tag, id, byte length).
@@ -260,8 +348,9 @@ fn parse_token(s: &str) -> Option<(&str, TicketId, usize)> {
     Some((tag, id, close + 1))
 }
 
-/// The subject as threading compares it: prefixes and the tokens of any helpdesk
-/// (ours, or a shop's previous one) removed, whitespace collapsed, lower case.
+/// The subject as threading compares it: prefixes and the tokens of any helpdesk (ours,
+/// or a shop's previous one) at its start and end removed, whitespace collapsed, lower
+/// case. Brackets elsewhere are the customer's words and stay.
 pub fn normalize_subject(subject: &str) -> String {
     // One pass can uncover more to remove: `İ[SHOP #1]：x` loses its token and becomes
     // `i：x`, which starts with a prefix. Repeat until nothing changes, so a normalised subject
@@ -278,28 +367,10 @@ pub fn normalize_subject(subject: &str) -> String {
 }
 
 fn normalize_once(subject: &str) -> String {
-    fold(&without_tokens(strip_prefixes(subject)))
+    fold(without_trailing_tokens(strip_prefixes(subject)))
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `s` with every helpdesk token removed, wherever it sits.
-fn without_tokens(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find(['[', '(']) {
-        out.push_str(&rest[..i]);
-        match leading_token_len(&rest[i..]) {
-            Some(n) => rest = &rest[i + n..],
-            None => {
-                out.push_str(&rest[i..i + 1]);
-                rest = &rest[i + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Whether a normalised subject says too little to thread by.
@@ -335,9 +406,10 @@ pub fn token(tag: &str, id: TicketId) -> String {
 }
 
 /// The subject of our reply: `Re: [TAG #id] original`, without stacked prefixes or any
-/// helpdesk's tokens, case kept.
+/// helpdesk's tokens at its start and end, case kept (and the customer's order numbers
+/// and product codes with it).
 pub fn reply_subject(original: &str, tag: &str, id: TicketId) -> String {
-    let cleaned = without_tokens(strip_prefixes(original));
+    let cleaned = without_trailing_tokens(strip_prefixes(original));
     let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() {
         format!("Re: {}", token(tag, id))
@@ -398,8 +470,40 @@ mod tests {
             ("[Request #55] Backpack", "backpack"),
             ("[SUP-1234] Backpack", "backpack"),
             ("Backpack [Ärende 77]", "backpack"),
+            ("[Case #00123456] Backpack", "backpack"),
+            ("Backpack [Case #00123456]", "backpack"),
+            ("Re: Backpack [Incident: 4411]", "backpack"),
+            // Jira, Kayako, Salesforce, OTRS/Znuny
+            ("[JIRA] (PROJ-123) Backpack strap", "backpack strap"),
+            ("Re: [JIRA] (PROJ-123) Backpack strap", "backpack strap"),
+            ("[#ABC-123-45678]: Backpack", "backpack"),
+            ("Re: Backpack [#ABC-123-45678]", "backpack"),
+            ("Backpack [ ref:_00D5g0ABC._5005g0XYZ:ref ]", "backpack"),
+            ("Re: Backpack [ref:_00D5g0ABC._5005g0XYZ:ref]", "backpack"),
+            ("Ticket#2023112910000011 Backpack", "backpack"),
+            ("RE: Ticket#2023112910000011: Backpack", "backpack"),
+            ("Backpack Ticket#2023112910000011", "backpack"),
+            ("Re: [Ticket#2023112910000011] Backpack", "backpack"),
+            // tokens in a row, at either end
+            (
+                "Re: [#1677] [SHOP #2] Backpack (Case 9) [Ticket #3]",
+                "backpack",
+            ),
             // what one pass uncovers goes too, so normalising twice changes nothing
-            ("İ[SHOP #12]：x", "x"),
+            ("İ[SHOP #12]：x", "i[shop #12]：x"),
+            ("Re: [SHOP #12] Re: [#3] x", "x"),
+            // not tokens: the customer's own words. Order numbers tell two questions apart,
+            // product codes name what they ask about; brackets in the middle are theirs.
+            ("Where is my order (#1002)", "where is my order (#1002)"),
+            ("Where is my order (#1003)", "where is my order (#1003)"),
+            ("(#1002) where is it?", "(#1002) where is it?"),
+            ("Strap broke [BP-1]", "strap broke [bp-1]"),
+            ("Strap broke [SKU-123] again", "strap broke [sku-123] again"),
+            ("Backpack (PROJ-123)", "backpack (proj-123)"),
+            ("Backpack [JIRA]", "backpack [jira]"),
+            ("Backpack [#1677] strap", "backpack [#1677] strap"),
+            ("About Ticket#5 you sent", "about ticket#5 you sent"),
+            ("Tickets#5", "tickets#5"),
             // not tokens: order numbers, counters, years, list names, plain brackets
             ("Problem with (Order #1001)", "problem with (order #1001)"),
             (
@@ -459,6 +563,19 @@ mod tests {
         assert_eq!(
             reply_subject("Re: [#1677] Backpack (Order #1001)", "SHOP", 12),
             "Re: [SHOP #12] Backpack (Order #1001)"
+        );
+        // the customer's product codes and order numbers stay; other desks' tokens go
+        assert_eq!(
+            reply_subject("Re: [JIRA] (PROJ-7) Strap [BP-1] broke (#1002)", "SHOP", 12),
+            "Re: [SHOP #12] Strap [BP-1] broke (#1002)"
+        );
+        assert_eq!(
+            reply_subject(
+                "Strap [SKU-123] [ ref:_00D5g0ABC._5005g0XYZ:ref ]",
+                "SHOP",
+                12
+            ),
+            "Re: [SHOP #12] Strap [SKU-123]"
         );
         assert_eq!(reply_subject("", "SHOP", 1), "Re: [SHOP #1]");
         assert_eq!(token("SHOP", 9), "[SHOP #9]");

@@ -311,7 +311,13 @@ fn store_message(
     }
     let (ticket, outcome, facts) = match &placement {
         Placement::Existing { ticket, .. } => {
-            let now = ticket_now(tx, *ticket, from)?;
+            let named: Vec<&str> = parsed
+                .in_reply_to
+                .iter()
+                .chain(&parsed.references)
+                .map(String::as_str)
+                .collect();
+            let now = ticket_now(tx, *ticket, from, &named)?;
             (
                 *ticket,
                 IngestOutcome::Threaded(*ticket),
@@ -340,7 +346,8 @@ fn store_message(
         direction: sides.direction,
         placed_by: placement.placed_by(),
         trusted: matches!(placement, Placement::Existing { warning: None, .. }),
-        date,
+        // never later than it reached us, as the ticket's other mail is read
+        date: date.min(Utc::now()),
         from,
         auto_submitted: parsed.auto.is_auto_submitted(),
         language: language.as_deref(),
@@ -368,9 +375,16 @@ fn store_message(
     Ok(outcome)
 }
 
-/// What the ticket rules read of an existing ticket; `from` is the new mail's sender.
-fn ticket_now(tx: &Transaction, ticket: TicketId, from: &str) -> Result<TicketNow, StoreError> {
+/// What the ticket rules read of an existing ticket; `from` is the new mail's sender,
+/// `named` the ids it names (In-Reply-To, References).
+fn ticket_now(
+    tx: &Transaction,
+    ticket: TicketId,
+    from: &str,
+    named: &[&str],
+) -> Result<TicketNow, StoreError> {
     let time = |t: Option<i64>| t.and_then(|t| DateTime::from_timestamp(t, 0));
+    let written = super::written::written(tx, ticket, named)?;
     tx.prepare_cached(
         "SELECT status, language, due_at, first_response_at, customer_id IS NOT NULL,
                 EXISTS (SELECT 1 FROM customer_addresses WHERE email = ?2)
@@ -384,6 +398,7 @@ fn ticket_now(tx: &Transaction, ticket: TicketId, from: &str) -> Result<TicketNo
             first_response: time(r.get(3)?),
             has_customer: r.get(4)?,
             from_known: r.get(5)?,
+            written,
         })
     })
     .optional()?

@@ -33,6 +33,7 @@ fn existing(status: Status) -> TicketNow {
         first_response: None,
         has_customer: true,
         from_known: true,
+        written: Written::default(),
     }
 }
 
@@ -46,6 +47,12 @@ fn added(direction: Direction) -> TicketChange {
 
 fn status(status: Status, cause: StatusCause) -> TicketChange {
     TicketChange::StatusSet { status, cause }
+}
+
+fn lang() -> TicketChange {
+    TicketChange::LanguageSet {
+        language: "sv".into(),
+    }
 }
 
 #[test]
@@ -143,6 +150,179 @@ fn mail_makes_the_changes_its_rules_say() {
     ];
     for (name, facts, ticket, rules, want) in cases {
         assert_eq!(decide(&facts, &ticket, &rules), want, "{name}");
+    }
+}
+
+/// Mail arriving after mail written later: it moves the ticket only as it would have,
+/// had it arrived in the order of its Date; at equal times the one arriving is the newer.
+#[test]
+fn mail_arriving_late_moves_what_its_date_says() {
+    use Direction::{In, Out};
+    use Status::*;
+    use StatusCause::*;
+    let hours = BusinessHours::default();
+    let sla = MailRules {
+        first_response: Some((Duration::hours(8), &hours)),
+        shop_reply_status: Some(Pending),
+    };
+    let leave = MailRules {
+        first_response: Some((Duration::hours(8), &hours)),
+        shop_reply_status: None,
+    };
+    let (hour, day) = (Duration::hours(1), Duration::days(1));
+    let at = |facts: MailFacts<'static>, t| MailFacts { date: t, ..facts };
+    let due_from = |t| add_business_time(t, Duration::hours(8), &hours);
+    let (a, r, b) = (ts(DATE - 7200), ts(DATE), ts(DATE + 3600));
+    // the customer wrote at a and b; the clock runs from a, nobody has answered
+    let asked_twice = TicketNow {
+        due: Some(due_from(a)),
+        written: Written {
+            customer: vec![a, b],
+            answers: vec![],
+            ..Written::default()
+        },
+        ..existing(New)
+    };
+    // the customer wrote at a, the shop answered at r
+    let answered = TicketNow {
+        first_response: Some(r),
+        written: Written {
+            customer: vec![a],
+            answers: vec![r],
+            ..Written::default()
+        },
+        ..existing(Pending)
+    };
+    let first = |t| TicketChange::FirstResponse { at: t };
+    let due = |t| TicketChange::DueSet {
+        due: Some(due_from(t)),
+    };
+    #[rustfmt::skip]
+    let cases: Vec<(&str, MailFacts, TicketNow, MailRules, Vec<TicketChange>)> = vec![
+        ("an answer written between them answered a: b waits, the ticket is open",
+         at(mail(Out), r), asked_twice.clone(), sla,
+         vec![added(Out), first(r), due(b), status(Open, ShopReply)]),
+        ("without a reply status, a new ticket stays new, the clock still moves to b",
+         at(mail(Out), r), asked_twice.clone(), leave,
+         vec![added(Out), first(r), due(b)]),
+        ("an answer written before both: the clock stays with a",
+         at(mail(Out), a - hour), asked_twice.clone(), sla,
+         vec![added(Out), first(a - hour), status(Open, ShopReply)]),
+        ("an answer written after both is the newest: the clock stops, pending",
+         at(mail(Out), b + hour), asked_twice.clone(), sla,
+         vec![added(Out), first(b + hour), TicketChange::DueSet { due: None },
+              status(Pending, ShopReply)]),
+        ("an answer at b's very time arrives after it: the shop spoke last",
+         at(mail(Out), b), asked_twice.clone(), sla,
+         vec![added(Out), first(b), TicketChange::DueSet { due: None },
+              status(Pending, ShopReply)]),
+        ("a late answer leaves an open ticket open",
+         at(mail(Out), r), TicketNow { status: Open, ..asked_twice.clone() }, sla,
+         vec![added(Out), first(r), due(b)]),
+        ("an earlier answer than the first known is the first response",
+         at(mail(Out), a + hour), TicketNow { first_response: Some(r), ..answered.clone() }, sla,
+         vec![added(Out), first(a + hour)]),
+        ("a customer's message older than the answer was answered: nothing moves",
+         at(mail(In), r - hour), answered.clone(), sla,
+         vec![added(In), lang()]),
+        ("one at the answer's very time arrives after it: the customer spoke last",
+         at(mail(In), r), answered.clone(), sla,
+         vec![added(In), status(Open, CustomerReply), lang(), due(r)]),
+        ("one written after it reopens and starts the clock",
+         at(mail(In), r + hour), answered.clone(), sla,
+         vec![added(In), status(Open, CustomerReply), lang(), due(r + hour)]),
+        ("an unanswered message older than the one the clock runs from moves the clock to it",
+         at(mail(In), a - day), asked_twice.clone(), sla,
+         vec![added(In), lang(), due(a - day)]),
+        ("one naming the answer was written after it, whatever its Date says",
+         MailFacts { date: r - day, ..mail(In) },
+         TicketNow { written: Written { named: Some(r), ..answered.written.clone() }, ..answered.clone() },
+         sla, vec![added(In), status(Open, CustomerReply), lang(), due(r)]),
+        ("one carrying our token too: our first message gave it the token",
+         MailFacts { date: r - day, placed_by: PlacedBy::Token, ..mail(In) },
+         TicketNow { written: Written { first_out: Some(r), ..answered.written.clone() }, ..answered.clone() },
+         sla, vec![TicketChange::MessageAdded {
+                    message_id: "m1@x".into(),
+                    direction: In,
+                    placed_by: PlacedBy::Token,
+                }, status(Open, CustomerReply), lang(), due(r)]),
+        ("a newer unanswered one leaves the clock where it is",
+         at(mail(In), b + hour), asked_twice, sla,
+         vec![added(In), lang()]),
+    ];
+    for (name, facts, now, rules, want) in cases {
+        assert_eq!(
+            decide(&facts, &TicketFacts::Existing(now), &rules),
+            want,
+            "{name}"
+        );
+    }
+}
+
+/// The same mail in either order ends in the same place (at one time, the one arriving
+/// last is the newer, so that order is told by the cases above).
+#[test]
+fn either_order_ends_alike() {
+    let hours = BusinessHours::default();
+    let rules = MailRules {
+        first_response: Some((Duration::hours(8), &hours)),
+        shop_reply_status: Some(Status::Pending),
+    };
+    let (a, r, b) = (ts(DATE - 7200), ts(DATE), ts(DATE + 3600));
+    let start = TicketNow {
+        due: Some(add_business_time(a, Duration::hours(8), &hours)),
+        written: Written {
+            customer: vec![a],
+            answers: vec![],
+            ..Written::default()
+        },
+        ..existing(Status::New)
+    };
+    // (direction, date) in arrival order; every order of a shop answer and a customer
+    // message, apart and at one time
+    type Arrivals<'a> = &'a [(Direction, DateTime<Utc>)];
+    let orders: &[(&str, Arrivals, Arrivals)] = &[
+        (
+            "apart",
+            &[(Direction::Out, r), (Direction::In, b)],
+            &[(Direction::In, b), (Direction::Out, r)],
+        ),
+        (
+            "customer first",
+            &[(Direction::In, r), (Direction::Out, b)],
+            &[(Direction::Out, b), (Direction::In, r)],
+        ),
+    ];
+    for (name, one, other) in orders {
+        let end = |arrivals: &[(Direction, DateTime<Utc>)]| {
+            let mut now = start.clone();
+            for (direction, date) in arrivals {
+                let facts = MailFacts {
+                    date: *date,
+                    ..mail(*direction)
+                };
+                for change in decide(&facts, &TicketFacts::Existing(now.clone()), &rules) {
+                    follow(&mut now, &change);
+                }
+                match direction {
+                    Direction::In => now.written.customer.push(*date),
+                    _ => now.written.answers.push(*date),
+                }
+            }
+            (now.status, now.due, now.first_response)
+        };
+        assert_eq!(end(one), end(other), "{name}");
+    }
+}
+
+/// What the store does with a change, on the facts the rules read.
+fn follow(now: &mut TicketNow, change: &TicketChange) {
+    match change {
+        TicketChange::StatusSet { status, .. } => now.status = *status,
+        TicketChange::DueSet { due } => now.due = *due,
+        TicketChange::FirstResponse { at } => now.first_response = Some(*at),
+        TicketChange::LanguageSet { language } => now.language = Some(language.clone()),
+        _ => {}
     }
 }
 

@@ -62,6 +62,7 @@ fn day(d: u32) -> DateTime<Utc> {
 /// Ticket 2: Ben, "Wrong size", message b1, last active on the 1st.
 /// Ticket 3: Anna, "Invoice", our reply out3 recorded by the outbox.
 /// Ticket 4: Cem, "Siparişim nerede", message c1.
+/// Ticket 5: Anna, "Where is my order (#1002)".
 /// Ticket 6 was merged into ticket 2.
 fn world() -> Fake {
     let mut tickets = HashMap::new();
@@ -94,6 +95,14 @@ fn world() -> Fake {
         FakeTicket {
             addresses: vec!["cem@example.test"],
             subject: "Siparişim nerede",
+            updated: day(22),
+        },
+    );
+    tickets.insert(
+        5,
+        FakeTicket {
+            addresses: vec!["anna@example.test"],
+            subject: "Where is my order (#1002)",
             updated: day(22),
         },
     );
@@ -418,6 +427,87 @@ fn placement_table() {
             ..case(
                 "an order number is not a token: another order is another question",
                 "Where is my order? (Order #1002)",
+                anna,
+            )
+        },
+        Case {
+            want: Some((5, Subject)),
+            date: day(24),
+            ..case(
+                "the customer's order number in their subject is their question",
+                "Re: Where is my order (#1002)",
+                anna,
+            )
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case(
+                "another order number in the same words is another question",
+                "Where is my order (#1003)",
+                anna,
+            )
+        },
+        Case {
+            want: None,
+            date: day(24),
+            ..case(
+                "a product code is the customer's words too",
+                "Where is my order? [BP-1]",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "Jira's tag and key go",
+                "Re: [JIRA] (PROJ-123) Where is my order?",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "Kayako's token goes",
+                "[#ABC-123-45678]: Where is my order?",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "Salesforce's reference goes",
+                "RE: Where is my order? [ ref:_00D5g0ABC._5005g0XYZ:ref ]",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "a case number at the end goes",
+                "Where is my order? [Case #00123456]",
+                anna,
+            )
+        },
+        Case {
+            want: Some((1, Subject)),
+            date: day(24),
+            ..case(
+                "OTRS's bare ticket number goes",
+                "Re: Ticket#2023112910000011 Where is my order?",
+                anna,
+            )
+        },
+        Case {
+            want: Some((5, Subject)),
+            date: day(24),
+            ..case(
+                "another desk's token goes, the order number stays",
+                "Re: [#1677] Where is my order (#1002)",
                 anna,
             )
         },

@@ -1,4 +1,5 @@
 //! Envelope headers: addresses, ids, subject, date, and the RFC 3834 loop-protection ones.
+//! Where a message repeats a field that should be there once, the first one counts.
 
 use mail_parser::{HeaderName, HeaderValue, Message};
 
@@ -7,13 +8,18 @@ use crate::domain::sanitize::sanitize_line;
 use crate::domain::{Address, ParsedMessage};
 
 pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
-    p.message_id = m.message_id().map(clean_id).filter(|s| !s.is_empty());
-    p.in_reply_to = ids(m.in_reply_to());
-    p.references = ids(m.references());
-    p.from = addresses(m.from()).into_iter().next();
-    p.reply_to = addresses(m.reply_to());
-    p.to = addresses(m.to());
-    p.cc = addresses(m.cc());
+    p.message_id = first(m, HeaderName::MessageId)
+        .and_then(HeaderValue::as_text)
+        .map(clean_id)
+        .filter(|s| !s.is_empty());
+    p.in_reply_to = first(m, HeaderName::InReplyTo).map_or_else(Vec::new, ids);
+    p.references = first(m, HeaderName::References).map_or_else(Vec::new, ids);
+    let address = |name| first(m, name).and_then(HeaderValue::as_address);
+    p.from = addresses(address(HeaderName::From)).into_iter().next();
+    p.reply_to = addresses(address(HeaderName::ReplyTo));
+    // Recipients may come in several fields (RFC 5322's obsolete syntax): all of them.
+    p.to = m.all_to().flat_map(|a| addresses(Some(a))).collect();
+    p.cc = m.all_cc().flat_map(|a| addresses(Some(a))).collect();
     let subject = subject(m, raw);
     p.subject = sanitize_line(&subject.text);
 
@@ -27,12 +33,12 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
         p.warnings
             .push("From has an encoded word that could not be decoded".into());
     }
-    match m.date() {
+    match first(m, HeaderName::Date).and_then(HeaderValue::as_datetime) {
         Some(d) if d.is_valid() => {
             p.date = chrono::DateTime::from_timestamp(d.to_timestamp(), 0);
         }
         _ => {
-            if m.header_raw(HeaderName::Date).is_some() {
+            if first(m, HeaderName::Date).is_some() {
                 p.warnings
                     .push("Date header could not be read; using the server's date".into());
             } else {
@@ -49,7 +55,7 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
     }
 
     let raw_header = |name: &str| {
-        m.header_raw(name)
+        first_raw(m, raw, name)
             .map(|v| sanitize_line(v.trim()))
             .filter(|v| !v.is_empty())
     };
@@ -57,20 +63,33 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
     p.auto.precedence = raw_header("Precedence");
     p.auto.list_id = raw_header("List-Id");
     p.auto.list_unsubscribe = raw_header("List-Unsubscribe");
-    p.auto.return_path = m.header_raw("Return-Path").map(|v| {
+    p.auto.return_path = first_raw(m, raw, "Return-Path").map(|v| {
         let v = v.trim().trim_start_matches('<').trim_end_matches('>');
         sanitize_line(v.trim())
     });
 }
 
+/// The first field of that name. A message with two (a broken mailer, a gateway that
+/// added its own) is read as Python's `email` and most clients read it: the first one
+/// counts, where mail-parser's own accessors take the last.
+fn first<'a>(m: &'a Message, name: HeaderName<'static>) -> Option<&'a HeaderValue<'a>> {
+    m.header_values(name).next()
+}
+
+/// The first field of that name as written (unfolding aside), for the headers read raw.
+fn first_raw<'a>(m: &Message, raw: &'a [u8], name: &str) -> Option<&'a str> {
+    let name = HeaderName::from(name);
+    let h = m.headers().iter().find(|h| h.name == name)?;
+    std::str::from_utf8(raw.get(h.offset_start as usize..h.offset_end as usize)?).ok()
+}
+
 /// The Subject decoded from its raw bytes: mail-parser's own reading collapses blanks and
 /// adds a space after every encoded word, so it is read again here as the standards say.
-/// The field taken is the one mail-parser takes (the last, when a message has two).
+/// The first Subject field counts, like every other header here.
 fn subject(m: &Message, raw: &[u8]) -> Decoded {
     let value = m
         .headers()
         .iter()
-        .rev()
         .find(|h| h.name == HeaderName::Subject)
         .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize));
     match value {
