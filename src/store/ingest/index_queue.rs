@@ -93,9 +93,12 @@ pub fn flush(conn: &Connection) -> Result<usize, StoreError> {
         return Ok(0);
     }
     conn.prepare_cached(
+        // CROSS JOIN keeps the queue outermost: left to choose, the planner walked every
+        // message in the table for the ORDER BY instead of looking up the queued ones.
         "INSERT INTO message_senders (rowid, from_email, from_name)
          SELECT m.id, m.from_email, m.from_name
-           FROM temp.index_queue q JOIN messages m ON m.id = q.message ORDER BY m.id",
+           FROM temp.index_queue q CROSS JOIN messages m ON m.id = q.message
+          ORDER BY q.message",
     )?
     .execute([])?;
     conn.prepare_cached("DELETE FROM temp.index_queue")?
