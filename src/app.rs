@@ -30,6 +30,7 @@ pub use sla::{SlaCounts, SlaWatch};
 
 use ratatui_textarea::{Input, TextArea};
 
+use crate::domain::outbox::OutboxFailure;
 use crate::domain::views::{CustomerInfo, TicketDetail, TicketSummary};
 use crate::domain::{Status, TicketId};
 
@@ -200,8 +201,8 @@ pub struct App {
     pub preview: Option<Preview>,
     pub status: Option<(String, bool)>,
     pub outbox: (i64, i64),
-    /// What the mail server said about the newest failed reply.
-    pub outbox_error: Option<String>,
+    /// The newest failed reply: its ticket and what the mail server said.
+    pub outbox_failure: Option<OutboxFailure>,
     pub synced_at: Option<i64>,
     pub pending_send: Option<PendingSend>,
     pub report: ReportState,
@@ -244,8 +245,8 @@ pub enum Event {
     TemplatesLoaded(Vec<String>),
     Preview(Result<String, String>),
     Queued(PendingSend),
-    /// Replies waiting, failed, and the newest failure's words.
-    Outbox(i64, i64, Option<String>),
+    /// Replies waiting, failed, and the newest failure (its ticket and words).
+    Outbox(i64, i64, Option<OutboxFailure>),
     /// When any mailbox was last synced (Unix time), for the status bar.
     Synced(Option<i64>),
     Status(String),
@@ -366,7 +367,7 @@ impl App {
             preview: None,
             status: None,
             outbox: (0, 0),
-            outbox_error: None,
+            outbox_failure: None,
             synced_at: None,
             pending_send: None,
             report: ReportState::default(),

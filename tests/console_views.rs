@@ -7,6 +7,7 @@ mod support;
 
 use shopdesk::app::fixtures::{loaded_app, with_ticket};
 use shopdesk::app::{Action, App, Event, update};
+use shopdesk::domain::outbox::OutboxFailure;
 use support::screen::{act, render};
 
 fn views(w: u16, h: u16) -> Vec<(&'static str, App)> {
@@ -129,37 +130,68 @@ fn nothing_from_a_mail_reaches_the_terminal_raw() {
     assert!(screen.contains("Parcel arrived damaged"), "{screen}");
 }
 
+/// A failure as the send worker stores a refusal: the server's words, then the server.
+fn refusal(ticket: Option<i64>, permanent: bool) -> Option<OutboxFailure> {
+    Some(OutboxFailure {
+        ticket,
+        error: "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown \
+                in local recipient table (SMTP server 127.0.0.1:25)"
+            .into(),
+        permanent,
+    })
+}
+
+fn status_bar(screen: &str) -> &str {
+    screen.lines().rev().find(|l| l.contains('✗')).unwrap_or("")
+}
+
 #[test]
-fn a_refused_reply_shows_the_servers_words_in_the_status_bar() {
-    // As the send worker stores a refusal: the server's words, then the server.
-    let refusal = "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown \
-                   in local recipient table (SMTP server 127.0.0.1:25)";
+fn a_refused_reply_shows_its_ticket_and_the_servers_words_in_the_status_bar() {
     for (w, h) in [(80, 24), (120, 30)] {
         let mut app = loaded_app(w, h);
-        update(&mut app, Event::Outbox(2, 1, Some(refusal.into())));
+        update(&mut app, Event::Outbox(2, 1, refusal(Some(12), true)));
         let screen = render(&app);
-        let bar = screen
-            .lines()
-            .rev()
-            .find(|l| l.contains("failed"))
-            .unwrap_or("");
         assert!(
-            bar.contains("✗ 1 failed: 550 5.1.1 <nobody@example.test>: Recipient address rejected"),
+            status_bar(&screen).contains(
+                "✗ reply to #12 refused: 550 5.1.1 <nobody@example.test>: Recipient address"
+            ),
             "{w}x{h}: {screen}"
         );
         insta::assert_snapshot!(format!("outbox_failure_{w}x{h}"), screen);
         // Once nothing has failed, the words go.
-        update(&mut app, Event::Outbox(1, 0, Some("old".into())));
-        assert!(!render(&app).contains("old"));
+        update(&mut app, Event::Outbox(1, 0, refusal(Some(12), true)));
+        assert!(!render(&app).contains("Recipient address"));
     }
     // Where there is room, the server's name and the queue come too.
     let mut wide = loaded_app(200, 30);
-    update(&mut wide, Event::Outbox(2, 1, Some(refusal.into())));
+    update(&mut wide, Event::Outbox(2, 1, refusal(Some(12), true)));
     let screen = render(&wide);
     assert!(
         screen.contains("table (SMTP server 127.0.0.1:25) · 2 queued · not synced yet"),
         "{screen}"
     );
+}
+
+#[test]
+fn several_failures_name_the_newest_ticket_and_a_passing_one_is_not_a_refusal() {
+    let cases = [
+        (3, Some(12), true, "✗ 3 failed, newest #12: 550 5.1.1"),
+        (1, Some(12), false, "✗ reply to #12 failed: 550 5.1.1"),
+        // A digest answers no ticket.
+        (1, None, true, "✗ 1 failed: 550 5.1.1"),
+    ];
+    for (failed, ticket, permanent, bar) in cases {
+        let mut app = loaded_app(120, 30);
+        update(
+            &mut app,
+            Event::Outbox(0, failed, refusal(ticket, permanent)),
+        );
+        let screen = render(&app);
+        assert!(status_bar(&screen).contains(bar), "{bar}: {screen}");
+    }
+    let mut app = loaded_app(120, 30);
+    update(&mut app, Event::Outbox(0, 3, refusal(Some(12), true)));
+    insta::assert_snapshot!("outbox_failures_120x30", render(&app));
 }
 
 /// What a new user sees: no account configured, nothing synced, and the way in.

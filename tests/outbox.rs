@@ -323,7 +323,6 @@ fn a_permanent_refusal_is_not_retried_until_asked() {
     let ticket = list_json(&config, &db, &[])[0]["id"].to_string();
     let o = run(shopdesk(&config, &db).args(["reply", &ticket, "--template", "sizing"]));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("550"), "{}", stderr(&o));
     let row = &outbox_rows(&config, &db)[0];
     assert_eq!(
         (row["state"].as_str(), row["permanent"].as_bool()),
@@ -331,6 +330,14 @@ fn a_permanent_refusal_is_not_retried_until_asked() {
         "{row}"
     );
     let id = row["id"].to_string();
+    // The reply says it waits for `outbox retry`, not that a flush retries it.
+    let said = stderr(&o);
+    assert!(said.contains("refused by the server: 550"), "{said}");
+    assert!(
+        said.contains(&format!("run `shopdesk outbox retry {id}`")),
+        "{said}"
+    );
+    assert!(!said.contains("outbox flush"), "{said}");
     let listed = ok(shopdesk(&config, &db).args(["outbox", "list"]));
     assert!(
         listed.contains("refused") && listed.contains("outbox retry"),
@@ -388,6 +395,103 @@ fn wrong_smtp_password(stack: &MailStack, dir: &Path) -> std::path::PathBuf {
     let path = dir.join("wrong-smtp.toml");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// The stack's config with an SMTP port nothing listens on: a failure that passes.
+fn closed_smtp_port(stack: &MailStack, dir: &Path) -> std::path::PathBuf {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let text = stack.config_text("");
+    let smtp = format!("port = {}\n", stack.smtp);
+    let at = text.rfind(&smtp).unwrap();
+    let text = format!("{}port = {port}\n{}", &text[..at], &text[at + smtp.len()..]);
+    let path = dir.join("closed-smtp.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_reply_not_sent_says_what_becomes_of_it() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    customers_asking(&stack, &config, &db, 2);
+    let tickets: Vec<String> = list_json(&config, &db, &[])
+        .iter()
+        .map(|t| t["id"].to_string())
+        .collect();
+
+    // A refused sign-in: the reply waits for the account to be fixed.
+    let wrong = wrong_smtp_password(&stack, tmp.path());
+    let o = run(shopdesk(&wrong, &db).args(["reply", &tickets[0], "--template", "sizing"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(
+        said.contains(&format!("reply to #{} stays queued", tickets[0]))
+            && said.contains("SMTP sign-in refused for shop: 535")
+            && said.contains("password or token"),
+        "{said}"
+    );
+    assert!(!said.contains("outbox retry"), "{said}");
+
+    // No server to reach: tried again by itself.
+    let closed = closed_smtp_port(&stack, tmp.path());
+    let o = run(shopdesk(&closed, &db).args(["reply", &tickets[1], "--template", "sizing"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(
+        said.contains(&format!("reply to #{} is queued", tickets[1]))
+            && said.contains("retried with a growing wait"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("refused by the server") && !said.contains("outbox retry"),
+        "{said}"
+    );
+    for row in outbox_rows(&config, &db) {
+        assert_eq!(
+            (&row["state"], &row["permanent"]),
+            (&"failed".into(), &false.into()),
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn a_bulk_reply_met_by_a_refused_sign_in_says_so_once() {
+    let stack = MailStack::start();
+    let (tmp, config, db) = setup(&stack, "");
+    customers_asking(&stack, &config, &db, 3);
+    let wrong = wrong_smtp_password(&stack, tmp.path());
+    let o = run(shopdesk(&wrong, &db).args([
+        "bulk-reply",
+        "--query",
+        "status:new",
+        "--template",
+        "sizing",
+        "--yes",
+    ]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let said: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("shopdesk:") && l.contains("SMTP sign-in refused"))
+        .collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(
+        said[0].starts_with("shopdesk: 3 replies stay queued: SMTP sign-in refused for shop: 535"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("not tried") && !err.contains("outbox #"),
+        "{err}"
+    );
+    assert!(err.contains("0 sent, 3 queued for retry"), "{err}");
+    assert!(
+        outbox_rows(&config, &db)
+            .iter()
+            .all(|r| r["state"] != "sent"),
+    );
 }
 
 #[test]

@@ -148,9 +148,9 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
             );
             vec![Effect::LoadOutbox]
         }
-        Event::Outbox(queued, failed, error) => {
+        Event::Outbox(queued, failed, failure) => {
             app.outbox = (queued, failed);
-            app.outbox_error = error.filter(|_| failed > 0);
+            app.outbox_failure = failure.filter(|_| failed > 0);
             Vec::new()
         }
         Event::Synced(at) => {

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::config::Config;
-use crate::domain::Status;
 use crate::domain::sanitize::sanitize_line;
+use crate::domain::{Status, TicketId};
 use crate::mailout::{self, Body, PreparedReply, ReplyRequest};
-use crate::store::outbox::{self, Enqueued};
+use crate::store::outbox::{self, Enqueued, OutboxRow};
 use crate::store::{StoreError, corrections};
 use crate::templates::{self, Templates};
-use crate::worker::send::{FlushOptions, flush};
+use crate::worker::send::{FlushOptions, FlushReport, flush};
 
 use super::show::parse_ticket_id;
 use super::{Context, UsageError};
@@ -108,6 +108,37 @@ pub(super) fn print_prepared(
     Ok(())
 }
 
+/// What became of a reply that did not go out, and what the user does next: a permanent
+/// refusal waits for `outbox retry`, a refused sign-in for the account to be fixed, and
+/// anything else is tried again by itself.
+fn not_sent(
+    ticket: TicketId,
+    row: i64,
+    err: &str,
+    report: &FlushReport,
+    stored: Option<&OutboxRow>,
+) -> String {
+    let err = sanitize_line(err);
+    if let Some(refused) = &report.sign_in_refused {
+        return format!(
+            "shopdesk: reply to #{ticket} stays queued (outbox #{row}): {}\n\
+             shopdesk: fix the account's password or token; `shopdesk outbox flush` sends it then",
+            sanitize_line(refused)
+        );
+    }
+    if stored.is_some_and(|r| r.permanent) {
+        return format!(
+            "shopdesk: reply to #{ticket} (outbox #{row}) refused by the server: {err}\n\
+             shopdesk: it is not retried; fix the cause and run `shopdesk outbox retry {row}`"
+        );
+    }
+    format!(
+        "shopdesk: reply to #{ticket} is queued (outbox #{row}) but not sent yet: {err}\n\
+         shopdesk: it is retried with a growing wait by `shopdesk sync --watch`, or now by \
+         `shopdesk outbox flush`"
+    )
+}
+
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let asked = parse_ticket_id(&args.id)?;
     let status_after = parse_status(args.status.as_deref())?;
@@ -178,7 +209,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         state = "delivered";
         let store = ctx.store()?;
         let stored = outbox::get(store.conn(), row)?;
-        if stored.is_some_and(|r| r.progress.delivered) {
+        if stored.as_ref().is_some_and(|r| r.progress.delivered) {
             // The customer has it; only the copy in Sent is missing, and it is retried.
             eprintln!(
                 "sent reply to #{id}; its copy is not filed in Sent yet (retried by \
@@ -187,11 +218,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
             );
         } else {
             // The reply is safe in the outbox; a rerun of `reply` would write a second one.
-            eprintln!(
-                "shopdesk: reply to #{id} is queued (outbox #{row}) but not sent yet: {}\n\
-                 shopdesk: it is retried by `shopdesk outbox flush` and `shopdesk sync --watch`",
-                sanitize_line(err)
-            );
+            eprintln!("{}", not_sent(id, row, err, &report, stored.as_ref()));
             return Ok(ExitCode::from(1));
         }
     }

@@ -287,8 +287,8 @@ impl Runner<'_> {
             Effect::LoadOutbox => {
                 let (q, f) = outbox::counts(conn)?;
                 let synced = mailboxes::last_synced(conn)?;
-                let error = outbox::last_failure(conn)?;
-                vec![Event::Outbox(q, f, error), Event::Synced(synced)]
+                let failure = outbox::last_failure(conn)?;
+                vec![Event::Outbox(q, f, failure), Event::Synced(synced)]
             }
         })
     }

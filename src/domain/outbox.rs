@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::TicketId;
+
 /// What an outgoing message is. Automatic kinds never count as an agent's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,6 +117,15 @@ impl fmt::Display for OutboxState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The newest failed row, as a status bar tells it: the ticket it answers (none for a
+/// digest), what went wrong, and whether the server refused it for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxFailure {
+    pub ticket: Option<TicketId>,
+    pub error: String,
+    pub permanent: bool,
 }
 
 /// A stored value that no variant names (a database written by a newer version).

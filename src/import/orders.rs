@@ -122,6 +122,11 @@ pub fn read(bytes: &[u8], format: Option<Format>) -> Result<Parsed, FileError> {
     for order in &mut parsed.orders {
         link_tracking(&mut order.patch);
     }
+    // A reason quotes the cell it could not read, and cells are the exporter's text: made
+    // one plain line here, once, rather than in each format's reader.
+    for r in &mut parsed.rejected {
+        r.reason = sanitize_line(&r.reason);
+    }
     Ok(parsed)
 }
 

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use super::columns::{opt_time, time};
 use super::{StoreError, now_unix};
 
-use crate::domain::outbox::{OutboxState, Progress, ReplyKind};
+use crate::domain::outbox::{OutboxFailure, OutboxState, Progress, ReplyKind};
 use crate::domain::{Status, TicketId};
 pub use claim::{Claim, ClaimRequest, claim_next};
 
@@ -216,14 +216,21 @@ pub fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
     )?)
 }
 
-/// The error of the newest failed row, for the console's status bar.
-pub fn last_failure(conn: &Connection) -> Result<Option<String>, StoreError> {
+/// The newest failed row, with its ticket, for the console's status bar.
+pub fn last_failure(conn: &Connection) -> Result<Option<OutboxFailure>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT last_error FROM outbox WHERE state = 'failed' AND last_error IS NOT NULL
+            "SELECT ticket_id, last_error, permanent FROM outbox
+              WHERE state = 'failed' AND last_error IS NOT NULL
               ORDER BY id DESC LIMIT 1",
         )?
-        .query_row([], |r| r.get(0))
+        .query_row([], |r| {
+            Ok(OutboxFailure {
+                ticket: r.get(0)?,
+                error: r.get(1)?,
+                permanent: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 

@@ -15,6 +15,7 @@ use super::theme::Theme;
 use super::thread_view::{draw_customer, draw_thread};
 use crate::app::layout::{list_start, tab_labels, tab_strip};
 use crate::app::{App, Context, Mode, Pane, Preview, QueueKind};
+use crate::domain::outbox::OutboxFailure;
 use crate::domain::sanitize::{sanitize_line, sanitize_text};
 
 pub(crate) fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
@@ -369,12 +370,12 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             let sla = sla_counter(app, theme);
             let used: usize = spans.iter().chain(&sla).map(|s| s.content.width()).sum();
-            let right = match (queued, failed, &app.outbox_error) {
+            let right = match (queued, failed, &app.outbox_failure) {
                 (0, 0, _) => synced,
                 (q, 0, _) => format!("outbox: {q} queued · {synced}"),
                 (q, f, None) => format!("outbox: {q} queued, {f} failed · {synced}"),
-                (q, f, Some(e)) => failure_note(
-                    &sanitize_line(e),
+                (q, f, Some(failure)) => failure_note(
+                    failure,
                     (q, f),
                     &synced,
                     (area.width as usize).saturating_sub(used),
@@ -400,10 +401,23 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-/// A failed reply on the status bar, the server's words first: the queue count, the time
-/// of the last sync and the server's name give way, in that order, before the words do.
-fn failure_note(error: &str, (queued, failed): (i64, i64), synced: &str, room: usize) -> String {
-    let head = format!("✗ {failed} failed: ");
+/// A failed reply on the status bar, its ticket and the server's words first: the queue
+/// count, the time of the last sync and the server's name give way, in that order, before
+/// the words do.
+fn failure_note(
+    failure: &OutboxFailure,
+    (queued, failed): (i64, i64),
+    synced: &str,
+    room: usize,
+) -> String {
+    let head = match (failed, failure.ticket) {
+        (1, Some(t)) if failure.permanent => format!("✗ reply to #{t} refused: "),
+        (1, Some(t)) => format!("✗ reply to #{t} failed: "),
+        (f, Some(t)) => format!("✗ {f} failed, newest #{t}: "),
+        (f, None) => format!("✗ {f} failed: "),
+    };
+    let error = sanitize_line(&failure.error);
+    let error = error.as_str();
     // A refusal is stored as "550 5.1.1 <x@y>: ... (SMTP server host:port)".
     let words = error
         .rsplit_once(" (SMTP server ")

@@ -256,3 +256,71 @@ fn a_dedupe_key_admits_one_reply_and_a_cancel_frees_it() {
     let again = queued(&store, &reply(3, "shop", now, Some("bulk:wismo:<a@b>")));
     assert_ne!(again, first);
 }
+
+/// A ticket for a reply to answer (the outbox refers to it).
+fn a_ticket(store: &Store, id: TicketId) {
+    use crate::domain::ticket_change::{NewTicket, TicketChange};
+    use crate::domain::{EventSource, Origin};
+    crate::store::events::atomically(store.conn(), |tx| {
+        let created = TicketChange::Created(NewTicket {
+            account: "shop".into(),
+            subject: "Hi".into(),
+            normalized_subject: "hi".into(),
+            status: Status::New,
+            customer: None,
+        });
+        let at = chrono::DateTime::from_timestamp(now_unix(), 0).unwrap_or_default();
+        crate::store::events::apply(
+            tx,
+            id,
+            &[created],
+            &Origin::new("sync", EventSource::Sync, at),
+        )
+    })
+    .expect("ticket");
+}
+
+#[test]
+fn the_newest_failure_names_its_ticket_and_whether_it_was_for_good() {
+    let mut store = Store::open_in_memory().expect("store");
+    let now = now_unix();
+    a_ticket(&store, 12);
+    let on_ticket = |n| NewReply {
+        ticket: Some(12),
+        ..reply(n, "shop", now, None)
+    };
+    let refused = queued(&store, &on_ticket(1));
+    let digest = queued(&store, &reply(2, "shop", now, None));
+    let busy = queued(&store, &on_ticket(3));
+    assert_eq!(last_failure(store.conn()).expect("read"), None);
+    let fail = |store: &mut Store, id, error, permanent| {
+        assert_eq!(claimed_id(Ask::new("A", now).claim(store)), id);
+        assert!(release_failed(store.conn(), "A", id, error, now + 30, permanent).expect("fail"));
+        last_failure(store.conn()).expect("read")
+    };
+    let newest = |ticket, error: &str, permanent| {
+        Some(OutboxFailure {
+            ticket,
+            error: error.into(),
+            permanent,
+        })
+    };
+    assert_eq!(
+        fail(&mut store, refused, "550 no such user", true),
+        newest(Some(12), "550 no such user", true)
+    );
+    assert_eq!(
+        fail(&mut store, digest, "421 busy", false),
+        newest(None, "421 busy", false)
+    );
+    assert_eq!(
+        fail(&mut store, busy, "451 later", false),
+        newest(Some(12), "451 later", false)
+    );
+    // A row tried again is not a failure until it fails again.
+    assert!(retry(store.conn(), busy).expect("retry"));
+    assert_eq!(
+        last_failure(store.conn()).expect("read"),
+        newest(None, "421 busy", false)
+    );
+}
