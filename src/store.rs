@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod bulk_index;
+pub mod checkpoint;
 mod columns;
 mod connection;
 pub mod corrections;

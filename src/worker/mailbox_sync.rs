@@ -24,7 +24,7 @@ use crate::mail::parse::parse_message;
 use crate::store::ingest::{
     AccountIdentity, Fetched, IngestOutcome, Prepared, index_queued, ingest_prepared,
 };
-use crate::store::{Store, StoreError, bulk_index, mailboxes};
+use crate::store::{Store, StoreError, bulk_index, checkpoint, mailboxes};
 
 /// Messages fetched and stored per transaction.
 pub const DEFAULT_BATCH: usize = 500;
@@ -169,8 +169,20 @@ pub fn sync_mailbox(
     let mut next = known_next;
     // Both cores: this thread stores and indexes a batch while another fetches and parses
     // the next. The channel holds one batch, so memory stays at about three batches.
-    std::thread::scope(|scope| -> Result<(), SyncError> {
+    // During a bulk load a third thread copies the log into the database file, so the
+    // storing thread does not stop for it (`store::checkpoint`).
+    let background_checkpoints = bulk
+        .then(|| store.path().map(std::path::Path::to_path_buf))
+        .flatten();
+    if background_checkpoints.is_some() {
+        checkpoint::hand_over(store.conn())?;
+    }
+    let loaded = std::thread::scope(|scope| -> Result<(), SyncError> {
         let (to_store, from_fetch) = std::sync::mpsc::sync_channel(1);
+        let (committed, commits) = std::sync::mpsc::channel();
+        if let Some(path) = &background_checkpoints {
+            scope.spawn(move || checkpoint::run_background(path, commits));
+        }
         let fetching = &chunks;
         scope.spawn(move || {
             for chunk in fetching {
@@ -202,11 +214,20 @@ pub fn sync_mailbox(
             // gave: the cursor moves in the batch's transaction.
             mailboxes::set_cursor(&tx, cursor.id, server_validity, next, server_modseq)?;
             tx.commit().map_err(StoreError::from)?;
+            if let Some(path) = &background_checkpoints {
+                // the checkpointer may be gone (an error of its own): the end catches up
+                let _ = committed.send(());
+                checkpoint::bound_log(store.conn(), path)?;
+            }
             done += chunk.len();
             progress(mailbox, done, total);
         }
         Ok(())
-    })?;
+    });
+    if background_checkpoints.is_some() {
+        checkpoint::take_back(store.conn())?;
+    }
+    loaded?;
 
     let tx = store.write()?;
     if bulk {

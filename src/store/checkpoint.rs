@@ -1,0 +1,81 @@
+//! WAL checkpoints during a large first sync, on a thread of their own.
+//!
+//! SQLite copies the write-ahead log into the database file when a commit finds the log
+//! past 1,000 pages, in the committing thread: during a first sync that thread is the
+//! one storing the mail, and copying back every page it wrote took an eighth of its time.
+//! While a bulk load runs, the storing connection leaves checkpoints to a second
+//! connection that copies what was committed while the next batch is being stored
+//! (a passive checkpoint never blocks the writer), and takes them back at the end.
+//! A log being written while it is copied cannot start over, so it would grow to the
+//! size of the whole mailbox: past `LOG_BOUND` the storing connection waits for the
+//! copy to end and restarts it (most of it is copied by then).
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// SQLite's default: a commit checkpoints once the log is past this many pages.
+const AUTOCHECKPOINT_PAGES: i64 = 1000;
+
+/// How large the log may grow during a bulk load before it is started over.
+const LOG_BOUND: u64 = 256 << 20;
+
+/// Leaves checkpoints of `conn` (the storing connection) to `run_background`.
+pub fn hand_over(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    // a log started over is cut back to this size, not left at its largest
+    conn.pragma_update(None, "journal_size_limit", LOG_BOUND as i64)?;
+    Ok(())
+}
+
+/// After a commit during a bulk load: when the log of the database at `path` is past
+/// `LOG_BOUND`, waits for it to be copied and starts it over.
+pub fn bound_log(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    if size > LOG_BOUND {
+        conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+    }
+    Ok(())
+}
+
+/// Gives checkpoints back to the storing connection; call on every way out of the load.
+pub fn take_back(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
+    conn.pragma_update(None, "journal_size_limit", -1)?;
+    Ok(())
+}
+
+/// Checkpoints the database at `path` whenever a commit is announced on `commits` (and
+/// at least every second) until the sender is dropped, then once more. Errors end it
+/// quietly: the storing connection's own checkpoints, given back at the end, catch up.
+pub fn run_background(path: &Path, commits: Receiver<()>) {
+    let Ok(conn) = Connection::open(path) else {
+        return;
+    };
+    if conn.busy_timeout(Duration::from_secs(10)).is_err() {
+        return;
+    }
+    let checkpoint = || {
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .is_ok()
+    };
+    loop {
+        match commits.recv_timeout(Duration::from_secs(1)) {
+            Ok(()) | Err(RecvTimeoutError::Timeout) => {
+                if !checkpoint() {
+                    return;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                checkpoint();
+                return;
+            }
+        }
+    }
+}
