@@ -25,6 +25,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_sla_stages.sql"),
     include_str!("migrations/0015_quiet_watch_beat.sql"),
     include_str!("migrations/0016_senders_indexed_in_batches.sql"),
+    include_str!("migrations/0017_stage_checks.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
