@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::domain::Status;
 use crate::domain::kpi::RepeatScope;
 use crate::domain::query::{Flag, Query};
-use crate::domain::sla::clock::{ClockState, Target, TargetClock};
+use crate::domain::sla::clock::{ClockState, Target};
 use crate::domain::sla::levels::{Assessed, Level, assess};
 use crate::domain::sla::{BusinessCalendar, Stage};
 use crate::store::StoreError;
@@ -93,12 +93,33 @@ pub fn refresh_stages(
         && built.built_at <= stamp.built_at
     {
         let ids = stages::moved(conn, &built, now.timestamp())?;
+        if ids.len() > BY_TICKET_AT_MOST {
+            return full_build(conn, config, &levels, stamp, now);
+        }
         let (levels, mut tickets) = assess_tickets(conn, config, Scope::Tickets(&ids), now)?;
         tickets.retain(|t| active(t.record.status));
         let checks = stage_checks(&levels, &tickets, now);
         stages::update(conn, &ids, &stage_rows(&levels, &tickets), &checks, &stamp)?;
         return Ok(Refreshed::Tickets(ids.len()));
     }
+    full_build(conn, config, &levels, stamp, now)
+}
+
+/// Beyond this many tickets to assess again, a build of every active ticket is cheaper:
+/// on the 100,000-ticket demo shop a ticket read and assessed by itself costs about 19 µs,
+/// against 8–10 µs an active ticket in a full build (20,000 by ticket took 387 ms, a full
+/// build of its 76,818 active tickets 620–770 ms). A first sync of a large mailbox brings
+/// more.
+const BY_TICKET_AT_MOST: usize = 20_000;
+
+/// The rows and checks of every active ticket, replacing all stored ones.
+fn full_build(
+    conn: &Connection,
+    config: &Config,
+    levels: &[Level],
+    stamp: stages::Stamp,
+    now: DateTime<Utc>,
+) -> Result<Refreshed, StoreError> {
     let (rows, checks, stamp) = if levels.is_empty() {
         (Vec::new(), Vec::new(), stamp)
     } else {
@@ -150,7 +171,7 @@ pub fn stage_checks(levels: &[Level], tickets: &[Assessed], now: DateTime<Utc>) 
                         Some(cal) => cal.add_business_time(due, second),
                         None => Some(due + second),
                     });
-                    // a breach the calendar puts behind us is looked at again shortly
+                    // not expected of a clock short of its breach: looked at again soon, not never
                     let breach = breach.map(|at| {
                         if at > now {
                             at
@@ -167,25 +188,6 @@ pub fn stage_checks(levels: &[Level], tickets: &[Assessed], now: DateTime<Utc>) 
             })
         })
         .collect()
-}
-
-/// The first moment after `now` a running clock changes stage: it turns approaching at
-/// its threshold, and breached once past its due time (exactly at it is still in time).
-/// Paused and stopped clocks change only with an event.
-pub fn next_stage_change<'a>(
-    clocks: impl IntoIterator<Item = &'a TargetClock>,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    clocks
-        .into_iter()
-        .filter(|c| c.state == ClockState::Running)
-        .flat_map(|c| {
-            let breach = c.due_at.map(|d| d + chrono::Duration::seconds(1));
-            [c.approaching_at, breach]
-        })
-        .flatten()
-        .filter(|t| *t > now)
-        .min()
 }
 
 /// Brings up to date the stored marks `query` looks up (repeat contacts, stages).

@@ -146,21 +146,32 @@ pub struct Check {
 /// loses messages without an event of its own), those created after its last ticket, and
 /// those whose moment to be looked at again is `now` or before.
 pub fn moved(conn: &Connection, built: &Stamp, now: i64) -> Result<Vec<TicketId>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT ticket_id FROM ticket_events WHERE id > ?1
-         UNION SELECT json_extract(payload, '$.into') FROM ticket_events
-          WHERE id > ?1 AND kind IN ('merge', 'split') AND json_valid(payload)
-         UNION SELECT json_extract(payload, '$.from') FROM ticket_events
-          WHERE id > ?1 AND kind = 'unmerge' AND json_valid(payload)
-         UNION SELECT id FROM tickets WHERE id > ?2
-         UNION SELECT ticket_id FROM sla_stage_checks WHERE at <= ?3",
-    )?;
     let mut ids: Vec<TicketId> = Vec::new();
-    let mut rows = stmt.query(params![built.last_event, built.last_ticket, now])?;
+    // Three reads by index, each of a few rows, rather than one compound query (which the
+    // planner answers with temporary b-trees).
+    let mut events = conn.prepare_cached(
+        "SELECT ticket_id,
+                CASE WHEN NOT json_valid(payload) THEN NULL
+                     WHEN kind IN ('merge', 'split') THEN json_extract(payload, '$.into')
+                     WHEN kind = 'unmerge' THEN json_extract(payload, '$.from') END
+           FROM ticket_events WHERE id > ?1",
+    )?;
+    let mut rows = events.query([built.last_event])?;
     while let Some(r) = rows.next()? {
+        ids.push(r.get(0)?);
         // an id the payload lacks, or holds as something else, names no ticket
-        if let Ok(Some(id)) = r.get::<_, Option<TicketId>>(0) {
-            ids.push(id);
+        if let Ok(Some(other)) = r.get::<_, Option<TicketId>>(1) {
+            ids.push(other);
+        }
+    }
+    for (sql, bound) in [
+        ("SELECT id FROM tickets WHERE id > ?1", built.last_ticket),
+        ("SELECT ticket_id FROM sla_stage_checks WHERE at <= ?1", now),
+    ] {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([bound])?;
+        while let Some(r) = rows.next()? {
+            ids.push(r.get(0)?);
         }
     }
     ids.sort_unstable();

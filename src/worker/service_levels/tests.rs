@@ -1,10 +1,17 @@
-//! When the stored stages stop holding: the next moment a running clock changes stage;
-//! and the alerts raised from the stored stages, once each, as the clocks say.
+//! When a ticket's stored stages are looked at again: the next moment a running clock
+//! changes stage, or mail dated ahead comes into view; the alerts raised from the stored
+//! stages, once each, as the clocks say; and stages brought up to date ticket by ticket
+//! equal to a build of every ticket.
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::next_stage_change;
-use crate::domain::sla::clock::{ClockState, Target, TargetClock};
+use super::stage_checks;
+use crate::domain::sla::Stage;
+use crate::domain::sla::clock::{
+    ClockState, Target, TargetClock, TicketChange, TicketClocks, TimelineEvent,
+};
+use crate::domain::sla::levels::{Assessed, TicketRecord};
+use crate::domain::{Direction, Status};
 
 const T0: i64 = 1_800_000_000;
 
@@ -15,8 +22,17 @@ fn at(s: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(T0 + s, 0).unwrap_or_default()
 }
 
-/// A clock in `state`, approaching at `approaching`, due at `due` (seconds after T0).
-fn clock(state: ClockState, approaching: Option<i64>, due: Option<i64>) -> TargetClock {
+/// A clock in `state`, approaching at `approaching`, due at `due`, at its stage `now`
+/// (seconds after T0).
+fn clock(spec: Spec, now: i64) -> TargetClock {
+    let (state, approaching, due) = spec;
+    let stage = match (state, due) {
+        (ClockState::Running, Some(d)) if now > d => Some(Stage::Breached),
+        (ClockState::Running, Some(_)) if approaching.is_none_or(|a| now >= a) => {
+            Some(Stage::Approaching)
+        }
+        _ => None,
+    };
     TargetClock {
         target: Target::FirstReply,
         started_at: at(-3_600),
@@ -26,31 +42,64 @@ fn clock(state: ClockState, approaching: Option<i64>, due: Option<i64>) -> Targe
         breached_at: None,
         elapsed: Duration::zero(),
         paused: Duration::zero(),
-        stage: None,
+        stage,
         approaching_at: approaching.map(at),
     }
 }
 
+/// A ticket under no policy's calendar, with these clocks and mail at these times.
+fn assessed(clocks: Vec<TargetClock>, mail: &[i64]) -> Assessed {
+    let mut timeline = vec![TimelineEvent {
+        at: at(-3_600),
+        change: TicketChange::Created,
+    }];
+    timeline.extend(mail.iter().map(|m| TimelineEvent {
+        at: at(*m),
+        change: TicketChange::Message(Direction::In),
+    }));
+    Assessed {
+        record: TicketRecord {
+            id: 7,
+            account: "shop".into(),
+            created_at: at(-3_600),
+            customer: None,
+            owner: None,
+            language: None,
+            priority: None,
+            status: Status::Open,
+            tags: Vec::new(),
+            timeline,
+            history_until: None,
+            rating: None,
+            order: None,
+        },
+        level: None,
+        clocks: TicketClocks { clocks, reopens: 0 },
+        facts: Default::default(),
+    }
+}
+
 #[test]
-fn the_next_change_is_the_earliest_threshold_or_breach_still_ahead() {
+fn a_ticket_is_looked_at_again_at_its_next_threshold_breach_or_mail_ahead() {
     use ClockState::*;
-    // clocks, now (seconds after T0), the next change (seconds after T0)
-    let cases: &[(&[Spec], i64, Option<i64>)] = &[
-        (&[], 0, None),
+    // clocks, mail (seconds after T0), now, when to look again (seconds after T0)
+    type Case<'a> = (&'a [Spec], &'a [i64], i64, Option<i64>);
+    let cases: &[Case] = &[
+        (&[], &[], 0, None),
         // ahead: the threshold first, then one second past the due time
-        (&[(Running, Some(600), Some(900))], 0, Some(600)),
-        (&[(Running, Some(600), Some(900))], 600, Some(901)),
-        (&[(Running, Some(600), Some(900))], 900, Some(901)),
+        (&[(Running, Some(600), Some(900))], &[], 0, Some(600)),
+        (&[(Running, Some(600), Some(900))], &[], 600, Some(901)),
+        (&[(Running, Some(600), Some(900))], &[], 900, Some(901)),
         // already breached: nothing more happens to it
-        (&[(Running, Some(600), Some(900))], 901, None),
+        (&[(Running, Some(600), Some(900))], &[], 901, None),
         // approaching from the start of this stretch (no threshold ahead)
-        (&[(Running, None, Some(900))], 0, Some(901)),
+        (&[(Running, None, Some(900))], &[], 0, Some(901)),
         // a calendar that never opens: no due time, no change
-        (&[(Running, None, None)], 0, None),
+        (&[(Running, None, None)], &[], 0, None),
         // paused, met or breached-and-stopped clocks wait for an event
-        (&[(Paused, Some(60), Some(120))], 0, None),
-        (&[(Met, Some(60), Some(120))], 0, None),
-        (&[(Breached, Some(60), Some(120))], 0, None),
+        (&[(Paused, Some(60), Some(120))], &[], 0, None),
+        (&[(Met, Some(60), Some(120))], &[], 0, None),
+        (&[(Breached, Some(60), Some(120))], &[], 0, None),
         // the earliest over several clocks
         (
             &[
@@ -58,17 +107,35 @@ fn the_next_change_is_the_earliest_threshold_or_breach_still_ahead() {
                 (Paused, Some(10), Some(20)),
                 (Running, None, Some(1_200)),
             ],
+            &[],
             0,
             Some(1_201),
         ),
+        // mail dated ahead of now comes into view then; mail before now is in already
+        (&[], &[-60, 300], 0, Some(300)),
+        (
+            &[(Running, Some(600), Some(900))],
+            &[-60, 300],
+            0,
+            Some(300),
+        ),
+        (
+            &[(Running, Some(600), Some(900))],
+            &[-60, 300],
+            300,
+            Some(600),
+        ),
+        (&[(Paused, Some(60), Some(120))], &[-60], 0, None),
     ];
-    for (clocks, now, want) in cases {
-        let clocks: Vec<TargetClock> = clocks.iter().map(|c| clock(c.0, c.1, c.2)).collect();
-        assert_eq!(
-            next_stage_change(&clocks, at(*now)),
-            want.map(at),
-            "{clocks:?} at {now}"
-        );
+    for (specs, mail, now, want) in cases {
+        let clocks: Vec<TargetClock> = specs.iter().map(|c| clock(*c, *now)).collect();
+        let ticket = assessed(clocks, mail);
+        let got: Vec<(i64, i64)> = stage_checks(&[], std::slice::from_ref(&ticket), at(*now))
+            .into_iter()
+            .map(|c| (c.ticket_id, c.at))
+            .collect();
+        let want: Vec<(i64, i64)> = want.iter().map(|w| (7, T0 + w)).collect();
+        assert_eq!(got, want, "{specs:?} {mail:?} at {now}");
     }
 }
 
