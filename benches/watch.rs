@@ -2,8 +2,8 @@
 //! service-level alerts (`raise_alerts`, with an `alert_cmd` set) and the delayed surveys
 //! (`survey::queue_due`, `[survey] when = "24h"`). The first beat raises and queues what
 //! there is; the beats timed after it find nothing new, as a quiet shop's do. Then beats
-//! that each follow one change to one ticket (a tag), which makes the alerts' stored
-//! stages stale. p50 and p95.
+//! that each follow one change to one ticket (a tag), after which the alerts' stored
+//! stages are brought up to date for that ticket. p50 and p95.
 //!
 //! `cargo bench --bench watch` (SHOPDESK_BENCH_TICKETS to change the size). It works on a
 //! copy of the report bench's shop (`target/bench-report`, generated there first if
@@ -106,8 +106,8 @@ fn main() {
             );
         }
     }
-    // A beat after something moved: one tag set on one ticket, which any event does to
-    // what the alerts read (their stored stages are rebuilt).
+    // A beat after something moved: one tag set on one ticket, as any event does to what
+    // the alerts read (that ticket's stored stages are assessed again).
     let mut moved_ms = Vec::new();
     for i in 0..MOVED_RUNS {
         let (add, remove) = if i % 2 == 0 {

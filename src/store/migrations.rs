@@ -26,6 +26,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_quiet_watch_beat.sql"),
     include_str!("migrations/0016_senders_indexed_in_batches.sql"),
     include_str!("migrations/0017_messages_written_index.sql"),
+    include_str!("migrations/0018_stage_checks.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -18,7 +18,7 @@ use crate::domain::{Direction, Priority, Status, TicketId};
 
 /// Which tickets to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub enum Scope<'a> {
     /// New, open and pending tickets: the ones with a clock that can still run.
     Active,
     /// Tickets created before `until` that are still active, or had anything happen at or
@@ -26,6 +26,9 @@ pub enum Scope {
     Window { since: i64, until: i64 },
     /// One ticket (what `show` needs), whatever its status.
     Ticket(TicketId),
+    /// These tickets, whatever their status, each read by index (what a refresh of the
+    /// stored stages re-assesses: the few tickets that moved). Ids sorted and unique.
+    Tickets(&'a [TicketId]),
 }
 
 fn instant(t: i64) -> DateTime<Utc> {
@@ -35,6 +38,9 @@ fn instant(t: i64) -> DateTime<Utc> {
 /// The tickets of `scope`, by id. A ticket merged into another is none of its own: its
 /// messages and its number belong to the survivor.
 pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, StoreError> {
+    const ONE: &str =
+        "SELECT id, account, created_at, customer_id, owner, language, status, priority
+               FROM tickets WHERE id = ?1 AND id = ?2 AND merged_into IS NULL";
     let (sql, since, until) = match scope {
         Scope::Active => (
             "SELECT id, account, created_at, customer_id, owner, language, status, priority
@@ -58,50 +64,57 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             since,
             until,
         ),
-        Scope::Ticket(id) => (
-            "SELECT id, account, created_at, customer_id, owner, language, status, priority
-               FROM tickets WHERE id = ?1 AND id = ?2 AND merged_into IS NULL",
-            id,
-            id,
-        ),
+        Scope::Ticket(id) => (ONE, id, id),
+        Scope::Tickets(_) => (ONE, 0, 0),
     };
-    // One ticket reads its own rows by index; the other scopes take whole tables in one
-    // pass each, which beats a lookup per ticket.
-    let one = match scope {
-        Scope::Ticket(id) => Some(id),
+    // One ticket, or a few, read their own rows by index; the other scopes take whole
+    // tables in one pass each, which beats a lookup per ticket.
+    let single = [match scope {
+        Scope::Ticket(id) => id,
+        _ => 0,
+    }];
+    let one: Option<&[TicketId]> = match scope {
+        Scope::Ticket(_) => Some(&single),
+        Scope::Tickets(ids) => Some(ids),
         Scope::Active | Scope::Window { .. } => None,
+    };
+    let bounds: Vec<(i64, i64)> = match one {
+        Some(ids) => ids.iter().map(|&id| (id, id)).collect(),
+        None => vec![(since, until)],
     };
     let mut out: Vec<TicketRecord> = Vec::new();
     let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(params![since, until], |r| {
-        let created: i64 = r.get(2)?;
-        let status: Status = r.get(6)?;
-        Ok(TicketRecord {
-            id: r.get(0)?,
-            account: r.get(1)?,
-            created_at: instant(created),
-            customer: r.get(3)?,
-            owner: r.get(4)?,
-            language: r.get(5)?,
-            priority: Some(Priority::from_level(r.get(7)?)),
-            status,
-            tags: Vec::new(),
-            // room for a typical ticket's messages and changes, grown once at most
-            timeline: {
-                let mut t = Vec::with_capacity(8);
-                t.push(TimelineEvent {
-                    at: instant(created),
-                    change: TicketChange::Created,
-                });
-                t
-            },
-            history_until: None,
-            rating: None,
-            order: None,
-        })
-    })?;
-    for row in rows {
-        out.push(row?);
+    for (since, until) in bounds {
+        let rows = stmt.query_map(params![since, until], |r| {
+            let created: i64 = r.get(2)?;
+            let status: Status = r.get(6)?;
+            Ok(TicketRecord {
+                id: r.get(0)?,
+                account: r.get(1)?,
+                created_at: instant(created),
+                customer: r.get(3)?,
+                owner: r.get(4)?,
+                language: r.get(5)?,
+                priority: Some(Priority::from_level(r.get(7)?)),
+                status,
+                tags: Vec::new(),
+                // room for a typical ticket's messages and changes, grown once at most
+                timeline: {
+                    let mut t = Vec::with_capacity(8);
+                    t.push(TimelineEvent {
+                        at: instant(created),
+                        change: TicketChange::Created,
+                    });
+                    t
+                },
+                history_until: None,
+                rating: None,
+                order: None,
+            })
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
     }
     let index = Slots::new(&out);
 
@@ -110,12 +123,12 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         "SELECT ticket_id, tag FROM ticket_tags",
         "SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id = ?1",
     ))?;
-    let mut rows = query_for(&mut stmt, one)?;
-    while let Some(r) = rows.next()? {
+    each_row(&mut stmt, one, |r| {
         if let Some(i) = index.get(r.get(0)?) {
             out[i].tags.push(r.get(1)?);
         }
-    }
+        Ok(())
+    })?;
     // A reply and the status it set share an instant: messages go in first, so the stable
     // sort below keeps "the reply, then its status" (what the clocks expect). Both reads
     // are answered from indexes that hold every column they take (migration 0010).
@@ -127,8 +140,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
           WHERE ticket_id = ?1 AND direction != 'note'",
     ))?;
     let mut automatic = automatic_mail(conn, one)?;
-    let mut rows = query_for(&mut stmt, one)?;
-    while let Some(r) = rows.next()? {
+    each_row(&mut stmt, one, |r| {
         if let Some(i) = index.get(r.get(0)?) {
             // read in place: a quarter of a million rows need no string of their own
             if let Some(d) = r.get_ref(2)?.as_str().ok().and_then(Direction::parse) {
@@ -139,7 +151,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
                     && *n > 0
                 {
                     *n -= 1;
-                    continue;
+                    return Ok(());
                 }
                 out[i].timeline.push(TimelineEvent {
                     at: instant(r.get(1)?),
@@ -147,7 +159,8 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
                 });
             }
         }
-    }
+        Ok(())
+    })?;
     let mut stmt = conn.prepare(pick(
         one,
         // a ticket created new, not as history, says nothing its creation does not: most
@@ -158,10 +171,9 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         "SELECT ticket_id, at, kind, value, source FROM ticket_events
           WHERE ticket_id = ?1 AND kind IN ('created', 'status')",
     ))?;
-    let mut rows = query_for(&mut stmt, one)?;
-    while let Some(r) = rows.next()? {
+    each_row(&mut stmt, one, |r| {
         let Some(i) = index.get(r.get(0)?) else {
-            continue;
+            return Ok(());
         };
         let at = instant(r.get(1)?);
         let kind = r.get_ref(2)?.as_str().unwrap_or_default();
@@ -182,7 +194,8 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
             }),
             _ => {}
         }
-    }
+        Ok(())
+    })?;
     // Mail that was in a mailbox before its first sync is history (the rule of
     // `history::settle_history`), also when settling it changed nothing on the ticket.
     let mut stmt = conn.prepare(pick(
@@ -200,13 +213,13 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
           WHERE m.ticket_id = ?1
           GROUP BY m.ticket_id",
     ))?;
-    let mut rows = query_for(&mut stmt, one)?;
-    while let Some(r) = rows.next()? {
+    each_row(&mut stmt, one, |r| {
         if let Some(i) = index.get(r.get(0)?) {
             let at = instant(r.get(1)?);
             out[i].history_until = out[i].history_until.max(Some(at));
         }
-    }
+        Ok(())
+    })?;
     for (id, r) in super::ratings::all(conn)? {
         if let Some(i) = index.get(id) {
             out[i].rating = Some(r.kpi());
@@ -223,7 +236,7 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
 /// outbox, which holds few such rows, so the message read above keeps to its covering index.
 fn automatic_mail(
     conn: &Connection,
-    one: Option<TicketId>,
+    one: Option<&[TicketId]>,
 ) -> Result<HashMap<(TicketId, i64), usize>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.ticket_id, m.date FROM outbox o
@@ -232,9 +245,15 @@ fn automatic_mail(
             AND (?1 IS NULL OR m.ticket_id = ?1)",
     )?;
     let mut out: HashMap<(TicketId, i64), usize> = HashMap::new();
-    let mut rows = stmt.query([one])?;
-    while let Some(r) = rows.next()? {
-        *out.entry((r.get(0)?, r.get(1)?)).or_default() += 1;
+    let ids: Vec<Option<TicketId>> = match one {
+        Some(ids) => ids.iter().copied().map(Some).collect(),
+        None => vec![None],
+    };
+    for id in ids {
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            *out.entry((r.get(0)?, r.get(1)?)).or_default() += 1;
+        }
     }
     Ok(out)
 }
@@ -283,18 +302,27 @@ impl Slots {
     }
 }
 
-/// The SQL for every ticket, or for the one ticket `one` names (as `?1`).
-fn pick(one: Option<TicketId>, all: &'static str, single: &'static str) -> &'static str {
+/// The SQL for every ticket, or for each ticket `one` names (as `?1`).
+fn pick(one: Option<&[TicketId]>, all: &'static str, single: &'static str) -> &'static str {
     if one.is_some() { single } else { all }
 }
 
-fn query_for<'s>(
-    stmt: &'s mut rusqlite::Statement<'_>,
-    one: Option<TicketId>,
-) -> rusqlite::Result<rusqlite::Rows<'s>> {
+/// Runs `stmt` once over every ticket, or once for each ticket `one` names, handing each
+/// row to `f`.
+fn each_row(
+    stmt: &mut rusqlite::Statement<'_>,
+    one: Option<&[TicketId]>,
+    mut f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let mut run = |mut rows: rusqlite::Rows<'_>| -> rusqlite::Result<()> {
+        while let Some(r) = rows.next()? {
+            f(r)?;
+        }
+        Ok(())
+    };
     match one {
-        Some(id) => stmt.query([id]),
-        None => stmt.query([]),
+        Some(ids) => ids.iter().try_for_each(|id| run(stmt.query([id])?)),
+        None => run(stmt.query([])?),
     }
 }
 

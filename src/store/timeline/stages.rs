@@ -10,11 +10,17 @@
 //! it, or when an event or a ticket came after the ones they were built from, or the
 //! policies changed. A quiet shop is written to only when a stage really changes.
 //!
+//! Rows are brought up to date per ticket when only events and tickets moved ([`moved`],
+//! [`update`]): each active ticket whose stages may move by themselves keeps the moment to
+//! look at it again (`sla_stage_checks`, migration 0018), so the tickets re-assessed are
+//! those whose events came since the last build and those whose moment has come, and the
+//! rows equal what a build of every ticket would store.
+//!
 //! The alert check of `sync --watch` raises from these rows too: each names its clock by
 //! when it started, and each build is numbered, so the check can tell that the rows it
 //! raised from were not rebuilt since and skip reading them (a quiet beat reads the stamp).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -108,44 +114,199 @@ pub fn holds(conn: &Connection, stamp: &Stamp) -> Result<bool, StoreError> {
     }))
 }
 
-/// Replaces the rows with `rows`, built from `stamp`, in one transaction. Of several rows
-/// for one ticket and target the first is kept (callers list the worst first).
-pub fn store(conn: &Connection, rows: &[StageRow], stamp: &Stamp) -> Result<(), StoreError> {
+/// The stamp of the stored rows, if any were built.
+pub fn built(conn: &Connection) -> Result<Option<Stamp>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT last_event, last_ticket, rules, policies, built_at, valid_until
+               FROM sla_stages_built",
+        )?
+        .query_row([], |r| {
+            Ok(Stamp {
+                last_event: r.get(0)?,
+                last_ticket: r.get(1)?,
+                rules: r.get(2)?,
+                policies: r.get(3)?,
+                built_at: r.get(4)?,
+                valid_until: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// When a ticket's stages may next move with no event (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    pub ticket_id: TicketId,
+    pub at: i64,
+}
+
+/// The tickets whose rows may have moved since `built`, sorted: those with an event after
+/// its last one (and the other ticket of a merge, a move or an unmerge, which gains or
+/// loses messages without an event of its own), those created after its last ticket, and
+/// those whose moment to be looked at again is `now` or before.
+pub fn moved(conn: &Connection, built: &Stamp, now: i64) -> Result<Vec<TicketId>, StoreError> {
+    let mut ids: Vec<TicketId> = Vec::new();
+    // Three reads by index, each of a few rows, rather than one compound query (which the
+    // planner answers with temporary b-trees).
+    let mut events = conn.prepare_cached(
+        "SELECT ticket_id,
+                CASE WHEN NOT json_valid(payload) THEN NULL
+                     WHEN kind IN ('merge', 'split') THEN json_extract(payload, '$.into')
+                     WHEN kind = 'unmerge' THEN json_extract(payload, '$.from') END
+           FROM ticket_events WHERE id > ?1",
+    )?;
+    let mut rows = events.query([built.last_event])?;
+    while let Some(r) = rows.next()? {
+        ids.push(r.get(0)?);
+        // an id the payload lacks, or holds as something else, names no ticket
+        if let Ok(Some(other)) = r.get::<_, Option<TicketId>>(1) {
+            ids.push(other);
+        }
+    }
+    for (sql, bound) in [
+        ("SELECT id FROM tickets WHERE id > ?1", built.last_ticket),
+        ("SELECT ticket_id FROM sla_stage_checks WHERE at <= ?1", now),
+    ] {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([bound])?;
+        while let Some(r) = rows.next()? {
+            ids.push(r.get(0)?);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// A running clock is the only one at a stage, and a ticket runs at most one clock per
+/// target at a time, so of several rows for one ticket and target the first (the worst,
+/// as callers list them) is that clock's.
+const INSERT_ROW: &str =
+    "INSERT INTO sla_stages (ticket_id, target, stage, due_at, policy, started_at)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?1)
+     ON CONFLICT (ticket_id, target) DO NOTHING";
+
+fn insert_rows(tx: &Connection, rows: &[StageRow]) -> Result<(), StoreError> {
+    let mut insert = tx.prepare_cached(INSERT_ROW)?;
+    for r in rows {
+        insert.execute(params![
+            r.ticket_id,
+            r.target,
+            r.stage,
+            r.due_at,
+            r.policy,
+            r.started_at
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_checks(tx: &Connection, checks: &[Check]) -> Result<(), StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO sla_stage_checks (ticket_id, at)
+         SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?1)
+         ON CONFLICT (ticket_id) DO UPDATE SET at = min(at, excluded.at)",
+    )?;
+    for c in checks {
+        insert.execute(params![c.ticket_id, c.at])?;
+    }
+    Ok(())
+}
+
+/// Writes the stamp; `rebuilt` numbers a new build (the alert check reads its rows).
+fn write_stamp(tx: &Connection, stamp: &Stamp, rebuilt: bool) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO sla_stages_built
+                (id, last_event, last_ticket, rules, policies, built_at, valid_until, build)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, 1)
+         ON CONFLICT (id) DO UPDATE SET last_event = ?1, last_ticket = ?2, rules = ?3,
+            policies = ?4, built_at = ?5, valid_until = ?6, build = build + ?7",
+    )?
+    .execute(params![
+        stamp.last_event,
+        stamp.last_ticket,
+        stamp.rules,
+        stamp.policies,
+        stamp.built_at,
+        stamp.valid_until,
+        i64::from(rebuilt)
+    ])?;
+    Ok(())
+}
+
+/// Replaces every row with `rows` and every check with `checks`, built from `stamp`, in
+/// one transaction. Of several rows for one ticket and target the first is kept (callers
+/// list the worst first).
+pub fn store(
+    conn: &Connection,
+    rows: &[StageRow],
+    checks: &[Check],
+    stamp: &Stamp,
+) -> Result<(), StoreError> {
     atomically(conn, |tx| {
         tx.execute("DELETE FROM sla_stages", [])?;
-        // A running clock is the only one at a stage, and a ticket runs at most one clock
-        // per target at a time, so the worst row is that clock's.
-        let mut insert = tx.prepare(
-            "INSERT INTO sla_stages (ticket_id, target, stage, due_at, policy, started_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ?1)
-             ON CONFLICT (ticket_id, target) DO NOTHING",
-        )?;
-        for r in rows {
-            insert.execute(params![
-                r.ticket_id,
-                r.target,
-                r.stage,
-                r.due_at,
-                r.policy,
-                r.started_at
-            ])?;
+        tx.execute("DELETE FROM sla_stage_checks", [])?;
+        insert_rows(tx, rows)?;
+        insert_checks(tx, checks)?;
+        write_stamp(tx, stamp, true)
+    })
+}
+
+/// Replaces the rows and checks of `tickets` (sorted) with `rows` and `checks`, theirs as
+/// assessed now (a ticket no longer active has none), in one transaction; the stamp holds
+/// until the earliest check of any ticket, [`MAX_AGE_S`] at most. The build is numbered
+/// anew only when a row changed, so the alert check reads nothing after a refresh that
+/// moved no stage.
+pub fn update(
+    conn: &Connection,
+    tickets: &[TicketId],
+    rows: &[StageRow],
+    checks: &[Check],
+    stamp: &Stamp,
+) -> Result<(), StoreError> {
+    atomically(conn, |tx| {
+        let mut old: Vec<StageRow> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM sla_stages s WHERE s.ticket_id = ?1"
+            ))?;
+            for id in tickets {
+                for r in stmt.query_map([id], stage_row)? {
+                    old.push(r?);
+                }
+            }
         }
-        tx.execute(
-            "INSERT INTO sla_stages_built
-                    (id, last_event, last_ticket, rules, policies, built_at, valid_until, build)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, 1)
-             ON CONFLICT (id) DO UPDATE SET last_event = ?1, last_ticket = ?2, rules = ?3,
-                policies = ?4, built_at = ?5, valid_until = ?6, build = build + 1",
-            params![
-                stamp.last_event,
-                stamp.last_ticket,
-                stamp.rules,
-                stamp.policies,
-                stamp.built_at,
-                stamp.valid_until
-            ],
-        )?;
-        Ok(())
+        // the rows `insert_rows` would keep: the first per ticket and target
+        let mut seen: HashSet<(TicketId, &str)> = HashSet::new();
+        let mut new: Vec<StageRow> = rows
+            .iter()
+            .filter(|r| seen.insert((r.ticket_id, r.target.as_str())))
+            .cloned()
+            .collect();
+        let key = |r: &StageRow| (r.ticket_id, r.target.clone());
+        old.sort_by_key(key);
+        new.sort_by_key(key);
+        let changed = old != new;
+        {
+            let mut forget_rows =
+                tx.prepare_cached("DELETE FROM sla_stages WHERE ticket_id = ?1")?;
+            let mut forget_check =
+                tx.prepare_cached("DELETE FROM sla_stage_checks WHERE ticket_id = ?1")?;
+            for id in tickets {
+                if changed {
+                    forget_rows.execute([id])?;
+                }
+                forget_check.execute([id])?;
+            }
+        }
+        if changed {
+            insert_rows(tx, &new)?;
+        }
+        insert_checks(tx, checks)?;
+        let next: Option<i64> =
+            tx.query_row("SELECT min(at) FROM sla_stage_checks", [], |r| r.get(0))?;
+        write_stamp(tx, &stamp.clone().until(next), changed)
     })
 }
 

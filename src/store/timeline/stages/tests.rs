@@ -96,7 +96,7 @@ fn without_policies_breaching_keeps_the_first_response_due_time() {
     assert_eq!(listed(&db, "is:breaching"), vec![1]);
     assert_eq!(listed(&db, "-is:breaching"), vec![2, 3, 4]);
     let stamp = current(db.conn(), "none", 0, T0).expect("stamp");
-    store(db.conn(), &[], &stamp).expect("store");
+    store(db.conn(), &[], &[], &stamp).expect("store");
     assert_eq!(listed(&db, "is:breaching"), vec![1]);
     assert_eq!(listed(&db, "is:approaching"), Vec::<TicketId>::new());
     assert_eq!(summary(db.conn()).expect("summary"), Summary::default());
@@ -119,7 +119,7 @@ fn with_policies_the_stages_decide() {
         row(99, "first_reply", "breached"),
     ];
     let stamp = current(db.conn(), "rules", 2, T0).expect("stamp");
-    store(db.conn(), &rows, &stamp).expect("store");
+    store(db.conn(), &rows, &[], &stamp).expect("store");
     // #1 is past sync's due time but no policy clock says so
     assert_eq!(listed(&db, "is:breaching"), vec![2, 4]);
     assert_eq!(listed(&db, "-is:breaching"), vec![1, 3]);
@@ -142,7 +142,7 @@ fn rows_are_stale_after_an_event_other_rules_or_their_time() {
     assert!(!holds(c, &built).expect("never built"));
     // a clock changes stage 90 s after the build
     let built = built.until(Some(T0 + 90));
-    store(c, &[row(1, "first_reply", "breached")], &built).expect("store");
+    store(c, &[row(1, "first_reply", "breached")], &[], &built).expect("store");
     let cases: &[(&str, i64, bool)] = &[
         ("rules", T0, true),
         ("rules", T0 + 89, true),
@@ -169,7 +169,7 @@ fn rows_are_stale_after_an_event_other_rules_or_their_time() {
     let after = current(c, "rules", 1, T0 + 1).expect("stamp");
     assert!(!holds(c, &after).expect("holds"));
     // a solved ticket's rows stay out of the counter once rebuilt without them
-    store(c, &[], &after).expect("store");
+    store(c, &[], &[], &after).expect("store");
     assert!(summary(c).expect("summary").breached.is_empty());
 }
 
@@ -203,7 +203,7 @@ fn unalerted_rows_until_the_build_is_marked() {
         row(1, "first_reply", "breached"),
         row(2, "first_reply", "approaching"),
     ];
-    store(c, &rows, &stamp).expect("store");
+    store(c, &rows, &[], &stamp).expect("store");
     assert!(claim(c, key(1, T0, "breached"), T0).expect("claim"));
     // the same clock alerted at another stage, or another clock at this stage, is not it
     assert!(claim(c, key(2, T0, "breached"), T0).expect("claim"));
@@ -213,7 +213,7 @@ fn unalerted_rows_until_the_build_is_marked() {
     mark_alerted(c, 1).expect("mark");
     assert_eq!(ids(unalerted(c).expect("marked")), None);
     // a rebuild is read again; a mark of the build before does not cover it
-    store(c, &rows, &stamp).expect("rebuild");
+    store(c, &rows, &[], &stamp).expect("rebuild");
     mark_alerted(c, 1).expect("stale mark");
     assert_eq!(ids(unalerted(c).expect("rebuilt")), want(2));
     // a merged ticket raises nothing
