@@ -1,5 +1,6 @@
 //! How every connection to the cache is set up: WAL so readers never block the writer,
-//! a busy timeout so writers wait for each other, foreign keys on; and the counter that
+//! a busy timeout so writers wait for each other, foreign keys on, the temporary table
+//! full-text entries wait in during a batch; and the counter that
 //! tells a reader another connection committed.
 
 use std::time::Duration;
@@ -15,6 +16,7 @@ pub(super) fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.set_prepared_statement_cache_capacity(64);
+    super::ingest::create_index_queue(conn)?;
     Ok(())
 }
 

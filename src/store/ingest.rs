@@ -25,7 +25,7 @@ use crate::domain::threading::{Placement, ThreadInput, default_subject_window, p
 use crate::domain::{Direction, EventSource, Origin, ParsedMessage, TicketId};
 pub use index_queue::IndexEntry;
 pub use index_queue::flush as index_queued;
-pub(crate) use index_queue::queue as queue_index;
+pub(crate) use index_queue::{create as create_index_queue, queue as queue_index};
 pub(crate) use known::DUP_MARK;
 use known::{derived_message_id, known_at, known_message, synthetic_message_id};
 pub(crate) use row::without_quotes;

@@ -53,9 +53,10 @@ impl IndexEntry {
     }
 }
 
-/// The temporary table the entries wait in; one per connection, in memory.
-fn ensure_queue(conn: &Connection) -> Result<(), StoreError> {
-    conn.prepare_cached(
+/// The temporary table the entries wait in: one per connection, in memory, made when the
+/// connection is set up (`store::connection`).
+pub(crate) fn create(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare(
         "CREATE TEMP TABLE IF NOT EXISTS index_queue (
             message INTEGER PRIMARY KEY, subject TEXT, body TEXT, names TEXT)",
     )?
@@ -66,7 +67,6 @@ fn ensure_queue(conn: &Connection) -> Result<(), StoreError> {
 /// Queues message `row`'s entry; `flush` writes it. The caller's transaction must flush
 /// before it commits.
 pub(crate) fn queue(conn: &Connection, row: i64, entry: &IndexEntry) -> Result<(), StoreError> {
-    ensure_queue(conn)?;
     conn.prepare_cached(
         "INSERT INTO temp.index_queue (message, subject, body, names) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -82,7 +82,6 @@ pub(crate) fn queue(conn: &Connection, row: i64, entry: &IndexEntry) -> Result<(
 /// Writes every queued entry into the text index and the sender index, one statement
 /// each, and empties the queue. Returns how many messages were indexed.
 pub fn flush(conn: &Connection) -> Result<usize, StoreError> {
-    ensure_queue(conn)?;
     let n = conn
         .prepare_cached(
             "INSERT INTO message_fts (rowid, subject, body, names)
