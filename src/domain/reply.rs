@@ -81,12 +81,15 @@ pub const DUP_MARK: &str = "#dup-";
 /// The domain of the id a message with no Message-ID is stored under.
 pub const NO_MESSAGE_ID_DOMAIN: &str = "@shopdesk.invalid";
 
+/// What the id a message with no Message-ID is stored under starts with.
+pub const NO_MESSAGE_ID_PREFIX: &str = "no-message-id.";
+
 /// The Message-ID a stored message went out with, as the customer's client knows it: a
 /// derived id (`<id>#dup-<hash>`, a reused Message-ID) is its original id; a message that
 /// had none has none, since an id we made up would thread nowhere in their client.
 pub fn as_sent(stored: &str) -> Option<&str> {
     let id = stored.rfind(DUP_MARK).map_or(stored, |at| &stored[..at]);
-    let made_up = id.starts_with("no-message-id.") && id.ends_with(NO_MESSAGE_ID_DOMAIN);
+    let made_up = id.starts_with(NO_MESSAGE_ID_PREFIX) && id.ends_with(NO_MESSAGE_ID_DOMAIN);
     (!id.is_empty() && !made_up).then_some(id)
 }
 

@@ -9,7 +9,6 @@ mod moves;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::StoreError;
-use crate::domain::search_text::fold_for_index;
 use crate::domain::ticket_change::{StatusCause, TicketChange};
 use crate::domain::{Direction, Origin, Status, TicketId};
 
@@ -106,15 +105,14 @@ fn apply_one(
             )?
             .execute(params![account, message_id, ticket, author, at, text])?;
             let row = tx.last_insert_rowid();
-            tx.prepare_cached(
-                "INSERT INTO message_fts (rowid, subject, body, names) VALUES (?1, '', ?2, ?3)",
-            )?
-            .execute(params![row, fold_for_index(text), author])?;
-            // the sender index is written by the store, not by a trigger (migration 0016)
-            tx.prepare_cached(
-                "INSERT INTO message_senders (rowid, from_email, from_name) VALUES (?1, NULL, ?2)",
-            )?
-            .execute(params![row, author])?;
+            // a note is found by its words and its author, as mail is by its sender
+            let author = crate::domain::Address {
+                email: String::new(),
+                name: Some(author.clone()),
+            };
+            let entry = super::ingest::IndexEntry::new("", text, std::iter::once(&author));
+            super::ingest::queue_index(tx, row, &entry)?;
+            super::ingest::index_queued(tx)?;
             touch(tx, ticket, Direction::Note, at)?
         }
         TicketChange::StatusSet { status, cause } => tx

@@ -220,7 +220,20 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         }
         Ok(())
     })?;
-    for (id, r) in super::ratings::all(conn)? {
+    // a few tickets read their own votes; a whole scope reads them all at once
+    let ratings = match one {
+        Some(ids) => {
+            let mut some = Vec::new();
+            for &id in ids {
+                if let Some(r) = super::ratings::rating(conn, id)? {
+                    some.push((id, r));
+                }
+            }
+            some
+        }
+        None => super::ratings::all(conn)?,
+    };
+    for (id, r) in ratings {
         if let Some(i) = index.get(id) {
             out[i].rating = Some(r.kpi());
         }
@@ -238,23 +251,23 @@ fn automatic_mail(
     conn: &Connection,
     one: Option<&[TicketId]>,
 ) -> Result<HashMap<(TicketId, i64), usize>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+    // One ticket's is found from its messages (by the ticket index, then the outbox by
+    // Message-ID); every ticket's, from the outbox's few such rows.
+    let mut stmt = conn.prepare_cached(pick(
+        one,
         "SELECT m.ticket_id, m.date FROM outbox o
            JOIN messages m ON m.account = o.account AND m.message_id = o.message_id
-          WHERE o.kind != 'reply' AND o.state = 'sent' AND m.ticket_id IS NOT NULL
-            AND (?1 IS NULL OR m.ticket_id = ?1)",
-    )?;
+          WHERE o.kind != 'reply' AND o.state = 'sent' AND m.ticket_id IS NOT NULL",
+        "SELECT m.ticket_id, m.date FROM messages m
+           JOIN outbox o ON o.message_id = m.message_id AND o.account = m.account
+          WHERE m.ticket_id = ?1 AND m.direction = 'out'
+            AND o.kind != 'reply' AND o.state = 'sent'",
+    ))?;
     let mut out: HashMap<(TicketId, i64), usize> = HashMap::new();
-    let ids: Vec<Option<TicketId>> = match one {
-        Some(ids) => ids.iter().copied().map(Some).collect(),
-        None => vec![None],
-    };
-    for id in ids {
-        let mut rows = stmt.query([id])?;
-        while let Some(r) = rows.next()? {
-            *out.entry((r.get(0)?, r.get(1)?)).or_default() += 1;
-        }
-    }
+    each_row(&mut stmt, one, |r| {
+        *out.entry((r.get(0)?, r.get(1)?)).or_default() += 1;
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -224,10 +224,13 @@ pub fn sync_mailbox(
         }
         Ok(())
     });
-    if background_checkpoints.is_some() {
-        checkpoint::take_back(store.conn())?;
-    }
+    let given_back = match background_checkpoints {
+        Some(_) => checkpoint::take_back(store.conn()),
+        None => Ok(()),
+    };
+    // the load's own error, if any, says more than one in giving checkpoints back
     loaded?;
+    given_back?;
 
     let tx = store.write()?;
     if bulk {

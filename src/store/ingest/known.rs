@@ -1,6 +1,8 @@
 //! Telling messages apart: a stand-in for a missing Message-ID, and what to do when a
 //! Message-ID is already known (the same message again, or another one reusing its id).
 
+pub(crate) use crate::domain::reply::DUP_MARK;
+use crate::domain::reply::{NO_MESSAGE_ID_DOMAIN, NO_MESSAGE_ID_PREFIX};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::row::add_location;
@@ -12,7 +14,7 @@ use crate::store::StoreError;
 /// same message seen twice is still recognised.
 pub(super) fn synthetic_message_id(raw: &[u8]) -> String {
     format!(
-        "no-message-id.{:016x}.{}@shopdesk.invalid",
+        "{NO_MESSAGE_ID_PREFIX}{:016x}.{}{NO_MESSAGE_ID_DOMAIN}",
         fnv64(&[raw]),
         raw.len()
     )
@@ -110,6 +112,3 @@ pub(super) fn derived_message_id(message_id: &str, parsed: &ParsedMessage) -> St
     ]);
     format!("{message_id}{DUP_MARK}{h:016x}")
 }
-
-/// Between a reused Message-ID and the hash of the message that reused it.
-pub(crate) const DUP_MARK: &str = "#dup-";
