@@ -441,7 +441,11 @@ impl RawConfig {
                 ));
             }
         }
-        if let Some(to) = sla.digest_to_own(&accounts) {
+        let own_digest = sla
+            .digest_to
+            .as_deref()
+            .filter(|to| accounts.iter().any(|a| a.is_own_address(to)));
+        if let Some(to) = own_digest {
             let why = "a mailbox sync reads, so the digest would come back as mail: use the owner's own address";
             return Err(invalid("sla.digest_to".into(), format!("`{to}` is {why}")));
         }

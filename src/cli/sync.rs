@@ -177,17 +177,15 @@ fn digest(config: &crate::config::Config, ctx: &Context) -> usize {
     if config.sla.digest_to.is_none() {
         return 0;
     }
-    let queued = ctx.store().map_err(|e| e.to_string()).and_then(|store| {
-        crate::worker::digest::queue_due(store.conn(), config, chrono::Utc::now())
-            .map_err(|e| e.to_string())
-    });
-    match queued {
-        Ok(id) => usize::from(id.is_some()),
-        Err(e) => {
-            eprintln!("shopdesk: digest: {e}");
-            0
-        }
-    }
+    let queued = (|| -> anyhow::Result<usize> {
+        let store = ctx.store()?;
+        let id = crate::worker::digest::queue_due(store.conn(), config, chrono::Utc::now())?;
+        Ok(usize::from(id.is_some()))
+    })();
+    queued.unwrap_or_else(|e| {
+        eprintln!("shopdesk: digest: {e:#}");
+        0
+    })
 }
 
 /// Delivers outbox rows that are due (new acknowledgements, retries after failures).

@@ -77,16 +77,6 @@ impl SlaConfig {
     }
 
     /// The policies in order, each with its calendar and approaching stage resolved.
-    /// `digest_to` when it is an address of one of `accounts`, whose mail sync reads.
-    pub(super) fn digest_to_own(&self, accounts: &[super::AccountConfig]) -> Option<&str> {
-        let to = self.digest_to.as_deref()?;
-        accounts
-            .iter()
-            .flat_map(|a| std::iter::once(&a.email).chain(&a.aliases))
-            .any(|own| own.eq_ignore_ascii_case(to))
-            .then_some(to)
-    }
-
     pub fn levels(&self) -> Vec<Level> {
         self.policies
             .iter()
