@@ -260,6 +260,8 @@ pub enum Event {
     },
     /// Figures for the report screen.
     ReportLoaded(Box<ReportData>),
+    /// The report screen's figures could not be counted: why.
+    ReportFailed(String),
     /// Ids for marks, a bulk action's plan, or word that it was applied.
     Bulk(BulkEvent),
     /// The service-level stages at a glance, for the status bar and the bell.

@@ -143,7 +143,10 @@ fn a_failed_count_stops_the_wait() {
     let mut app = loaded_app(100, 30);
     act(&mut app, &[Action::Report]);
     assert!(app.report.loading);
-    update(&mut app, Event::Error("report: database is locked".into()));
+    update(
+        &mut app,
+        Event::ReportFailed("report: database is locked".into()),
+    );
     assert!(!app.report.loading);
     assert_eq!(app.mode, Mode::Report);
     assert!(
@@ -151,4 +154,14 @@ fn a_failed_count_stops_the_wait() {
             .as_ref()
             .is_some_and(|(s, err)| *err && s.contains("database is locked"))
     );
+}
+
+/// Another failure while the figures are being counted (a tag that could not be saved)
+/// says so, and the screen still waits for its figures.
+#[test]
+fn an_unrelated_error_leaves_the_count_running() {
+    let mut app = loaded_app(100, 30);
+    act(&mut app, &[Action::Report]);
+    update(&mut app, Event::Error("tag: database is locked".into()));
+    assert!(app.report.loading);
 }

@@ -163,13 +163,17 @@ pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
         }
         Event::Error(e) => {
             app.set_status_message(e, true);
-            // whatever was being counted is not coming: the report screen stops saying so
-            app.report.loading = false;
             Vec::new()
         }
         Event::Mouse(m) => super::mouse::on_mouse(app, m),
         Event::ReportLoaded(data) => {
             super::report::loaded(app, *data);
+            Vec::new()
+        }
+        Event::ReportFailed(e) => {
+            app.set_status_message(e, true);
+            // the figures being counted are not coming: the screen stops saying so
+            app.report.loading = false;
             Vec::new()
         }
         Event::Bulk(ev) => super::bulk::on_event(app, ev),

@@ -179,6 +179,6 @@ pub fn load_report(
     let zone = zone(config);
     match tickets(conn, config, period.window(now, &zone), now) {
         Ok(t) => Event::ReportLoaded(Box::new(report_data(&t, period, dimension, now, &zone))),
-        Err(e) => Event::Error(format!("report: {e}")),
+        Err(e) => Event::ReportFailed(format!("report: {e}")),
     }
 }
