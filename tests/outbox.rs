@@ -553,6 +553,8 @@ fn a_refused_sign_in_keeps_the_replies_queued_and_stops_the_flush() {
             .count(),
         1
     );
+    // the same ID twice is one retry, not a second one that finds it no longer failed
+    ok(shopdesk(&config, &db).args(["outbox", "retry", &failed[0], &failed[0]]));
     let o = run(shopdesk(&config, &db).args(["outbox", "retry", &queued[0], &failed[0]]));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("not failed"), "{}", stderr(&o));

@@ -179,8 +179,12 @@ fn retry(ctx: &Context, ids: Vec<i64>, all_failed: bool) -> anyhow::Result<ExitC
             .filter(|r| r.state == OutboxState::Failed)
             .collect()
     } else {
-        let mut rows = Vec::new();
+        let mut rows: Vec<OutboxRow> = Vec::new();
         for id in ids {
+            // an ID given twice is one retry
+            if rows.iter().any(|r| r.id == id) {
+                continue;
+            }
             match outbox::get(store.conn(), id)? {
                 Some(row) => rows.push(row),
                 None => anyhow::bail!(UsageError(format!("no outbox entry #{id}"))),
