@@ -63,9 +63,6 @@ fn acknowledgements(config: &std::path::Path, db: &std::path::Path) -> usize {
     rows.iter().filter(|r| r["kind"] == "auto_ack").count()
 }
 
-// Known: on a loaded machine this test has found `report` counting no ticket at all,
-// although `show` had just seen the ticket and its vote; the cause is not found yet, and
-// `.config/nextest.toml` tries it once more.
 #[test]
 fn a_vote_sent_from_the_solving_reply_is_counted_and_a_tampered_one_is_not() {
     let stack = MailStack::start();

@@ -73,6 +73,18 @@ impl Window {
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
         self.since <= t && t < self.until
     }
+
+    /// The first whole second after the window, for reads of times stored in whole seconds
+    /// (rounded down): a ticket created at 12:00:00.4 is stored as 12:00:00 and belongs to
+    /// a window that ends at 12:00:00.9, so the bound is rounded up, not down.
+    pub fn until_second(&self) -> i64 {
+        let s = self.until.timestamp();
+        if self.until.timestamp_subsec_nanos() > 0 {
+            s + 1
+        } else {
+            s
+        }
+    }
 }
 
 /// One group of a report: the local date its period starts on, and its instants (cut to the
@@ -117,6 +129,29 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn a_window_ends_on_the_second_after_its_last_instant() {
+        let whole = at("2026-11-29T12:00:00Z");
+        let cases = [
+            (whole, whole.timestamp()),
+            (
+                whole + chrono::Duration::nanoseconds(1),
+                whole.timestamp() + 1,
+            ),
+            (
+                whole + chrono::Duration::milliseconds(999),
+                whole.timestamp() + 1,
+            ),
+        ];
+        for (until, want) in cases {
+            let w = Window {
+                since: whole - chrono::Duration::days(1),
+                until,
+            };
+            assert_eq!(w.until_second(), want, "{until}");
+        }
     }
 
     #[test]
