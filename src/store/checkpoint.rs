@@ -24,11 +24,22 @@ const AUTOCHECKPOINT_PAGES: i64 = 1000;
 /// How large the log may grow during a bulk load before it is started over.
 const LOG_BOUND: u64 = 256 << 20;
 
-/// Leaves checkpoints of `conn` (the storing connection) to `run_background`.
+/// The storing connection's page cache during a bulk load, in KiB (SQLite's default is
+/// 2,000): the indexes a batch touches (Message-IDs, senders, events, full text) outgrow the
+/// default soon, and every page read back through the kernel or spilled to the log before
+/// the commit cost the storing thread a sixth of its time at 100,000 messages.
+const BULK_CACHE_KIB: i64 = 64 << 10;
+
+/// SQLite's default page cache, in KiB (a negative `cache_size` is a size in KiB).
+const DEFAULT_CACHE_KIB: i64 = 2000;
+
+/// Leaves checkpoints of `conn` (the storing connection) to `run_background`, and gives it
+/// the larger page cache of a bulk load.
 pub fn hand_over(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     // a log started over is cut back to this size, not left at its largest
     conn.pragma_update(None, "journal_size_limit", LOG_BOUND as i64)?;
+    conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
     Ok(())
 }
 
@@ -48,6 +59,7 @@ pub fn bound_log(conn: &Connection, path: &Path) -> Result<(), StoreError> {
 pub fn take_back(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
     conn.pragma_update(None, "journal_size_limit", -1)?;
+    conn.pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB)?;
     Ok(())
 }
 

@@ -125,8 +125,8 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(fetched: Fetched, parsed: ParsedMessage) -> Prepared {
-        let work = Work::of(&parsed);
+    pub fn new(fetched: Fetched, parsed: ParsedMessage, account: &AccountIdentity) -> Prepared {
+        let work = Work::of(&parsed, account);
         Prepared {
             fetched,
             parsed,
@@ -137,20 +137,27 @@ impl Prepared {
 
 /// The pure work on one message.
 struct Work {
-    /// The customer's own words, without quoted earlier mail.
-    body: String,
-    /// Detected from `body`; kept only for incoming mail.
+    /// Detected from the customer's own words (without quoted earlier mail); `None` for
+    /// the shop's own mail, whose language is never kept.
     language: Option<String>,
+    /// The order and tracking numbers the mail names.
+    found: super::mail_orders::Found,
     index: IndexEntry,
 }
 
 impl Work {
-    fn of(parsed: &ParsedMessage) -> Work {
+    fn of(parsed: &ParsedMessage, account: &AccountIdentity) -> Work {
         let body = row::unquoted(parsed);
-        let language = crate::domain::language::detect_language(&body);
+        let outgoing = sides(parsed.from.as_ref(), &parsed.to, &|e| account.is_own(e)).direction
+            == Direction::Out;
+        let language = if outgoing {
+            None
+        } else {
+            crate::domain::language::detect_language(&body)
+        };
         Work {
-            body,
             language,
+            found: super::mail_orders::Found::in_mail(&account.orders, &parsed.subject, &body),
             index: IndexEntry::of(parsed),
         }
     }
@@ -178,7 +185,7 @@ pub fn ingest_from(
     parsed: &ParsedMessage,
     source: EventSource,
 ) -> Result<IngestOutcome, StoreError> {
-    let work = Work::of(parsed);
+    let work = Work::of(parsed, account);
     let outcome = store_message(tx, account, mailbox_id, fetched, parsed, &work, source)?;
     index_queue::flush(tx)?;
     Ok(outcome)
@@ -247,7 +254,7 @@ fn store_message(
             parsed.message_id.as_deref().unwrap_or("")
         ));
     }
-    let found = super::mail_orders::Found::in_mail(&account.orders, &parsed.subject, &work.body);
+    let found = &work.found;
     if let Some(recognised) = account
         .orders
         .recognise(from, account.is_own(from), &parsed.subject)
@@ -260,7 +267,7 @@ fn store_message(
             recognised,
             index: &work.index,
         };
-        return notification::file(tx, account, mailbox_id, fetched, parsed, mail, &found);
+        return notification::file(tx, account, mailbox_id, fetched, parsed, mail, found);
     }
     let input = ThreadInput {
         tag: &account.tag,

@@ -31,7 +31,7 @@ pub fn ingest_raw(
             raw: raw.clone(),
             history: false,
         };
-        let message = Prepared::new(fetched, parsed);
+        let message = Prepared::new(fetched, parsed, account);
         outcomes.push(ingest_prepared(&tx, account, Some(cursor.id), &message)?);
     }
     index_queued(&tx)?;

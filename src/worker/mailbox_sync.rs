@@ -189,7 +189,7 @@ pub fn sync_mailbox(
                 let batch = fetch_batch(conn, chunk).map(|messages| {
                     messages
                         .into_iter()
-                        .map(|m| prepare(m, first_uidnext))
+                        .map(|m| prepare(m, first_uidnext, account))
                         .collect::<Vec<_>>()
                 });
                 let failed = batch.is_err();
@@ -250,7 +250,7 @@ pub fn sync_mailbox(
 /// A fetched message made ready for the store, on the fetching thread: parsed, its pure
 /// work done (`store::ingest::Prepared`), and marked as history when it was there before
 /// the mailbox was first synced.
-fn prepare(m: FetchedMessage, first_uidnext: Option<u32>) -> Prepared {
+fn prepare(m: FetchedMessage, first_uidnext: Option<u32>, account: &AccountIdentity) -> Prepared {
     let parsed = parse_message(&m.raw);
     let fetched = Fetched {
         history: first_uidnext.is_some_and(|first| m.uid < first),
@@ -260,7 +260,7 @@ fn prepare(m: FetchedMessage, first_uidnext: Option<u32>) -> Prepared {
         internal_date: m.internal_date,
         raw: m.raw,
     };
-    Prepared::new(fetched, parsed)
+    Prepared::new(fetched, parsed, account)
 }
 
 /// Stores one batch of new messages in the caller's transaction; the mail that was there

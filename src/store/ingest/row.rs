@@ -83,10 +83,15 @@ pub(super) fn insert(
     Ok(row)
 }
 
-/// The customer's own words, without quoted earlier mail: what language detection reads.
-/// Only the opening detection looks at is copied, not the whole of a long mail.
+/// How much of the customer's own words is read for their language and the order and
+/// tracking numbers they name: the opening of a long mail, not the whole of it.
+const OWN_WORDS_BYTES: usize = 8000;
+
+/// The customer's own words, without quoted earlier mail: what language detection and the
+/// order and tracking numbers are read from. Only the opening is copied, not the whole of a
+/// long mail.
 pub(super) fn unquoted(parsed: &ParsedMessage) -> String {
-    let limit = crate::domain::language::SAMPLE_BYTES;
+    let limit = OWN_WORDS_BYTES;
     let mut out = String::with_capacity(parsed.text.len().min(limit));
     let mut pos = 0;
     let mut pieces = Vec::with_capacity(parsed.quotes.len() + 1);
