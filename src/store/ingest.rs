@@ -272,6 +272,7 @@ fn store_message(
         customer,
         outgoing,
         date,
+        orders: &account.orders.finder,
     };
     let lookup = TxLookup {
         tx,
@@ -356,6 +357,7 @@ fn store_message(
     let rules = MailRules {
         first_response: account.sla.as_ref().map(|s| (s.first_response, &s.hours)),
         shop_reply_status: account.sync.shop_reply_status,
+        orders: &account.orders.finder,
     };
     let changes = decide(&mail, &facts, &rules);
     apply(tx, ticket, &changes, &Origin::new(SYNC_AGENT, source, date))?;
