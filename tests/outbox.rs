@@ -433,6 +433,11 @@ fn a_reply_not_sent_says_what_becomes_of_it() {
         "{said}"
     );
     assert!(!said.contains("outbox retry"), "{said}");
+    let row = outbox_rows(&config, &db)[0]["id"].to_string();
+    assert!(
+        said.contains(&format!("waiting: #{} (outbox {row});", tickets[0])),
+        "{said}"
+    );
 
     // No server to reach: tried again by itself.
     let closed = closed_smtp_port(&stack, tmp.path());
@@ -487,11 +492,34 @@ fn a_bulk_reply_met_by_a_refused_sign_in_says_so_once() {
         "{err}"
     );
     assert!(err.contains("0 sent, 3 queued for retry"), "{err}");
-    assert!(
-        outbox_rows(&config, &db)
-            .iter()
-            .all(|r| r["state"] != "sent"),
-    );
+    let rows = outbox_rows(&config, &db);
+    assert!(rows.iter().all(|r| r["state"] != "sent"));
+    assert_eq!(waiting_named(&err), waiting_rows(&rows), "{err}");
+}
+
+/// The replies a refused sign-in leaves waiting, as `reply`, `bulk-reply` and `outbox
+/// flush` name them: `#ticket (outbox id)`, sorted.
+fn waiting_named(stderr: &str) -> Vec<String> {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("shopdesk: waiting: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let list = lines[0].split(';').next().unwrap();
+    let mut named: Vec<String> = list.split(", ").map(str::to_string).collect();
+    named.sort();
+    named
+}
+
+/// Every row not sent, named as `waiting_named` names it.
+fn waiting_rows(rows: &[serde_json::Value]) -> Vec<String> {
+    let mut named: Vec<String> = rows
+        .iter()
+        .filter(|r| r["state"] != "sent")
+        .map(|r| format!("#{} (outbox {})", r["ticket_id"], r["id"]))
+        .collect();
+    named.sort();
+    named
 }
 
 #[test]
@@ -507,14 +535,20 @@ fn a_refused_sign_in_keeps_the_replies_queued_and_stops_the_flush() {
     let o = run(shopdesk(&wrong, &db).args(["outbox", "flush"]));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    // One line, the account's, with the server's words; not one per reply.
+    // One line, the account's, with the server's words; not one per reply. Then the
+    // replies it leaves waiting, named as `reply` and `bulk-reply` name them.
     let said: Vec<&str> = err
         .lines()
-        .filter(|l| l.starts_with("shopdesk: SMTP sign-in refused for shop: 535"))
+        .filter(|l| l.starts_with("shopdesk:") && l.contains("SMTP sign-in refused"))
         .collect();
     assert_eq!(said.len(), 1, "{err}");
+    assert!(
+        said[0].starts_with("shopdesk: 3 replies stay queued: SMTP sign-in refused for shop: 535"),
+        "{err}"
+    );
     assert!(!err.contains("outbox #"), "{err}");
     let rows = outbox_rows(&config, &db);
+    assert_eq!(waiting_named(&err), waiting_rows(&rows), "{err}");
     let attempts: i64 = rows.iter().map(|r| r["attempts"].as_i64().unwrap()).sum();
     assert_eq!(
         attempts, 1,
@@ -563,6 +597,31 @@ fn a_refused_sign_in_keeps_the_replies_queued_and_stops_the_flush() {
             .iter()
             .all(|r| r["state"] == "queued")
     );
+
+    // `--json` carries the same rows as data: the one the refusal was met on first.
+    let o = run(shopdesk(&wrong, &db).args(["outbox", "flush", "--json"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        report["sign_in_refused"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("SMTP sign-in refused for shop: 535")),
+        "{report}"
+    );
+    let waiting = report["waiting_on_sign_in"].as_array().unwrap();
+    let tried: Vec<bool> = waiting
+        .iter()
+        .map(|w| w["tried"].as_bool().unwrap())
+        .collect();
+    assert_eq!(tried, [true, false, false], "{report}");
+    let mut named: Vec<String> = waiting
+        .iter()
+        .map(|w| format!("#{} (outbox {})", w["ticket_id"], w["outbox_id"]))
+        .collect();
+    named.sort();
+    assert_eq!(named, waiting_rows(&outbox_rows(&config, &db)), "{report}");
+    assert_eq!(report["failed"][0][0], waiting[0]["outbox_id"], "{report}");
+    ok(shopdesk(&config, &db).args(["outbox", "retry", "--all-failed"]));
 
     // `--all-failed` wherever it stands among the options.
     let (c, d) = (config.to_str().unwrap(), db.to_str().unwrap());

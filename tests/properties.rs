@@ -15,9 +15,14 @@ use unicode_width::UnicodeWidthStr;
 
 use shopdesk::config::Config;
 use shopdesk::domain::ParsedMessage;
+use shopdesk::domain::order_mention::{NumberPattern, OrderFinder};
 use shopdesk::domain::query::parse_query;
-use shopdesk::domain::subject::{find_token, normalize_subject, reply_subject, strip_prefixes};
-use shopdesk::domain::threading::{KnownMessage, ThreadInput, ThreadLookup, TicketFacts, place};
+use shopdesk::domain::subject::{
+    find_token, normalize_subject, normalize_subject_for, reply_subject, strip_prefixes,
+};
+use shopdesk::domain::threading::{
+    KnownMessage, SubjectTicket, ThreadInput, ThreadLookup, TicketFacts, place,
+};
 use shopdesk::domain::ticket::TicketId;
 use shopdesk::domain::tracking;
 use shopdesk::import::orders;
@@ -283,6 +288,8 @@ fn subject() -> impl Strategy<Value = String> {
         Just("[SHOP #99999999999999999999]".to_string()),
         Just("[#7]".to_string()),
         Just("(Case 5)".to_string()),
+        Just("[SD-1002]".to_string()),
+        Just("(sd1003)".to_string()),
         Just("[".to_string()),
         Just("(".to_string()),
         Just("：".to_string()),
@@ -300,6 +307,9 @@ proptest! {
     fn normalize_subject_is_idempotent(s in subject()) {
         let once = normalize_subject(&s);
         prop_assert_eq!(normalize_subject(&once), once.clone());
+        let sd = OrderFinder::new(NumberPattern::parse("SD-{number}").unwrap()).unwrap();
+        let kept = normalize_subject_for(&s, &sd);
+        prop_assert_eq!(normalize_subject_for(&kept, &sd), kept.clone());
         let _ = strip_prefixes(&s);
     }
 
@@ -328,7 +338,8 @@ proptest! {
 struct Known {
     tickets: Vec<(TicketId, Vec<String>)>,
     messages: Vec<(String, TicketId)>,
-    subjects: Vec<(String, String, TicketId)>,
+    /// (customer, subject as written, as stored normalised, ticket)
+    subjects: Vec<(String, String, String, TicketId)>,
 }
 
 impl ThreadLookup for Known {
@@ -352,16 +363,20 @@ impl ThreadLookup for Known {
             })
     }
 
-    fn recent_ticket_by_subject(
+    fn recent_tickets_by_subject(
         &self,
         customer: &str,
         normalized_subject: &str,
         _since: chrono::DateTime<Utc>,
-    ) -> Option<TicketId> {
+    ) -> Vec<SubjectTicket> {
         self.subjects
             .iter()
-            .find(|(c, s, _)| c == customer && s == normalized_subject)
-            .map(|(_, _, t)| *t)
+            .filter(|(c, _, n, _)| c == customer && n == normalized_subject)
+            .map(|(_, s, _, t)| SubjectTicket {
+                id: *t,
+                subject: s.clone(),
+            })
+            .collect()
     }
 }
 
@@ -376,7 +391,10 @@ fn known() -> impl Strategy<Value = Known> {
             messages,
             subjects: subjects
                 .into_iter()
-                .map(|(c, s, t)| (c, normalize_subject(&s), t))
+                .map(|(c, s, t)| {
+                    let n = normalize_subject(&s);
+                    (c, s, n, t)
+                })
                 .collect(),
         })
 }
@@ -397,7 +415,9 @@ proptest! {
         outgoing in any::<bool>(),
         secs in any::<i32>(),
         window in any::<i32>(),
+        pattern in prop_oneof![Just("#{number}"), Just("SD-{number}")],
     ) {
+        let orders = OrderFinder::new(NumberPattern::parse(pattern).unwrap()).unwrap();
         let input = ThreadInput {
             tag: &tag,
             message_id: message_id.as_deref(),
@@ -408,6 +428,7 @@ proptest! {
             customer: &customer,
             outgoing,
             date: Utc.timestamp_opt(i64::from(secs), 0).single().unwrap(),
+            orders: &orders,
         };
         let _ = place(&input, &lookup, Duration::seconds(i64::from(window)));
     }

@@ -9,7 +9,7 @@ use crate::domain::sanitize::sanitize_line;
 use crate::mailout;
 use crate::store::query_sql::ticket_query;
 use crate::store::search;
-use crate::worker::send::{FlushOptions, FlushReport, flush};
+use crate::worker::send::{FlushOptions, flush};
 
 use super::reply::{load_templates, parse_status, print_prepared};
 use super::{Context, UsageError, query_args};
@@ -194,22 +194,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         for (t, r) in &skipped {
             eprintln!("skip #{t}: {r}");
         }
-        let (refused, others) = by_sign_in(&report);
-        for (id, e) in others {
+        for (id, e) in super::outbox::failed_on_their_own(&report) {
             eprintln!("queued, not sent: outbox #{id}: {}", sanitize_line(e));
         }
-        if let Some(why) = &report.sign_in_refused {
-            // One cause for all of them: said once, with what it leaves behind.
-            eprintln!(
-                "shopdesk: {refused} {} queued: {}; fix the account's password or token, \
-                 then `shopdesk outbox flush`",
-                if refused == 1 {
-                    "reply stays"
-                } else {
-                    "replies stay"
-                },
-                sanitize_line(why)
-            );
+        // One cause for all of them: said once, with what it leaves behind.
+        if let Some(said) = super::outbox::sign_in_refused(&report) {
+            eprintln!("{said}");
         }
         eprintln!(
             "{} sent, {} queued for retry, {} skipped",
@@ -223,20 +213,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// How many failed rows the refused sign-in accounts for (the one it was met on and those
-/// the flush did not reach), and the rows that failed for a reason of their own.
-fn by_sign_in(report: &FlushReport) -> (usize, Vec<&(i64, String)>) {
-    let Some(why) = &report.sign_in_refused else {
-        return (0, report.failed.iter().collect());
-    };
-    let not_tried = format!("not tried: {why}");
-    let (refused, others): (Vec<_>, Vec<_>) = report
-        .failed
-        .iter()
-        .partition(|(_, e)| e == why || *e == not_tried);
-    (refused.len(), others)
 }
 
 thread_local! {

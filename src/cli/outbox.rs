@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::domain::outbox::{OutboxState, ReplyKind};
 use crate::domain::sanitize::sanitize_line;
 use crate::store::outbox::{self, Cancelled, OutboxRow};
-use crate::worker::send::{FlushOptions, flush};
+use crate::worker::send::{FlushOptions, FlushReport, Waiting, flush};
 
 use super::json::write_json;
 use super::output::terminal;
@@ -118,17 +118,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 write_json(std::io::stdout().lock(), &report)?;
             } else {
                 eprintln!("{} sent, {} failed", report.sent.len(), report.failed.len());
-                for (id, e) in &report.failed {
-                    // The refused sign-in is said once, below, not as the row's fault.
-                    if report.sign_in_refused.as_ref() != Some(e) {
-                        eprintln!("shopdesk: outbox #{id}: {}", sanitize_line(e));
-                    }
+                for (id, e) in failed_on_their_own(&report) {
+                    eprintln!("shopdesk: outbox #{id}: {}", sanitize_line(e));
                 }
-                if let Some(why) = &report.sign_in_refused {
-                    eprintln!(
-                        "shopdesk: {}; the replies stay queued and are tried again later",
-                        sanitize_line(why)
-                    );
+                if let Some(said) = sign_in_refused(&report) {
+                    eprintln!("{said}");
                 }
             }
             Ok(if report.failed.is_empty() {
@@ -167,6 +161,52 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
         Action::Retry { ids, all_failed } => retry(ctx, ids, all_failed),
     }
+}
+
+/// What a refused sign-in leaves behind, said alike by `reply`, `bulk-reply` and `outbox
+/// flush`: the server's words once, then the replies that wait for the account to be fixed,
+/// by ticket and outbox row.
+pub(super) fn sign_in_refused(report: &FlushReport) -> Option<String> {
+    /// Enough to find them; `outbox list` shows the rest.
+    const NAMED: usize = 20;
+    let why = sanitize_line(report.sign_in_refused.as_deref()?);
+    let waiting = &report.waiting_on_sign_in;
+    let fix = "fix the account's password or token, then `shopdesk outbox flush`";
+    let what = match waiting.as_slice() {
+        [] => return Some(format!("shopdesk: {why}\nshopdesk: {fix}")),
+        [
+            Waiting {
+                ticket_id: Some(t), ..
+            },
+        ] => format!("reply to #{t} stays"),
+        [_] => "1 reply stays".to_string(),
+        many => format!("{} replies stay", many.len()),
+    };
+    let mut names: Vec<String> = waiting
+        .iter()
+        .take(NAMED)
+        .map(|w| match w.ticket_id {
+            Some(t) => format!("#{t} (outbox {})", w.outbox_id),
+            None => format!("outbox {}", w.outbox_id),
+        })
+        .collect();
+    if waiting.len() > NAMED {
+        names.push(format!("and {} more", waiting.len() - NAMED));
+    }
+    let them = if waiting.len() == 1 { "it" } else { "them" };
+    Some(format!(
+        "shopdesk: {what} queued: {why}\nshopdesk: waiting: {}; {fix} sends {them}",
+        names.join(", ")
+    ))
+}
+
+/// The failed rows a refused sign-in does not account for: each failed for a reason of
+/// its own.
+pub(super) fn failed_on_their_own(report: &FlushReport) -> impl Iterator<Item = &(i64, String)> {
+    report
+        .failed
+        .iter()
+        .filter(|(id, _)| !report.waiting_on_sign_in.iter().any(|w| w.outbox_id == *id))
 }
 
 /// Makes failed rows due now. Unknown IDs are a usage error and change nothing; a row that

@@ -119,12 +119,8 @@ fn not_sent(
     stored: Option<&OutboxRow>,
 ) -> String {
     let err = sanitize_line(err);
-    if let Some(refused) = &report.sign_in_refused {
-        return format!(
-            "shopdesk: reply to #{ticket} stays queued (outbox #{row}): {}\n\
-             shopdesk: fix the account's password or token; `shopdesk outbox flush` sends it then",
-            sanitize_line(refused)
-        );
+    if let Some(said) = super::outbox::sign_in_refused(report) {
+        return said;
     }
     if stored.is_some_and(|r| r.permanent) {
         return format!(

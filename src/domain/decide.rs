@@ -16,9 +16,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::message::{Address, Direction, PlacedBy};
+use super::order_mention::OrderFinder;
 use super::sanitize::sanitize_line;
 use super::sla::{BusinessHours, add_business_time};
-use super::subject::normalize_subject;
+use super::subject::normalize_subject_for;
 use super::ticket::Status;
 use super::ticket_change::{CustomerId, NewTicket, StatusCause, TicketChange};
 
@@ -141,6 +142,8 @@ pub struct MailRules<'a> {
     pub first_response: Option<(Duration, &'a BusinessHours)>,
     /// The status an active ticket takes when the shop answers; `None` leaves it.
     pub shop_reply_status: Option<Status>,
+    /// The account's order numbers, which a new ticket's normalised subject keeps.
+    pub orders: &'a OrderFinder,
 }
 
 /// The changes one new mail makes to its ticket, in the order they apply.
@@ -160,7 +163,7 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
             out.push(TicketChange::Created(NewTicket {
                 account: account.to_string(),
                 subject: sanitize_line(subject),
-                normalized_subject: normalize_subject(subject),
+                normalized_subject: normalize_subject_for(subject, rules.orders),
                 status,
                 customer: *customer,
             }));

@@ -168,6 +168,16 @@ impl OrderFinder {
         Ok(OrderFinder { pattern, regex })
     }
 
+    /// Whether `text`, as a whole, is one of the shop's own numbers (`SD-1002`, `#sd1002`).
+    /// Only a pattern with letters of its own can say: a bare `#1677` is anyone's number.
+    pub fn is_own_number(&self, text: &str) -> bool {
+        self.pattern.distinctive()
+            && self
+                .regex
+                .find(text)
+                .is_some_and(|m| m.start() == 0 && m.end() == text.len())
+    }
+
     /// The order numbers in `text`, as stored (`1001`, `SD-1001`, `112-1234567-1234567`),
     /// each once, in the order they first appear.
     pub fn find(&self, text: &str) -> Vec<String> {

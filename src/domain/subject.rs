@@ -1,6 +1,15 @@
 //! Subjects: reply and forward prefixes in many languages, and our `[TAG #id]` token.
+//! Where other helpdesks' keys are removed, the shop's own order numbers (its
+//! `number_pattern`, e.g. `[SD-1002]`) stay: they tell two questions apart.
 
+use std::sync::LazyLock;
+
+use super::order_mention::OrderFinder;
 use super::ticket::TicketId;
+
+/// The default `#{number}` pattern: its numbers look like anyone's (`[#1677]`), so it
+/// keeps nothing another helpdesk's key would lose.
+static DEFAULT_ORDERS: LazyLock<OrderFinder> = LazyLock::new(OrderFinder::default);
 
 /// Reply and forward prefixes, folded (lower case, no combining dot). Followed by an
 /// optional counter (`[2]`, `(2)`, `^2`) and a colon (ASCII or full-width).
@@ -117,11 +126,16 @@ fn prefix_len(s: &str) -> Option<usize> {
 /// Removes leading reply/forward prefixes (and any helpdesk's tokens among them),
 /// keeping the case of what remains.
 pub fn strip_prefixes(subject: &str) -> &str {
+    strip_leading(subject, &DEFAULT_ORDERS)
+}
+
+/// `strip_prefixes`, stopping at one of the shop's own order numbers (`own`).
+fn strip_leading<'s>(subject: &'s str, own: &OrderFinder) -> &'s str {
     let mut s = subject.trim();
     loop {
         if let Some(n) = prefix_len(s) {
             s = s[n..].trim_start();
-        } else if let Some(n) = leading_token_len(s) {
+        } else if let Some(n) = leading_token_len(s, own) {
             s = s[n..].trim_start();
         } else {
             return s;
@@ -140,11 +154,11 @@ enum Place {
 /// Length of a helpdesk token at the start of `s`, ours (`[WORD #digits]`) or another
 /// system's (`[#123]`, `[Ticket#123]`, `[ABC-123]`, `[JIRA] (PROJ-123)`, `(Case 123)`,
 /// `Ticket#123`, …), with the colon or dash some put after it (`[#ABC-123-45678]: `).
-fn leading_token_len(s: &str) -> Option<usize> {
+fn leading_token_len(s: &str, own: &OrderFinder) -> Option<usize> {
     let len = match parse_token(s) {
         Some((tag, _, len)) if !is_order_word(&fold(tag)) => len,
         Some(_) => return None,
-        None => foreign_token_len(s, Place::Start)?,
+        None => foreign_token_len(s, Place::Start, own)?,
     };
     let rest = s[len..].trim_start();
     let rest = rest
@@ -158,16 +172,16 @@ fn leading_token_len(s: &str) -> Option<usize> {
 /// (`[Ticket #12]`, `(Case 00123)`, `[#1677]`, `[ ref:_00D…:ref ]`, `Ticket#123`) or ours.
 /// An order reference (`(#1002)`, `(Order #1001)`) or a product code (`[BP-1]`) stays:
 /// it is what tells two of the customer's questions apart.
-fn without_trailing_tokens(s: &str) -> &str {
+fn without_trailing_tokens<'s>(s: &'s str, own: &OrderFinder) -> &'s str {
     let mut s = s.trim_end();
-    while let Some(start) = trailing_token_start(s) {
+    while let Some(start) = trailing_token_start(s, own) {
         s = s[..start].trim_end();
     }
     s
 }
 
 /// Where the token that ends `s` begins, if one does.
-fn trailing_token_start(s: &str) -> Option<usize> {
+fn trailing_token_start(s: &str, own: &OrderFinder) -> Option<usize> {
     let open = match s.chars().last()? {
         ']' => '[',
         ')' => '(',
@@ -184,7 +198,7 @@ fn trailing_token_start(s: &str) -> Option<usize> {
     let group = &s[start..];
     let whole = |len: Option<usize>| len == Some(group.len());
     let ours = parse_token(group).filter(|(tag, _, _)| !is_order_word(&fold(tag)));
-    (whole(ours.map(|t| t.2)) || whole(foreign_token_len(group, Place::End))).then_some(start)
+    (whole(ours.map(|t| t.2)) || whole(foreign_token_len(group, Place::End, own))).then_some(start)
 }
 
 fn is_order_word(folded: &str) -> bool {
@@ -269,8 +283,9 @@ fn otrs_len(s: &str) -> Option<usize> {
 /// Kayako's `[#ABC-123-45678]`), Salesforce's `[ ref:_00D…:ref ]`, or OTRS's bare
 /// `Ticket#123`. First only: a project key (`[ABC-123]`, Jira's `(PROJ-123)`), a system's
 /// tag (`[JIRA]`), a number after another word and `#` (`[Support #12]`). Never: a number
-/// after an order word, or a bare `(#1002)`, which is how customers name their order.
-fn foreign_token_len(s: &str, place: Place) -> Option<usize> {
+/// after an order word, a bare `(#1002)`, which is how customers name their order, or one
+/// of the shop's own order numbers (`own`: `[SD-1002]` where the pattern is `SD-{number}`).
+fn foreign_token_len(s: &str, place: Place, own: &OrderFinder) -> Option<usize> {
     if let Some(n) = otrs_len(s) {
         return Some(n);
     }
@@ -282,6 +297,9 @@ fn foreign_token_len(s: &str, place: Place) -> Option<usize> {
     let end = s.find(close)?;
     let len = end + close.len_utf8();
     let inner = s[1..end].trim();
+    if own.is_own_number(inner) {
+        return None;
+    }
     let square = close == ']';
     if square && inner.starts_with("ref:") && inner.ends_with(":ref") {
         return Some(len);
@@ -350,15 +368,23 @@ fn parse_token(s: &str) -> Option<(&str, TicketId, usize)> {
 
 /// The subject as threading compares it: prefixes and the tokens of any helpdesk (ours,
 /// or a shop's previous one) at its start and end removed, whitespace collapsed, lower
-/// case. Brackets elsewhere are the customer's words and stay.
+/// case. Brackets elsewhere are the customer's words and stay. With the default order
+/// pattern; an account's own is `normalize_subject_for`.
 pub fn normalize_subject(subject: &str) -> String {
+    normalize_subject_for(subject, &DEFAULT_ORDERS)
+}
+
+/// `normalize_subject` for an account whose order numbers `own` finds: a token that is one
+/// of them (`[SD-1002] Where is my parcel?`) is the order the customer asks about, kept
+/// like the rest of their words.
+pub fn normalize_subject_for(subject: &str, own: &OrderFinder) -> String {
     // One pass can uncover more to remove: `İ[SHOP #1]：x` loses its token and becomes
     // `i：x`, which starts with a prefix. Repeat until nothing changes, so a normalised subject
     // normalises to itself. After the first pass every change shortens the text, so this
     // ends.
-    let mut current = normalize_once(subject);
+    let mut current = normalize_once(subject, own);
     loop {
-        let next = normalize_once(&current);
+        let next = normalize_once(&current, own);
         if next == current {
             return current;
         }
@@ -366,8 +392,8 @@ pub fn normalize_subject(subject: &str) -> String {
     }
 }
 
-fn normalize_once(subject: &str) -> String {
-    fold(without_trailing_tokens(strip_prefixes(subject)))
+fn normalize_once(subject: &str, own: &OrderFinder) -> String {
+    fold(without_trailing_tokens(strip_leading(subject, own), own))
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -409,7 +435,8 @@ pub fn token(tag: &str, id: TicketId) -> String {
 /// helpdesk's tokens at its start and end, case kept (and the customer's order numbers
 /// and product codes with it).
 pub fn reply_subject(original: &str, tag: &str, id: TicketId) -> String {
-    let cleaned = without_trailing_tokens(strip_prefixes(original));
+    let own = &*DEFAULT_ORDERS;
+    let cleaned = without_trailing_tokens(strip_leading(original, own), own);
     let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() {
         format!("Re: {}", token(tag, id))
@@ -419,173 +446,4 @@ pub fn reply_subject(original: &str, tag: &str, id: TicketId) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalize_table() {
-        let cases = [
-            ("Where is my order?", "where is my order?"),
-            ("Re: Where is my order?", "where is my order?"),
-            ("RE: RE: Where is my order?", "where is my order?"),
-            ("Re[2]: Where is my order?", "where is my order?"),
-            ("Re(3): Where is my order?", "where is my order?"),
-            ("Re^2: Where is my order?", "where is my order?"),
-            ("Fwd: FW: Where is my order?", "where is my order?"),
-            ("AW: WG: Lieferung", "lieferung"),
-            ("SV: VB: Leverans", "leverans"),
-            ("VS: Toimitus", "toimitus"),
-            ("Ynt: Siparişim nerede", "siparişim nerede"),
-            ("YNT: İlt: Siparişim", "siparişim"),
-            ("İLT: Siparişim", "siparişim"),
-            ("Ответ: Где мой заказ", "где мой заказ"),
-            ("Отв: Re: Где мой заказ", "где мой заказ"),
-            ("回复：我的订单", "我的订单"),
-            ("回覆: 我的訂單", "我的訂單"),
-            ("答复：转发：退货", "退货"),
-            ("转发: 发票", "发票"),
-            ("返信: 注文", "注文"),
-            ("Réf : Commande", "commande"),
-            ("Re : Commande", "commande"),
-            ("Odp: Zamówienie", "zamówienie"),
-            ("Antw: Bestelling", "bestelling"),
-            ("R: Ordine", "ordine"),
-            ("Re: [SHOP #42] Where is my order?", "where is my order?"),
-            ("Where is my order? [SHOP #42]", "where is my order?"),
-            ("[list-name] Re: news", "[list-name] re: news"),
-            ("  Re:   Lots   of   space  ", "lots of space"),
-            ("Regarding: order", "regarding: order"),
-            ("Re:", ""),
-            ("", ""),
-            ("Rechnung: März", "rechnung: märz"),
-            // other systems' tokens, anywhere: a customer answering the previous helpdesk
-            (
-                "Re: [#1677] I want to return my backpack",
-                "i want to return my backpack",
-            ),
-            ("[Ticket#2024010112] Re: Backpack", "backpack"),
-            ("Backpack [Ticket #12]", "backpack"),
-            ("Re: Backpack (Case 00123)", "backpack"),
-            ("Re: Backpack (Case: 123)", "backpack"),
-            ("[Request #55] Backpack", "backpack"),
-            ("[SUP-1234] Backpack", "backpack"),
-            ("Backpack [Ärende 77]", "backpack"),
-            ("[Case #00123456] Backpack", "backpack"),
-            ("Backpack [Case #00123456]", "backpack"),
-            ("Re: Backpack [Incident: 4411]", "backpack"),
-            // Jira, Kayako, Salesforce, OTRS/Znuny
-            ("[JIRA] (PROJ-123) Backpack strap", "backpack strap"),
-            ("Re: [JIRA] (PROJ-123) Backpack strap", "backpack strap"),
-            ("[#ABC-123-45678]: Backpack", "backpack"),
-            ("Re: Backpack [#ABC-123-45678]", "backpack"),
-            ("Backpack [ ref:_00D5g0ABC._5005g0XYZ:ref ]", "backpack"),
-            ("Re: Backpack [ref:_00D5g0ABC._5005g0XYZ:ref]", "backpack"),
-            ("Ticket#2023112910000011 Backpack", "backpack"),
-            ("RE: Ticket#2023112910000011: Backpack", "backpack"),
-            ("Backpack Ticket#2023112910000011", "backpack"),
-            ("Re: [Ticket#2023112910000011] Backpack", "backpack"),
-            // tokens in a row, at either end
-            (
-                "Re: [#1677] [SHOP #2] Backpack (Case 9) [Ticket #3]",
-                "backpack",
-            ),
-            // what one pass uncovers goes too, so normalising twice changes nothing
-            ("İ[SHOP #12]：x", "i[shop #12]：x"),
-            ("Re: [SHOP #12] Re: [#3] x", "x"),
-            // not tokens: the customer's own words. Order numbers tell two questions apart,
-            // product codes name what they ask about; brackets in the middle are theirs.
-            ("Where is my order (#1002)", "where is my order (#1002)"),
-            ("Where is my order (#1003)", "where is my order (#1003)"),
-            ("(#1002) where is it?", "(#1002) where is it?"),
-            ("Strap broke [BP-1]", "strap broke [bp-1]"),
-            ("Strap broke [SKU-123] again", "strap broke [sku-123] again"),
-            ("Backpack (PROJ-123)", "backpack (proj-123)"),
-            ("Backpack [JIRA]", "backpack [jira]"),
-            ("Backpack [#1677] strap", "backpack [#1677] strap"),
-            ("About Ticket#5 you sent", "about ticket#5 you sent"),
-            ("Tickets#5", "tickets#5"),
-            // not tokens: order numbers, counters, years, list names, plain brackets
-            ("Problem with (Order #1001)", "problem with (order #1001)"),
-            (
-                "Problem with [Sipariş #1002]",
-                "problem with [sipariş #1002]",
-            ),
-            ("Size chart (2)", "size chart (2)"),
-            ("Summer sale (2024)", "summer sale (2024)"),
-            ("[Sup-12] mixed case key", "[sup-12] mixed case key"),
-            ("Shoes (red, 42)", "shoes (red, 42)"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(normalize_subject(input), want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn token_table() {
-        let cases: &[(&str, &str, Option<TicketId>)] = &[
-            ("Re: [SHOP #12] Where", "SHOP", Some(12)),
-            ("[shop #12] lower-case tag", "SHOP", Some(12)),
-            ("[SHOP#12] no space", "SHOP", Some(12)),
-            ("[ SHOP  #12 ] spaces", "SHOP", Some(12)),
-            ("[#12] bare", "SHOP", None),
-            ("[OTHER #12] other desk", "SHOP", None),
-            ("[Ticket#12] other system", "SHOP", None),
-            ("[SHOP #abc] not a number", "SHOP", None),
-            ("[SHOP #0] zero", "SHOP", None),
-            ("[SHOP #99999999999999999999999] overflow", "SHOP", None),
-            ("[OTHER #1] then [SHOP #7]", "SHOP", Some(7)),
-            ("[SHOP #7] and [SHOP #8]", "SHOP", Some(7)),
-            ("text before [SHOP #5] and after", "SHOP", Some(5)),
-            ("[SHOP #5", "SHOP", None),
-            ("nothing", "SHOP", None),
-            ("[SHOP #3]", "", None),
-            ("[DESK-2 #3]", "desk-2", Some(3)),
-        ];
-        for (subject, tag, want) in cases {
-            assert_eq!(find_token(subject, tag), *want, "{subject:?} / {tag}");
-        }
-    }
-
-    #[test]
-    fn reply_subjects() {
-        assert_eq!(
-            reply_subject("Where is my order?", "SHOP", 12),
-            "Re: [SHOP #12] Where is my order?"
-        );
-        assert_eq!(
-            reply_subject("RE: Re: [SHOP #12] Where", "SHOP", 12),
-            "Re: [SHOP #12] Where"
-        );
-        assert_eq!(
-            reply_subject("SV: Leverans [OLD #3]", "SHOP", 12),
-            "Re: [SHOP #12] Leverans"
-        );
-        assert_eq!(
-            reply_subject("Re: [#1677] Backpack (Order #1001)", "SHOP", 12),
-            "Re: [SHOP #12] Backpack (Order #1001)"
-        );
-        // the customer's product codes and order numbers stay; other desks' tokens go
-        assert_eq!(
-            reply_subject("Re: [JIRA] (PROJ-7) Strap [BP-1] broke (#1002)", "SHOP", 12),
-            "Re: [SHOP #12] Strap [BP-1] broke (#1002)"
-        );
-        assert_eq!(
-            reply_subject(
-                "Strap [SKU-123] [ ref:_00D5g0ABC._5005g0XYZ:ref ]",
-                "SHOP",
-                12
-            ),
-            "Re: [SHOP #12] Strap [SKU-123]"
-        );
-        assert_eq!(reply_subject("", "SHOP", 1), "Re: [SHOP #1]");
-        assert_eq!(token("SHOP", 9), "[SHOP #9]");
-    }
-
-    #[test]
-    fn generic_subjects() {
-        for s in ["", "hi", "hello!", "(no subject)", "order", "Hej"] {
-            assert!(is_generic(&normalize_subject(s)), "{s}");
-        }
-        assert!(!is_generic("where is my order?"));
-    }
-}
+mod tests;

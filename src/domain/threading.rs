@@ -11,7 +11,8 @@ mod why;
 use chrono::{DateTime, Duration, Utc};
 
 use super::message::PlacedBy;
-use super::subject::{find_token, is_generic, normalize_subject, token};
+use super::order_mention::OrderFinder;
+use super::subject::{find_token, is_generic, normalize_subject, normalize_subject_for, token};
 use super::ticket::TicketId;
 pub use why::{Matched, Placed};
 
@@ -31,6 +32,9 @@ pub struct ThreadInput<'a> {
     pub customer: &'a str,
     pub outgoing: bool,
     pub date: DateTime<Utc>,
+    /// The account's order numbers: a subject's `[SD-1002]` names the order, so it stays
+    /// in the subject compared.
+    pub orders: &'a OrderFinder,
 }
 
 /// What threading needs to know about an existing ticket.
@@ -49,14 +53,23 @@ pub trait ThreadLookup {
     /// The message with this id and its ticket; where several messages share it (a reused
     /// Message-ID), the one on `correspondent`'s ticket first.
     fn find_message(&self, message_id: &str, correspondent: &str) -> Option<KnownMessage>;
-    /// The most recent ticket of this customer (any of its addresses) whose normalised
-    /// subject equals `normalized_subject` and that had mail at or after `since`.
-    fn recent_ticket_by_subject(
+    /// The recent tickets of this customer (any of its addresses) whose stored normalised
+    /// subject equals `normalized_subject` and that had mail at or after `since`, most
+    /// recent first.
+    fn recent_tickets_by_subject(
         &self,
         customer: &str,
         normalized_subject: &str,
         since: DateTime<Utc>,
-    ) -> Option<TicketId>;
+    ) -> Vec<SubjectTicket>;
+}
+
+/// A ticket found by its normalised subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectTicket {
+    pub id: TicketId,
+    /// Its subject as written.
+    pub subject: String,
 }
 
 /// A message threading already knows.
@@ -191,10 +204,10 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
             warning: None,
         };
     }
-    let norm = normalize_subject(input.subject);
+    let norm = normalize_subject_for(input.subject, input.orders);
     if !input.customer.is_empty()
         && !is_generic(&norm)
-        && let Some(t) = lookup.recent_ticket_by_subject(input.customer, &norm, input.date - window)
+        && let Some(t) = by_subject(input, &norm, lookup, input.date - window)
     {
         return Placement::Existing {
             ticket: t,
@@ -208,6 +221,33 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
         };
     }
     Placement::New
+}
+
+/// The customer's most recent ticket with this normalised subject. A ticket stored before
+/// the account's order numbers were kept has its subject normalised without them
+/// (`[SD-1002] Where…` stored as `where…`): it is this conversation only if its own
+/// subject, normalised as now, is this one, so another order's ticket never answers.
+fn by_subject(
+    input: &ThreadInput,
+    norm: &str,
+    lookup: &impl ThreadLookup,
+    since: DateTime<Utc>,
+) -> Option<TicketId> {
+    if let Some(t) = lookup
+        .recent_tickets_by_subject(input.customer, norm, since)
+        .first()
+    {
+        return Some(t.id);
+    }
+    let stored_before = normalize_subject(input.subject);
+    if stored_before == norm {
+        return None;
+    }
+    lookup
+        .recent_tickets_by_subject(input.customer, &stored_before, since)
+        .into_iter()
+        .find(|t| normalize_subject_for(&t.subject, input.orders) == norm)
+        .map(|t| t.id)
 }
 
 #[cfg(test)]

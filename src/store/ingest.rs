@@ -279,6 +279,7 @@ fn store_message(
         customer,
         outgoing,
         date,
+        orders: &account.orders.finder,
     };
     let lookup = TxLookup {
         tx,
@@ -363,6 +364,7 @@ fn store_message(
     let rules = MailRules {
         first_response: account.sla.as_ref().map(|s| (s.first_response, &s.hours)),
         shop_reply_status: account.sync.shop_reply_status,
+        orders: &account.orders.finder,
     };
     let changes = decide(&mail, &facts, &rules);
     apply(tx, ticket, &changes, &Origin::new(SYNC_AGENT, source, date))?;

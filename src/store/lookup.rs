@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::corrections::survivor;
 use super::ingest::DUP_MARK;
 use crate::domain::TicketId;
-use crate::domain::threading::{KnownMessage, ThreadLookup, TicketFacts};
+use crate::domain::threading::{KnownMessage, SubjectTicket, ThreadLookup, TicketFacts};
 
 pub(crate) struct TxLookup<'a> {
     pub tx: &'a Transaction<'a>,
@@ -84,33 +84,37 @@ impl ThreadLookup for TxLookup<'_> {
             })
     }
 
-    fn recent_ticket_by_subject(
+    fn recent_tickets_by_subject(
         &self,
         customer: &str,
         normalized_subject: &str,
         since: DateTime<Utc>,
-    ) -> Option<TicketId> {
-        self.tx
-            .prepare_cached(
-                "SELECT t.id FROM tickets t
-                   JOIN customer_addresses a ON a.customer_id = t.customer_id
-                  WHERE a.email = ?1 AND t.normalized_subject = ?2 AND t.account = ?3
-                    AND t.updated_at >= ?4 AND t.merged_into IS NULL
-                  ORDER BY t.updated_at DESC LIMIT 1",
-            )
-            .and_then(|mut s| {
-                s.query_row(
-                    params![
-                        customer,
-                        normalized_subject,
-                        self.account,
-                        since.timestamp()
-                    ],
-                    |r| r.get(0),
-                )
-                .optional()
-            })
-            .ok()
-            .flatten()
+    ) -> Vec<SubjectTicket> {
+        // A few are enough: threading reads past the first only for tickets stored before
+        // the account's order numbers were kept, to find the one naming the same order.
+        let mut out = Vec::new();
+        if let Ok(mut s) = self.tx.prepare_cached(
+            "SELECT t.id, t.subject FROM tickets t
+               JOIN customer_addresses a ON a.customer_id = t.customer_id
+              WHERE a.email = ?1 AND t.normalized_subject = ?2 AND t.account = ?3
+                AND t.updated_at >= ?4 AND t.merged_into IS NULL
+              ORDER BY t.updated_at DESC, t.id DESC LIMIT 20",
+        ) && let Ok(rows) = s.query_map(
+            params![
+                customer,
+                normalized_subject,
+                self.account,
+                since.timestamp()
+            ],
+            |r| {
+                Ok(SubjectTicket {
+                    id: r.get(0)?,
+                    subject: r.get(1)?,
+                })
+            },
+        ) {
+            out.extend(rows.flatten());
+        }
+        out
     }
 }

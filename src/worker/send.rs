@@ -20,6 +20,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::config::{AccountConfig, Config};
+use crate::domain::TicketId;
 use crate::domain::outbox::{OutboxState, Step, backoff_secs, next_step};
 use crate::mail::imap::{Session, connect, discover_sent, encode_mailbox};
 use crate::mail::parse::parse_message;
@@ -40,6 +41,20 @@ pub struct FlushReport {
     /// The SMTP server turned an account's sign-in down: the flush stopped there, and the
     /// rows it did not reach stay queued as they were.
     pub sign_in_refused: Option<String>,
+    /// The replies that refusal leaves waiting for the account to be fixed: the one it was
+    /// met on, then that account's rows the flush did not reach.
+    pub waiting_on_sign_in: Vec<Waiting>,
+}
+
+/// A reply left queued by a refused sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Waiting {
+    pub outbox_id: i64,
+    pub ticket_id: Option<TicketId>,
+    pub account: String,
+    /// The refusal was met on this one (it is tried again after its backoff); the flush
+    /// stopped before the others.
+    pub tried: bool,
 }
 
 /// Options for one flush.
@@ -132,6 +147,14 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
         sender.file_all()
     })();
     sender.close();
+    let result = result.and_then(|()| {
+        let met = sender.report.waiting_on_sign_in.first().cloned();
+        if let Some(met) = met {
+            let rest = not_reached(&sender.store, &met.account, &tried, opts)?;
+            sender.report.waiting_on_sign_in.extend(rest);
+        }
+        Ok(())
+    });
     if let Err(e) = result {
         // Nothing may stay claimed by a sender that gave up: a long-running process (a
         // watch, a console) would otherwise hold its rows until the lease lapsed.
@@ -146,6 +169,35 @@ pub fn flush(config: &Config, db: &Path, opts: &FlushOptions) -> Result<FlushRep
         report = outcome_of(&sender.store, only, report)?;
     }
     Ok(report)
+}
+
+/// The rows of `account`, refused its sign-in, that this flush would have tried next: waiting
+/// to go, not tried yet, among `opts.only`, and due or waited for.
+fn not_reached(
+    store: &Store,
+    account: &str,
+    tried: &[i64],
+    opts: &FlushOptions,
+) -> Result<Vec<Waiting>, StoreError> {
+    let now = chrono::Utc::now();
+    Ok(outbox::list(store.conn(), false)?
+        .into_iter()
+        .filter(|r| {
+            r.account == account
+                && matches!(r.state, OutboxState::Queued | OutboxState::Failed)
+                && !r.permanent
+                && !r.progress.delivered
+                && !tried.contains(&r.id)
+                && opts.only.as_ref().is_none_or(|only| only.contains(&r.id))
+                && (opts.ignore_undo || opts.wait || r.not_before <= now)
+        })
+        .map(|r| Waiting {
+            outbox_id: r.id,
+            ticket_id: r.ticket_id,
+            account: r.account,
+            tried: false,
+        })
+        .collect())
 }
 
 /// The outcome for `ids` by their stored state, whoever sent them.
@@ -337,6 +389,12 @@ impl Sender<'_> {
                 self.fail(row, &e.to_string(), e.is_permanent())?;
                 if e.is_sign_in() {
                     self.report.sign_in_refused = Some(e.to_string());
+                    self.report.waiting_on_sign_in.push(Waiting {
+                        outbox_id: row.id,
+                        ticket_id: row.ticket_id,
+                        account: row.account.clone(),
+                        tried: true,
+                    });
                 }
                 Ok(false)
             }

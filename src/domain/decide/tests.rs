@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::*;
 use crate::domain::sla::BusinessHours;
+use crate::domain::subject::normalize_subject;
 
 fn ts(s: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(s, 0).unwrap_or_default()
@@ -61,17 +62,21 @@ fn mail_makes_the_changes_its_rules_say() {
     use Status::*;
     use StatusCause::*;
     let hours = BusinessHours::default();
+    let orders = OrderFinder::default();
     let sla = MailRules {
         first_response: Some((Duration::hours(8), &hours)),
         shop_reply_status: Some(Pending),
+        orders: &orders,
     };
     let plain = MailRules {
         first_response: None,
         shop_reply_status: Some(Pending),
+        orders: &orders,
     };
     let leave = MailRules {
         first_response: None,
         shop_reply_status: None,
+        orders: &orders,
     };
     let due = add_business_time(ts(DATE), Duration::hours(8), &hours);
     let lang = || TicketChange::LanguageSet {
@@ -161,13 +166,16 @@ fn mail_arriving_late_moves_what_its_date_says() {
     use Status::*;
     use StatusCause::*;
     let hours = BusinessHours::default();
+    let orders = OrderFinder::default();
     let sla = MailRules {
         first_response: Some((Duration::hours(8), &hours)),
         shop_reply_status: Some(Pending),
+        orders: &orders,
     };
     let leave = MailRules {
         first_response: Some((Duration::hours(8), &hours)),
         shop_reply_status: None,
+        orders: &orders,
     };
     let (hour, day) = (Duration::hours(1), Duration::days(1));
     let at = |facts: MailFacts<'static>, t| MailFacts { date: t, ..facts };
@@ -264,9 +272,11 @@ fn mail_arriving_late_moves_what_its_date_says() {
 #[test]
 fn either_order_ends_alike() {
     let hours = BusinessHours::default();
+    let orders = OrderFinder::default();
     let rules = MailRules {
         first_response: Some((Duration::hours(8), &hours)),
         shop_reply_status: Some(Status::Pending),
+        orders: &orders,
     };
     let (a, r, b) = (ts(DATE - 7200), ts(DATE), ts(DATE + 3600));
     let start = TicketNow {

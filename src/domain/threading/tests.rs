@@ -6,10 +6,15 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::*;
 
+/// The default order pattern, `#{number}`.
+static ORDERS: std::sync::LazyLock<OrderFinder> = std::sync::LazyLock::new(OrderFinder::default);
+
 struct FakeTicket {
     addresses: Vec<&'static str>,
     subject: &'static str,
     updated: DateTime<Utc>,
+    /// As stored: `None` is the subject normalised with the default order pattern.
+    normalized: Option<String>,
 }
 
 struct Fake {
@@ -34,21 +39,33 @@ impl ThreadLookup for Fake {
             row: (!message_id.starts_with("out")).then_some(message_id.len() as i64),
         })
     }
-    fn recent_ticket_by_subject(
+    fn recent_tickets_by_subject(
         &self,
         customer: &str,
         normalized_subject: &str,
         since: DateTime<Utc>,
-    ) -> Option<TicketId> {
-        self.tickets
+    ) -> Vec<SubjectTicket> {
+        let mut found: Vec<_> = self
+            .tickets
             .iter()
             .filter(|(_, t)| {
+                let stored = t
+                    .normalized
+                    .clone()
+                    .unwrap_or_else(|| normalize_subject(t.subject));
                 t.addresses.contains(&customer)
-                    && normalize_subject(t.subject) == normalized_subject
+                    && stored == normalized_subject
                     && t.updated >= since
             })
-            .max_by_key(|(_, t)| t.updated)
-            .map(|(id, _)| *id)
+            .collect();
+        found.sort_by_key(|(id, t)| std::cmp::Reverse((t.updated, **id)));
+        found
+            .into_iter()
+            .map(|(id, t)| SubjectTicket {
+                id: *id,
+                subject: t.subject.to_string(),
+            })
+            .collect()
     }
 }
 
@@ -72,6 +89,7 @@ fn world() -> Fake {
             addresses: vec!["anna@example.test", "anna.work@example.test"],
             subject: "Where is my order?",
             updated: day(20),
+            normalized: None,
         },
     );
     tickets.insert(
@@ -80,6 +98,7 @@ fn world() -> Fake {
             addresses: vec!["ben@example.test"],
             subject: "Wrong size",
             updated: day(1),
+            normalized: None,
         },
     );
     tickets.insert(
@@ -88,6 +107,7 @@ fn world() -> Fake {
             addresses: vec!["anna@example.test", "anna.work@example.test"],
             subject: "Invoice",
             updated: day(21),
+            normalized: None,
         },
     );
     tickets.insert(
@@ -96,6 +116,7 @@ fn world() -> Fake {
             addresses: vec!["cem@example.test"],
             subject: "Siparişim nerede",
             updated: day(22),
+            normalized: None,
         },
     );
     tickets.insert(
@@ -104,6 +125,7 @@ fn world() -> Fake {
             addresses: vec!["anna@example.test"],
             subject: "Where is my order (#1002)",
             updated: day(22),
+            normalized: None,
         },
     );
     let messages = HashMap::from([
@@ -532,6 +554,7 @@ fn placement_table() {
             customer: c.customer,
             outgoing: c.outgoing,
             date,
+            orders: &ORDERS,
         };
         let got = place(&input, &world, Duration::days(30));
         match (&got, c.want) {
@@ -571,6 +594,7 @@ fn stranger_warning_names_token_and_sender() {
         customer: "mallory@evil.example",
         outgoing: false,
         date: day(24),
+        orders: &ORDERS,
     };
     let Placement::Existing {
         warning: Some(w), ..
@@ -599,6 +623,7 @@ fn placements_say_what_matched() {
         customer: from,
         outgoing: false,
         date: day(24),
+        orders: &ORDERS,
     };
     static ANSWERS_A2: std::sync::LazyLock<Vec<String>> =
         std::sync::LazyLock::new(|| vec!["a2@anna".to_string()]);
@@ -640,9 +665,154 @@ fn warnings_gather_in_the_record() {
         customer: "mallory@evil.example",
         outgoing: false,
         date: day(24),
+        orders: &ORDERS,
     };
     let placed = place(&input, &world, default_subject_window())
         .placed(vec!["another message has the same Message-ID".into()]);
     assert_eq!(placed.by, PlacedBy::Token);
     assert_eq!(placed.warnings.len(), 2, "{:?}", placed.warnings);
+}
+
+/// Anna asked about two orders in the same words; Ben's subject carries the shop's previous
+/// helpdesk's token. Ticket 21 was stored with the `SD-{number}` pattern, ticket 22 before
+/// it (its order number normalised away).
+fn orders_world(sd: &OrderFinder) -> Fake {
+    let anna = vec!["anna@example.test"];
+    let ticket = |addresses: &Vec<&'static str>, subject, updated, normalized| FakeTicket {
+        addresses: addresses.clone(),
+        subject,
+        updated,
+        normalized,
+    };
+    let first = "[SD-1001] Where is my parcel?";
+    Fake {
+        tickets: HashMap::from([
+            (
+                21,
+                ticket(
+                    &anna,
+                    first,
+                    day(20),
+                    Some(normalize_subject_for(first, sd)),
+                ),
+            ),
+            (
+                22,
+                ticket(&anna, "[SD-1002] Where is my parcel?", day(21), None),
+            ),
+            (
+                23,
+                ticket(
+                    &vec!["ben@example.test"],
+                    "[#1677] Strap broke",
+                    day(21),
+                    None,
+                ),
+            ),
+        ]),
+        messages: HashMap::new(),
+        merged: HashMap::new(),
+    }
+}
+
+/// With `SD-{number}`, a subject naming one of the shop's orders threads only onto that
+/// order's conversation; the default `#{number}` keeps today's reading.
+#[test]
+fn own_order_numbers_table() {
+    use crate::domain::order_mention::NumberPattern;
+    use PlacedBy::*;
+    let finder = |p: &str| {
+        let pattern = NumberPattern::parse(p).expect("pattern");
+        OrderFinder::new(pattern).expect("finder")
+    };
+    let (default, sd) = (finder("#{number}"), finder("SD-{number}"));
+    let world = orders_world(&sd);
+    let (anna, ben) = ("anna@example.test", "ben@example.test");
+    #[rustfmt::skip]
+    type Want = Option<(TicketId, PlacedBy)>;
+    let cases: &[(&str, &OrderFinder, &str, &str, Want)] = &[
+        (
+            "its own order's ticket",
+            &sd,
+            "Re: [SD-1001] Where is my parcel?",
+            anna,
+            Some((21, Subject)),
+        ),
+        (
+            "a ticket stored before, naming the same order",
+            &sd,
+            "Re: [SD-1002] Where is my parcel?",
+            anna,
+            Some((22, Subject)),
+        ),
+        (
+            "another order in the same words is another question",
+            &sd,
+            "[SD-1003] Where is my parcel?",
+            anna,
+            None,
+        ),
+        (
+            "another desk's key goes, the order stays",
+            &sd,
+            "Re: [SUP-77] [SD-1001] Where is my parcel?",
+            anna,
+            Some((21, Subject)),
+        ),
+        (
+            "the previous helpdesk's token still goes",
+            &sd,
+            "Re: [#1677] Strap broke",
+            ben,
+            Some((23, Subject)),
+        ),
+        (
+            "our token decides first",
+            &sd,
+            "Re: [SHOP #22] [SD-1001] Where is my parcel?",
+            anna,
+            Some((22, Token)),
+        ),
+        (
+            "not another customer's",
+            &sd,
+            "Re: [SD-1001] Where is my parcel?",
+            ben,
+            None,
+        ),
+        (
+            "default: the number reads as another desk's key",
+            &default,
+            "[SD-1003] Where is my parcel?",
+            anna,
+            Some((22, Subject)),
+        ),
+        (
+            "default: the previous helpdesk's token goes",
+            &default,
+            "Re: [#1677] Strap broke",
+            ben,
+            Some((23, Subject)),
+        ),
+    ];
+    for (name, orders, subject, from, want) in cases {
+        let input = ThreadInput {
+            tag: "SHOP",
+            message_id: None,
+            in_reply_to: &[],
+            references: &[],
+            subject,
+            from,
+            customer: from,
+            outgoing: false,
+            date: day(24),
+            orders,
+        };
+        let got = place(&input, &world, default_subject_window());
+        let got = match got {
+            Placement::Existing { ticket, by, .. } => Some((ticket, by)),
+            Placement::New => None,
+        };
+        assert_eq!(got, *want, "{name}");
+    }
 }

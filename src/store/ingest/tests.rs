@@ -348,3 +348,128 @@ fn a_batch_is_indexed_in_one_go_and_every_message_is_found() {
         assert_eq!(found.len(), hits, "{query}");
     }
 }
+
+/// The shop writes its order numbers as `SD-{number}`.
+fn shop_with_sd_numbers() -> AccountIdentity {
+    let orders = crate::config::OrdersConfig {
+        number_pattern: "SD-{number}".into(),
+        ..Default::default()
+    };
+    AccountIdentity {
+        orders: Arc::new(orders.rules().expect("rules")),
+        ..shop()
+    }
+}
+
+fn ticket_of(store: &Store, message_id: &str) -> i64 {
+    store
+        .conn()
+        .query_row(
+            "SELECT ticket_id FROM messages WHERE message_id = ?1",
+            [message_id],
+            |r| r.get(0),
+        )
+        .expect("message")
+}
+
+/// `[SD-1002]` is the shop's own order number, not another helpdesk's key: questions
+/// about two orders in the same words stay two tickets, whoever asks, and a reply from a
+/// client that dropped its headers finds its order's ticket by the subject.
+#[test]
+fn the_shops_own_order_numbers_keep_questions_apart() {
+    let mut store = Store::open_in_memory().expect("store");
+    let shop = shop_with_sd_numbers();
+    let asked = [
+        mail(
+            "a1@anna",
+            "anna@example.test",
+            "[SD-1001] Where is my parcel?",
+            "Hi",
+            "",
+        ),
+        mail(
+            "b1@ben",
+            "ben@example.test",
+            "[SD-1002] Where is my parcel?",
+            "Hi",
+            "",
+        ),
+        mail(
+            "a2@anna",
+            "anna@example.test",
+            "[SD-1003] Where is my parcel?",
+            "And this one?",
+            "",
+        ),
+        // headers dropped: only the subject says which conversation it answers
+        mail(
+            "b2@ben",
+            "ben@example.test",
+            "Re: [SD-1002] Where is my parcel?",
+            "Still nothing",
+            "",
+        ),
+    ];
+    let out = ingest_raw(&mut store, &shop, "INBOX", &asked).expect("ingest");
+    assert!(
+        out[..3]
+            .iter()
+            .all(|o| matches!(o, IngestOutcome::NewTicket(_))),
+        "{out:?}"
+    );
+    let (a1, b1, a2) = (
+        ticket_of(&store, "a1@anna"),
+        ticket_of(&store, "b1@ben"),
+        ticket_of(&store, "a2@anna"),
+    );
+    assert!(a1 != b1 && a1 != a2 && b1 != a2, "{out:?}");
+    assert_eq!(out[3], IngestOutcome::Threaded(b1));
+    let stored: String = store
+        .conn()
+        .query_row(
+            "SELECT normalized_subject FROM tickets WHERE id = ?1",
+            [b1],
+            |r| r.get(0),
+        )
+        .expect("ticket");
+    assert_eq!(stored, "[sd-1002] where is my parcel?");
+}
+
+/// A ticket stored before the account's pattern was set holds its subject normalised
+/// without the order number: a header-less reply naming its order still finds it, one
+/// naming another order does not.
+#[test]
+fn tickets_stored_before_the_pattern_still_thread() {
+    let mut store = Store::open_in_memory().expect("store");
+    let before = [mail(
+        "a1@anna",
+        "anna@example.test",
+        "[SD-1001] Where is my parcel?",
+        "Hi",
+        "",
+    )];
+    ingest_raw(&mut store, &shop(), "INBOX", &before).expect("before");
+    let old = ticket_of(&store, "a1@anna");
+    let after = [
+        mail(
+            "a2@anna",
+            "anna@example.test",
+            "Re: [SD-1001] Where is my parcel?",
+            "Well?",
+            "",
+        ),
+        mail(
+            "a3@anna",
+            "anna@example.test",
+            "[SD-1004] Where is my parcel?",
+            "Another",
+            "",
+        ),
+    ];
+    let out = ingest_raw(&mut store, &shop_with_sd_numbers(), "INBOX", &after).expect("after");
+    assert_eq!(out[0], IngestOutcome::Threaded(old));
+    assert!(
+        matches!(out[1], IngestOutcome::NewTicket(t) if t != old),
+        "{out:?}"
+    );
+}
