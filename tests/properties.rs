@@ -15,6 +15,7 @@ use unicode_width::UnicodeWidthStr;
 
 use shopdesk::config::Config;
 use shopdesk::domain::ParsedMessage;
+use shopdesk::domain::message::MailReport;
 use shopdesk::domain::order_mention::{NumberPattern, OrderFinder};
 use shopdesk::domain::query::parse_query;
 use shopdesk::domain::subject::{
@@ -416,8 +417,10 @@ proptest! {
         secs in any::<i32>(),
         window in any::<i32>(),
         pattern in prop_oneof![Just("#{number}"), Just("SD-{number}")],
+        report in prop::option::of(prop::option::of(prop_oneof!["<[a-d]@x>", any::<String>()])),
     ) {
         let orders = OrderFinder::new(NumberPattern::parse(pattern).unwrap()).unwrap();
+        let report = report.map(|original| MailReport { original });
         let input = ThreadInput {
             tag: &tag,
             message_id: message_id.as_deref(),
@@ -429,6 +432,7 @@ proptest! {
             outgoing,
             date: Utc.timestamp_opt(i64::from(secs), 0).single().unwrap(),
             orders: &orders,
+            report: report.as_ref(),
         };
         let _ = place(&input, &lookup, Duration::seconds(i64::from(window)));
     }

@@ -56,7 +56,8 @@ pub struct MailFacts<'a> {
     pub direction: Direction,
     pub placed_by: PlacedBy,
     /// Threaded onto an existing ticket without a warning: the headers or token are the
-    /// sender's own, not copied by a stranger.
+    /// sender's own, not copied by a stranger, and the sender is no mail system reporting
+    /// on the ticket's mail.
     pub trusted: bool,
     pub date: DateTime<Utc>,
     /// Lower-cased sender address ("" when there is none).

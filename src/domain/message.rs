@@ -126,6 +126,15 @@ impl AutoHeaders {
     }
 }
 
+/// A mail system's report about another message: a delivery status notification (a
+/// bounce, a delay) or a read receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailReport {
+    /// The Message-ID (without angle brackets) of the message reported on, when the report
+    /// returned it.
+    pub original: Option<String>,
+}
+
 /// A decoded message: everything displayable is already sanitised (no control, escape or
 /// bidi-override characters).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -146,6 +155,8 @@ pub struct ParsedMessage {
     pub quotes: Vec<Range<usize>>,
     pub attachments: Vec<AttachmentMeta>,
     pub auto: AutoHeaders,
+    /// Set when the message is a mail system's report about another message.
+    pub report: Option<MailReport>,
     /// What could not be decoded cleanly; the message is still stored.
     pub warnings: Vec<String>,
 }

@@ -2,7 +2,8 @@
 //! and a lookup of what is already known; the store implements the lookup.
 //!
 //! Rule order: a message already known by its Message-ID → our subject token `[TAG #id]`
-//! → In-Reply-To/References → same customer and normalised subject within a window → new.
+//! → the message a mail system's report is about → In-Reply-To/References → same customer
+//! and normalised subject within a window (never for a report) → new.
 //! Each placement says what it matched (`why`), so an agent can see why a message is where
 //! it is.
 
@@ -10,7 +11,7 @@ mod why;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::message::PlacedBy;
+use super::message::{MailReport, PlacedBy};
 use super::order_mention::OrderFinder;
 use super::subject::{find_token, is_generic, normalize_subject, normalize_subject_for, token};
 use super::ticket::TicketId;
@@ -35,6 +36,8 @@ pub struct ThreadInput<'a> {
     /// The account's order numbers: a subject's `[SD-1002]` names the order, so it stays
     /// in the subject compared.
     pub orders: &'a OrderFinder,
+    /// Set for a mail system's report (a bounce, a read receipt).
+    pub report: Option<&'a MailReport>,
 }
 
 /// What threading needs to know about an existing ticket.
@@ -139,9 +142,12 @@ pub fn default_subject_window() -> Duration {
 ///    ticket, the one it was merged into); from a sender the
 ///    ticket has never seen, and without headers pointing at the same ticket, the
 ///    placement carries a warning (tokens are easy to copy, e.g. into a phishing mail);
-/// 3. In-Reply-To, then References newest first → the ticket of the first known id;
+/// 3. a mail system's report (a bounce, a read receipt) → the ticket of the message it
+///    reports on; then In-Reply-To, then References newest first → the ticket of the first
+///    known id;
 /// 4. same customer, same normalised subject (not a generic one), within `window` → the
-///    most recent such ticket;
+///    most recent such ticket; never for a report, whose subject is the mail system's
+///    ("Undelivered Mail Returned to Sender"), the same for every bounce;
 /// 5. otherwise a new ticket.
 pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) -> Placement {
     if let Some(m) = input.message_id
@@ -157,12 +163,16 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
             warning: None,
         };
     }
+    let reported = || {
+        let id = input.report?.original.as_deref()?;
+        Some((id, lookup.find_message(id, input.customer)?))
+    };
     let by_headers = || {
         input
             .in_reply_to
             .iter()
             .chain(input.references.iter().rev())
-            .find_map(|id| Some((id, lookup.find_message(id, input.customer)?)))
+            .find_map(|id| Some((id.as_str(), lookup.find_message(id, input.customer)?)))
     };
     if let Some(number) = find_token(input.subject, input.tag)
         && let Some(facts) = lookup.ticket(number)
@@ -174,7 +184,11 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
                 .addresses
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(input.from));
-        let warning = if known_sender || by_headers().is_some_and(|(_, m)| m.ticket == id) {
+        let warning = if known_sender
+            || reported()
+                .or_else(by_headers)
+                .is_some_and(|(_, m)| m.ticket == id)
+        {
             None
         } else {
             Some(format!(
@@ -193,19 +207,31 @@ pub fn place(input: &ThreadInput, lookup: &impl ThreadLookup, window: Duration) 
             warning,
         };
     }
+    if let Some((message_id, known)) = reported() {
+        return Placement::Existing {
+            ticket: known.ticket,
+            by: PlacedBy::References,
+            matched: Matched::Reports {
+                message_id: message_id.to_string(),
+                message: known.row,
+            },
+            warning: None,
+        };
+    }
     if let Some((message_id, known)) = by_headers() {
         return Placement::Existing {
             ticket: known.ticket,
             by: PlacedBy::References,
             matched: Matched::Answers {
-                message_id: message_id.clone(),
+                message_id: message_id.to_string(),
                 message: known.row,
             },
             warning: None,
         };
     }
     let norm = normalize_subject_for(input.subject, input.orders);
-    if !input.customer.is_empty()
+    if input.report.is_none()
+        && !input.customer.is_empty()
         && !is_generic(&norm)
         && let Some(t) = by_subject(input, &norm, lookup, input.date - window)
     {

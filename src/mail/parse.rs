@@ -15,6 +15,7 @@ mod encoded_words;
 mod guard;
 mod headers;
 mod html;
+mod report;
 
 use mail_parser::{Message, MessageParser};
 
@@ -47,6 +48,7 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
         return unparseable(raw);
     }
     parsed.quotes = find_quotes(&parsed.text);
+    parsed.report = report::find(&message, &parsed);
     parsed
 }
 

@@ -150,7 +150,8 @@ impl Work {
         let body = row::unquoted(parsed);
         let outgoing = sides(parsed.from.as_ref(), &parsed.to, &|e| account.is_own(e)).direction
             == Direction::Out;
-        let language = if outgoing {
+        // the shop's own mail and a mail system's reports are no customer's words
+        let language = if outgoing || parsed.report.is_some() {
             None
         } else {
             crate::domain::language::detect_language(&body)
@@ -279,6 +280,7 @@ fn store_message(
         customer,
         outgoing,
         date,
+        report: parsed.report.as_ref(),
         orders: &account.orders.finder,
     };
     let lookup = TxLookup {
@@ -353,7 +355,9 @@ fn store_message(
         message_id: &message_id,
         direction: sides.direction,
         placed_by: placement.placed_by(),
-        trusted: matches!(placement, Placement::Existing { warning: None, .. }),
+        // a mail system's report speaks for no customer: its sender is never learned
+        trusted: parsed.report.is_none()
+            && matches!(placement, Placement::Existing { warning: None, .. }),
         // never later than it reached us, as the ticket's other mail is read
         date: date.min(Utc::now()),
         from,

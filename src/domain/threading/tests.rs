@@ -81,6 +81,7 @@ fn day(d: u32) -> DateTime<Utc> {
 /// Ticket 4: Cem, "Siparişim nerede", message c1.
 /// Ticket 5: Anna, "Where is my order (#1002)".
 /// Ticket 6 was merged into ticket 2.
+/// Ticket 7: a bounce from the mail system, "Undelivered Mail Returned to Sender".
 fn world() -> Fake {
     let mut tickets = HashMap::new();
     tickets.insert(
@@ -128,6 +129,15 @@ fn world() -> Fake {
             normalized: None,
         },
     );
+    tickets.insert(
+        7,
+        FakeTicket {
+            addresses: vec!["mailer-daemon@mx.example.test"],
+            subject: "Undelivered Mail Returned to Sender",
+            updated: day(23),
+            normalized: None,
+        },
+    );
     let messages = HashMap::from([
         ("a1@anna", 1),
         ("a2@anna", 1),
@@ -154,6 +164,9 @@ struct Case {
     date: DateTime<Utc>,
     want: Option<(TicketId, PlacedBy)>,
     warns: bool,
+    /// A mail system's report: `Some(None)` without, `Some(Some(id))` with the id of the
+    /// message it reports on.
+    report: Option<Option<&'static str>>,
 }
 
 const fn case(name: &'static str, subject: &'static str, from: &'static str) -> Case {
@@ -169,6 +182,7 @@ const fn case(name: &'static str, subject: &'static str, from: &'static str) -> 
         date: DateTime::from_timestamp_nanos(0),
         want: None,
         warns: false,
+        report: None,
     }
 }
 
@@ -177,6 +191,7 @@ fn placement_table() {
     use PlacedBy::*;
     let anna = "anna@example.test";
     let stranger = "mallory@evil.example";
+    let daemon = "mailer-daemon@mx.example.test";
     let cases = vec![
         Case {
             want: Some((1, Token)),
@@ -533,6 +548,79 @@ fn placement_table() {
                 anna,
             )
         },
+        // Mail systems' reports: bounces and read receipts go to the message they are about
+        // and never thread by their subject, which is the same for every bounce.
+        Case {
+            report: Some(Some("a1@anna")),
+            want: Some((1, References)),
+            ..case(
+                "a bounce of Anna's thread",
+                "Undelivered Mail Returned to Sender",
+                daemon,
+            )
+        },
+        Case {
+            report: Some(Some("out3@shop")),
+            want: Some((3, References)),
+            ..case(
+                "a bounce of our reply still in the outbox",
+                "Undeliverable: Invoice",
+                daemon,
+            )
+        },
+        Case {
+            report: Some(Some("gone@shop")),
+            ..case(
+                "a bounce of mail we never stored",
+                "Undelivered Mail Returned to Sender",
+                daemon,
+            )
+        },
+        Case {
+            report: Some(None),
+            ..case(
+                "a report that returned nothing",
+                "Undelivered Mail Returned to Sender",
+                daemon,
+            )
+        },
+        Case {
+            want: Some((7, Subject)),
+            ..case(
+                "the mail system's ordinary mail still threads by subject",
+                "Undelivered Mail Returned to Sender",
+                daemon,
+            )
+        },
+        Case {
+            report: Some(Some("a2@anna")),
+            want: Some((1, Token)),
+            ..case(
+                "a bounce carrying our token, about the same ticket",
+                "Undeliverable: Re: [SHOP #1] Where is my order?",
+                daemon,
+            )
+        },
+        Case {
+            report: Some(None),
+            want: Some((1, Token)),
+            warns: true,
+            ..case(
+                "a bounce carrying our token, about nothing known",
+                "Undeliverable: Re: [SHOP #1] Where is my order?",
+                daemon,
+            )
+        },
+        Case {
+            report: Some(Some("c1@cem")),
+            in_reply_to: &["a1@anna"],
+            want: Some((4, References)),
+            ..case(
+                "a read receipt goes by what it reports on, before its headers",
+                "Read: Siparişim nerede",
+                "cem@example.test",
+            )
+        },
     ];
     assert!(cases.len() >= 30);
     let world = world();
@@ -544,6 +632,9 @@ fn placement_table() {
         };
         let in_reply_to: Vec<String> = c.in_reply_to.iter().map(|s| s.to_string()).collect();
         let references: Vec<String> = c.references.iter().map(|s| s.to_string()).collect();
+        let report = c.report.map(|original| MailReport {
+            original: original.map(str::to_string),
+        });
         let input = ThreadInput {
             tag: "SHOP",
             message_id: c.message_id,
@@ -555,6 +646,7 @@ fn placement_table() {
             outgoing: c.outgoing,
             date,
             orders: &ORDERS,
+            report: report.as_ref(),
         };
         let got = place(&input, &world, Duration::days(30));
         match (&got, c.want) {
@@ -595,6 +687,7 @@ fn stranger_warning_names_token_and_sender() {
         outgoing: false,
         date: day(24),
         orders: &ORDERS,
+        report: None,
     };
     let Placement::Existing {
         warning: Some(w), ..
@@ -624,6 +717,7 @@ fn placements_say_what_matched() {
         outgoing: false,
         date: day(24),
         orders: &ORDERS,
+        report: None,
     };
     static ANSWERS_A2: std::sync::LazyLock<Vec<String>> =
         std::sync::LazyLock::new(|| vec!["a2@anna".to_string()]);
@@ -666,6 +760,7 @@ fn warnings_gather_in_the_record() {
         outgoing: false,
         date: day(24),
         orders: &ORDERS,
+        report: None,
     };
     let placed = place(&input, &world, default_subject_window())
         .placed(vec!["another message has the same Message-ID".into()]);
@@ -807,6 +902,7 @@ fn own_order_numbers_table() {
             outgoing: false,
             date: day(24),
             orders,
+            report: None,
         };
         let got = place(&input, &world, default_subject_window());
         let got = match got {

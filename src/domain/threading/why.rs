@@ -28,6 +28,12 @@ pub enum Matched {
         message_id: String,
         message: Option<i64>,
     },
+    /// A mail system's report (a bounce, a read receipt) about a message on the ticket
+    /// (`message`, its row; `None` for our reply still in the outbox).
+    Reports {
+        message_id: String,
+        message: Option<i64>,
+    },
     /// An earlier ticket of the same customer with the same normalised subject.
     Subject {
         ticket: TicketId,
@@ -122,6 +128,16 @@ impl fmt::Display for Matched {
                     None => f.write_str(" (our reply in the outbox)"),
                 }
             }
+            Matched::Reports {
+                message_id,
+                message,
+            } => {
+                write!(f, "a mail system's report on <{message_id}>")?;
+                match message {
+                    Some(m) => write!(f, " (message {m})"),
+                    None => f.write_str(" (our reply in the outbox)"),
+                }
+            }
             Matched::Subject {
                 ticket,
                 subject,
@@ -164,6 +180,9 @@ mod tests {
             (placed(PlacedBy::References, Some(Matched::Answers {
                 message_id: "r@shop".into(), message: None })),
              "answers <r@shop> (our reply in the outbox)"),
+            (placed(PlacedBy::References, Some(Matched::Reports {
+                message_id: "r@shop".into(), message: Some(5) })),
+             "a mail system's report on <r@shop> (message 5)"),
             (placed(PlacedBy::References, Some(Matched::SameMessageId {
                 message_id: "a1@x".into(), message: Some(3) })),
              "its Message-ID <a1@x> was already here (message 3)"),

@@ -101,7 +101,7 @@ fn subject(m: &Message, raw: &[u8]) -> Decoded {
     }
 }
 
-fn clean_id(s: &str) -> String {
+pub(super) fn clean_id(s: &str) -> String {
     sanitize_line(
         s.trim()
             .trim_start_matches('<')

@@ -473,3 +473,69 @@ fn tickets_stored_before_the_pattern_still_thread() {
         "{out:?}"
     );
 }
+
+/// A Postfix bounce returning the message `original` sent to `to`.
+fn bounce(id: &str, original: &str, to: &str) -> Vec<u8> {
+    format!(
+        "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.test (Mail Delivery System)\r\n\
+         To: shop@example.test\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         Date: Tue, 24 Nov 2026 11:00:00 +0000\r\nMessage-ID: <{id}>\r\n\
+         Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --b\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; {to}\r\n\
+         Action: failed\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n\
+         From: shop@example.test\r\nTo: {to}\r\nSubject: Re: Boots\r\nMessage-ID: <{original}>\r\n\
+         \r\nYour parcel is on its way.\r\n--b--\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_bounce_joins_the_ticket_of_the_mail_it_returns_and_bounces_never_merge() {
+    let mut store = Store::open_in_memory().expect("store");
+    let asked = mail("q1@anna", "anna@example.test", "Boots", "Too small.", "");
+    let answered = b"From: shop@example.test\r\nTo: anna@example.test\r\nSubject: Re: Boots\r\n\
+         Date: Tue, 24 Nov 2026 10:30:00 +0000\r\nMessage-ID: <reply.1@example.test>\r\n\
+         In-Reply-To: <q1@anna>\r\n\r\nA bigger pair is on its way.\r\n"
+        .to_vec();
+    ingest_raw(&mut store, &shop(), "INBOX", &[asked, answered]).expect("ingest");
+    let ticket = ticket_of(&store, "q1@anna");
+    let out = ingest_raw(
+        &mut store,
+        &shop(),
+        "INBOX",
+        &[
+            bounce("b1@mx", "reply.1@example.test", "anna@example.test"),
+            bounce("b2@mx", "gone.2@example.test", "ben@example.test"),
+            bounce("b3@mx", "gone.3@example.test", "cem@example.test"),
+        ],
+    )
+    .expect("ingest");
+    assert_eq!(out[0], IngestOutcome::Threaded(ticket), "{out:?}");
+    assert_eq!(ticket_of(&store, "b1@mx"), ticket);
+    // bounces of mail we never stored start tickets of their own, one each, although
+    // their sender and subject are the same
+    assert!(matches!(out[1], IngestOutcome::NewTicket(_)), "{out:?}");
+    assert!(matches!(out[2], IngestOutcome::NewTicket(_)), "{out:?}");
+    assert_ne!(ticket_of(&store, "b2@mx"), ticket_of(&store, "b3@mx"));
+    let why: String = store
+        .conn()
+        .query_row(
+            "SELECT placed_json FROM messages WHERE message_id = 'b1@mx'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("placed");
+    assert!(why.contains("\"what\":\"reports\""), "{why}");
+    let learned: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM customer_addresses a JOIN tickets t ON t.customer_id = a.customer_id
+              WHERE t.id = ?1 AND a.email LIKE 'mailer-daemon@%'",
+            [ticket],
+            |r| r.get(0),
+        )
+        .expect("addresses");
+    assert_eq!(learned, 0, "the mail system is no address of Anna's");
+}

@@ -1,0 +1,219 @@
+//! Reports from mail systems about another message: delivery status notifications
+//! (bounces and delays, RFC 3464) and read receipts (RFC 8098). What threading needs is
+//! the message reported on: its Message-ID, from the returned message (`message/rfc822`),
+//! its returned headers (`text/rfc822-headers`) or the receipt's `Original-Message-ID`.
+//! Mail systems that predate RFC 3464 send a plain mail from `MAILER-DAEMON` or
+//! `postmaster` with the returned message attached; that counts too.
+
+use mail_parser::{Message, MimeHeaders, PartType};
+
+use super::headers::clean_id;
+use crate::domain::ParsedMessage;
+use crate::domain::message::MailReport;
+
+/// Senders whose mail is a mail system's report (local part, lower case).
+const SYSTEM_SENDERS: &[&str] = &["mailer-daemon", "postmaster"];
+
+/// The report `m` is, if it is one.
+pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
+    let root = m.parts.first()?;
+    let is_report = root.content_type().is_some_and(|c| {
+        c.ctype().eq_ignore_ascii_case("multipart") && subtype(c.subtype()) == "report"
+    });
+    let from_system = p.from.as_ref().is_some_and(|a| {
+        a.email
+            .split_once('@')
+            .is_some_and(|(local, _)| SYSTEM_SENDERS.contains(&local))
+    });
+    if !is_report && !from_system {
+        return None;
+    }
+    let mut original = None;
+    for part in m.parts.iter().skip(1) {
+        let Some(ct) = part.content_type() else {
+            continue;
+        };
+        let kind = format!(
+            "{}/{}",
+            ct.ctype().to_ascii_lowercase(),
+            subtype(ct.subtype())
+        );
+        let found = match (kind.as_str(), &part.body) {
+            // the receipt names its original; nothing else in it is as sure
+            ("message/disposition-notification", _) => {
+                field(part.contents(), "original-message-id")
+            }
+            ("message/rfc822" | "message/global", PartType::Message(inner)) => {
+                inner.message_id().map(clean_id)
+            }
+            ("text/rfc822-headers" | "message/global-headers", _) => {
+                field(part.contents(), "message-id")
+            }
+            _ => None,
+        };
+        if let Some(id) = found.filter(|id| !id.is_empty()) {
+            original = Some(id);
+            if kind == "message/disposition-notification" {
+                break;
+            }
+        }
+    }
+    // A system's plain mail with nothing returned is a notice like any other.
+    if !is_report && original.is_none() {
+        return None;
+    }
+    Some(MailReport { original })
+}
+
+fn subtype(s: Option<&str>) -> String {
+    s.unwrap_or("").to_ascii_lowercase()
+}
+
+/// The value of header `name` (lower case) in a header block, unfolded, without its
+/// angle brackets; the block ends at its first empty line.
+fn field(block: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(block);
+    let mut value: Option<String> = None;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(v) = value.as_mut() {
+                v.push_str(line.trim());
+            }
+            continue;
+        }
+        if value.is_some() {
+            break;
+        }
+        if let Some((key, rest)) = line.split_once(':')
+            && key.trim().eq_ignore_ascii_case(name)
+        {
+            value = Some(rest.trim().to_string());
+        }
+    }
+    let value = value?;
+    let id = match (value.find('<'), value.rfind('>')) {
+        (Some(start), Some(end)) if start < end => &value[start + 1..end],
+        _ => value.as_str(),
+    };
+    let id = clean_id(id);
+    (!id.is_empty()).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+    use crate::mail::parse::parse_message;
+
+    /// A Postfix bounce: the returned message whole.
+    const POSTFIX: &str = "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.test (Mail Delivery System)\r\n\
+        To: shop@example.test\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+        Message-ID: <20261124.bounce@mx.example.test>\r\nAuto-Submitted: auto-replied\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you that your message could not be delivered.\r\n\
+        --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.test\r\n\r\n\
+        Final-Recipient: rfc822; anna@example.test\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+        --b\r\nContent-Type: message/rfc822\r\n\r\nFrom: shop@example.test\r\nTo: anna@example.test\r\n\
+        Subject: Re: [SHOP #12] Boots\r\nMessage-ID: <reply.12@example.test>\r\n\r\nYour parcel is on its way.\r\n--b--\r\n";
+
+    /// Exchange and others return the headers only.
+    const HEADERS_ONLY: &str = "From: postmaster@outlook.example\r\nTo: shop@example.test\r\n\
+        Subject: Undeliverable: Boots\r\nMessage-ID: <ndr.1@outlook.example>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\nDelivery has failed to these recipients.\r\n\
+        --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;outlook.example\r\n\
+        --b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: shop@example.test\r\n\
+        Message-ID:\r\n <reply.13@example.test>\r\nSubject: Boots\r\n--b--\r\n";
+
+    /// A read receipt (RFC 8098).
+    const RECEIPT: &str = "From: Anna <anna@example.test>\r\nTo: shop@example.test\r\n\
+        Subject: Read: Boots\r\nMessage-ID: <mdn.1@example.test>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\nYour message was displayed.\r\n\
+        --b\r\nContent-Type: message/disposition-notification\r\n\r\nReporting-UA: mail.example\r\n\
+        Original-Message-ID: <reply.14@example.test>\r\nDisposition: manual-action/MDN-sent-manually; displayed\r\n--b--\r\n";
+
+    /// An old mail system's bounce: plain mixed mail with the message attached.
+    const OLD_STYLE: &str = "From: MAILER-DAEMON@old.example\r\nTo: shop@example.test\r\n\
+        Subject: failure notice\r\nMessage-ID: <old.1@old.example>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
+        Sorry, I wasn't able to deliver your message.\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n\
+        From: shop@example.test\r\nMessage-ID: <reply.15@example.test>\r\nSubject: Boots\r\n\r\nHi\r\n--b--\r\n";
+
+    /// A customer forwarding a mail as an attachment: no report.
+    const FORWARD: &str = "From: Anna <anna@example.test>\r\nTo: shop@example.test\r\n\
+        Subject: Fwd: my order\r\nMessage-ID: <fwd.1@example.test>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n\
+        --b\r\nContent-Type: message/rfc822\r\n\r\nFrom: shop@example.test\r\n\
+        Message-ID: <reply.16@example.test>\r\nSubject: Your order\r\n\r\nShipped.\r\n--b--\r\n";
+
+    /// A report that returned nothing of the message.
+    const BARE: &str = "From: MAILER-DAEMON@mx.example.test\r\nTo: shop@example.test\r\n\
+        Subject: Delayed Mail (still being retried)\r\nMessage-ID: <delay.1@mx.example.test>\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n\
+        --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.test\r\n--b--\r\n";
+
+    /// A system's plain notice with nothing attached: not a report.
+    const NOTICE: &str = "From: postmaster@example.test\r\nTo: shop@example.test\r\n\
+        Subject: Your mailbox is almost full\r\nMessage-ID: <quota.1@example.test>\r\n\r\n90 % used.\r\n";
+
+    #[test]
+    fn reports_and_what_they_are_about() {
+        #[rustfmt::skip]
+        let cases: [(&str, &str, Option<Option<&str>>); 7] = [
+            ("Postfix bounce, message returned", POSTFIX, Some(Some("reply.12@example.test"))),
+            ("headers returned, Message-ID folded", HEADERS_ONLY, Some(Some("reply.13@example.test"))),
+            ("read receipt", RECEIPT, Some(Some("reply.14@example.test"))),
+            ("old mail system, message attached", OLD_STYLE, Some(Some("reply.15@example.test"))),
+            ("a customer's forward", FORWARD, None),
+            ("a delay report with nothing returned", BARE, Some(None)),
+            ("a postmaster's notice", NOTICE, None),
+        ];
+        for (name, raw, want) in cases {
+            let got = parse_message(raw.as_bytes()).report;
+            assert_eq!(
+                got.map(|r| r.original),
+                want.map(|o| o.map(str::to_string)),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn header_fields() {
+        let cases: [(&str, &str, Option<&str>); 6] = [
+            (
+                "Message-ID: <a@b>\r\nSubject: x\r\n",
+                "message-id",
+                Some("a@b"),
+            ),
+            (
+                "Subject: x\r\nmessage-id:   <a@b>  \r\n",
+                "message-id",
+                Some("a@b"),
+            ),
+            ("Message-ID:\r\n <a@b>\r\n", "message-id", Some("a@b")),
+            (
+                "Subject: x\r\n\r\nMessage-ID: <body@b>\r\n",
+                "message-id",
+                None,
+            ),
+            (
+                "Original-Message-ID: <o@b>\r\n",
+                "original-message-id",
+                Some("o@b"),
+            ),
+            (
+                "Original-Message-ID: o@b\r\n",
+                "original-message-id",
+                Some("o@b"),
+            ),
+        ];
+        for (block, name, want) in cases {
+            assert_eq!(field(block.as_bytes(), name).as_deref(), want, "{block:?}");
+        }
+    }
+}
