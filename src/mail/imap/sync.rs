@@ -101,6 +101,22 @@ pub fn search_new(conn: &mut Connected, from: u32) -> Result<Vec<u32>, ImapError
     Ok(uids)
 }
 
+/// The sizes (RFC822.SIZE, in bytes) of the messages `uids`, by UID; a message the server
+/// gives no size for counts as 0.
+pub fn sizes(conn: &mut Connected, uids: &[u32]) -> Result<Vec<(u32, u32)>, ImapError> {
+    let host = conn.host.clone();
+    let fetches = conn
+        .session
+        .uid_fetch(uid_set(uids), "(UID RFC822.SIZE)")
+        .map_err(proto(&host))?;
+    let mut out: Vec<(u32, u32)> = fetches
+        .iter()
+        .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
 /// The messages `uids` in full (without setting `\Seen`), sorted by UID.
 pub fn fetch_batch(conn: &mut Connected, uids: &[u32]) -> Result<Vec<FetchedMessage>, ImapError> {
     let host = conn.host.clone();
