@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 use support::{MailStack, ok, shopdesk};
 
 const SHOP: &str = support::mailstack::SHOP;
-/// More than two batches of 500, so a kill can land between them.
-const TOTAL: usize = 1200;
+/// Two batches of up to 1,000, the second nearly as large, so a kill lands between them;
+/// below the 2,000 from which a first sync loads its indexes in bulk.
+const TOTAL: usize = 1900;
 
 /// A customer mail dated now, from a sender of its own (no per-sender limit applies).
 fn recent_mail(n: usize, from: &str) -> Vec<u8> {

@@ -175,7 +175,9 @@ pub fn load_report(
     dimension: Dimension,
     now: i64,
 ) -> Event {
-    let now = DateTime::<Utc>::from_timestamp(now, 0).unwrap_or_default();
+    // The console's clock counts whole seconds, as stored times do: what was stored in the
+    // current second happened before this load, so the report runs to that second's end.
+    let now = DateTime::<Utc>::from_timestamp(now.saturating_add(1), 0).unwrap_or_default();
     let zone = zone(config);
     match tickets(conn, config, period.window(now, &zone), now) {
         Ok(t) => Event::ReportLoaded(Box::new(report_data(&t, period, dimension, now, &zone))),

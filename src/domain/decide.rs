@@ -68,6 +68,9 @@ pub struct MailFacts<'a> {
     pub language: Option<&'a str>,
     /// Mail that was in the mailbox before its first sync: it starts no clock.
     pub history: bool,
+    /// A mail system's report about another message (a bounce, a delay notice, a read
+    /// receipt): filed on the ticket, it is no one's word and moves nothing.
+    pub report: bool,
 }
 
 /// What the store knows about the ticket a mail goes to.
@@ -187,6 +190,9 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
         direction: mail.direction,
         placed_by: mail.placed_by,
     });
+    if mail.report {
+        return out;
+    }
     match mail.direction {
         Direction::In => {
             // answered already: recorded, but it reopens nothing and starts no clock

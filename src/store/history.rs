@@ -40,7 +40,10 @@ pub fn settle_history(
         }
         let (mut last_in, mut last_out) = (None, None);
         let rows: Vec<(String, i64, String)> = tx
-            .prepare_cached("SELECT direction, date, auto_json FROM messages WHERE ticket_id = ?1")?
+            .prepare_cached(
+                "SELECT direction, date, auto_json FROM messages
+                  WHERE ticket_id = ?1 AND id NOT IN (SELECT message FROM message_reports)",
+            )?
             .query_map([ticket], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
         for (direction, date, auto) in rows {

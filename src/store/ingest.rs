@@ -364,6 +364,7 @@ fn store_message(
         auto_submitted: parsed.auto.is_auto_submitted(),
         language: language.as_deref(),
         history: fetched.history,
+        report: parsed.report.is_some(),
     };
     let rules = MailRules {
         first_response: account.sla.as_ref().map(|s| (s.first_response, &s.hours)),

@@ -27,6 +27,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_senders_indexed_in_batches.sql"),
     include_str!("migrations/0017_messages_written_index.sql"),
     include_str!("migrations/0018_stage_checks.sql"),
+    include_str!("migrations/0019_message_reports.sql"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -160,6 +160,7 @@ const COPIED: &[(&str, &str)] = &[
         "WHERE message_id IN (SELECT id FROM source.messages WHERE direction != 'note')",
     ),
     ("message_locations", ""),
+    ("message_reports", ""),
     ("orders", ""),
     ("message_orders", ""),
     ("message_tracking", ""),

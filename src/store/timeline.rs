@@ -139,15 +139,14 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
         "SELECT ticket_id, date, direction FROM messages
           WHERE ticket_id = ?1 AND direction != 'note'",
     ))?;
-    let mut automatic = automatic_mail(conn, one)?;
+    let mut left_out = not_conversation(conn, one)?;
     each_row(&mut stmt, one, |r| {
         if let Some(i) = index.get(r.get(0)?) {
             // read in place: a quarter of a million rows need no string of their own
             if let Some(d) = r.get_ref(2)?.as_str().ok().and_then(Direction::parse) {
-                // one outgoing message at that instant was automatic: that one is left
-                // out (a reply sent in the same second is the other, and stays)
-                if d == Direction::Out
-                    && let Some(n) = automatic.get_mut(&(r.get(0)?, r.get(1)?))
+                // one message that way at that instant was no conversation: that one is
+                // left out (a reply sent in the same second is the other, and stays)
+                if let Some(n) = left_out.get_mut(&(r.get(0)?, r.get(1)?, d))
                     && *n > 0
                 {
                     *n -= 1;
@@ -244,13 +243,16 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<TicketRecord>, Sto
     Ok(out)
 }
 
-/// Our own automatic mail (acknowledgements, surveys), counted by (ticket, date): it
-/// answers nobody, so it is no reply on the clocks nor in the KPIs. Found through the
-/// outbox, which holds few such rows, so the message read above keeps to its covering index.
-fn automatic_mail(
+/// Mail that is no conversation, counted by (ticket, date, direction): our own automatic
+/// mail (acknowledgements, surveys), which answers nobody, and mail systems' reports
+/// (bounces, read receipts, migration 0019), which are no one's word. Neither is a
+/// message on the clocks nor in the KPIs. Both are found through their own few rows, so the
+/// message read above keeps to its covering index.
+fn not_conversation(
     conn: &Connection,
     one: Option<&[TicketId]>,
-) -> Result<HashMap<(TicketId, i64), usize>, StoreError> {
+) -> Result<HashMap<(TicketId, i64, Direction), usize>, StoreError> {
+    let mut out: HashMap<(TicketId, i64, Direction), usize> = HashMap::new();
     // One ticket's is found from its messages (by the ticket index, then the outbox by
     // Message-ID); every ticket's, from the outbox's few such rows.
     let mut stmt = conn.prepare_cached(pick(
@@ -263,9 +265,24 @@ fn automatic_mail(
           WHERE m.ticket_id = ?1 AND m.direction = 'out'
             AND o.kind != 'reply' AND o.state = 'sent'",
     ))?;
-    let mut out: HashMap<(TicketId, i64), usize> = HashMap::new();
     each_row(&mut stmt, one, |r| {
-        *out.entry((r.get(0)?, r.get(1)?)).or_default() += 1;
+        *out.entry((r.get(0)?, r.get(1)?, Direction::Out))
+            .or_default() += 1;
+        Ok(())
+    })?;
+    let mut stmt = conn.prepare_cached(pick(
+        one,
+        "SELECT m.ticket_id, m.date, m.direction FROM message_reports r
+           JOIN messages m ON m.id = r.message
+          WHERE m.ticket_id IS NOT NULL",
+        "SELECT m.ticket_id, m.date, m.direction FROM message_reports r
+           JOIN messages m ON m.id = r.message
+          WHERE m.ticket_id = ?1",
+    ))?;
+    each_row(&mut stmt, one, |r| {
+        if let Some(d) = r.get_ref(2)?.as_str().ok().and_then(Direction::parse) {
+            *out.entry((r.get(0)?, r.get(1)?, d)).or_default() += 1;
+        }
         Ok(())
     })?;
     Ok(out)

@@ -10,13 +10,15 @@ use crate::domain::{AutoHeaders, TicketId};
 
 /// The ticket's customer messages and the shop's answers, each by its Date but never
 /// later than it was stored here (a sender's clock set ahead must not make a message the
-/// newest for good); the shop's automatic mail answers nothing and is left out. `named`:
+/// newest for good); the shop's automatic mail answers nothing and is left out, and mail
+/// systems' reports (bounces, read receipts) are no one's word. `named`:
 /// the ids the mail being decided names, the newest of which it was written after.
 pub fn written(conn: &Connection, ticket: TicketId, named: &[&str]) -> Result<Written, StoreError> {
     let mut out = Written::default();
     let mut stmt = conn.prepare_cached(
         "SELECT direction = 'in', min(date, created_at), auto_json, message_id FROM messages
-          WHERE ticket_id = ?1 AND direction IN ('in', 'out')",
+          WHERE ticket_id = ?1 AND direction IN ('in', 'out')
+            AND id NOT IN (SELECT message FROM message_reports)",
     )?;
     let rows = stmt.query_map([ticket], |r| {
         Ok((

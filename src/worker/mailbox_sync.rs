@@ -181,10 +181,18 @@ pub fn sync_mailbox(
     let first_uidnext = cursor.first_uidnext;
     // Sizes first, so a batch is bounded in bytes as well as in messages; asked for a
     // few thousand at a time, as one answer for a whole mailbox took 120 MB to read.
-    let chunks: Vec<Vec<u32>> = if new_uids.len() > 1 {
+    let chunks: Vec<Vec<u32>> = if new_uids.is_empty() {
+        Vec::new()
+    } else if new_uids.len() > 1 {
         let mut sized = Vec::with_capacity(new_uids.len());
         for part in new_uids.chunks(SIZES_PER_FETCH) {
-            sized.extend(sizes(conn, part)?);
+            let known: std::collections::HashMap<u32, u32> =
+                sizes(conn, part)?.into_iter().collect();
+            // a message the server gave no size for is still fetched, as of no size
+            sized.extend(
+                part.iter()
+                    .map(|u| (*u, known.get(u).copied().unwrap_or(0))),
+            );
         }
         batches(&sized, batch, BATCH_BYTES)
     } else {
@@ -363,15 +371,27 @@ mod tests {
     fn batches_are_bounded_in_messages_and_bytes() {
         const MB: u32 = 1 << 20;
         #[rustfmt::skip]
-        let cases: [(&[(u32, u32)], usize, u64, &[&[u32]]); 7] = [
+        // (UIDs with their sizes, most messages, most bytes, the batches)
+        type Case<'a> = (&'a [(u32, u32)], usize, u64, &'a [&'a [u32]]);
+        let cases: [Case; 7] = [
             (&[], 3, 100, &[]),
-            (&[(1, 10), (2, 10), (3, 10), (4, 10)], 3, 100, &[&[1, 2, 3], &[4]]),
+            (
+                &[(1, 10), (2, 10), (3, 10), (4, 10)],
+                3,
+                100,
+                &[&[1, 2, 3], &[4]],
+            ),
             (&[(1, 40), (2, 40), (3, 40)], 10, 100, &[&[1, 2], &[3]]),
             (&[(1, 40), (2, 60), (3, 1)], 10, 100, &[&[1, 2], &[3]]),
             // one message above the bound is a batch of its own
             (&[(1, 10), (2, 500), (3, 10)], 10, 100, &[&[1], &[2], &[3]]),
             (&[(7, 0), (9, 0)], 1, 100, &[&[7], &[9]]),
-            (&[(1, 30 * MB), (2, 30 * MB)], 1000, BATCH_BYTES, &[&[1], &[2]]),
+            (
+                &[(1, 30 * MB), (2, 30 * MB)],
+                1000,
+                BATCH_BYTES,
+                &[&[1], &[2]],
+            ),
         ];
         for (uids, count, bytes, want) in cases {
             let want: Vec<Vec<u32>> = want.iter().map(|b| b.to_vec()).collect();

@@ -23,6 +23,7 @@ fn mail(direction: Direction) -> MailFacts<'static> {
         auto_submitted: false,
         language: Some("sv"),
         history: false,
+        report: false,
     }
 }
 
@@ -110,6 +111,14 @@ fn mail_makes_the_changes_its_rules_say() {
         trusted: false,
         ..mail(In)
     };
+    let bounce = MailFacts {
+        report: true,
+        ..mail(In)
+    };
+    let receipt_sent = MailFacts {
+        report: true,
+        ..mail(Out)
+    };
     let answered = TicketNow {
         first_response: Some(ts(DATE - 60)),
         due: Some(ts(DATE + 60)),
@@ -151,6 +160,14 @@ fn mail_makes_the_changes_its_rules_say() {
         ("an answer leaves a solved ticket", mail(Out), TicketFacts::Existing(existing(Solved)), sla,
          vec![added(Out), TicketChange::FirstResponse { at: ts(DATE) }]),
         ("an acknowledgement is not an answer", robot, TicketFacts::Existing(existing(New)), sla,
+         vec![added(Out)]),
+        ("a bounce is filed: it reopens nothing, starts no clock", bounce.clone(),
+         TicketFacts::Existing(TicketNow { from_known: false, ..existing(Solved) }), sla,
+         vec![added(In)]),
+        ("a report begins its ticket, new, with no clock and no language", bounce,
+         new(Some(7)), sla, vec![created(New), added(In)]),
+        ("a read receipt the shop sent is no answer", receipt_sent,
+         TicketFacts::Existing(TicketNow { due: Some(due), ..existing(New) }), sla,
          vec![added(Out)]),
     ];
     for (name, facts, ticket, rules, want) in cases {

@@ -8,10 +8,7 @@ use crate::domain::sanitize::sanitize_line;
 use crate::domain::{Address, ParsedMessage};
 
 pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
-    p.message_id = first(m, HeaderName::MessageId)
-        .and_then(HeaderValue::as_text)
-        .map(clean_id)
-        .filter(|s| !s.is_empty());
+    p.message_id = message_id(m);
     p.in_reply_to = first(m, HeaderName::InReplyTo).map_or_else(Vec::new, ids);
     p.references = first(m, HeaderName::References).map_or_else(Vec::new, ids);
     let address = |name| first(m, name).and_then(HeaderValue::as_address);
@@ -72,6 +69,14 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
 /// The first field of that name. A message with two (a broken mailer, a gateway that
 /// added its own) is read as Python's `email` and most clients read it: the first one
 /// counts, where mail-parser's own accessors take the last.
+/// The message's Message-ID, from its first such field, as every stored id is read.
+pub(super) fn message_id(m: &Message) -> Option<String> {
+    first(m, HeaderName::MessageId)
+        .and_then(HeaderValue::as_text)
+        .map(clean_id)
+        .filter(|s| !s.is_empty())
+}
+
 fn first<'a>(m: &'a Message, name: HeaderName<'static>) -> Option<&'a HeaderValue<'a>> {
     m.header_values(name).next()
 }

@@ -2,12 +2,13 @@
 //! (bounces and delays, RFC 3464) and read receipts (RFC 8098). What threading needs is
 //! the message reported on: its Message-ID, from the returned message (`message/rfc822`),
 //! its returned headers (`text/rfc822-headers`) or the receipt's `Original-Message-ID`.
-//! Mail systems that predate RFC 3464 send a plain mail from `MAILER-DAEMON` or
-//! `postmaster` with the returned message attached; that counts too.
+//! Mail systems that predate RFC 3464 send a plain, automatic mail from `MAILER-DAEMON` or
+//! `postmaster` with the returned message attached or copied into the text; that counts
+//! too, even when nothing of the message came back.
 
 use mail_parser::{Message, MimeHeaders, PartType};
 
-use super::headers::clean_id;
+use super::headers::{clean_id, message_id};
 use crate::domain::ParsedMessage;
 use crate::domain::message::MailReport;
 
@@ -20,11 +21,13 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
     let is_report = root.content_type().is_some_and(|c| {
         c.ctype().eq_ignore_ascii_case("multipart") && subtype(c.subtype()) == "report"
     });
+    // A person may write from postmaster@ too: a system's mail also says it is automatic.
     let from_system = p.from.as_ref().is_some_and(|a| {
         a.email
             .split_once('@')
             .is_some_and(|(local, _)| SYSTEM_SENDERS.contains(&local))
-    });
+    }) && (p.auto.return_path.as_deref() == Some("")
+        || p.auto.is_auto_submitted());
     if !is_report && !from_system {
         return None;
     }
@@ -43,9 +46,7 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
             ("message/disposition-notification", _) => {
                 field(part.contents(), "original-message-id")
             }
-            ("message/rfc822" | "message/global", PartType::Message(inner)) => {
-                inner.message_id().map(clean_id)
-            }
+            ("message/rfc822" | "message/global", PartType::Message(inner)) => message_id(inner),
             ("text/rfc822-headers" | "message/global-headers", _) => {
                 field(part.contents(), "message-id")
             }
@@ -58,9 +59,18 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
             }
         }
     }
-    // A system's plain mail with nothing returned is a notice like any other.
-    if !is_report && original.is_none() {
-        return None;
+    // Older systems (qmail, Exim) copy the message into the text, below a line such as
+    // "--- Below this line is a copy of the message.": its first Message-ID line.
+    if original.is_none() && !is_report {
+        original = p
+            .text
+            .lines()
+            .find_map(|l| {
+                let (key, value) = l.trim_start().split_once(':')?;
+                key.eq_ignore_ascii_case("message-id")
+                    .then(|| field_value(value))
+            })
+            .flatten();
     }
     Some(MailReport { original })
 }
@@ -74,10 +84,16 @@ fn subtype(s: Option<&str>) -> String {
 fn field(block: &[u8], name: &str) -> Option<String> {
     let text = String::from_utf8_lossy(block);
     let mut value: Option<String> = None;
+    let mut started = false;
     for line in text.lines() {
+        // blank lines before the block are no end of it
         if line.trim().is_empty() {
-            break;
+            if started {
+                break;
+            }
+            continue;
         }
+        started = true;
         if line.starts_with([' ', '\t']) {
             if let Some(v) = value.as_mut() {
                 v.push_str(line.trim());
@@ -93,10 +109,14 @@ fn field(block: &[u8], name: &str) -> Option<String> {
             value = Some(rest.trim().to_string());
         }
     }
-    let value = value?;
+    field_value(&value?)
+}
+
+/// A Message-ID field's value without its angle brackets, read as stored ids are.
+fn field_value(value: &str) -> Option<String> {
     let id = match (value.find('<'), value.rfind('>')) {
         (Some(start), Some(end)) if start < end => &value[start + 1..end],
-        _ => value.as_str(),
+        _ => value,
     };
     let id = clean_id(id);
     (!id.is_empty()).then_some(id)
@@ -136,11 +156,27 @@ mod tests {
         Original-Message-ID: <reply.14@example.test>\r\nDisposition: manual-action/MDN-sent-manually; displayed\r\n--b--\r\n";
 
     /// An old mail system's bounce: plain mixed mail with the message attached.
-    const OLD_STYLE: &str = "From: MAILER-DAEMON@old.example\r\nTo: shop@example.test\r\n\
+    const OLD_STYLE: &str = "Return-Path: <>\r\nFrom: MAILER-DAEMON@old.example\r\nTo: shop@example.test\r\n\
         Subject: failure notice\r\nMessage-ID: <old.1@old.example>\r\nMIME-Version: 1.0\r\n\
         Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\
         Sorry, I wasn't able to deliver your message.\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n\
         From: shop@example.test\r\nMessage-ID: <reply.15@example.test>\r\nSubject: Boots\r\n\r\nHi\r\n--b--\r\n";
+
+    /// qmail: the message copied into the text.
+    const QMAIL: &str = "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.yahoo.example\r\n\
+        To: shop@example.test\r\nSubject: failure notice\r\nMessage-ID: <q.1@mx.yahoo.example>\r\n\r\n\
+        Hi. This is the qmail-send program at mx.yahoo.example.\r\n\
+        I'm afraid I wasn't able to deliver your message to the following addresses.\r\n\r\n\
+        <anna@example.test>:\r\nSorry, no mailbox here by that name.\r\n\r\n\
+        --- Below this line is a copy of the message.\r\n\r\nReturn-Path: <shop@example.test>\r\n\
+        From: shop@example.test\r\nMessage-ID: <reply.17@example.test>\r\nSubject: Boots\r\n\r\nHi\r\n";
+
+    /// A shop owner writing from postmaster@ with a mail attached: a person, no report.
+    const PERSON_AT_POSTMASTER: &str = "From: Ola <postmaster@shop.example>\r\n\
+        To: shop@example.test\r\nSubject: see this\r\nMessage-ID: <p.1@shop.example>\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\nLook.\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n\
+        From: x@example.test\r\nMessage-ID: <x.1@example.test>\r\nSubject: y\r\n\r\nz\r\n--b--\r\n";
 
     /// A customer forwarding a mail as an attachment: no report.
     const FORWARD: &str = "From: Anna <anna@example.test>\r\nTo: shop@example.test\r\n\
@@ -163,7 +199,7 @@ mod tests {
     #[test]
     fn reports_and_what_they_are_about() {
         #[rustfmt::skip]
-        let cases: [(&str, &str, Option<Option<&str>>); 7] = [
+        let cases: [(&str, &str, Option<Option<&str>>); 9] = [
             ("Postfix bounce, message returned", POSTFIX, Some(Some("reply.12@example.test"))),
             ("headers returned, Message-ID folded", HEADERS_ONLY, Some(Some("reply.13@example.test"))),
             ("read receipt", RECEIPT, Some(Some("reply.14@example.test"))),
@@ -171,6 +207,8 @@ mod tests {
             ("a customer's forward", FORWARD, None),
             ("a delay report with nothing returned", BARE, Some(None)),
             ("a postmaster's notice", NOTICE, None),
+            ("qmail, the message copied into the text", QMAIL, Some(Some("reply.17@example.test"))),
+            ("a person writing from postmaster@", PERSON_AT_POSTMASTER, None),
         ];
         for (name, raw, want) in cases {
             let got = parse_message(raw.as_bytes()).report;
@@ -184,7 +222,12 @@ mod tests {
 
     #[test]
     fn header_fields() {
-        let cases: [(&str, &str, Option<&str>); 6] = [
+        let cases: [(&str, &str, Option<&str>); 7] = [
+            (
+                "\r\nMessage-ID: <after-a-blank@b>\r\n",
+                "message-id",
+                Some("after-a-blank@b"),
+            ),
             (
                 "Message-ID: <a@b>\r\nSubject: x\r\n",
                 "message-id",

@@ -79,6 +79,10 @@ pub(super) fn insert(
     if let Some(mailbox_id) = mailbox_id {
         add_location(tx, mailbox_id, fetched, row)?;
     }
+    if let Some(report) = &parsed.report {
+        tx.prepare_cached("INSERT INTO message_reports (message, original) VALUES (?1, ?2)")?
+            .execute(params![row, report.original])?;
+    }
     index_queue::queue(tx, row, m.index)?;
     Ok(row)
 }

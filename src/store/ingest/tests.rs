@@ -514,6 +514,30 @@ fn a_bounce_joins_the_ticket_of_the_mail_it_returns_and_bounces_never_merge() {
     .expect("ingest");
     assert_eq!(out[0], IngestOutcome::Threaded(ticket), "{out:?}");
     assert_eq!(ticket_of(&store, "b1@mx"), ticket);
+    // filed, it moves nothing and is no one's message on the clocks
+    let status: String = store
+        .conn()
+        .query_row("SELECT status FROM tickets WHERE id = ?1", [ticket], |r| {
+            r.get(0)
+        })
+        .expect("status");
+    assert_eq!(status, "pending", "the bounce reopens nothing");
+    let records = crate::store::timeline::records(
+        store.conn(),
+        crate::store::timeline::Scope::Ticket(ticket),
+    )
+    .expect("timeline");
+    let messages = records[0]
+        .timeline
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.change,
+                crate::domain::sla::clock::TicketChange::Message(_)
+            )
+        })
+        .count();
+    assert_eq!(messages, 2, "the question and the answer, not the bounce");
     // bounces of mail we never stored start tickets of their own, one each, although
     // their sender and subject are the same
     assert!(matches!(out[1], IngestOutcome::NewTicket(_)), "{out:?}");
