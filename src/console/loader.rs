@@ -184,3 +184,46 @@ pub fn load_report(
         Err(e) => Event::ReportFailed(format!("report: {e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::load_report;
+    use crate::app::{Event, ReportPeriod};
+    use crate::config::Config;
+    use crate::domain::report::Dimension;
+    use crate::store::Store;
+    use crate::store::ingest::AccountIdentity;
+    use crate::worker::import::ingest_raw;
+
+    /// The console's clock counts whole seconds: a ticket stored in the second the report
+    /// screen asks is on it.
+    #[test]
+    fn the_report_screen_counts_the_current_second() {
+        let config = Config::parse(
+            "[[accounts]]\nname = \"shop\"\nemail = \"shop@example.test\"\n\
+             [accounts.imap]\nhost = \"127.0.0.1\"\n",
+            std::path::Path::new("config.toml"),
+        )
+        .expect("config");
+        let mut store = Store::open_in_memory().expect("store");
+        let account = AccountIdentity::from(&config.accounts[0]);
+        let second = 1_800_000_000;
+        let date = chrono::DateTime::from_timestamp(second, 0).unwrap_or_default();
+        let raw = format!(
+            "From: anna@example.test\r\nTo: shop@example.test\r\nSubject: Boots\r\n\
+             Date: {}\r\nMessage-ID: <a@example.test>\r\n\r\nToo small.\r\n",
+            date.to_rfc2822()
+        );
+        ingest_raw(&mut store, &account, "INBOX", &[raw.into_bytes()]).expect("ingest");
+        let Event::ReportLoaded(data) = load_report(
+            store.conn(),
+            &config,
+            ReportPeriod::Days7,
+            Dimension::Day,
+            second,
+        ) else {
+            panic!("no report");
+        };
+        assert_eq!(data.total.tickets_created, 1);
+    }
+}
