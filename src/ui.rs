@@ -4,6 +4,7 @@
 mod bulk_view;
 pub mod keymap;
 pub mod report_view;
+mod status_view;
 pub mod styles;
 pub mod text;
 pub mod theme;

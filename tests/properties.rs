@@ -420,7 +420,10 @@ proptest! {
         report in prop::option::of(prop::option::of(prop_oneof!["<[a-d]@x>", any::<String>()])),
     ) {
         let orders = OrderFinder::new(NumberPattern::parse(pattern).unwrap()).unwrap();
-        let report = report.map(|original| MailReport { original });
+        let report = report.map(|original| MailReport {
+            original,
+            recipient: None,
+        });
         let input = ThreadInput {
             tag: &tag,
             message_id: message_id.as_deref(),

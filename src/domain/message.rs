@@ -133,6 +133,10 @@ pub struct MailReport {
     /// The Message-ID (without angle brackets) of the message reported on, when the report
     /// returned it.
     pub original: Option<String>,
+    /// Lower-cased: the address the message did not reach (a delivery report's
+    /// `Final-Recipient`, else the returned message's first `To`); `None` for a read
+    /// receipt, which its reader sends.
+    pub recipient: Option<String>,
 }
 
 /// A decoded message: everything displayable is already sanitised (no control, escape or

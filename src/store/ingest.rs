@@ -247,7 +247,14 @@ fn store_message(
     let from = parsed.from.as_ref().map(|a| a.email.as_str()).unwrap_or("");
     let sides = sides(parsed.from.as_ref(), &parsed.to, &|e| account.is_own(e));
     let outgoing = sides.direction == Direction::Out;
-    let customer = sides.customer.map_or("", |a| a.email.as_str());
+    // A delivery report is about the customer the message did not reach, not about the
+    // mail system that says so.
+    let reported_to = parsed
+        .report
+        .as_ref()
+        .and_then(|r| r.recipient.as_deref())
+        .filter(|r| !outgoing && !account.is_own(r));
+    let customer = reported_to.unwrap_or_else(|| sides.customer.map_or("", |a| a.email.as_str()));
     let mut warnings = parsed.warnings.clone();
     if reused {
         warnings.push(format!(
@@ -335,7 +342,10 @@ fn store_message(
             )
         }
         Placement::New => {
-            let name = sides.customer.and_then(|a| a.name.as_deref());
+            let name = sides
+                .customer
+                .filter(|_| reported_to.is_none())
+                .and_then(|a| a.name.as_deref());
             let customer = customer_for(tx, customer, name, date.timestamp())?;
             let id = next_ticket_id(tx)?;
             let facts = TicketFacts::New {

@@ -22,7 +22,7 @@ use std::time::Duration;
 use crate::config::{AccountConfig, Config};
 use crate::domain::TicketId;
 use crate::domain::outbox::{OutboxState, Step, backoff_secs, next_step};
-use crate::mail::imap::{Session, connect, discover_sent, encode_mailbox};
+use crate::mail::imap::{Session, connect, discover_sent};
 use crate::mail::parse::parse_message;
 use crate::mail::smtp::{Smtp, SmtpError};
 use crate::store::ingest::AccountIdentity;
@@ -30,6 +30,9 @@ use crate::store::outbox::{self, Claim, ClaimRequest, OutboxRow};
 use crate::store::{Store, StoreError, now_unix, sent};
 
 use super::claimant;
+use mailbox::{file_copies, flag_answered, in_sent};
+
+mod mailbox;
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct FlushReport {
@@ -488,86 +491,6 @@ impl Sender<'_> {
             }
         }
     }
-}
-
-fn file_copies(link: &mut Link, account: &AccountConfig, rows: &[OutboxRow]) -> Result<(), String> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // Connecting first: it is what finds the Sent folder where the config names none.
-    link.imap(account)?;
-    let sent = encode_mailbox(account.sent_folder.name());
-    if link.multiappend.is_none() {
-        let caps = link
-            .imap(account)?
-            .capabilities()
-            .map_err(|e| e.to_string())?;
-        link.multiappend = Some(caps.has_str("MULTIAPPEND") && caps.has_str("LITERAL+"));
-    }
-    let texts: Option<Vec<&str>> = rows
-        .iter()
-        .map(|r| std::str::from_utf8(&r.raw).ok())
-        .collect();
-    if let (Some(true), Some(texts), true) = (link.multiappend, texts, rows.len() > 1) {
-        // One command, one mailbox transaction (one fsync on the server) for the batch.
-        let mut cmd = format!("APPEND {}", quote_imap(&sent));
-        for t in texts {
-            cmd.push_str(&format!(" (\\Seen) {{{}+}}\r\n{t}", t.len()));
-        }
-        return link
-            .imap(account)?
-            .run_command_and_check_ok(&cmd)
-            .map_err(|e| e.to_string());
-    }
-    for r in rows {
-        link.imap(account)?
-            .append(&sent, &r.raw)
-            .flag(imap::types::Flag::Seen)
-            .finish()
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
-fn quote_imap(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// Whether the Sent folder holds a message with this Message-ID.
-fn in_sent(link: &mut Link, account: &AccountConfig, message_id: &str) -> Result<bool, String> {
-    let session = link.imap(account)?;
-    session
-        .examine(encode_mailbox(account.sent_folder.name()))
-        .map_err(|e| e.to_string())?;
-    link.selected = None;
-    let found = link
-        .imap(account)?
-        .uid_search(format!("HEADER Message-ID {}", quote_imap(message_id)))
-        .map_err(|e| e.to_string())?;
-    Ok(!found.is_empty())
-}
-
-fn flag_answered(
-    link: &mut Link,
-    account: &AccountConfig,
-    targets: HashMap<String, Vec<u32>>,
-) -> Result<(), String> {
-    for (mailbox, mut uids) in targets {
-        uids.sort_unstable();
-        if link.selected.as_deref() != Some(mailbox.as_str()) {
-            link.imap(account)?
-                .select(encode_mailbox(&mailbox))
-                .map_err(|e| e.to_string())?;
-            link.selected = Some(mailbox.clone());
-        }
-        link.imap(account)?
-            .uid_store(
-                crate::mail::imap::sync::uid_set(&uids),
-                "+FLAGS.SILENT (\\Answered)",
-            )
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
 
 /// Files every due reply on its ticket as sent, without SMTP: for the demo shop, which

@@ -32,6 +32,8 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
         return None;
     }
     let mut original = None;
+    let mut final_recipient = None;
+    let mut returned_to = None;
     for part in m.parts.iter().skip(1) {
         let Some(ct) = part.content_type() else {
             continue;
@@ -41,6 +43,25 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
             ct.ctype().to_ascii_lowercase(),
             subtype(ct.subtype())
         );
+        match (kind.as_str(), &part.body) {
+            ("message/delivery-status" | "message/global-delivery-status", _) => {
+                final_recipient = final_recipient.or_else(|| recipient(part.contents()));
+            }
+            ("message/rfc822" | "message/global", PartType::Message(inner)) => {
+                returned_to = returned_to.or_else(|| {
+                    inner
+                        .to()
+                        .and_then(|a| a.first())
+                        .and_then(|a| a.address())
+                        .map(str::to_lowercase)
+                });
+            }
+            ("text/rfc822-headers" | "message/global-headers", _) => {
+                returned_to =
+                    returned_to.or_else(|| field(part.contents(), "to").and_then(|v| address(&v)));
+            }
+            _ => {}
+        }
         let found = match (kind.as_str(), &part.body) {
             // the receipt names its original; nothing else in it is as sure
             ("message/disposition-notification", _) => {
@@ -72,7 +93,20 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
             })
             .flatten();
     }
-    Some(MailReport { original })
+    let is_receipt = m.parts.first().is_some_and(|root| {
+        root.content_type()
+            .and_then(|c| c.attribute("report-type"))
+            .is_some_and(|t| t.eq_ignore_ascii_case("disposition-notification"))
+    });
+    let recipient = if is_receipt {
+        None
+    } else {
+        final_recipient.or(returned_to)
+    };
+    Some(MailReport {
+        original,
+        recipient,
+    })
 }
 
 fn subtype(s: Option<&str>) -> String {
@@ -112,6 +146,39 @@ fn field(block: &[u8], name: &str) -> Option<String> {
     field_value(&value?)
 }
 
+/// A delivery report's first `Final-Recipient` (else `Original-Recipient`) that is a mail
+/// address (`rfc822; anna@example.test`), lower-cased. The report's fields come in blocks,
+/// one per recipient after one for the message: every line is read.
+fn recipient(block: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(block);
+    ["final-recipient", "original-recipient"]
+        .iter()
+        .find_map(|name| {
+            text.lines().find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                if !key.trim().eq_ignore_ascii_case(name) {
+                    return None;
+                }
+                let (kind, addr) = value.split_once(';')?;
+                kind.trim()
+                    .eq_ignore_ascii_case("rfc822")
+                    .then(|| address(addr))
+                    .flatten()
+            })
+        })
+}
+
+/// A single address as written in a field (`<a@b>`, `Name <a@b>` or `a@b`), lower-cased;
+/// `None` unless it looks like one.
+fn address(value: &str) -> Option<String> {
+    let inner = match (value.rfind('<'), value.rfind('>')) {
+        (Some(start), Some(end)) if start < end => &value[start + 1..end],
+        _ => value,
+    };
+    let addr = crate::domain::sanitize::sanitize_line(inner.trim()).to_lowercase();
+    (addr.contains('@') && !addr.contains(char::is_whitespace)).then_some(addr)
+}
+
 /// A Message-ID field's value without its angle brackets, read as stored ids are.
 fn field_value(value: &str) -> Option<String> {
     let id = match (value.find('<'), value.rfind('>')) {
@@ -145,7 +212,7 @@ mod tests {
         --b\r\nContent-Type: text/plain\r\n\r\nDelivery has failed to these recipients.\r\n\
         --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;outlook.example\r\n\
         --b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: shop@example.test\r\n\
-        Message-ID:\r\n <reply.13@example.test>\r\nSubject: Boots\r\n--b--\r\n";
+        To: Anna <Anna@Example.test>\r\nMessage-ID:\r\n <reply.13@example.test>\r\nSubject: Boots\r\n--b--\r\n";
 
     /// A read receipt (RFC 8098).
     const RECEIPT: &str = "From: Anna <anna@example.test>\r\nTo: shop@example.test\r\n\
@@ -192,6 +259,16 @@ mod tests {
         --b\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n\
         --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.test\r\n--b--\r\n";
 
+    /// A delay report: per-message fields, then one block per recipient.
+    const DELAYED: &str = "From: MAILER-DAEMON@mx.example.test\r\nTo: shop@example.test\r\n\
+        Subject: Delayed Mail (still being retried)\r\nMessage-ID: <delay.2@mx.example.test>\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\nStill trying.\r\n\
+        --b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.test\r\n\
+        Arrival-Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\n\
+        Original-Recipient: rfc822;Ben@Example.test\r\nFinal-Recipient: rfc822; <Ben@Example.test>\r\n\
+        Action: delayed\r\nStatus: 4.4.1\r\n--b--\r\n";
+
     /// A system's plain notice with nothing attached: not a report.
     const NOTICE: &str = "From: postmaster@example.test\r\nTo: shop@example.test\r\n\
         Subject: Your mailbox is almost full\r\nMessage-ID: <quota.1@example.test>\r\n\r\n90 % used.\r\n";
@@ -217,6 +294,25 @@ mod tests {
                 want.map(|o| o.map(str::to_string)),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn who_a_report_is_about() {
+        #[rustfmt::skip]
+        let cases: [(&str, &str, Option<&str>); 6] = [
+            ("the delivery status names the recipient", POSTFIX, Some("anna@example.test")),
+            ("else the returned headers' To", HEADERS_ONLY, Some("anna@example.test")),
+            ("a read receipt is its reader's own", RECEIPT, None),
+            ("else the returned message's To", OLD_STYLE, None),
+            ("nothing returned, nothing named", BARE, None),
+            ("a delay report naming its recipient", DELAYED, Some("ben@example.test")),
+        ];
+        for (name, raw, want) in cases {
+            let got = parse_message(raw.as_bytes())
+                .report
+                .and_then(|r| r.recipient);
+            assert_eq!(got.as_deref(), want, "{name}");
         }
     }
 

@@ -543,6 +543,21 @@ fn a_bounce_joins_the_ticket_of_the_mail_it_returns_and_bounces_never_merge() {
     assert!(matches!(out[1], IngestOutcome::NewTicket(_)), "{out:?}");
     assert!(matches!(out[2], IngestOutcome::NewTicket(_)), "{out:?}");
     assert_ne!(ticket_of(&store, "b2@mx"), ticket_of(&store, "b3@mx"));
+    // each is about the customer the mail did not reach
+    let customer_of = |id: &str| -> String {
+        store
+            .conn()
+            .query_row(
+                "SELECT a.email FROM messages m JOIN tickets t ON t.id = m.ticket_id
+                   JOIN customer_addresses a ON a.customer_id = t.customer_id
+                  WHERE m.message_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .expect("customer")
+    };
+    assert_eq!(customer_of("b2@mx"), "ben@example.test");
+    assert_eq!(customer_of("b3@mx"), "cem@example.test");
     let why: String = store
         .conn()
         .query_row(
