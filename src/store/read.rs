@@ -116,11 +116,7 @@ pub fn messages(conn: &Connection, ids: &[i64]) -> Result<Vec<MessageView>, Stor
             })
             .optional()?;
         let Some(r) = row else { continue };
-        // mail stored before placements were recorded knows its rule only
-        let placed = match &r.16 {
-            Some(json) => serde_json::from_str(json)?,
-            None => Placed::rule_only(r.13),
-        };
+        let placed = Placed::from_stored(r.16.as_deref(), r.13);
         out.push(MessageView {
             id: r.0,
             ticket_id: r.1,

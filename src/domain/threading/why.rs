@@ -62,6 +62,14 @@ pub struct Placed {
 }
 
 impl Placed {
+    /// A placement as stored: its record, or its rule alone for mail stored before
+    /// placements were recorded, or by a later version whose record this one cannot read
+    /// (a kind of match it does not know): what it says is still shown, nothing fails.
+    pub fn from_stored(json: Option<&str>, by: PlacedBy) -> Placed {
+        json.and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_else(|| Placed::rule_only(by))
+    }
+
     /// What is known of mail stored before placements were recorded: the rule only.
     pub fn rule_only(by: PlacedBy) -> Placed {
         Placed {
@@ -194,6 +202,22 @@ mod tests {
         ];
         for (p, want) in cases {
             assert_eq!(p.to_string(), want);
+        }
+    }
+
+    #[test]
+    fn a_stored_record_this_version_cannot_read_keeps_its_rule() {
+        let known = r#"{"by":"token","matched":{"what":"token","token":"[SHOP #1]","number":1},"warnings":[]}"#;
+        let later =
+            r#"{"by":"references","matched":{"what":"carrier_pigeon","n":1},"warnings":[]}"#;
+        let cases = [
+            (Some(known), PlacedBy::Token, "our token [SHOP #1]"),
+            (Some(later), PlacedBy::References, "placed by references"),
+            (Some("not json"), PlacedBy::Subject, "placed by subject"),
+            (None, PlacedBy::New, "started this ticket"),
+        ];
+        for (json, by, want) in cases {
+            assert_eq!(Placed::from_stored(json, by).to_string(), want, "{json:?}");
         }
     }
 

@@ -47,10 +47,7 @@ pub(super) fn move_messages(
         let Some((row, by, json, date, direction)) = row else {
             return Err(StoreError::NoMessage(message_id.clone()));
         };
-        let original = match json {
-            Some(j) => serde_json::from_str::<Placed>(&j)?.before_move(),
-            None => Placed::rule_only(by),
-        };
+        let original = Placed::from_stored(json.as_deref(), by).before_move();
         let placed = match mark {
             Mark::Moved { who, from } => original.moved(who, from),
             Mark::Restored => original,
