@@ -1,7 +1,7 @@
 //! A reply that never arrives, against the real Postfix and Dovecot: our reply, handed to
 //! Postfix for an address it cannot deliver to, comes back as Postfix's own bounce (a
 //! delivery status notification with the message returned). Sync files that bounce on the
-//! reply's ticket, where it moves nothing.
+//! reply's ticket, which is the shop's again: the customer has no answer.
 
 #![allow(clippy::unwrap_used)]
 
@@ -32,7 +32,7 @@ fn submit_locally(stack: &MailStack, from: &str, to: &str, raw: &[u8]) {
 }
 
 #[test]
-fn a_bounced_reply_comes_back_onto_its_ticket_and_reopens_nothing() {
+fn a_bounced_reply_comes_back_onto_its_ticket_and_gives_it_back_to_the_shop() {
     let stack = MailStack::start();
     let tmp = tempfile::tempdir().unwrap();
     let config = stack.write_config(tmp.path(), "");
@@ -81,7 +81,10 @@ fn a_bounced_reply_comes_back_onto_its_ticket_and_reopens_nothing() {
     assert_eq!(tickets.len(), 1, "the bounce starts no ticket: {tickets:?}");
     let t: serde_json::Value =
         serde_json::from_str(&ok(shopdesk(&config, &db).args(["show", &id, "--json"]))).unwrap();
-    assert_eq!(t["status"], "pending", "the bounce reopens nothing: {t}");
+    assert_eq!(
+        t["status"], "open",
+        "the reply did not arrive: the shop's turn again: {t}"
+    );
     assert_eq!(t["customer"]["email"], CUSTOMER, "{t}");
     let messages = t["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 3, "question, reply, bounce: {t}");

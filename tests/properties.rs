@@ -423,6 +423,7 @@ proptest! {
         let report = report.map(|original| MailReport {
             original,
             recipient: None,
+            undelivered: false,
         });
         let input = ThreadInput {
             tag: &tag,

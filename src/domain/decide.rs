@@ -69,8 +69,10 @@ pub struct MailFacts<'a> {
     /// Mail that was in the mailbox before its first sync: it starts no clock.
     pub history: bool,
     /// A mail system's report about another message (a bounce, a delay notice, a read
-    /// receipt): filed on the ticket, it is no one's word and moves nothing.
+    /// receipt): filed on the ticket, it is no one's word and moves nothing, except that
+    /// a bounce (`undelivered`) gives a waiting ticket back to the shop.
     pub report: bool,
+    pub undelivered: bool,
 }
 
 /// What the store knows about the ticket a mail goes to.
@@ -191,6 +193,13 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
         placed_by: mail.placed_by,
     });
     if mail.report {
+        let next = now.status.on_customer_reply();
+        if mail.undelivered && !is_new && next != now.status {
+            out.push(TicketChange::StatusSet {
+                status: next,
+                cause: StatusCause::Undelivered,
+            });
+        }
         return out;
     }
     match mail.direction {

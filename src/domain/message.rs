@@ -137,6 +137,9 @@ pub struct MailReport {
     /// `Final-Recipient`, else the returned message's first `To`); `None` for a read
     /// receipt, which its reader sends.
     pub recipient: Option<String>,
+    /// The message could not be delivered (a bounce: `Action: failed`, or an older mail
+    /// system's failure notice), as against a delay, a delivery or a read receipt.
+    pub undelivered: bool,
 }
 
 /// A decoded message: everything displayable is already sanitised (no control, escape or

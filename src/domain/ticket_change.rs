@@ -42,6 +42,9 @@ pub enum StatusCause {
     ShopReply,
     /// A conversation found in a mailbox's history settled where it stands.
     History,
+    /// A message of the shop's came back undelivered: the customer has no answer, and the
+    /// ticket is the shop's again.
+    Undelivered,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -375,6 +375,7 @@ fn store_message(
         language: language.as_deref(),
         history: fetched.history,
         report: parsed.report.is_some(),
+        undelivered: parsed.report.as_ref().is_some_and(|r| r.undelivered),
     };
     let rules = MailRules {
         first_response: account.sla.as_ref().map(|s| (s.first_response, &s.hours)),

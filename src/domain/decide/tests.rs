@@ -24,6 +24,7 @@ fn mail(direction: Direction) -> MailFacts<'static> {
         language: Some("sv"),
         history: false,
         report: false,
+        undelivered: false,
     }
 }
 
@@ -161,9 +162,15 @@ fn mail_makes_the_changes_its_rules_say() {
          vec![added(Out), TicketChange::FirstResponse { at: ts(DATE) }]),
         ("an acknowledgement is not an answer", robot, TicketFacts::Existing(existing(New)), sla,
          vec![added(Out)]),
-        ("a bounce is filed: it reopens nothing, starts no clock", bounce.clone(),
+        ("a delay notice is filed: it reopens nothing, starts no clock", bounce.clone(),
          TicketFacts::Existing(TicketNow { from_known: false, ..existing(Solved) }), sla,
          vec![added(In)]),
+        ("a bounce gives a waiting ticket back to the shop, with no clock",
+         MailFacts { undelivered: true, ..bounce.clone() },
+         TicketFacts::Existing(TicketNow { from_known: false, ..existing(Pending) }), sla,
+         vec![added(In), status(Open, Undelivered)]),
+        ("a bounce leaves a new ticket new", MailFacts { undelivered: true, ..bounce.clone() },
+         TicketFacts::Existing(existing(New)), sla, vec![added(In)]),
         ("a report begins its ticket, new, with no clock and no language", bounce,
          new(Some(7)), sla, vec![created(New), added(In)]),
         ("a read receipt the shop sent is no answer", receipt_sent,

@@ -635,6 +635,7 @@ fn placement_table() {
         let report = c.report.map(|original| MailReport {
             original: original.map(str::to_string),
             recipient: None,
+            undelivered: false,
         });
         let input = ThreadInput {
             tag: "SHOP",

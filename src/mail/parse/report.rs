@@ -33,6 +33,7 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
     }
     let mut original = None;
     let mut final_recipient = None;
+    let mut failed = false;
     let mut returned_to = None;
     for part in m.parts.iter().skip(1) {
         let Some(ct) = part.content_type() else {
@@ -46,6 +47,7 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
         match (kind.as_str(), &part.body) {
             ("message/delivery-status" | "message/global-delivery-status", _) => {
                 final_recipient = final_recipient.or_else(|| recipient(part.contents()));
+                failed |= any_failed(part.contents());
             }
             ("message/rfc822" | "message/global", PartType::Message(inner)) => {
                 returned_to = returned_to.or_else(|| {
@@ -103,9 +105,12 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
     } else {
         final_recipient.or(returned_to)
     };
+    // an older system's notice (no report part) is sent for a failure
+    let undelivered = failed || (!is_report && from_system);
     Some(MailReport {
         original,
         recipient,
+        undelivered: undelivered && !is_receipt,
     })
 }
 
@@ -166,6 +171,15 @@ fn recipient(block: &[u8]) -> Option<String> {
                     .flatten()
             })
         })
+}
+
+/// Whether a delivery report says delivery failed for any recipient (`Action: failed`).
+fn any_failed(block: &[u8]) -> bool {
+    String::from_utf8_lossy(block).lines().any(|line| {
+        line.split_once(':').is_some_and(|(key, value)| {
+            key.trim().eq_ignore_ascii_case("action") && value.trim().eq_ignore_ascii_case("failed")
+        })
+    })
 }
 
 /// A single address as written in a field (`<a@b>`, `Name <a@b>` or `a@b`), lower-cased;
@@ -294,6 +308,24 @@ mod tests {
                 want.map(|o| o.map(str::to_string)),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn which_reports_say_a_message_did_not_arrive() {
+        #[rustfmt::skip]
+        let cases: [(&str, &str, bool); 7] = [
+            ("a Postfix bounce", POSTFIX, true),
+            ("a read receipt", RECEIPT, false),
+            ("an older system's notice", OLD_STYLE, true),
+            ("qmail", QMAIL, true),
+            ("a delay", DELAYED, false),
+            ("a report with no recipient block", BARE, false),
+            ("an Exchange report without an action", HEADERS_ONLY, false),
+        ];
+        for (name, raw, want) in cases {
+            let got = parse_message(raw.as_bytes()).report.map(|r| r.undelivered);
+            assert_eq!(got, Some(want), "{name}");
         }
     }
 

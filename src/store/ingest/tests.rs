@@ -514,14 +514,18 @@ fn a_bounce_joins_the_ticket_of_the_mail_it_returns_and_bounces_never_merge() {
     .expect("ingest");
     assert_eq!(out[0], IngestOutcome::Threaded(ticket), "{out:?}");
     assert_eq!(ticket_of(&store, "b1@mx"), ticket);
-    // filed, it moves nothing and is no one's message on the clocks
+    // filed, it gives the ticket back to the shop (Anna has no answer) and is no one's
+    // message on the clocks
     let status: String = store
         .conn()
         .query_row("SELECT status FROM tickets WHERE id = ?1", [ticket], |r| {
             r.get(0)
         })
         .expect("status");
-    assert_eq!(status, "pending", "the bounce reopens nothing");
+    assert_eq!(
+        status, "open",
+        "the reply did not arrive: the shop's turn again"
+    );
     let records = crate::store::timeline::records(
         store.conn(),
         crate::store::timeline::Scope::Ticket(ticket),
