@@ -86,6 +86,12 @@ fn a_bounced_reply_comes_back_onto_its_ticket_and_gives_it_back_to_the_shop() {
         "the reply did not arrive: the shop's turn again: {t}"
     );
     assert_eq!(t["customer"]["email"], CUSTOMER, "{t}");
+    assert!(
+        t["tags"].as_array().unwrap().iter().any(|g| g == "bounced"),
+        "{t}"
+    );
+    let bounced = list_json(&config, &db, &["tag:bounced"]);
+    assert_eq!(bounced.len(), 1, "{bounced:?}");
     let messages = t["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 3, "question, reply, bounce: {t}");
     let filed = &messages[2];

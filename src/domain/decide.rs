@@ -152,6 +152,9 @@ pub struct MailRules<'a> {
     pub orders: &'a OrderFinder,
 }
 
+/// The tag a bounce puts on its ticket.
+pub const BOUNCED_TAG: &str = "bounced";
+
 /// The changes one new mail makes to its ticket, in the order they apply.
 pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<TicketChange> {
     let mut out = Vec::new();
@@ -198,6 +201,12 @@ pub fn decide(mail: &MailFacts, ticket: &TicketFacts, rules: &MailRules) -> Vec<
             out.push(TicketChange::StatusSet {
                 status: next,
                 cause: StatusCause::Undelivered,
+            });
+        }
+        // found with `tag:bounced`; an agent removes the tag once the address is mended
+        if mail.undelivered {
+            out.push(TicketChange::Tagged {
+                tag: BOUNCED_TAG.to_string(),
             });
         }
         return out;

@@ -52,6 +52,12 @@ fn status(status: Status, cause: StatusCause) -> TicketChange {
     TicketChange::StatusSet { status, cause }
 }
 
+fn bounced() -> TicketChange {
+    TicketChange::Tagged {
+        tag: BOUNCED_TAG.into(),
+    }
+}
+
 fn lang() -> TicketChange {
     TicketChange::LanguageSet {
         language: "sv".into(),
@@ -168,9 +174,11 @@ fn mail_makes_the_changes_its_rules_say() {
         ("a bounce gives a waiting ticket back to the shop, with no clock",
          MailFacts { undelivered: true, ..bounce.clone() },
          TicketFacts::Existing(TicketNow { from_known: false, ..existing(Pending) }), sla,
-         vec![added(In), status(Open, Undelivered)]),
+         vec![added(In), status(Open, Undelivered), bounced()]),
         ("a bounce leaves a new ticket new", MailFacts { undelivered: true, ..bounce.clone() },
-         TicketFacts::Existing(existing(New)), sla, vec![added(In)]),
+         TicketFacts::Existing(existing(New)), sla, vec![added(In), bounced()]),
+        ("a bounce begins a ticket of its own, tagged", MailFacts { undelivered: true, ..bounce.clone() },
+         new(Some(7)), sla, vec![created(New), added(In), bounced()]),
         ("a report begins its ticket, new, with no clock and no language", bounce,
          new(Some(7)), sla, vec![created(New), added(In)]),
         ("a read receipt the shop sent is no answer", receipt_sent,

@@ -526,6 +526,15 @@ fn a_bounce_joins_the_ticket_of_the_mail_it_returns_and_bounces_never_merge() {
         status, "open",
         "the reply did not arrive: the shop's turn again"
     );
+    let tagged: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM ticket_tags WHERE ticket_id = ?1 AND tag = 'bounced'",
+            [ticket],
+            |r| r.get(0),
+        )
+        .expect("tags");
+    assert_eq!(tagged, 1, "found with tag:bounced");
     let records = crate::store::timeline::records(
         store.conn(),
         crate::store::timeline::Scope::Ticket(ticket),
