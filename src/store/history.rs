@@ -1,7 +1,7 @@
 //! A mailbox's history: the mail that was there before its first sync. Its conversations
 //! start where they stand (`domain::decide::settle`) instead of all waiting on the shop.
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 
 use super::StoreError;
@@ -38,22 +38,10 @@ pub fn settle_history(
         if !eligible {
             continue;
         }
-        let (mut last_in, mut last_out) = (None, None);
-        let rows: Vec<(String, i64, String)> = tx
-            .prepare_cached(
-                "SELECT direction, date, auto_json FROM messages
-                  WHERE ticket_id = ?1 AND id NOT IN (SELECT message FROM message_reports)",
-            )?
-            .query_map([ticket], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        for (direction, date, auto) in rows {
-            let auto: crate::domain::AutoHeaders = serde_json::from_str(&auto).unwrap_or_default();
-            match direction.as_str() {
-                "in" => last_in = last_in.max(Some(date)),
-                "out" if !auto.is_auto_submitted() => last_out = last_out.max(Some(date)),
-                _ => {}
-            }
-        }
+        // the newest customer message and shop answer, as the mail rules read them
+        let written = super::written::written(tx, ticket, &[])?;
+        let newest = |at: &[DateTime<Utc>]| at.iter().max().map(DateTime::timestamp);
+        let (last_in, last_out) = (newest(&written.customer), newest(&written.answers));
         let (status, due) = tx
             .prepare_cached("SELECT status, due_at FROM tickets WHERE id = ?1")?
             .query_row([ticket], |r| {

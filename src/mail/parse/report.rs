@@ -44,62 +44,57 @@ pub(super) fn find(m: &Message, p: &ParsedMessage) -> Option<MailReport> {
             ct.ctype().to_ascii_lowercase(),
             subtype(ct.subtype())
         );
-        match (kind.as_str(), &part.body) {
+        let (id, to) = match (kind.as_str(), &part.body) {
             ("message/delivery-status" | "message/global-delivery-status", _) => {
-                final_recipient = final_recipient.or_else(|| recipient(part.contents()));
-                failed |= any_failed(part.contents());
+                let fields = fields(part.contents(), Blocks::All);
+                final_recipient = final_recipient.or_else(|| recipient(&fields));
+                failed |= fields
+                    .iter()
+                    .any(|(k, v)| k == "action" && v.eq_ignore_ascii_case("failed"));
+                (None, None)
             }
-            ("message/rfc822" | "message/global", PartType::Message(inner)) => {
-                returned_to = returned_to.or_else(|| {
-                    inner
-                        .to()
-                        .and_then(|a| a.first())
-                        .and_then(|a| a.address())
-                        .map(str::to_lowercase)
-                });
-            }
-            ("text/rfc822-headers" | "message/global-headers", _) => {
-                returned_to =
-                    returned_to.or_else(|| field(part.contents(), "to").and_then(|v| address(&v)));
-            }
-            _ => {}
-        }
-        let found = match (kind.as_str(), &part.body) {
             // the receipt names its original; nothing else in it is as sure
             ("message/disposition-notification", _) => {
-                field(part.contents(), "original-message-id")
+                let id = value_of(
+                    &fields(part.contents(), Blocks::First),
+                    "original-message-id",
+                );
+                if let Some(id) = id.as_deref().and_then(message_id_value) {
+                    original = Some(id);
+                    break;
+                }
+                (None, None)
             }
-            ("message/rfc822" | "message/global", PartType::Message(inner)) => message_id(inner),
+            ("message/rfc822" | "message/global", PartType::Message(inner)) => (
+                message_id(inner),
+                inner
+                    .to()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address())
+                    .map(str::to_lowercase),
+            ),
             ("text/rfc822-headers" | "message/global-headers", _) => {
-                field(part.contents(), "message-id")
+                let fields = fields(part.contents(), Blocks::First);
+                (
+                    value_of(&fields, "message-id").and_then(|v| message_id_value(&v)),
+                    value_of(&fields, "to").and_then(|v| address(&v)),
+                )
             }
-            _ => None,
+            _ => (None, None),
         };
-        if let Some(id) = found.filter(|id| !id.is_empty()) {
-            original = Some(id);
-            if kind == "message/disposition-notification" {
-                break;
-            }
-        }
+        original = id.or(original);
+        returned_to = returned_to.or(to);
     }
     // Older systems (qmail, Exim) copy the message into the text, below a line such as
     // "--- Below this line is a copy of the message.": its first Message-ID line.
     if original.is_none() && !is_report {
-        original = p
-            .text
-            .lines()
-            .find_map(|l| {
-                let (key, value) = l.trim_start().split_once(':')?;
-                key.eq_ignore_ascii_case("message-id")
-                    .then(|| field_value(value))
-            })
-            .flatten();
+        original = value_of(&fields(p.text.as_bytes(), Blocks::All), "message-id")
+            .and_then(|v| message_id_value(&v));
     }
-    let is_receipt = m.parts.first().is_some_and(|root| {
-        root.content_type()
-            .and_then(|c| c.attribute("report-type"))
-            .is_some_and(|t| t.eq_ignore_ascii_case("disposition-notification"))
-    });
+    let is_receipt = root
+        .content_type()
+        .and_then(|c| c.attribute("report-type"))
+        .is_some_and(|t| t.eq_ignore_ascii_case("disposition-notification"));
     let recipient = if is_receipt {
         None
     } else {
@@ -118,68 +113,68 @@ fn subtype(s: Option<&str>) -> String {
     s.unwrap_or("").to_ascii_lowercase()
 }
 
-/// The value of header `name` (lower case) in a header block, unfolded, without its
-/// angle brackets; the block ends at its first empty line.
-fn field(block: &[u8], name: &str) -> Option<String> {
+/// How much of a header-like text to read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Blocks {
+    /// Up to the first empty line after a field: returned headers, a receipt's fields.
+    First,
+    /// Every block: a delivery report has one for the message, then one per recipient.
+    All,
+}
+
+/// The `Name: value` fields of a header-like text, unfolded, names lower-cased, in order.
+/// Empty lines before the first field are skipped.
+fn fields(block: &[u8], blocks: Blocks) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(block);
-    let mut value: Option<String> = None;
-    let mut started = false;
+    let mut out: Vec<(String, String)> = Vec::new();
     for line in text.lines() {
-        // blank lines before the block are no end of it
         if line.trim().is_empty() {
-            if started {
+            if blocks == Blocks::First && !out.is_empty() {
                 break;
             }
             continue;
         }
-        started = true;
         if line.starts_with([' ', '\t']) {
-            if let Some(v) = value.as_mut() {
+            if let Some((_, v)) = out.last_mut() {
                 v.push_str(line.trim());
             }
             continue;
         }
-        if value.is_some() {
-            break;
-        }
-        if let Some((key, rest)) = line.split_once(':')
-            && key.trim().eq_ignore_ascii_case(name)
-        {
-            value = Some(rest.trim().to_string());
+        if let Some((key, value)) = line.split_once(':') {
+            out.push((key.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
-    field_value(&value?)
+    out
+}
+
+/// The first field named `name` (lower case).
+fn value_of(fields: &[(String, String)], name: &str) -> Option<String> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// The Message-ID in field `name` of a header block's first block.
+#[cfg(test)]
+fn field(block: &[u8], name: &str) -> Option<String> {
+    value_of(&fields(block, Blocks::First), name).and_then(|v| message_id_value(&v))
 }
 
 /// A delivery report's first `Final-Recipient` (else `Original-Recipient`) that is a mail
-/// address (`rfc822; anna@example.test`), lower-cased. The report's fields come in blocks,
-/// one per recipient after one for the message: every line is read.
-fn recipient(block: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(block);
+/// address (`rfc822; anna@example.test`), lower-cased.
+fn recipient(fields: &[(String, String)]) -> Option<String> {
     ["final-recipient", "original-recipient"]
         .iter()
         .find_map(|name| {
-            text.lines().find_map(|line| {
-                let (key, value) = line.split_once(':')?;
-                if !key.trim().eq_ignore_ascii_case(name) {
-                    return None;
-                }
-                let (kind, addr) = value.split_once(';')?;
+            fields.iter().filter(|(k, _)| k == name).find_map(|(_, v)| {
+                let (kind, addr) = v.split_once(';')?;
                 kind.trim()
                     .eq_ignore_ascii_case("rfc822")
                     .then(|| address(addr))
                     .flatten()
             })
         })
-}
-
-/// Whether a delivery report says delivery failed for any recipient (`Action: failed`).
-fn any_failed(block: &[u8]) -> bool {
-    String::from_utf8_lossy(block).lines().any(|line| {
-        line.split_once(':').is_some_and(|(key, value)| {
-            key.trim().eq_ignore_ascii_case("action") && value.trim().eq_ignore_ascii_case("failed")
-        })
-    })
 }
 
 /// A single address as written in a field (`<a@b>`, `Name <a@b>` or `a@b`), lower-cased;
@@ -194,7 +189,7 @@ fn address(value: &str) -> Option<String> {
 }
 
 /// A Message-ID field's value without its angle brackets, read as stored ids are.
-fn field_value(value: &str) -> Option<String> {
+fn message_id_value(value: &str) -> Option<String> {
     let id = match (value.find('<'), value.rfind('>')) {
         (Some(start), Some(end)) if start < end => &value[start + 1..end],
         _ => value,
