@@ -285,7 +285,8 @@ pub fn undo(
 fn last_correction(tx: &Connection) -> Result<Option<(TicketId, TicketChange)>, StoreError> {
     let mut stmt = tx.prepare_cached(
         "SELECT ticket_id, payload FROM ticket_events
-          WHERE kind IN ('merge', 'split', 'unmerge') AND payload IS NOT NULL ORDER BY id",
+          WHERE (kind = 'merge' OR kind = 'split' OR kind = 'unmerge') AND payload IS NOT NULL
+          ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     let mut stack = Vec::new();
