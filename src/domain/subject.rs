@@ -46,11 +46,36 @@ const PREFIXES: &[&str] = &[
     "ilt",
     "yanıt",
     "ilet",
-    // Russian, Ukrainian
+    // Lithuanian, Latvian, Estonian, Hungarian, Croatian/Slovenian/Serbian, Indonesian/Malay
+    "ats",
+    "atb",
+    "edasi",
+    "vá",
+    "válasz",
+    "továbbítás",
+    "odg",
+    "prosl",
+    "posr",
+    "balas",
+    "terusan",
+    // Greek, Hebrew, Arabic, Korean
+    "απ",
+    "σχετ",
+    "πρθ",
+    "השב",
+    "תשובה",
+    "הועבר",
+    "رد",
+    "회신",
+    "답장",
+    "전달",
+    // Russian, Ukrainian, Bulgarian, Serbian
     "ответ",
     "отв",
     "пересл",
     "відп",
+    "отг",
+    "одг",
     // Chinese, Japanese
     "回复",
     "回覆",
@@ -111,7 +136,7 @@ fn prefix_len(s: &str) -> Option<usize> {
             .trim_end_matches([']', ')'])
             .chars()
             .all(|c| c.is_ascii_digit());
-    if !counter_ok || word.is_empty() || word.chars().count() > 7 {
+    if !counter_ok || word.is_empty() || word.chars().count() > 10 {
         return None;
     }
     let folded = fold(word);
@@ -205,8 +230,26 @@ fn is_order_word(folded: &str) -> bool {
     ORDER_WORDS.iter().any(|w| folded.starts_with(w))
 }
 
-/// Other helpdesks' tags without a number, put first (`[JIRA] (PROJ-123) …`).
-const SYSTEM_TAGS: &[&str] = &["jira"];
+/// Tags without a number that other systems put first: a helpdesk's (`[JIRA] (PROJ-123) …`),
+/// or a mail gateway's on the way in (`[EXTERNAL] Re: …`, `[SPAM] …`), which the customer's
+/// next message through the same gateway carries and their first one did not.
+const SYSTEM_TAGS: &[&str] = &[
+    "jira",
+    "external",
+    "ext",
+    "external email",
+    "external sender",
+    "external mail",
+    "extern",
+    "externe",
+    "externo",
+    "spam",
+    "suspected spam",
+    "possible spam",
+    "caution",
+    "caution: external",
+    "warning: external",
+];
 
 /// Words other helpdesks put before a ticket number (folded).
 const TICKET_WORDS: &[&str] = &[
