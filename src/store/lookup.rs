@@ -32,11 +32,15 @@ impl ThreadLookup for TxLookup<'_> {
         let mut addresses: Vec<String> = Vec::new();
         if let Ok(mut s) = self.tx.prepare_cached(
             "SELECT email FROM customer_addresses WHERE customer_id = ?1
-             UNION SELECT from_email FROM messages WHERE ticket_id = ?2 AND from_email IS NOT NULL",
+             UNION ALL
+             SELECT from_email FROM messages WHERE ticket_id = ?2 AND from_email IS NOT NULL",
         ) && let Ok(rows) = s.query_map(params![customer, id], |r| r.get::<_, String>(0))
         {
             addresses.extend(rows.flatten());
         }
+        // each once (here rather than by a UNION, which builds a temporary table)
+        addresses.sort_unstable();
+        addresses.dedup();
         Some(TicketFacts { id, addresses })
     }
 
@@ -46,42 +50,64 @@ impl ThreadLookup for TxLookup<'_> {
         // first. The outbox knows our replies before their copy is synced back.
         let variants_from = format!("{message_id}{DUP_MARK}");
         let variants_to = format!("{message_id}#dup.");
-        self.tx
-            .prepare_cached(
-                "SELECT ticket_id, id FROM (
-                    SELECT m.ticket_id, m.id,
-                           EXISTS (SELECT 1 FROM tickets t
-                                     JOIN customer_addresses ca ON ca.customer_id = t.customer_id
-                                    WHERE t.id = m.ticket_id AND ca.email = ?5) AS theirs
-                      FROM messages m
-                     WHERE m.account = ?1
-                       AND (m.message_id = ?2 OR (m.message_id >= ?3 AND m.message_id < ?4))
-                     ORDER BY theirs DESC, m.id
-                     LIMIT 1)
-                 UNION ALL
-                 SELECT ticket_id, NULL FROM outbox WHERE account = ?1 AND message_id = ?2
-                 LIMIT 1",
-            )
-            .and_then(|mut s| {
-                s.query_row(
-                    params![
-                        self.account,
-                        message_id,
-                        variants_from,
-                        variants_to,
-                        correspondent
-                    ],
-                    |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?)),
+        // One range of the Message-ID index holds the id and its variants (the filter drops
+        // an id that only sorts between them); the choice is made here, since a sort or an
+        // OR of two ranges in SQL builds temporary tables for what is nearly always one row.
+        let mut best: Option<(bool, i64, Option<i64>)> = None;
+        if let Ok(mut s) = self.tx.prepare_cached(
+            "SELECT m.ticket_id, m.id,
+                    EXISTS (SELECT 1 FROM tickets t
+                              JOIN customer_addresses ca ON ca.customer_id = t.customer_id
+                             WHERE t.id = m.ticket_id AND ca.email = ?5)
+               FROM messages m
+              WHERE m.account = ?1 AND m.message_id >= ?2 AND m.message_id < ?4
+                AND (m.message_id = ?2 OR m.message_id >= ?3)",
+        ) && let Ok(rows) = s.query_map(
+            params![
+                self.account,
+                message_id,
+                variants_from,
+                variants_to,
+                correspondent
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, Option<i64>>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            },
+        ) {
+            for (ticket, row, theirs) in rows.flatten() {
+                let better = best.is_none_or(|(b_theirs, b_row, _)| {
+                    (theirs, std::cmp::Reverse(row)) > (b_theirs, std::cmp::Reverse(b_row))
+                });
+                if better {
+                    best = Some((theirs, row, ticket));
+                }
+            }
+        }
+        let found = match best {
+            Some((_, row, ticket)) => Some((ticket, Some(row))),
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT ticket_id FROM outbox WHERE account = ?1 AND message_id = ?2 LIMIT 1",
                 )
-                .optional()
-            })
-            .ok()
-            .flatten()
-            .and_then(|(ticket, row)| {
-                // an outbox row queued on a ticket merged since
-                let ticket = survivor(self.tx, ticket?).ok()?;
-                Some(KnownMessage { ticket, row })
-            })
+                .and_then(|mut s| {
+                    s.query_row(params![self.account, message_id], |r| {
+                        Ok((r.get::<_, Option<i64>>(0)?, None))
+                    })
+                    .optional()
+                })
+                .ok()
+                .flatten(),
+        };
+        found.and_then(|(ticket, row)| {
+            // an outbox row queued on a ticket merged since
+            let ticket = survivor(self.tx, ticket?).ok()?;
+            Some(KnownMessage { ticket, row })
+        })
     }
 
     fn recent_tickets_by_subject(
