@@ -255,6 +255,8 @@ struct Link {
     multiappend: Option<bool>,
     /// Delivered rows waiting for their Sent copy.
     to_file: Vec<OutboxRow>,
+    /// Whether the server files sent mail in Sent itself (Gmail), so no copy is appended.
+    files_own_copies: bool,
 }
 
 impl Link {

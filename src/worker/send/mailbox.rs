@@ -26,6 +26,21 @@ pub(super) fn file_copies(
             .capabilities()
             .map_err(|e| e.to_string())?;
         link.multiappend = Some(caps.has_str("MULTIAPPEND") && caps.has_str("LITERAL+"));
+        link.files_own_copies = files_own_copies(caps.iter().map(|c| match c {
+            imap_proto::types::Capability::Atom(a) => a.as_ref(),
+            _ => "",
+        }));
+        if link.files_own_copies {
+            tracing::info!(
+                account = %account.name,
+                "the server files its own copy of sent mail (Gmail); none is appended"
+            );
+        }
+    }
+    if link.files_own_copies {
+        // Gmail puts everything sent through its SMTP in Sent itself: a second copy would
+        // show every reply twice, whatever `save_sent` says.
+        return Ok(());
     }
     let texts: Option<Vec<&str>> = rows
         .iter()
@@ -50,6 +65,14 @@ pub(super) fn file_copies(
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Whether a server with these capabilities files a copy of what its SMTP relays in its
+/// Sent folder itself: Gmail, which says so by its extension `X-GM-EXT-1`.
+fn files_own_copies<'a>(capabilities: impl IntoIterator<Item = &'a str>) -> bool {
+    capabilities
+        .into_iter()
+        .any(|c| c.eq_ignore_ascii_case("X-GM-EXT-1"))
 }
 
 fn quote_imap(s: &str) -> String {
@@ -95,4 +118,29 @@ pub(super) fn flag_answered(
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gmail_is_known_by_its_extension() {
+        let cases: &[(&[&str], bool)] = &[
+            (
+                &["IMAP4rev1", "UNSELECT", "IDLE", "X-GM-EXT-1", "SPECIAL-USE"],
+                true,
+            ),
+            (&["IMAP4rev1", "x-gm-ext-1"], true),
+            (
+                &["IMAP4rev1", "LITERAL+", "MULTIAPPEND", "SPECIAL-USE"],
+                false,
+            ),
+            (&["X-GM-EXT-2"], false),
+            (&[], false),
+        ];
+        for (caps, want) in cases {
+            assert_eq!(files_own_copies(caps.iter().copied()), *want, "{caps:?}");
+        }
+    }
 }
