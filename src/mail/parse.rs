@@ -15,6 +15,7 @@ mod encoded_words;
 mod guard;
 mod headers;
 mod html;
+mod mend;
 mod report;
 
 use mail_parser::{Message, MessageParser};
@@ -28,6 +29,9 @@ pub use guard::panic_is_caught;
 
 /// Decodes one raw message.
 pub fn parse_message(raw: &[u8]) -> ParsedMessage {
+    // read from a mended copy where a shape would make mail-parser lose a field or the text
+    let mended = mend::mend(raw);
+    let raw: &[u8] = &mended;
     let message = if raw.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
