@@ -70,11 +70,23 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
 /// added its own) is read as Python's `email` and most clients read it: the first one
 /// counts, where mail-parser's own accessors take the last.
 /// The message's Message-ID, from its first such field, as every stored id is read.
+/// An id mail-parser cannot read (`<abc@example.com` with no closing bracket, seen from
+/// broken mailers) is taken as written, as Python takes it, so replies still find it.
 pub(super) fn message_id(m: &Message) -> Option<String> {
-    first(m, HeaderName::MessageId)
-        .and_then(HeaderValue::as_text)
-        .map(clean_id)
-        .filter(|s| !s.is_empty())
+    let h = m
+        .headers()
+        .iter()
+        .find(|h| h.name == HeaderName::MessageId)?;
+    let id = match h.value.as_text() {
+        Some(text) => clean_id(text),
+        None => {
+            let raw = m
+                .raw_message
+                .get(h.offset_start as usize..h.offset_end as usize)?;
+            clean_id(&String::from_utf8_lossy(&encoded_words::unfold(raw)))
+        }
+    };
+    Some(id).filter(|s| !s.is_empty())
 }
 
 fn first<'a>(m: &'a Message, name: HeaderName<'static>) -> Option<&'a HeaderValue<'a>> {
