@@ -1,5 +1,6 @@
 //! Subjects and display names decoded as the standards say (and the first of a field given
-//! twice taken, as everyone takes it), on one fixture per shape that
+//! twice taken, as everyone takes it; no field or text lost to a broken header block), on
+//! one fixture per shape that
 //! real-world mail takes (tests/fixtures/subjects, made by its generate.py): once against
 //! expectations written here, once against Python's `email` package (`policy.default`),
 //! the reference most mail software agrees with.
@@ -31,9 +32,14 @@ fn stem(p: &Path) -> String {
 /// Where we differ from Python on purpose: words split mid-character in a stateful or
 /// multi-byte charset are joined before decoding (Python decodes each alone and garbles
 /// the rest), and a word in a charset nobody knows stays as written instead of being
-/// guessed as UTF-8.
+/// guessed as UTF-8. And a label is read as the superset senders mean by it, as the
+/// WHATWG Encoding Standard and every browser and mail client read it: ISO-8859-1 as
+/// windows-1252 (Python shows its dashes and quotes as C1 controls, which are dropped)
+/// and GB2312 as GBK (Python shows U+FFFD for every character GB2312 lacks).
 const NOT_AS_PYTHON: &[&str] = &[
+    "gb2312-label-on-gbk",
     "iso-2022-jp-split",
+    "latin-1-label-on-windows-1252",
     "shift-jis-split",
     "unknown-charset-8bit",
 ];
@@ -44,14 +50,20 @@ fn every_fixture_subject_decodes_as_expected() {
     let expected: &[(&str, &str)] = &[
         ("bare-nul", "Order 1001 shipped, on its way"),
         ("blanks-as-written", "Re:  Order   1001  shipped"),
+        ("date-zone-then-field", "Where is order 1001?"),
+        ("eight-bit-in-q-word", "Beställning försenad"),
+        ("gb2312-label-on-gbk", "退货申请 琡"),
         ("folded-words", "Var är min beställning? number 1001"),
         ("iso-2022-jp-split", "日本語のご注文"),
+        ("latin-1-label-on-windows-1252", "Order 1001 – “shipped”…"),
         ("lowercase-b", "Où est ma commande ?"),
         (
             "malformed-words",
             "=?utf-8?q?a?b?= =?utf-8?x?abc?= =?utf-8?q?never closed",
         ),
+        ("message-id-unclosed", "Contact form: order 1001"),
         ("mixed-charsets", "CaféВозврат and 退货"),
+        ("no-blank-line-before-text", "Contact form"),
         ("overlong-word", &overlong),
         ("q-escape-after-encoding", "Ärende 1001"),
         ("q-underscores", "Retur av väska och skor"),
@@ -103,6 +115,21 @@ fn every_fixture_subject_decodes_as_expected() {
     );
     assert_eq!(p.in_reply_to, ["reply-1@example.test"]);
     assert_eq!(p.date.unwrap().to_rfc3339(), "2026-11-24T10:00:00+00:00");
+    // the fields after a Date in an obsolete zone, and the text of a message whose
+    // mailer forgot the blank line, are kept
+    let p = parse_message(&std::fs::read(fixtures_named("date-zone-then-field")).unwrap());
+    assert_eq!(p.from.unwrap().email, "anna@customer.example");
+    assert_eq!(p.date.unwrap().to_rfc3339(), "2026-11-24T10:00:00+00:00");
+    let p = parse_message(&std::fs::read(fixtures_named("no-blank-line-before-text")).unwrap());
+    assert_eq!(
+        p.text.trim_end(),
+        "Name, order number: Anna Berg, 1001\nWhere is my order?"
+    );
+    let p = parse_message(&std::fs::read(fixtures_named("message-id-unclosed")).unwrap());
+    assert_eq!(
+        p.message_id.as_deref(),
+        Some("message-id-unclosed@customer.example")
+    );
 }
 
 fn fixtures_named(name: &str) -> PathBuf {
