@@ -65,6 +65,7 @@ fn every_fixture_subject_decodes_as_expected() {
         ("mixed-charsets", "CaféВозврат and 退货"),
         ("no-blank-line-before-text", "Contact form"),
         ("overlong-word", &overlong),
+        ("part-without-blank-line", "Contact form with a photo"),
         ("q-escape-after-encoding", "Ärende 1001"),
         ("q-underscores", "Retur av väska och skor"),
         ("quoted-name", "About my order"),
@@ -125,6 +126,9 @@ fn every_fixture_subject_decodes_as_expected() {
         p.text.trim_end(),
         "Name, order number: Anna Berg, 1001\nWhere is my order?"
     );
+    let p = parse_message(&std::fs::read(fixtures_named("part-without-blank-line")).unwrap());
+    assert_eq!(p.text.trim_end(), "Where is my order?");
+    assert_eq!(p.attachments.len(), 1);
     let p = parse_message(&std::fs::read(fixtures_named("message-id-unclosed")).unwrap());
     assert_eq!(
         p.message_id.as_deref(),

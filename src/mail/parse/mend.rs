@@ -7,11 +7,12 @@
 //!   so it reads the line break too and the next field (often `From` or `Subject`) is
 //!   taken into the date and lost. Two blanks after the zone keep the line break out of
 //!   reach; mail-parser reads such a zone as +0000, as RFC 5322 says to.
-//! - A header block that ends without the blank line: the first line that is neither a
-//!   field nor a continuation starts the body, as Python and RFC 5322 read it (the field
-//!   syntax leaves no other reading). mail-parser instead reads the text as more fields
-//!   and the message has no text. Only mended when no field follows that line (a stray
-//!   line among real fields is left to mail-parser, which skips it).
+//! - A header block (the message's, or a MIME part's after its delimiter line) that ends
+//!   without the blank line: the first line that is neither a field nor a continuation
+//!   starts the body, as Python and RFC 5322 read it (the field syntax leaves no other
+//!   reading). mail-parser instead reads the text as more fields and the message or part
+//!   has no text. Only mended when no field follows that line (a stray line among real
+//!   fields is left to mail-parser, which skips it).
 //!
 //! Most messages need neither: the copy is only made when one is found.
 
@@ -19,17 +20,16 @@ use std::borrow::Cow;
 
 /// `raw`, or a copy with those shapes mended.
 pub(super) fn mend(raw: &[u8]) -> Cow<'_, [u8]> {
-    let zones = short_zones(raw);
-    let body_at = missing_separator(raw);
-    if zones.is_empty() && body_at.is_none() {
+    let mut inserts: Vec<(usize, &[u8])> = short_zones(raw)
+        .into_iter()
+        .map(|at| (at, &b"  "[..]))
+        .collect();
+    inserts.extend(separators(raw));
+    if inserts.is_empty() {
         return Cow::Borrowed(raw);
     }
-    let mut out = Vec::with_capacity(raw.len() + 2 * zones.len() + 2);
+    let mut out = Vec::with_capacity(raw.len() + 2 * inserts.len());
     let mut from = 0;
-    let mut inserts: Vec<(usize, &[u8])> = zones.into_iter().map(|at| (at, &b"  "[..])).collect();
-    if let Some((at, eol)) = body_at {
-        inserts.push((at, eol));
-    }
     inserts.sort_by_key(|(at, _)| *at);
     for (at, text) in inserts {
         out.extend_from_slice(&raw[from..at]);
@@ -86,16 +86,39 @@ fn short_zones(raw: &[u8]) -> Vec<usize> {
     out
 }
 
-/// Where the body starts when the header block has no blank line before it, and the
-/// line break to insert there.
-fn missing_separator(raw: &[u8]) -> Option<(usize, &'static [u8])> {
+/// Where a blank line goes: in the message's header block, and in each part's (after a
+/// delimiter line of a boundary the message declares).
+fn separators(raw: &[u8]) -> Vec<(usize, &'static [u8])> {
+    let boundaries = boundaries(raw);
+    let mut out: Vec<_> = missing_separator(raw, 0, &boundaries).into_iter().collect();
+    if boundaries.is_empty() {
+        return out;
+    }
+    for (start, line, eol) in lines(raw) {
+        if delimiter(line, &boundaries) == Some(false) {
+            let block = start + line.len() + eol.len();
+            out.extend(missing_separator(raw, block, &boundaries));
+        }
+    }
+    out
+}
+
+/// Where the text starts when the header block at `from` has no blank line before it,
+/// and the line break to insert there. A block ends at its blank line or at the next
+/// delimiter line, so each line is read for at most one block.
+fn missing_separator(
+    raw: &[u8],
+    from: usize,
+    boundaries: &[&[u8]],
+) -> Option<(usize, &'static [u8])> {
     let mut fields = 0;
     let mut body_at: Option<(usize, &'static [u8])> = None;
-    for (i, (start, line, eol)) in lines(raw).enumerate() {
-        if line.is_empty() {
+    for (i, (start, line, eol)) in lines(&raw[from..]).enumerate() {
+        let start = from + start;
+        if line.is_empty() || delimiter(line, boundaries).is_some() {
             break;
         }
-        if i == 0 && line.starts_with(b"From ") {
+        if from == 0 && i == 0 && line.starts_with(b"From ") {
             continue;
         }
         let continuation = matches!(line.first(), Some(b' ' | b'\t'));
@@ -114,6 +137,48 @@ fn missing_separator(raw: &[u8]) -> Option<(usize, &'static [u8])> {
         }
     }
     body_at
+}
+
+/// The boundaries the message declares (`boundary=` anywhere, quoted or not), at most 64.
+fn boundaries(raw: &[u8]) -> Vec<&[u8]> {
+    const KEY: &[u8] = b"boundary=";
+    let mut out: Vec<&[u8]> = Vec::new();
+    let mut at = 0;
+    while out.len() < 64 && at + KEY.len() <= raw.len() {
+        if !raw[at..at + KEY.len()].eq_ignore_ascii_case(KEY) {
+            at += 1;
+            continue;
+        }
+        at += KEY.len();
+        let rest = &raw[at..];
+        let value = match rest.strip_prefix(b"\"") {
+            Some(quoted) => &quoted[..quoted.iter().position(|&b| b == b'"').unwrap_or(0)],
+            None => {
+                let end = rest
+                    .iter()
+                    .position(|&b| matches!(b, b';' | b' ' | b'\t' | b'\r' | b'\n'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            }
+        };
+        if !value.is_empty() && !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// `Some(false)` for a delimiter line of one of `boundaries`, `Some(true)` for a closing
+/// one, `None` for any other line.
+fn delimiter(line: &[u8], boundaries: &[&[u8]]) -> Option<bool> {
+    let rest = line.strip_prefix(b"--")?.trim_ascii_end();
+    boundaries
+        .iter()
+        .find_map(|b| match rest.strip_prefix(*b)? {
+            b"" => Some(false),
+            b"--" => Some(true),
+            _ => None,
+        })
 }
 
 /// A field's first line: a name of printable characters other than `:` and space, then
@@ -185,6 +250,26 @@ mod tests {
                 "no line break at all",
                 "Date: 1 Jan 2001 00:00 UT",
                 "Date: 1 Jan 2001 00:00 UT  ",
+            ),
+            (
+                "a part without the blank line",
+                "From: a@b\nContent-Type: multipart/mixed; boundary=foo\n\n--foo\nContent-Type: text/plain\nbar\n--foo--\n",
+                "From: a@b\nContent-Type: multipart/mixed; boundary=foo\n\n--foo\nContent-Type: text/plain\n\nbar\n--foo--\n",
+            ),
+            (
+                "quoted boundary, CRLF",
+                "From: a@b\r\nContent-Type: multipart/mixed; boundary=\"a b\"\r\n\r\n--a b\r\nContent-Type: text/plain\r\nbar\r\n--a b--\r\n",
+                "From: a@b\r\nContent-Type: multipart/mixed; boundary=\"a b\"\r\n\r\n--a b\r\nContent-Type: text/plain\r\n\r\nbar\r\n--a b--\r\n",
+            ),
+            (
+                "parts as they should be",
+                "From: a@b\nContent-Type: multipart/mixed; boundary=foo\n\n--foo\nContent-Type: text/plain\n\nbar\n--foo\n\nno headers\n--foo--\n",
+                "unchanged",
+            ),
+            (
+                "a part that is only its headers",
+                "From: a@b\nContent-Type: multipart/mixed; boundary=foo\n\n--foo\nContent-Type: text/plain\n--foo--\n",
+                "unchanged",
             ),
         ];
         for (name, raw, want) in cases {
