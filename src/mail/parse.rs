@@ -18,7 +18,7 @@ mod html;
 mod mend;
 mod report;
 
-use mail_parser::{Message, MessageParser};
+use mail_parser::{HeaderName, Message, MessageParser};
 
 use crate::domain::ParsedMessage;
 use crate::domain::quotes::find_quotes;
@@ -47,6 +47,9 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
         && parsed.message_id.is_none()
         && parsed.date.is_none()
         && parsed.subject.is_empty()
+        && parsed.to.is_empty()
+        && parsed.cc.is_empty()
+        && !has_mime_fields(&message)
     {
         // mail-parser accepts anything; without a single known header it is not mail
         return unparseable(raw);
@@ -54,6 +57,14 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
     parsed.quotes = find_quotes(&parsed.text);
     parsed.report = report::find(&message, &parsed);
     parsed
+}
+
+/// Whether the message declares its MIME structure: a message with no envelope fields
+/// but a `Content-Type` (a draft, a form's output) is mail, and its parts are read.
+fn has_mime_fields(m: &Message) -> bool {
+    m.headers()
+        .iter()
+        .any(|h| matches!(h.name, HeaderName::ContentType | HeaderName::MimeVersion))
 }
 
 fn unparseable(raw: &[u8]) -> ParsedMessage {
