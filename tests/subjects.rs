@@ -49,6 +49,7 @@ fn every_fixture_subject_decodes_as_expected() {
     let overlong = format!("Ärende: {}slut", "väska och skor, ".repeat(12));
     let expected: &[(&str, &str)] = &[
         ("bare-nul", "Order 1001 shipped, on its way"),
+        ("blank-runs-in-name", "About my order"),
         ("blanks-as-written", "Re:  Order   1001  shipped"),
         ("date-zone-then-field", "Where is order 1001?"),
         ("eight-bit-in-q-word", "Beställning försenad"),
@@ -76,6 +77,7 @@ fn every_fixture_subject_decodes_as_expected() {
         ("unknown-charset-ascii", "Where is my order"),
         ("utf-8-split", "Заказ доставлен"),
         ("word-inside-text", "Order#1001–shipped!"),
+        ("word-then-quoted-name", "About my order"),
         ("word-then-text", "Письмо не доставлено. Mail failure."),
         ("two-of-each", "Where is my order 1001?"),
     ];
@@ -107,6 +109,13 @@ fn every_fixture_subject_decodes_as_expected() {
     let from = p.from.unwrap();
     assert_eq!(from.name.as_deref(), Some("Mueller, Jürgen"));
     assert_eq!(from.email, "jurgen@customer.example");
+    for (name, want) in [
+        ("word-then-quoted-name", "Gabríel A. Pétursson"),
+        ("blank-runs-in-name", "Anna Berg of  Berg's"),
+    ] {
+        let p = parse_message(&std::fs::read(fixtures_named(name)).unwrap());
+        assert_eq!(p.from.unwrap().name.as_deref(), Some(want), "{name}");
+    }
     // a field that should be there once, twice: the first counts, for every one of them
     let p = parse_message(&std::fs::read(fixtures_named("two-of-each")).unwrap());
     assert_eq!(p.from.unwrap().email, "anna@customer.example");

@@ -365,5 +365,154 @@ fn decode_charset(charset: &str, bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// The display name of a `phrase <address>` field value (unfolded), as Python's `email`
+/// reads it and RFC 5322 defines it: a run of blanks between words is one space, a quoted
+/// string keeps its own blanks, a comment counts as a blank, blanks between two encoded
+/// words go, and encoded words are decoded inside quotes too. `None` where the value is
+/// not that simple shape (no `<`, or a `,` `;` `:` `@` in the phrase): then the address
+/// parser's reading stands.
+pub(super) fn display_name(value: &[u8]) -> Option<Decoded> {
+    let phrase = &value[..angle_start(value)?];
+    // each word, and whether blanks came before it
+    let mut tokens: Vec<(Phrase, bool)> = Vec::new();
+    let mut blank = false;
+    let mut i = 0;
+    while i < phrase.len() {
+        match phrase[i] {
+            b' ' | b'\t' => {
+                blank = true;
+                i += 1;
+            }
+            b'(' => {
+                i = skip_comment(phrase, i)?;
+                blank = true;
+            }
+            b'"' => {
+                let (content, end) = quoted(phrase, i)?;
+                tokens.push((Phrase::Quoted(content), blank));
+                blank = false;
+                i = end;
+            }
+            b',' | b';' | b':' | b'@' | b'<' | b'>' => return None,
+            _ => {
+                let end = phrase[i..]
+                    .iter()
+                    .position(|b| {
+                        matches!(
+                            b,
+                            b' ' | b'\t' | b'(' | b'"' | b',' | b';' | b':' | b'@' | b'<' | b'>'
+                        )
+                    })
+                    .map_or(phrase.len(), |n| i + n);
+                tokens.push((Phrase::Atom(&phrase[i..end]), blank));
+                blank = false;
+                i = end;
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut undecoded = false;
+    let mut k = 0;
+    while k < tokens.len() {
+        if k > 0 && tokens[k].1 {
+            out.push(' ');
+        }
+        let decoded = match &tokens[k].0 {
+            Phrase::Quoted(content) => decode_unstructured(content),
+            Phrase::Atom(atom) => {
+                // a run of encoded words is decoded as one, so the blanks between them go
+                // and a character split across them is joined
+                let mut run = atom.to_vec();
+                while is_word(atom)
+                    && let Some((Phrase::Atom(next), true)) = tokens.get(k + 1)
+                    && is_word(next)
+                {
+                    run.push(b' ');
+                    run.extend_from_slice(next);
+                    k += 1;
+                }
+                decode_unstructured(&run)
+            }
+        };
+        undecoded |= decoded.undecoded;
+        out.push_str(&decoded.text);
+        k += 1;
+    }
+    Some(Decoded {
+        text: out,
+        undecoded,
+    })
+}
+
+enum Phrase<'a> {
+    /// A quoted string's content, its escapes undone.
+    Quoted(Vec<u8>),
+    Atom(&'a [u8]),
+}
+
+/// Where the last `<` outside quotes and comments is, when a `>` follows it.
+fn angle_start(value: &[u8]) -> Option<usize> {
+    let mut last = None;
+    let mut i = 0;
+    while i < value.len() {
+        match value[i] {
+            b'"' => i = quoted(value, i)?.1,
+            b'(' => i = skip_comment(value, i)?,
+            b'<' => {
+                last = Some(i);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    last.filter(|&at| value[at..].contains(&b'>'))
+}
+
+/// The content of the quoted string starting at `at`, and where it ends; `None` when it
+/// never ends.
+fn quoted(s: &[u8], at: usize) -> Option<(Vec<u8>, usize)> {
+    let mut out = Vec::new();
+    let mut i = at + 1;
+    while i < s.len() {
+        match s[i] {
+            b'\\' if i + 1 < s.len() => {
+                out.push(s[i + 1]);
+                i += 2;
+            }
+            b'"' => return Some((out, i + 1)),
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// Where the comment starting at `at` ends (comments nest); `None` when it never ends.
+fn skip_comment(s: &[u8], at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < s.len() {
+        match s[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether a blank-free token is one whole encoded word.
+fn is_word(t: &[u8]) -> bool {
+    t.len() >= 8 && t.starts_with(b"=?") && t.ends_with(b"?=")
+}
 #[cfg(test)]
 mod tests;

@@ -152,6 +152,69 @@ fn raw_bytes_are_read_as_written() {
 }
 
 #[test]
+fn display_name_table() {
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        ("plain", "Anna Berg <a@b.example>", Some("Anna Berg")),
+        (
+            "blank runs are one space",
+            "Anna   Berg\t<a@b.example>",
+            Some("Anna Berg"),
+        ),
+        (
+            "quotes keep theirs",
+            "\"Anna  Berg\" <a@b.example>",
+            Some("Anna  Berg"),
+        ),
+        (
+            "escapes",
+            r#""Anna \"AB\" Berg" <a@b.example>"#,
+            Some("Anna \"AB\" Berg"),
+        ),
+        (
+            "word then quoted string",
+            "=?utf-8?q?J=C3=BCrgen?= \"M.\" Mueller <a@b.example>",
+            Some("Jürgen M. Mueller"),
+        ),
+        (
+            "blanks between words go",
+            "=?utf-8?q?J=C3=BCrgen?= =?utf-8?q?_M=C3=BCller?= <a@b.example>",
+            Some("Jürgen Müller"),
+        ),
+        (
+            "word inside quotes",
+            "\"Mueller, =?utf-8?q?J=C3=BCrgen?=\" <a@b.example>",
+            Some("Mueller, Jürgen"),
+        ),
+        (
+            "comment is a blank",
+            "Anna (shop) Berg <a@b.example>",
+            Some("Anna Berg"),
+        ),
+        (
+            "dots in a name",
+            "Anna B. Berg <a@b.example>",
+            Some("Anna B. Berg"),
+        ),
+        ("no name", "<a@b.example>", Some("")),
+        ("address only", "a@b.example", None),
+        ("name in a comment", "a@b.example (Anna Berg)", None),
+        ("unquoted comma", "Berg, Anna <a@b.example>", None),
+        ("two addresses", "A <a@b.example>, B <b@b.example>", None),
+        ("unclosed quote", "\"Anna <a@b.example>", None),
+        ("unclosed comment", "Anna (x <a@b.example>", None),
+        (
+            "`<` inside quotes",
+            "\"a <b>\" <a@b.example>",
+            Some("a <b>"),
+        ),
+    ];
+    for (name, value, want) in cases {
+        let got = display_name(value.as_bytes()).map(|d| d.text);
+        assert_eq!(got.as_deref(), *want, "{name}");
+    }
+}
+
+#[test]
 fn base64_table() {
     let cases: &[(&str, Option<&[u8]>)] = &[
         ("", Some(b"")),
