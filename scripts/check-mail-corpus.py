@@ -65,6 +65,9 @@ def guess_class(raw_value, ours, theirs):
         return "unquoted address as the name (Python drops it)"
     if re.sub(r"\s+", "", ours) == re.sub(r"\s+", "", theirs):
         return "whitespace only"
+    if "\ufffd" in theirs and any(b >= 0x80 for b in raw_value):
+        # policy.default reads raw 8-bit bytes in an address field as undecodable, UTF-8 too
+        return "raw 8-bit bytes (Python shows U+FFFD)"
     if "\ufffd" in theirs and "\ufffd" not in ours:
         return "Python shows U+FFFD (undecodable bytes or charset)"
     if "\ufffd" in ours:
