@@ -18,6 +18,8 @@ mod html;
 mod mend;
 mod report;
 
+use std::borrow::Cow;
+
 use mail_parser::{HeaderName, Message, MessageParser};
 
 use crate::domain::ParsedMessage;
@@ -29,16 +31,26 @@ pub use guard::panic_is_caught;
 
 /// Decodes one raw message.
 pub fn parse_message(raw: &[u8]) -> ParsedMessage {
-    // read from a mended copy where a shape would make mail-parser lose a field or the text
-    let mended = mend::mend(raw);
-    let raw: &[u8] = &mended;
     let message = if raw.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
         parse_raw(raw)
     };
+    // read again from a mended copy where mail-parser lost a field or the text
+    let mended;
+    let original = raw;
+    let (raw, message) = match message {
+        Some(m) if mend::needed(&m) => match mend::mend(raw) {
+            Cow::Owned(copy) => {
+                mended = copy;
+                (&mended[..], parse_raw(&mended))
+            }
+            Cow::Borrowed(_) => (raw, Some(m)),
+        },
+        other => (raw, other),
+    };
     let Some(message) = message else {
-        return unparseable(raw);
+        return unparseable(original);
     };
     let mut parsed = ParsedMessage::default();
     headers::fill(&message, raw, &mut parsed);
@@ -52,7 +64,7 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
         && !has_mime_fields(&message)
     {
         // mail-parser accepts anything; without a single known header it is not mail
-        return unparseable(raw);
+        return unparseable(original);
     }
     parsed.quotes = find_quotes(&parsed.text);
     parsed.report = report::find(&message, &parsed);

@@ -14,17 +14,74 @@
 //!   has no text. Only mended when no field follows that line (a stray line among real
 //!   fields is left to mail-parser, which skips it).
 //!
-//! Most messages need neither: the copy is only made when one is found.
+//! Most messages show neither: [`needed`] looks at mail-parser's first reading (a field
+//! that runs over a line, a line it skipped) and only then is the copy made and read.
 
 use std::borrow::Cow;
 
+use mail_parser::{HeaderName, Message, PartType};
+
+/// Whether mail-parser's reading of `m` shows one of those shapes: a `Date` whose value
+/// runs over a line break into the next field, a field name with a blank in it (a line
+/// of text read as a field), text between fields, or between the last field and the
+/// body, that it skipped, or a multipart with no part. Looks at fields only, never at
+/// bodies.
+pub(super) fn needed(m: &Message) -> bool {
+    needed_at(m, 0)
+}
+
+fn needed_at(m: &Message, depth: usize) -> bool {
+    let raw: &[u8] = &m.raw_message;
+    let span = |from: u32, to: u32| raw.get(from as usize..to as usize).unwrap_or_default();
+    let skipped = |from: u32, to: u32| span(from, to).iter().any(|&b| b != b'\r' && b != b'\n');
+    m.parts.iter().any(|part| {
+        let fields = &part.headers;
+        let odd_field = fields.iter().any(|h| match &h.name {
+            HeaderName::Date | HeaderName::ResentDate => {
+                let value = span(h.offset_start, h.offset_end);
+                value
+                    .windows(2)
+                    .any(|w| w[0] == b'\n' && !matches!(w[1], b' ' | b'\t'))
+            }
+            HeaderName::Other(name) => name.contains([' ', '\t']),
+            _ => false,
+        });
+        let gap = fields.windows(2).any(|w| {
+            w[1].offset_field > w[0].offset_end && skipped(w[0].offset_end, w[1].offset_field)
+        });
+        let gap_before_body = fields.last().is_some_and(|h| {
+            part.offset_body > h.offset_end && skipped(h.offset_end, part.offset_body)
+        });
+        let nested = match &part.body {
+            PartType::Message(inner) if depth < 8 => needed_at(inner, depth + 1),
+            // a lone part whose fields ran into its text and the closing delimiter
+            PartType::Multipart(children) => children.is_empty(),
+            _ => false,
+        };
+        odd_field || gap || gap_before_body || nested
+    })
+}
+
 /// `raw`, or a copy with those shapes mended.
 pub(super) fn mend(raw: &[u8]) -> Cow<'_, [u8]> {
-    let mut inserts: Vec<(usize, &[u8])> = short_zones(raw)
-        .into_iter()
-        .map(|at| (at, &b"  "[..]))
-        .collect();
-    inserts.extend(separators(raw));
+    // one pass over the lines, and each line's first byte is all most of them need
+    let boundaries = boundaries(raw);
+    let mut inserts: Vec<(usize, &[u8])> = Vec::new();
+    inserts.extend(missing_separator(raw, 0, &boundaries));
+    for (start, line, eol) in lines(raw) {
+        match line.first() {
+            Some(b'd' | b'D' | b'r' | b'R') => {
+                if let Some(at) = short_zone(line) {
+                    inserts.push((start + at, b"  "));
+                }
+            }
+            Some(b'-') if delimiter(line, &boundaries) == Some(false) => {
+                let block = start + line.len() + eol.len();
+                inserts.extend(missing_separator(raw, block, &boundaries));
+            }
+            _ => {}
+        }
+    }
     if inserts.is_empty() {
         return Cow::Borrowed(raw);
     }
@@ -60,50 +117,27 @@ fn lines(raw: &[u8]) -> impl Iterator<Item = (usize, &[u8], &[u8])> {
     })
 }
 
-/// Where two blanks go: after each `Date:`/`Resent-Date:` field (at any depth: forwarded
+/// Where two blanks go in a `Date:`/`Resent-Date:` field line (at any depth: forwarded
 /// and bounced messages carry their own) whose last token is one or two letters.
-fn short_zones(raw: &[u8]) -> Vec<usize> {
-    let mut out = Vec::new();
-    for (start, line, _) in lines(raw) {
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
-            continue;
-        };
-        let name = &line[..colon];
-        if !(name.eq_ignore_ascii_case(b"date") || name.eq_ignore_ascii_case(b"resent-date")) {
-            continue;
-        }
-        let value = line[colon + 1..].trim_ascii_end();
-        let token = value
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_alphabetic())
-            .count();
-        let before = value.len().checked_sub(token + 1).map(|i| value[i]);
-        if (1..=2).contains(&token) && matches!(before, Some(b' ' | b'\t')) {
-            out.push(start + colon + 1 + value.len());
-        }
+fn short_zone(line: &[u8]) -> Option<usize> {
+    let colon = line.iter().position(|&b| b == b':')?;
+    let name = &line[..colon];
+    if !(name.eq_ignore_ascii_case(b"date") || name.eq_ignore_ascii_case(b"resent-date")) {
+        return None;
     }
-    out
+    let value = line[colon + 1..].trim_ascii_end();
+    let token = value
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let before = value.len().checked_sub(token + 1).map(|i| value[i]);
+    ((1..=2).contains(&token) && matches!(before, Some(b' ' | b'\t')))
+        .then_some(colon + 1 + value.len())
 }
 
-/// Where a blank line goes: in the message's header block, and in each part's (after a
-/// delimiter line of a boundary the message declares).
-fn separators(raw: &[u8]) -> Vec<(usize, &'static [u8])> {
-    let boundaries = boundaries(raw);
-    let mut out: Vec<_> = missing_separator(raw, 0, &boundaries).into_iter().collect();
-    if boundaries.is_empty() {
-        return out;
-    }
-    for (start, line, eol) in lines(raw) {
-        if delimiter(line, &boundaries) == Some(false) {
-            let block = start + line.len() + eol.len();
-            out.extend(missing_separator(raw, block, &boundaries));
-        }
-    }
-    out
-}
-
-/// Where the text starts when the header block at `from` has no blank line before it,
+/// Where the text starts when the header block at `from` (the message's, or a part's after
+/// a delimiter line of a boundary the message declares) has no blank line before it,
 /// and the line break to insert there. A block ends at its blank line or at the next
 /// delimiter line, so each line is read for at most one block.
 fn missing_separator(
@@ -141,16 +175,17 @@ fn missing_separator(
 
 /// The boundaries the message declares (`boundary=` anywhere, quoted or not), at most 64.
 fn boundaries(raw: &[u8]) -> Vec<&[u8]> {
-    const KEY: &[u8] = b"boundary=";
+    const KEY: &[u8] = b"boundary";
     let mut out: Vec<&[u8]> = Vec::new();
-    let mut at = 0;
-    while out.len() < 64 && at + KEY.len() <= raw.len() {
-        if !raw[at..at + KEY.len()].eq_ignore_ascii_case(KEY) {
-            at += 1;
+    let equals = raw.iter().enumerate().filter(|&(_, &b)| b == b'=');
+    for (at, _) in equals {
+        if out.len() >= 64 {
+            break;
+        }
+        if at < KEY.len() || !raw[at - KEY.len()..at].eq_ignore_ascii_case(KEY) {
             continue;
         }
-        at += KEY.len();
-        let rest = &raw[at..];
+        let rest = &raw[at + 1..];
         let value = match rest.strip_prefix(b"\"") {
             Some(quoted) => &quoted[..quoted.iter().position(|&b| b == b'"').unwrap_or(0)],
             None => {
@@ -194,6 +229,50 @@ fn is_field(line: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_reading_that_lost_something_is_read_again() {
+        let nested = "From: a@b\nContent-Type: message/rfc822\n\nDate: 1 Jan 2001 00:00:00 UT\nFrom: c@d\n\nhi\n";
+        let cases: &[(&str, &str, bool)] = &[
+            ("clean", "From: a@b\r\nSubject: x\r\n\r\nhi\r\n", false),
+            ("only fields", "From: a@b\r\nSubject: x\r\n", false),
+            (
+                "mbox From line",
+                "From a@b Sat Apr 22\nFrom: a@b\n\nhi\n",
+                false,
+            ),
+            (
+                "zone took the next field",
+                "Date: 1 Jan 2001 00:00:00 UT\nFrom: a@b\n\nhi\n",
+                true,
+            ),
+            (
+                "zone with CRLF",
+                "Date: 1 Jan 2001 00:00:00 UT\r\nFrom: a@b\r\n\r\nhi\r\n",
+                false,
+            ),
+            (
+                "text read as a field",
+                "From: a@b\nHello, my order: where\n",
+                true,
+            ),
+            (
+                "text skipped",
+                "From: a@b\nSubject: x\nno colon here\n",
+                true,
+            ),
+            ("in a nested message", nested, true),
+            (
+                "in a part",
+                "From: a@b\nContent-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: text/plain\nbar\n--m--\n",
+                true,
+            ),
+        ];
+        for (name, raw, want) in cases {
+            let m = crate::mail::parse::parse_raw(raw.as_bytes()).expect("parsed");
+            assert_eq!(needed(&m), *want, "{name}");
+        }
+    }
 
     #[test]
     fn mends_only_the_shapes_that_lose_fields() {
