@@ -1,5 +1,6 @@
 //! Subjects and display names decoded as the standards say (and the first of a field given
-//! twice taken, as everyone takes it), on one fixture per shape that
+//! twice taken, as everyone takes it; no field or text lost to a broken header block), on
+//! one fixture per shape that
 //! real-world mail takes (tests/fixtures/subjects, made by its generate.py): once against
 //! expectations written here, once against Python's `email` package (`policy.default`),
 //! the reference most mail software agrees with.
@@ -31,9 +32,14 @@ fn stem(p: &Path) -> String {
 /// Where we differ from Python on purpose: words split mid-character in a stateful or
 /// multi-byte charset are joined before decoding (Python decodes each alone and garbles
 /// the rest), and a word in a charset nobody knows stays as written instead of being
-/// guessed as UTF-8.
+/// guessed as UTF-8. And a label is read as the superset senders mean by it, as the
+/// WHATWG Encoding Standard and every browser and mail client read it: ISO-8859-1 as
+/// windows-1252 (Python shows its dashes and quotes as C1 controls, which are dropped)
+/// and GB2312 as GBK (Python shows U+FFFD for every character GB2312 lacks).
 const NOT_AS_PYTHON: &[&str] = &[
+    "gb2312-label-on-gbk",
     "iso-2022-jp-split",
+    "latin-1-label-on-windows-1252",
     "shift-jis-split",
     "unknown-charset-8bit",
 ];
@@ -43,16 +49,24 @@ fn every_fixture_subject_decodes_as_expected() {
     let overlong = format!("Ärende: {}slut", "väska och skor, ".repeat(12));
     let expected: &[(&str, &str)] = &[
         ("bare-nul", "Order 1001 shipped, on its way"),
+        ("blank-runs-in-name", "About my order"),
         ("blanks-as-written", "Re:  Order   1001  shipped"),
+        ("date-zone-then-field", "Where is order 1001?"),
+        ("eight-bit-in-q-word", "Beställning försenad"),
+        ("gb2312-label-on-gbk", "退货申请 琡"),
         ("folded-words", "Var är min beställning? number 1001"),
         ("iso-2022-jp-split", "日本語のご注文"),
+        ("latin-1-label-on-windows-1252", "Order 1001 – “shipped”…"),
         ("lowercase-b", "Où est ma commande ?"),
         (
             "malformed-words",
             "=?utf-8?q?a?b?= =?utf-8?x?abc?= =?utf-8?q?never closed",
         ),
+        ("message-id-unclosed", "Contact form: order 1001"),
         ("mixed-charsets", "CaféВозврат and 退货"),
+        ("no-blank-line-before-text", "Contact form"),
         ("overlong-word", &overlong),
+        ("part-without-blank-line", "Contact form with a photo"),
         ("q-escape-after-encoding", "Ärende 1001"),
         ("q-underscores", "Retur av väska och skor"),
         ("quoted-name", "About my order"),
@@ -63,6 +77,7 @@ fn every_fixture_subject_decodes_as_expected() {
         ("unknown-charset-ascii", "Where is my order"),
         ("utf-8-split", "Заказ доставлен"),
         ("word-inside-text", "Order#1001–shipped!"),
+        ("word-then-quoted-name", "About my order"),
         ("word-then-text", "Письмо не доставлено. Mail failure."),
         ("two-of-each", "Where is my order 1001?"),
     ];
@@ -94,6 +109,13 @@ fn every_fixture_subject_decodes_as_expected() {
     let from = p.from.unwrap();
     assert_eq!(from.name.as_deref(), Some("Mueller, Jürgen"));
     assert_eq!(from.email, "jurgen@customer.example");
+    for (name, want) in [
+        ("word-then-quoted-name", "Gabríel A. Pétursson"),
+        ("blank-runs-in-name", "Anna Berg of  Berg's"),
+    ] {
+        let p = parse_message(&std::fs::read(fixtures_named(name)).unwrap());
+        assert_eq!(p.from.unwrap().name.as_deref(), Some(want), "{name}");
+    }
     // a field that should be there once, twice: the first counts, for every one of them
     let p = parse_message(&std::fs::read(fixtures_named("two-of-each")).unwrap());
     assert_eq!(p.from.unwrap().email, "anna@customer.example");
@@ -103,6 +125,24 @@ fn every_fixture_subject_decodes_as_expected() {
     );
     assert_eq!(p.in_reply_to, ["reply-1@example.test"]);
     assert_eq!(p.date.unwrap().to_rfc3339(), "2026-11-24T10:00:00+00:00");
+    // the fields after a Date in an obsolete zone, and the text of a message whose
+    // mailer forgot the blank line, are kept
+    let p = parse_message(&std::fs::read(fixtures_named("date-zone-then-field")).unwrap());
+    assert_eq!(p.from.unwrap().email, "anna@customer.example");
+    assert_eq!(p.date.unwrap().to_rfc3339(), "2026-11-24T10:00:00+00:00");
+    let p = parse_message(&std::fs::read(fixtures_named("no-blank-line-before-text")).unwrap());
+    assert_eq!(
+        p.text.trim_end(),
+        "Name, order number: Anna Berg, 1001\nWhere is my order?"
+    );
+    let p = parse_message(&std::fs::read(fixtures_named("part-without-blank-line")).unwrap());
+    assert_eq!(p.text.trim_end(), "Where is my order?");
+    assert_eq!(p.attachments.len(), 1);
+    let p = parse_message(&std::fs::read(fixtures_named("message-id-unclosed")).unwrap());
+    assert_eq!(
+        p.message_id.as_deref(),
+        Some("message-id-unclosed@customer.example")
+    );
 }
 
 fn fixtures_named(name: &str) -> PathBuf {

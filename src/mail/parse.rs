@@ -15,9 +15,12 @@ mod encoded_words;
 mod guard;
 mod headers;
 mod html;
+mod mend;
 mod report;
 
-use mail_parser::{Message, MessageParser};
+use std::borrow::Cow;
+
+use mail_parser::{HeaderName, Message, MessageParser};
 
 use crate::domain::ParsedMessage;
 use crate::domain::quotes::find_quotes;
@@ -33,8 +36,21 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
     } else {
         parse_raw(raw)
     };
+    // read again from a mended copy where mail-parser lost a field or the text
+    let mended;
+    let original = raw;
+    let (raw, message) = match message {
+        Some(m) if mend::needed(&m) => match mend::mend(raw) {
+            Cow::Owned(copy) => {
+                mended = copy;
+                (&mended[..], parse_raw(&mended))
+            }
+            Cow::Borrowed(_) => (raw, Some(m)),
+        },
+        other => (raw, other),
+    };
     let Some(message) = message else {
-        return unparseable(raw);
+        return unparseable(original);
     };
     let mut parsed = ParsedMessage::default();
     headers::fill(&message, raw, &mut parsed);
@@ -43,13 +59,24 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
         && parsed.message_id.is_none()
         && parsed.date.is_none()
         && parsed.subject.is_empty()
+        && parsed.to.is_empty()
+        && parsed.cc.is_empty()
+        && !has_mime_fields(&message)
     {
         // mail-parser accepts anything; without a single known header it is not mail
-        return unparseable(raw);
+        return unparseable(original);
     }
     parsed.quotes = find_quotes(&parsed.text);
     parsed.report = report::find(&message, &parsed);
     parsed
+}
+
+/// Whether the message declares its MIME structure: a message with no envelope fields
+/// but a `Content-Type` (a draft, a form's output) is mail, and its parts are read.
+fn has_mime_fields(m: &Message) -> bool {
+    m.headers()
+        .iter()
+        .any(|h| matches!(h.name, HeaderName::ContentType | HeaderName::MimeVersion))
 }
 
 fn unparseable(raw: &[u8]) -> ParsedMessage {

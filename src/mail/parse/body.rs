@@ -287,6 +287,16 @@ fn check_boundary(m: &Message, warnings: &mut Vec<String>) -> bool {
 /// The decoded bytes of MIME part `part` (as recorded in [`AttachmentMeta::part`]).
 pub fn attachment_bytes(raw: &[u8], part: usize) -> Option<Vec<u8>> {
     let m = super::parse_raw(raw)?;
+    // the same reading as parse_message's, so part numbers agree
+    if super::mend::needed(&m)
+        && let std::borrow::Cow::Owned(mended) = super::mend::mend(raw)
+    {
+        return part_bytes(&super::parse_raw(&mended)?, part);
+    }
+    part_bytes(&m, part)
+}
+
+fn part_bytes(m: &Message, part: usize) -> Option<Vec<u8>> {
     let p = m.parts.get(part)?;
     match &p.body {
         PartType::Message(inner) => Some(inner.raw_message.to_vec()),

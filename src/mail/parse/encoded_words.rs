@@ -9,6 +9,10 @@
 //! the rest of a stateful charset. And a word in a charset nobody knows whose bytes are not
 //! UTF-8 stays as written (with a warning) where Python guesses. Charset tables are
 //! mail-parser's; this module only splits, un-Q/un-base64s and joins. It never fails.
+//!
+//! It reads bytes, not text: a raw 8-bit byte inside a Q word (a gateway that let one
+//! through) is that charset's byte, as Python reads it, not U+FFFD. Bytes outside words
+//! that are not UTF-8 become U+FFFD.
 
 use std::borrow::Cow;
 
@@ -23,8 +27,8 @@ pub(super) struct Decoded {
 
 /// The value of one raw header field (the bytes after the colon, with the folds), unfolded
 /// as Python unfolds it: blanks after the colon are dropped, every CR and LF goes, the
-/// blanks that started a continuation line stay. Bytes that are not UTF-8 become U+FFFD.
-pub(super) fn unfold(raw: &[u8]) -> String {
+/// blanks that started a continuation line stay. The bytes stay as written.
+pub(super) fn unfold(raw: &[u8]) -> Vec<u8> {
     let first_break = raw
         .iter()
         .position(|&b| b == b'\r' || b == b'\n')
@@ -33,27 +37,26 @@ pub(super) fn unfold(raw: &[u8]) -> String {
         .iter()
         .take_while(|&&b| b == b' ' || b == b'\t')
         .count();
-    let kept: Vec<u8> = raw[lead..]
+    raw[lead..]
         .iter()
         .copied()
         .filter(|&b| b != b'\r' && b != b'\n')
-        .collect();
-    String::from_utf8_lossy(&kept).into_owned()
+        .collect()
 }
 
 enum Token<'a> {
     /// Blanks; `between_words` when they separate two encoded words (and so are dropped).
     Blank {
-        text: &'a str,
+        text: &'a [u8],
         between_words: bool,
     },
-    Text(&'a str),
+    Text(&'a [u8]),
     Word(Word<'a>),
 }
 
 struct Word<'a> {
     /// As written, for when its charset is unknown.
-    raw: &'a str,
+    raw: &'a [u8],
     /// Lower-case, without an RFC 2231 language (`utf-8*en`).
     charset: String,
     bytes: Vec<u8>,
@@ -62,9 +65,9 @@ struct Word<'a> {
 }
 
 /// An unstructured header value (already unfolded), as Python's `get_unstructured` reads it.
-pub(super) fn decode_unstructured(value: &str) -> Decoded {
+pub(super) fn decode_unstructured(value: &(impl AsRef<[u8]> + ?Sized)) -> Decoded {
     let mut tokens: Vec<Token> = Vec::new();
-    let mut rest = value;
+    let mut rest = value.as_ref();
     while !rest.is_empty() {
         let blanks = blank_len(rest);
         if blanks > 0 {
@@ -76,7 +79,7 @@ pub(super) fn decode_unstructured(value: &str) -> Decoded {
             continue;
         }
         let mut valid_word = true;
-        if rest.starts_with("=?") {
+        if rest.starts_with(b"=?") {
             match encoded_word(rest) {
                 Parsed::Word(word, after) => {
                     if let [.., Token::Word(_), Token::Blank { between_words, .. }] =
@@ -92,11 +95,14 @@ pub(super) fn decode_unstructured(value: &str) -> Decoded {
                 Parsed::Unterminated => {}
             }
         }
-        let mut end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        let mut end = rest
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t')
+            .unwrap_or(rest.len());
         // a word that starts inside a run of text is split off (Python does the same)
         if valid_word
             && has_encoded_word(&rest[..end])
-            && let Some(at) = rest.find("=?")
+            && let Some(at) = find(rest, b"=?")
         {
             end = at;
         }
@@ -106,8 +112,20 @@ pub(super) fn decode_unstructured(value: &str) -> Decoded {
     render(&tokens)
 }
 
-fn blank_len(s: &str) -> usize {
-    s.bytes().take_while(|&b| b == b' ' || b == b'\t').count()
+fn blank_len(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| b == b' ' || b == b'\t').count()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn push_lossy(out: &mut String, bytes: &[u8]) {
+    out.push_str(&String::from_utf8_lossy(bytes));
 }
 
 fn render(tokens: &[Token]) -> Decoded {
@@ -120,7 +138,7 @@ fn render(tokens: &[Token]) -> Decoded {
                 between_words: true,
                 ..
             } => {}
-            Token::Blank { text, .. } | Token::Text(text) => out.push_str(text),
+            Token::Blank { text, .. } | Token::Text(text) => push_lossy(&mut out, text),
             Token::Word(first) => {
                 // the run of words in this charset, with the blanks dropped between them
                 let mut bytes = first.bytes.clone();
@@ -149,8 +167,10 @@ fn render(tokens: &[Token]) -> Decoded {
                     undecoded = true;
                     for t in &tokens[i..=end] {
                         match t {
-                            Token::Blank { text, .. } | Token::Text(text) => out.push_str(text),
-                            Token::Word(w) => out.push_str(w.raw),
+                            Token::Blank { text, .. } | Token::Text(text) => {
+                                push_lossy(&mut out, text);
+                            }
+                            Token::Word(w) => push_lossy(&mut out, w.raw),
                         }
                     }
                 }
@@ -166,7 +186,7 @@ fn render(tokens: &[Token]) -> Decoded {
 }
 
 enum Parsed<'a> {
-    Word(Word<'a>, &'a str),
+    Word(Word<'a>, &'a [u8]),
     /// Shaped wrong (too many `?`, an unknown encoding): plain text.
     Invalid,
     /// No `?=` anywhere after it: plain text.
@@ -176,7 +196,7 @@ enum Parsed<'a> {
 /// `=?charset?enc?text?=` at the start of `s`, found as Python's `get_encoded_word` finds it:
 /// the word ends at the first `?=`, unless that `?=` is really the `?` after the encoding
 /// followed by a Q escape (`?Q?=C3=A9?=`).
-fn encoded_word(s: &str) -> Parsed<'_> {
+fn encoded_word(s: &[u8]) -> Parsed<'_> {
     let body = &s[2..];
     let (inner, after) = match find_close(body, 0, 0) {
         Close::Missing => return Parsed::Unterminated,
@@ -184,10 +204,10 @@ fn encoded_word(s: &str) -> Parsed<'_> {
         Close::At(close, marks) => {
             let after = &body[close + 2..];
             let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
-            if marks < 2 && hex(after.as_bytes().first()) && hex(after.as_bytes().get(1)) {
+            if marks < 2 && hex(after.first()) && hex(after.get(1)) {
                 match find_close(body, close + 2, marks + 1) {
                     Close::At(end, _) => (&body[..end], &body[end + 2..]),
-                    Close::Missing => (body, ""),
+                    Close::Missing => (body, &b""[..]),
                     Close::TooMany => return Parsed::Invalid,
                 }
             } else {
@@ -195,21 +215,22 @@ fn encoded_word(s: &str) -> Parsed<'_> {
             }
         }
     };
-    let mut parts = inner.split('?');
+    let mut parts = inner.split(|&b| b == b'?');
     let (Some(charset), Some(encoding), Some(text), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Parsed::Invalid;
     };
     let (bytes, damaged) = match encoding {
-        "q" | "Q" => (unq(text), false),
-        "b" | "B" => match unbase64(text) {
+        b"q" | b"Q" => (unq(text), false),
+        b"b" | b"B" => match unbase64(text) {
             Some(bytes) => (bytes, false),
-            None => (text.as_bytes().to_vec(), true),
+            None => (text.to_vec(), true),
         },
         _ => return Parsed::Invalid,
     };
-    let charset = charset.split('*').next().unwrap_or("").to_ascii_lowercase();
+    let charset = charset.split(|&b| b == b'*').next().unwrap_or_default();
+    let charset = String::from_utf8_lossy(charset).to_ascii_lowercase();
     let raw = &s[..s.len() - after.len()];
     Parsed::Word(
         Word {
@@ -232,8 +253,7 @@ enum Close {
     TooMany,
 }
 
-fn find_close(s: &str, from: usize, seen: usize) -> Close {
-    let b = s.as_bytes();
+fn find_close(b: &[u8], from: usize, seen: usize) -> Close {
     let mut marks = seen;
     for at in (from..b.len()).filter(|&i| b[i] == b'?') {
         if b.get(at + 1) == Some(&b'=') {
@@ -248,17 +268,19 @@ fn find_close(s: &str, from: usize, seen: usize) -> Close {
 }
 
 /// Whether `s` holds something shaped like an encoded word (Python's `rfc2047_matcher`).
-fn has_encoded_word(s: &str) -> bool {
+fn has_encoded_word(b: &[u8]) -> bool {
     // the last `?=` says at once whether one follows a candidate (linear, not quadratic)
-    let Some(last_close) = s.rfind("?=") else {
+    let Some(last_close) = rfind(b, b"?=") else {
         return false;
     };
-    s.match_indices("=?").any(|(at, _)| {
-        let Some(q) = s[at + 2..].find('?') else {
+    (0..b.len().saturating_sub(1)).any(|at| {
+        if &b[at..at + 2] != b"=?" {
+            return false;
+        }
+        let Some(q) = b[at + 2..].iter().position(|&c| c == b'?') else {
             return false;
         };
         let enc = at + 2 + q + 1;
-        let b = s.as_bytes();
         matches!(b.get(enc), Some(b'q' | b'Q' | b'b' | b'B'))
             && b.get(enc + 1) == Some(&b'?')
             && last_close >= enc + 2
@@ -266,8 +288,7 @@ fn has_encoded_word(s: &str) -> bool {
 }
 
 /// Q: `_` is a space, `=XX` a byte; anything else, a stray `=` too, stays as it is.
-fn unq(text: &str) -> Vec<u8> {
-    let b = text.as_bytes();
+fn unq(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -292,9 +313,9 @@ fn hex_pair(hi: u8, lo: u8) -> Option<u8> {
 /// Base64 as leniently as Python reads it: characters outside the alphabet are skipped,
 /// missing padding is fine, padding ends the data; a length no padding can fix (one
 /// character past a group of four) is `None`.
-fn unbase64(text: &str) -> Option<Vec<u8>> {
+fn unbase64(text: &[u8]) -> Option<Vec<u8>> {
     let mut sextets = Vec::with_capacity(text.len());
-    for c in text.bytes() {
+    for &c in text {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
@@ -344,5 +365,154 @@ fn decode_charset(charset: &str, bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// The display name of a `phrase <address>` field value (unfolded), as Python's `email`
+/// reads it and RFC 5322 defines it: a run of blanks between words is one space, a quoted
+/// string keeps its own blanks, a comment counts as a blank, blanks between two encoded
+/// words go, and encoded words are decoded inside quotes too. `None` where the value is
+/// not that simple shape (no `<`, or a `,` `;` `:` `@` in the phrase): then the address
+/// parser's reading stands.
+pub(super) fn display_name(value: &[u8]) -> Option<Decoded> {
+    let phrase = &value[..angle_start(value)?];
+    // each word, and whether blanks came before it
+    let mut tokens: Vec<(Phrase, bool)> = Vec::new();
+    let mut blank = false;
+    let mut i = 0;
+    while i < phrase.len() {
+        match phrase[i] {
+            b' ' | b'\t' => {
+                blank = true;
+                i += 1;
+            }
+            b'(' => {
+                i = skip_comment(phrase, i)?;
+                blank = true;
+            }
+            b'"' => {
+                let (content, end) = quoted(phrase, i)?;
+                tokens.push((Phrase::Quoted(content), blank));
+                blank = false;
+                i = end;
+            }
+            b',' | b';' | b':' | b'@' | b'<' | b'>' => return None,
+            _ => {
+                let end = phrase[i..]
+                    .iter()
+                    .position(|b| {
+                        matches!(
+                            b,
+                            b' ' | b'\t' | b'(' | b'"' | b',' | b';' | b':' | b'@' | b'<' | b'>'
+                        )
+                    })
+                    .map_or(phrase.len(), |n| i + n);
+                tokens.push((Phrase::Atom(&phrase[i..end]), blank));
+                blank = false;
+                i = end;
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut undecoded = false;
+    let mut k = 0;
+    while k < tokens.len() {
+        if k > 0 && tokens[k].1 {
+            out.push(' ');
+        }
+        let decoded = match &tokens[k].0 {
+            Phrase::Quoted(content) => decode_unstructured(content),
+            Phrase::Atom(atom) => {
+                // a run of encoded words is decoded as one, so the blanks between them go
+                // and a character split across them is joined
+                let mut run = atom.to_vec();
+                while is_word(atom)
+                    && let Some((Phrase::Atom(next), true)) = tokens.get(k + 1)
+                    && is_word(next)
+                {
+                    run.push(b' ');
+                    run.extend_from_slice(next);
+                    k += 1;
+                }
+                decode_unstructured(&run)
+            }
+        };
+        undecoded |= decoded.undecoded;
+        out.push_str(&decoded.text);
+        k += 1;
+    }
+    Some(Decoded {
+        text: out,
+        undecoded,
+    })
+}
+
+enum Phrase<'a> {
+    /// A quoted string's content, its escapes undone.
+    Quoted(Vec<u8>),
+    Atom(&'a [u8]),
+}
+
+/// Where the last `<` outside quotes and comments is, when a `>` follows it.
+fn angle_start(value: &[u8]) -> Option<usize> {
+    let mut last = None;
+    let mut i = 0;
+    while i < value.len() {
+        match value[i] {
+            b'"' => i = quoted(value, i)?.1,
+            b'(' => i = skip_comment(value, i)?,
+            b'<' => {
+                last = Some(i);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    last.filter(|&at| value[at..].contains(&b'>'))
+}
+
+/// The content of the quoted string starting at `at`, and where it ends; `None` when it
+/// never ends.
+fn quoted(s: &[u8], at: usize) -> Option<(Vec<u8>, usize)> {
+    let mut out = Vec::new();
+    let mut i = at + 1;
+    while i < s.len() {
+        match s[i] {
+            b'\\' if i + 1 < s.len() => {
+                out.push(s[i + 1]);
+                i += 2;
+            }
+            b'"' => return Some((out, i + 1)),
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// Where the comment starting at `at` ends (comments nest); `None` when it never ends.
+fn skip_comment(s: &[u8], at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < s.len() {
+        match s[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether a blank-free token is one whole encoded word.
+fn is_word(t: &[u8]) -> bool {
+    t.len() >= 8 && t.starts_with(b"=?") && t.ends_with(b"?=")
+}
 #[cfg(test)]
 mod tests;

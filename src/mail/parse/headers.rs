@@ -13,6 +13,15 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
     p.references = first(m, HeaderName::References).map_or_else(Vec::new, ids);
     let address = |name| first(m, name).and_then(HeaderValue::as_address);
     p.from = addresses(address(HeaderName::From)).into_iter().next();
+    // the sender's name read again from the field as written: mail-parser joins an
+    // encoded word to a quoted string after it and keeps runs of blanks
+    if let Some(from) = &mut p.from
+        && let Some(name) = first_raw_bytes(m, raw, "From")
+            .and_then(|v| encoded_words::display_name(&encoded_words::unfold(v)))
+    {
+        let name = sanitize_line(name.text.trim());
+        from.name = Some(name).filter(|n| !n.is_empty());
+    }
     p.reply_to = addresses(address(HeaderName::ReplyTo));
     // Recipients may come in several fields (RFC 5322's obsolete syntax): all of them.
     p.to = m.all_to().flat_map(|a| addresses(Some(a))).collect();
@@ -70,11 +79,23 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
 /// added its own) is read as Python's `email` and most clients read it: the first one
 /// counts, where mail-parser's own accessors take the last.
 /// The message's Message-ID, from its first such field, as every stored id is read.
+/// An id mail-parser cannot read (`<abc@example.com` with no closing bracket, seen from
+/// broken mailers) is taken as written, as Python takes it, so replies still find it.
 pub(super) fn message_id(m: &Message) -> Option<String> {
-    first(m, HeaderName::MessageId)
-        .and_then(HeaderValue::as_text)
-        .map(clean_id)
-        .filter(|s| !s.is_empty())
+    let h = m
+        .headers()
+        .iter()
+        .find(|h| h.name == HeaderName::MessageId)?;
+    let id = match h.value.as_text() {
+        Some(text) => clean_id(text),
+        None => {
+            let raw = m
+                .raw_message
+                .get(h.offset_start as usize..h.offset_end as usize)?;
+            clean_id(&String::from_utf8_lossy(&encoded_words::unfold(raw)))
+        }
+    };
+    Some(id).filter(|s| !s.is_empty())
 }
 
 fn first<'a>(m: &'a Message, name: HeaderName<'static>) -> Option<&'a HeaderValue<'a>> {
@@ -83,9 +104,13 @@ fn first<'a>(m: &'a Message, name: HeaderName<'static>) -> Option<&'a HeaderValu
 
 /// The first field of that name as written (unfolding aside), for the headers read raw.
 fn first_raw<'a>(m: &Message, raw: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(first_raw_bytes(m, raw, name)?).ok()
+}
+
+fn first_raw_bytes<'a>(m: &Message, raw: &'a [u8], name: &str) -> Option<&'a [u8]> {
     let name = HeaderName::from(name);
     let h = m.headers().iter().find(|h| h.name == name)?;
-    std::str::from_utf8(raw.get(h.offset_start as usize..h.offset_end as usize)?).ok()
+    raw.get(h.offset_start as usize..h.offset_end as usize)
 }
 
 /// The Subject decoded from its raw bytes: mail-parser's own reading collapses blanks and

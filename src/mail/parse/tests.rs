@@ -472,3 +472,22 @@ fn attachment_name_and_type_are_sanitised() {
         );
     }
 }
+
+#[test]
+fn a_message_with_only_its_mime_fields_is_mail() {
+    // a draft or a form's output with no envelope fields: its parts are read, not kept
+    // as raw source; a file with no field at all still is not mail
+    let raw = msg(
+        "Content-Type: multipart/mixed; boundary=\"m\"",
+        "--m\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nVGhlIHRleHQ=\n--m--\n",
+    );
+    let p = parse_message(&raw);
+    assert_eq!(p.text.trim_end(), "The text");
+    assert!(
+        !p.warnings.iter().any(|w| w.contains("not a mail message")),
+        "{:?}",
+        p.warnings
+    );
+    let p = parse_message(b"a\n");
+    assert!(p.warnings.iter().any(|w| w.contains("not a mail message")));
+}
