@@ -44,6 +44,10 @@ const SIZES_PER_FETCH: usize = 5000;
 /// when one of them is briefly slower (a batch of long threads, a checkpoint).
 const BATCHES_WAITING: usize = 2;
 
+/// How many batches read from the server may wait to be parsed: one, read while the one
+/// before is parsed (each is up to `BATCH_BYTES` of mail).
+const FETCHES_WAITING: usize = 1;
+
 /// From this many new messages on, the full-text indexes are loaded in bulk (see
 /// `store::bulk_index`).
 pub const BULK_FROM: usize = 2000;
@@ -200,7 +204,7 @@ pub fn sync_mailbox(
     };
     let mut done = 0;
     let mut next = known_next;
-    // Both cores: this thread stores and indexes a batch while another fetches and parses
+    // Both cores: this thread stores and indexes a batch while others fetch and parse
     // the next. The channel holds `BATCHES_WAITING` batches, so memory stays at a few
     // batches.
     // During a bulk load a third thread copies the log into the database file, so the
@@ -217,17 +221,30 @@ pub fn sync_mailbox(
         if let Some(path) = &background_checkpoints {
             scope.spawn(move || checkpoint::run_background(path, commits));
         }
+        // Reading from the server and parsing run on threads of their own, so the server
+        // sends the next batch while this one is parsed: on one thread the server waited
+        // for every parse and the parse for every answer.
+        let (to_prepare, from_server) = std::sync::mpsc::sync_channel(FETCHES_WAITING);
         let fetching = &chunks;
         scope.spawn(move || {
             for chunk in fetching {
-                let batch = fetch_batch(conn, chunk).map(|messages| {
+                let batch = fetch_batch(conn, chunk);
+                let failed = batch.is_err();
+                // A closed channel means the other side stopped (an error): stop too.
+                if to_prepare.send(batch).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        scope.spawn(move || {
+            for fetched in from_server {
+                let batch = fetched.map(|messages| {
                     messages
                         .into_iter()
                         .map(|m| prepare(m, first_uidnext, account))
                         .collect::<Vec<_>>()
                 });
                 let failed = batch.is_err();
-                // A closed channel means the storing side stopped (an error): stop too.
                 if to_store.send(batch).is_err() || failed {
                     break;
                 }
