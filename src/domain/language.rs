@@ -117,6 +117,40 @@ mod tests {
         }
     }
 
+    /// Detection gives what the published whatlang gave, to the last bit of confidence, on
+    /// texts of every language a shop hears from, whole and cut short (recorded from it in
+    /// tests/fixtures/language/reference.json; ours indexes the profiles, see
+    /// vendor/whatlang/PATCHES.md).
+    #[test]
+    fn detections_are_the_published_ones() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            text: String,
+            lang: Option<String>,
+            /// The confidence's bits: a decimal read back may be a bit off.
+            confidence_bits: Option<u64>,
+        }
+        let cases: Vec<Case> =
+            serde_json::from_str(include_str!("../../tests/fixtures/language/reference.json"))
+                .expect("reference");
+        assert!(cases.len() > 500);
+        for case in &cases {
+            let info = detector().detect(&case.text);
+            assert_eq!(
+                info.as_ref().map(|i| i.lang().code().to_string()),
+                case.lang,
+                "{:?}",
+                case.text
+            );
+            assert_eq!(
+                info.as_ref().map(|i| i.confidence().to_bits()),
+                case.confidence_bits,
+                "{:?}",
+                case.text
+            );
+        }
+    }
+
     #[test]
     fn prefixes_end_on_character_boundaries() {
         let cases = [
