@@ -276,6 +276,74 @@ proptest! {
     }
 }
 
+/// An attachment as senders write it: `bytes` in base64, cut into lines of `line`
+/// characters (not always a multiple of four), ended by CRLF or LF, some with a trailing
+/// blank, between two text parts.
+fn mail_with_attachment(bytes: &[u8], line: usize, crlf: bool, blanks: bool) -> Vec<u8> {
+    use base64::Engine;
+    let eol = if crlf { "\r\n" } else { "\n" };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut body = String::new();
+    for (i, piece) in encoded.as_bytes().chunks(line.max(1)).enumerate() {
+        body.push_str(std::str::from_utf8(piece).unwrap_or_default());
+        if blanks && i % 3 == 1 {
+            body.push(' ');
+        }
+        body.push_str(eol);
+    }
+    [
+        "From: Anna <anna@example.test>",
+        "To: shop@example.test",
+        "Subject: Photo of the parcel",
+        "Message-ID: <photo@example.test>",
+        "MIME-Version: 1.0",
+        "Content-Type: multipart/mixed; boundary=\"b1\"",
+        "",
+        "--b1",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "The parcel came like this.",
+        "--b1",
+        "Content-Type: application/octet-stream; name=\"parcel.bin\"",
+        "Content-Transfer-Encoding: base64",
+        "Content-Disposition: attachment; filename=\"parcel.bin\"",
+        "",
+        body.trim_end_matches(['\r', '\n']),
+        "--b1",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Thanks",
+        "--b1--",
+        "",
+    ]
+    .join(eol)
+    .into_bytes()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// However its base64 is cut into lines, an attachment decodes to its own bytes, and
+    /// the text on both sides of it is kept.
+    #[test]
+    fn base64_attachments_decode_to_their_bytes(
+        bytes in prop::collection::vec(any::<u8>(), 1..3000),
+        line in 1usize..120,
+        crlf in any::<bool>(),
+        blanks in any::<bool>(),
+    ) {
+        let raw = mail_with_attachment(&bytes, line, crlf, blanks);
+        let parsed = parse_message(&raw);
+        prop_assert!(parsed.text.contains("The parcel came like this."), "{:?}", parsed.text);
+        prop_assert!(parsed.text.contains("Thanks"), "{:?}", parsed.text);
+        prop_assert_eq!(parsed.attachments.len(), 1);
+        let part = parsed.attachments[0].part;
+        prop_assert_eq!(parsed.attachments[0].size, bytes.len() as u64);
+        let decoded = shopdesk::mail::parse::attachment_bytes(&raw, part);
+        prop_assert_eq!(decoded.as_deref(), Some(&bytes[..]));
+    }
+}
+
 // ---- subjects -------------------------------------------------------------------------
 
 fn subject() -> impl Strategy<Value = String> {
