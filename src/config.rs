@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 pub mod orders;
+mod paths;
 pub mod providers;
 pub mod render;
 mod secrets;
@@ -17,6 +18,8 @@ mod sla_tables;
 pub mod survey;
 pub use orders::OrdersConfig;
 pub mod views;
+
+pub use paths::{config_dir, data_dir, default_config_path, default_db_path, state_dir};
 pub use service::{OutboxConfig, ShopConfig, SyncConfig, parse_duration};
 pub use sla::SlaConfig;
 pub use survey::SurveyConfig;
@@ -571,36 +574,6 @@ impl RawServer {
             oauth2,
             ca_file: self.ca_file,
         })
-    }
-}
-
-/// Default locations, following XDG.
-pub fn default_config_path() -> PathBuf {
-    config_dir().join("config.toml")
-}
-
-pub fn default_db_path() -> PathBuf {
-    data_dir().join("shopdesk.db")
-}
-
-pub fn config_dir() -> PathBuf {
-    xdg_dir("XDG_CONFIG_HOME", ".config").join("shopdesk")
-}
-
-pub fn data_dir() -> PathBuf {
-    xdg_dir("XDG_DATA_HOME", ".local/share").join("shopdesk")
-}
-
-pub fn state_dir() -> PathBuf {
-    xdg_dir("XDG_STATE_HOME", ".local/state").join("shopdesk")
-}
-
-fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
-    match std::env::var_os(var) {
-        Some(v) if !v.is_empty() => PathBuf::from(v),
-        _ => directories::BaseDirs::new()
-            .map(|b| b.home_dir().join(fallback))
-            .unwrap_or_else(|| PathBuf::from(".").join(fallback)),
     }
 }
 
