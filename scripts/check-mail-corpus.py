@@ -142,21 +142,19 @@ def main():
             failed.append((path, rec["failed"]))
         if "error" in py:
             continue
+        def agree(what, field, ours, theirs):
+            # whether the two readings agree; a disagreement is filed under its class
+            if ours == theirs:
+                return True
+            cls = guess_class(raw_field(raw, field), ours, theirs)
+            classes.setdefault((what, cls), []).append((path, ours, theirs))
+            return False
+
         subj_total += 1
-        ours_subject = rec.get("subject") or ""
-        if ours_subject == py["subject"]:
-            subj_same += 1
-        else:
-            cls = guess_class(raw_field(raw, rb"subject"), ours_subject, py["subject"])
-            classes.setdefault(("Subject", cls), []).append((path, ours_subject, py["subject"]))
+        subj_same += agree("Subject", rb"subject", rec.get("subject") or "", py["subject"])
         if py["name"] is not None:
             name_total += 1
-            ours_name = rec.get("from_name") or ""
-            if ours_name == py["name"]:
-                name_same += 1
-            else:
-                cls = guess_class(raw_field(raw, rb"from"), ours_name, py["name"])
-                classes.setdefault(("From name", cls), []).append((path, ours_name, py["name"]))
+            name_same += agree("From name", rb"from", rec.get("from_name") or "", py["name"])
         if py["mid"] and not rec.get("message_id"):
             lost.append((path, "no Message-ID (Python finds one)"))
         if py["text"] and not rec.get("text_len") and not rec.get("attachments"):

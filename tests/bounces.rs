@@ -9,7 +9,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{MailStack, list_json, ok, shopdesk};
+use support::{MailStack, list_json, ok, reply, shopdesk};
 
 const SHOP: &str = support::mailstack::SHOP;
 const CUSTOMER: &str = "customer1@example.test";
@@ -51,16 +51,14 @@ fn a_bounced_reply_comes_back_onto_its_ticket_and_gives_it_back_to_the_shop() {
     assert_eq!(tickets.len(), 1, "{tickets:?}");
     let id = tickets[0]["id"].to_string();
 
-    let body = tmp.path().join("answer.txt");
-    std::fs::write(&body, "A bigger pair is on its way.\n").unwrap();
-    ok(shopdesk(&config, &db).args([
-        "reply",
+    reply(
+        &config,
+        &db,
+        tmp.path(),
         &id,
-        "--body-file",
-        body.to_str().unwrap(),
-        "--status",
+        "A bigger pair is on its way.\n",
         "pending",
-    ]));
+    );
 
     // The customer's mail server forwards our reply to an address that is gone; the
     // bounce comes back to us.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 use shopdesk::mail::parse::parse_message;
 use support::messages::customer_mail;
-use support::{MailStack, list_json, ok, shopdesk};
+use support::{MailStack, list_json, ok, reply, shopdesk};
 
 const SHOP: &str = support::mailstack::SHOP;
 const CUSTOMER: &str = "customer1@example.test";
@@ -100,16 +100,14 @@ fn a_vote_sent_from_the_solving_reply_is_counted_and_a_tampered_one_is_not() {
         "the new ticket is acknowledged"
     );
 
-    let body = tmp.path().join("answer.txt");
-    std::fs::write(&body, "A bigger pair is on its way.\n").unwrap();
-    ok(shopdesk(&config, &db).args([
-        "reply",
+    reply(
+        &config,
+        &db,
+        tmp.path(),
         &id,
-        "--body-file",
-        body.to_str().unwrap(),
-        "--status",
+        "A bigger pair is on its way.\n",
         "solved",
-    ]));
+    );
 
     // The customer's mailbox: the acknowledgement and the solving reply with the survey.
     let inbox = stack.wait_for_mail(CUSTOMER, "INBOX", 2, Duration::from_secs(20));

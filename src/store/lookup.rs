@@ -53,7 +53,7 @@ impl ThreadLookup for TxLookup<'_> {
         // One range of the Message-ID index holds the id and its variants (the filter drops
         // an id that only sorts between them); the choice is made here, since a sort or an
         // OR of two ranges in SQL builds temporary tables for what is nearly always one row.
-        let mut best: Option<(bool, i64, Option<i64>)> = None;
+        let mut best: Option<(Option<i64>, i64, bool)> = None;
         if let Ok(mut s) = self.tx.prepare_cached(
             "SELECT m.ticket_id, m.id,
                     EXISTS (SELECT 1 FROM tickets t
@@ -70,25 +70,15 @@ impl ThreadLookup for TxLookup<'_> {
                 variants_to,
                 correspondent
             ],
-            |r| {
-                Ok((
-                    r.get::<_, Option<i64>>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, bool>(2)?,
-                ))
-            },
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         ) {
-            for (ticket, row, theirs) in rows.flatten() {
-                let better = best.is_none_or(|(b_theirs, b_row, _)| {
-                    (theirs, std::cmp::Reverse(row)) > (b_theirs, std::cmp::Reverse(b_row))
-                });
-                if better {
-                    best = Some((theirs, row, ticket));
-                }
-            }
+            // on the correspondent's own ticket first, then the first stored
+            best = rows
+                .flatten()
+                .min_by_key(|&(_, row, theirs): &(Option<i64>, i64, bool)| (!theirs, row));
         }
         let found = match best {
-            Some((_, row, ticket)) => Some((ticket, Some(row))),
+            Some((ticket, row, _)) => Some((ticket, Some(row))),
             None => self
                 .tx
                 .prepare_cached(

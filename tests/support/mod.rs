@@ -64,6 +64,17 @@ pub fn ok(cmd: &mut Command) -> String {
     stdout(&o)
 }
 
+/// `reply ID --body-file … --status STATUS`, the body written to a file in `dir` first;
+/// the command must succeed.
+pub fn reply(config: &Path, db: &Path, dir: &Path, id: &str, text: &str, status: &str) {
+    let body = dir.join("answer.txt");
+    std::fs::write(&body, text).expect("write the reply's body");
+    ok(shopdesk(config, db)
+        .args(["reply", id, "--body-file"])
+        .arg(&body)
+        .args(["--status", status]));
+}
+
 /// `list --json` parsed.
 pub fn list_json(config: &Path, db: &Path, query: &[&str]) -> Vec<serde_json::Value> {
     let out = ok(shopdesk(config, db)

@@ -82,16 +82,10 @@ pub(super) fn fill(m: &Message, raw: &[u8], p: &mut ParsedMessage) {
 /// An id mail-parser cannot read (`<abc@example.com` with no closing bracket, seen from
 /// broken mailers) is taken as written, as Python takes it, so replies still find it.
 pub(super) fn message_id(m: &Message) -> Option<String> {
-    let h = m
-        .headers()
-        .iter()
-        .find(|h| h.name == HeaderName::MessageId)?;
-    let id = match h.value.as_text() {
+    let id = match first(m, HeaderName::MessageId)?.as_text() {
         Some(text) => clean_id(text),
         None => {
-            let raw = m
-                .raw_message
-                .get(h.offset_start as usize..h.offset_end as usize)?;
+            let raw = first_raw_bytes(m, &m.raw_message, "Message-ID")?;
             clean_id(&String::from_utf8_lossy(&encoded_words::unfold(raw)))
         }
     };
